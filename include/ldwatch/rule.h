@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The rule matcher: an EQL rule of the shape
+ *
+ *   file where <all of the requirements> and not (<any of the exclusions>)
+ *
+ * held as data and evaluated against one event, with the exact semantics of
+ * Elasticsearch's EQL engine described in shared/spec/SEMANTICS.md.
+ *
+ * This header and the matcher sources (module/rule_*.c) are plain C with no
+ * kernel headers: the same files are compiled into the kernel module, into
+ * the userspace tools and into the tests. They never allocate, never recurse
+ * and never write outside the buffers they are given.
+ */
+#ifndef _LDWATCH_RULE_H
+#define _LDWATCH_RULE_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdbool.h>
+#include <stddef.h>
+#endif
+
+/*
+ * A byte string of known length. It may hold any byte, NUL included, and
+ * needs no terminator. A NULL @ptr is an absent field, which is not the same
+ * as a present, empty one.
+ */
+struct ldw_str {
+	const char *ptr;
+	size_t len;
+};
+
+#define LDW_STR_ABSENT ((struct ldw_str){ NULL, 0 })
+
+static inline bool ldw_str_present(struct ldw_str s)
+{
+	return s.ptr;
+}
+
+/* The event fields a rule can test, named as in ECS. */
+enum ldw_field {
+	LDW_FIELD_HOST_OS_TYPE,		/* host.os.type */
+	LDW_FIELD_EVENT_ACTION,		/* event.action */
+	LDW_FIELD_FILE_PATH,		/* file.path */
+	LDW_FIELD_FILE_NAME,		/* file.name */
+	LDW_FIELD_FILE_EXTENSION,	/* file.extension */
+	LDW_FIELD_ORIGINAL_PATH,	/* file.Ext.original.path */
+	LDW_FIELD_ORIGINAL_NAME,	/* file.Ext.original.name */
+	LDW_FIELD_ORIGINAL_EXTENSION,	/* file.Ext.original.extension */
+	LDW_FIELD_PROCESS_EXECUTABLE,	/* process.executable */
+	LDW_FIELD_PROCESS_NAME,		/* process.name */
+	LDW_FIELD_COUNT
+};
+
+/* The ECS name of @field ("file.Ext.original.path"), or NULL if out of range. */
+const char *ldw_field_name(enum ldw_field field);
+
+/* One event: every field present or absent. */
+struct ldw_event {
+	struct ldw_str field[LDW_FIELD_COUNT];
+};
+
+/*
+ * How a clause compares a field with its values. Each EQL operator maps to
+ * one of these (SEMANTICS.md, "Operators"):
+ *
+ *   field : "v" and field : ("a", "b")    LDW_OP_WILDCARD_NOCASE
+ *   field like "v", like ("a", "b")       LDW_OP_WILDCARD
+ *   field in ("a", "b"), field == "a"     LDW_OP_EQUAL
+ *   field in~ ("a", "b")                  LDW_OP_EQUAL_NOCASE
+ *   field == null                         LDW_OP_IS_NULL (no values)
+ *
+ * In the wildcard operators '*' matches any run of bytes ('/' included) and
+ * '?' exactly one byte; there is no escape. The NOCASE operators fold ASCII
+ * 'A'-'Z' only: bytes >= 0x80 compare exactly. A clause on an absent field
+ * is false, except LDW_OP_IS_NULL, which is true exactly then.
+ */
+enum ldw_op {
+	LDW_OP_WILDCARD_NOCASE,
+	LDW_OP_WILDCARD,
+	LDW_OP_EQUAL,
+	LDW_OP_EQUAL_NOCASE,
+	LDW_OP_IS_NULL,
+	LDW_OP_COUNT
+};
+
+/*
+ * @field @op (@values[0], @values[1], ...): true if any value matches.
+ * @values is a NULL-terminated list of NUL-terminated strings, or NULL for
+ * LDW_OP_IS_NULL, which takes none.
+ */
+struct ldw_clause {
+	enum ldw_field field;
+	enum ldw_op op;
+	const char *const *values;
+};
+
+/* A conjunction of clauses: true if every clause is true. */
+struct ldw_conjunction {
+	unsigned int nclauses;
+	const struct ldw_clause *clauses;
+};
+
+/*
+ * A rule: it matches an event when every requirement holds and no exclusion
+ * does. @id, @name and @version identify it in alerts.
+ */
+struct ldw_rule {
+	const char *id;
+	const char *name;
+	unsigned int version;
+	unsigned int nrequirements;
+	const struct ldw_clause *requirements;
+	unsigned int nexclusions;
+	const struct ldw_conjunction *exclusions;
+};
+
+/* The built-in rule: the query of shared/spec's rule text, copied whole. */
+extern const struct ldw_rule ldw_default_rule;
+
+enum ldw_outcome {
+	LDW_MATCH,		/* every requirement held, no exclusion did */
+	LDW_NO_MATCH,		/* requirement @index did not hold */
+	LDW_EXCLUDED,		/* exclusion @index held */
+};
+
+/*
+ * Why a rule decided as it did. For LDW_NO_MATCH, @index is the first
+ * requirement that failed and @value is unused. For LDW_EXCLUDED, @index is
+ * the first exclusion that held and @value, when that exclusion has a single
+ * clause, the first of its values that matched (LDW_OP_IS_NULL: 0).
+ */
+struct ldw_verdict {
+	enum ldw_outcome outcome;
+	unsigned int index;
+	unsigned int value;
+};
+
+/* Evaluate @rule against @event. Linear in the lengths of the event fields. */
+struct ldw_verdict ldw_rule_eval(const struct ldw_rule *rule,
+				 const struct ldw_event *event);
+
+/* Convenience: true if @rule matches @event. */
+bool ldw_rule_matches(const struct ldw_rule *rule, const struct ldw_event *event);
+
+/*
+ * The primitive comparisons, exposed for the probes' prefilter and the tests.
+ * ldw_wildcard_match() is O(len(text) * len(pattern)) in the worst case and
+ * linear for patterns with at most one '*'; it uses no recursion.
+ */
+bool ldw_wildcard_match(const char *pattern, struct ldw_str text, bool nocase);
+bool ldw_equal(const char *value, struct ldw_str text, bool nocase);
+bool ldw_clause_eval(const struct ldw_clause *clause,
+		     const struct ldw_event *event, unsigned int *value);
+
+/*
+ * Field derivation, as Elastic Defend fills the fields on Linux:
+ * ldw_basename() is the text after the last '/' (all of @path without one);
+ * ldw_extension() is the text after the last '.' of @name, absent when @name
+ * has no '.'. Both return views into their argument and keep absence.
+ */
+struct ldw_str ldw_basename(struct ldw_str path);
+struct ldw_str ldw_extension(struct ldw_str name);
+
+/*
+ * Fill an event from its primary facts: @action, the file's @path, the
+ * rename source @original (absent on creation) and the process @executable
+ * (absent for kernel threads). Derived fields point into those strings.
+ */
+void ldw_event_fill(struct ldw_event *event, struct ldw_str action,
+		    struct ldw_str path, struct ldw_str original,
+		    struct ldw_str executable);
+
+/*
+ * Render @clause as EQL text into @buf, NUL-terminated and truncated to
+ * @size bytes. With @only_value naming one of its values, render just that
+ * one; with LDW_ALL_VALUES, all of them.
+ * Returns the length the full text needs (excluding the NUL), as snprintf.
+ */
+size_t ldw_clause_format(const struct ldw_clause *clause,
+			 unsigned int only_value, char *buf, size_t size);
+
+/* Render the whole exclusion @conj ("a and b") the same way. */
+size_t ldw_conjunction_format(const struct ldw_conjunction *conj,
+			      char *buf, size_t size);
+
+#define LDW_ALL_VALUES (~0u)
+
+#endif /* _LDWATCH_RULE_H */
