@@ -14,7 +14,6 @@
  */
 #include <ldwatch/rule.h>
 
-#define LDW_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define LDW_CLAUSE(f, o, v) { .field = (f), .op = (o), .values = (v) }
 
 /* host.os.type == "linux" */
@@ -120,35 +119,35 @@ static const struct ldw_clause exclude_e2scrub_temporary[] = {
 
 static const struct ldw_conjunction exclusions[] = {
 	{
-		.nclauses = LDW_COUNT(exclude_trusted_executables),
+		.nclauses = LDW_ARRAY_SIZE(exclude_trusted_executables),
 		.clauses = exclude_trusted_executables,
 	},
 	{
-		.nclauses = LDW_COUNT(exclude_editor_extensions),
+		.nclauses = LDW_ARRAY_SIZE(exclude_editor_extensions),
 		.clauses = exclude_editor_extensions,
 	},
 	{
-		.nclauses = LDW_COUNT(exclude_dpkg_new),
+		.nclauses = LDW_ARRAY_SIZE(exclude_dpkg_new),
 		.clauses = exclude_dpkg_new,
 	},
 	{
-		.nclauses = LDW_COUNT(exclude_trusted_trees),
+		.nclauses = LDW_ARRAY_SIZE(exclude_trusted_trees),
 		.clauses = exclude_trusted_trees,
 	},
 	{
-		.nclauses = LDW_COUNT(exclude_no_executable),
+		.nclauses = LDW_ARRAY_SIZE(exclude_no_executable),
 		.clauses = exclude_no_executable,
 	},
 	{
-		.nclauses = LDW_COUNT(exclude_trusted_names),
+		.nclauses = LDW_ARRAY_SIZE(exclude_trusted_names),
 		.clauses = exclude_trusted_names,
 	},
 	{
-		.nclauses = LDW_COUNT(exclude_sed_temporary),
+		.nclauses = LDW_ARRAY_SIZE(exclude_sed_temporary),
 		.clauses = exclude_sed_temporary,
 	},
 	{
-		.nclauses = LDW_COUNT(exclude_e2scrub_temporary),
+		.nclauses = LDW_ARRAY_SIZE(exclude_e2scrub_temporary),
 		.clauses = exclude_e2scrub_temporary,
 	},
 };
@@ -157,8 +156,8 @@ const struct ldw_rule ldw_default_rule = {
 	.id = "640f79d1-571d-4f96-a9af-1194fc8cf763",
 	.name = "Dynamic Linker Creation or Modification",
 	.version = 3,
-	.nrequirements = LDW_COUNT(requirements),
+	.nrequirements = LDW_ARRAY_SIZE(requirements),
 	.requirements = requirements,
-	.nexclusions = LDW_COUNT(exclusions),
+	.nexclusions = LDW_ARRAY_SIZE(exclusions),
 	.exclusions = exclusions,
 };

@@ -25,19 +25,11 @@
 #define EXCLUDED(exc, v)	.outcome = LDW_EXCLUDED, .index = (exc), .value = (v)
 
 /*
- * Long literals for PATH_MAX cases: X16 is 16 bytes, X256 256 and so on.
- * PATH_MAX is 4096 with the NUL, so the longest path has 4095 bytes.
+ * A PATH_MAX case: the primary string that holds a '%' has it replaced by as
+ * many 'x' bytes as make that string 4095 bytes long, the longest path
+ * PATH_MAX (4096, with the NUL) allows.
  */
-#define X16	"xxxxxxxxxxxxxxxx"
-#define X64	X16 X16 X16 X16
-#define X256	X64 X64 X64 X64
-#define X1024	X256 X256 X256 X256
-#define X4032	X1024 X1024 X1024 X256 X256 X256 X64 X64 X64
-#define X4077	X4032 X16 X16 "xxxxxxxxxxxxx"
-/* "/etc/ld.so.conf.d/" is 18 bytes: 18 + 4077 = 4095. */
-#define LONG_CONF_D	"/etc/ld.so.conf.d/" X4077
-/* 4 + 4073 + 18 = 4095: a long directory above a real target name. */
-#define LONG_TMP_PRELOAD	"/tmp" X4032 X16 X16 "xxxxxxxxx" "/etc/ld.so.preload"
+#define LONG			.fill = 4095
 
 const struct ldw_rule_case ldw_rule_cases[] = {
 	/* host.os.type == "linux": case-sensitive, and absent is false. */
@@ -60,7 +52,8 @@ const struct ldw_rule_case ldw_rule_cases[] = {
 	  NO_MATCH(REQ_ACTION) },
 	{ "action modification", ACTION("modification", "/etc/ld.so.preload", "/bin/sh"),
 	  NO_MATCH(REQ_ACTION) },
-	{ "action Creation is not creation (in)", ACTION("Creation", "/etc/ld.so.preload", "/bin/sh"),
+	{ "action Creation is not creation (in)",
+	  ACTION("Creation", "/etc/ld.so.preload", "/bin/sh"),
 	  NO_MATCH(REQ_ACTION) },
 	{ "action RENAME is not rename (in)", ACTION("RENAME", "/etc/ld.so.preload", "/bin/sh"),
 	  NO_MATCH(REQ_ACTION) },
@@ -150,19 +143,21 @@ const struct ldw_rule_case ldw_rule_cases[] = {
 	  NO_MATCH(REQ_PATH) },
 
 	/* PATH_MAX: a 4095-byte path. */
-	{ "4095-byte path below ld.so.conf.d/", CREATE(LONG_CONF_D, "/bin/sh"), MATCH },
-	{ "4095-byte path ending in /etc/ld.so.preload", CREATE(LONG_TMP_PRELOAD, "/bin/sh"),
+	{ "4095-byte path below ld.so.conf.d/", CREATE("/etc/ld.so.conf.d/%", "/bin/sh"), LONG,
+	  MATCH },
+	{ "4095-byte path ending in /etc/ld.so.preload",
+	  CREATE("/tmp/%/etc/ld.so.preload", "/bin/sh"), LONG,
 	  NO_MATCH(REQ_PATH) },
 	{ "4095-byte path with an editor extension",
-	  CREATE("/etc/ld.so.conf.d/" X4032 X16 X16 "x" "xxxxxxxx.swp", "/bin/sh"),
+	  CREATE("/etc/ld.so.conf.d/%.swp", "/bin/sh"), LONG,
 	  EXCLUDED(EXC_EXTENSION_IN, "swp") },
 	{ "4095-byte executable in the Nix store",
-	  CREATE("/etc/ld.so.preload", "/nix/store/" X4077 "xxxxxxx"),
+	  CREATE("/etc/ld.so.preload", "/nix/store/%"), LONG,
 	  EXCLUDED(EXC_EXECUTABLE_TREE, "/nix/store/*") },
-	{ "4095-byte executable elsewhere", CREATE("/etc/ld.so.preload", "/usr/bin/" X4077 "xxxxxxxxx"),
+	{ "4095-byte executable elsewhere", CREATE("/etc/ld.so.preload", "/usr/bin/%"), LONG,
 	  MATCH },
 	{ "4095-byte executable named java",
-	  CREATE("/etc/ld.so.preload", "/opt/" X4077 "xxxxxxxx/java"),
+	  CREATE("/etc/ld.so.preload", "/opt/%/java"), LONG,
 	  EXCLUDED(EXC_NAME_IN, "java") },
 
 	/* process.executable in (...): every entry, as written. */
@@ -200,15 +195,18 @@ const struct ldw_rule_case ldw_rule_cases[] = {
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/bin/podman") },
 	{ "trusted executable /usr/bin/podman", CREATE("/etc/ld.so.preload", "/usr/bin/podman"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/bin/podman") },
-	{ "trusted executable /bin/dnf-automatic", CREATE("/etc/ld.so.preload", "/bin/dnf-automatic"),
+	{ "trusted executable /bin/dnf-automatic",
+	  CREATE("/etc/ld.so.preload", "/bin/dnf-automatic"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/bin/dnf-automatic") },
-	{ "trusted executable /usr/bin/dnf-automatic", CREATE("/etc/ld.so.preload", "/usr/bin/dnf-automatic"),
+	{ "trusted executable /usr/bin/dnf-automatic",
+	  CREATE("/etc/ld.so.preload", "/usr/bin/dnf-automatic"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/bin/dnf-automatic") },
 	{ "trusted executable /bin/pacman", CREATE("/etc/ld.so.preload", "/bin/pacman"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/bin/pacman") },
 	{ "trusted executable /usr/bin/pacman", CREATE("/etc/ld.so.preload", "/usr/bin/pacman"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/bin/pacman") },
-	{ "trusted executable /usr/bin/dpkg-divert", CREATE("/etc/ld.so.preload", "/usr/bin/dpkg-divert"),
+	{ "trusted executable /usr/bin/dpkg-divert",
+	  CREATE("/etc/ld.so.preload", "/usr/bin/dpkg-divert"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/bin/dpkg-divert") },
 	{ "trusted executable /bin/dpkg-divert", CREATE("/etc/ld.so.preload", "/bin/dpkg-divert"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/bin/dpkg-divert") },
@@ -216,7 +214,8 @@ const struct ldw_rule_case ldw_rule_cases[] = {
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/sbin/apk") },
 	{ "trusted executable /usr/sbin/apk", CREATE("/etc/ld.so.preload", "/usr/sbin/apk"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/sbin/apk") },
-	{ "trusted executable /usr/local/sbin/apk", CREATE("/etc/ld.so.preload", "/usr/local/sbin/apk"),
+	{ "trusted executable /usr/local/sbin/apk",
+	  CREATE("/etc/ld.so.preload", "/usr/local/sbin/apk"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/local/sbin/apk") },
 	{ "trusted executable /usr/bin/apt", CREATE("/etc/ld.so.preload", "/usr/bin/apt"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/bin/apt") },
@@ -226,33 +225,43 @@ const struct ldw_rule_case ldw_rule_cases[] = {
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/bin/puppet") },
 	{ "trusted executable /bin/puppet", CREATE("/etc/ld.so.preload", "/bin/puppet"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/bin/puppet") },
-	{ "trusted executable /opt/puppetlabs/puppet/bin/puppet", CREATE("/etc/ld.so.preload", "/opt/puppetlabs/puppet/bin/puppet"),
+	{ "trusted executable /opt/puppetlabs/puppet/bin/puppet",
+	  CREATE("/etc/ld.so.preload", "/opt/puppetlabs/puppet/bin/puppet"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/opt/puppetlabs/puppet/bin/puppet") },
-	{ "trusted executable /usr/bin/chef-client", CREATE("/etc/ld.so.preload", "/usr/bin/chef-client"),
+	{ "trusted executable /usr/bin/chef-client",
+	  CREATE("/etc/ld.so.preload", "/usr/bin/chef-client"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/bin/chef-client") },
 	{ "trusted executable /bin/chef-client", CREATE("/etc/ld.so.preload", "/bin/chef-client"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/bin/chef-client") },
-	{ "trusted executable /bin/autossl_check", CREATE("/etc/ld.so.preload", "/bin/autossl_check"),
+	{ "trusted executable /bin/autossl_check",
+	  CREATE("/etc/ld.so.preload", "/bin/autossl_check"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/bin/autossl_check") },
-	{ "trusted executable /usr/bin/autossl_check", CREATE("/etc/ld.so.preload", "/usr/bin/autossl_check"),
+	{ "trusted executable /usr/bin/autossl_check",
+	  CREATE("/etc/ld.so.preload", "/usr/bin/autossl_check"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/bin/autossl_check") },
 	{ "trusted executable /proc/self/exe", CREATE("/etc/ld.so.preload", "/proc/self/exe"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/proc/self/exe") },
 	{ "trusted executable /dev/fd/*", CREATE("/etc/ld.so.preload", "/dev/fd/*"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/dev/fd/*") },
-	{ "trusted executable /usr/bin/pamac-daemon", CREATE("/etc/ld.so.preload", "/usr/bin/pamac-daemon"),
+	{ "trusted executable /usr/bin/pamac-daemon",
+	  CREATE("/etc/ld.so.preload", "/usr/bin/pamac-daemon"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/bin/pamac-daemon") },
 	{ "trusted executable /bin/pamac-daemon", CREATE("/etc/ld.so.preload", "/bin/pamac-daemon"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/bin/pamac-daemon") },
-	{ "trusted executable /usr/lib/snapd/snapd", CREATE("/etc/ld.so.preload", "/usr/lib/snapd/snapd"),
+	{ "trusted executable /usr/lib/snapd/snapd",
+	  CREATE("/etc/ld.so.preload", "/usr/lib/snapd/snapd"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/lib/snapd/snapd") },
-	{ "trusted executable /usr/local/bin/dockerd", CREATE("/etc/ld.so.preload", "/usr/local/bin/dockerd"),
+	{ "trusted executable /usr/local/bin/dockerd",
+	  CREATE("/etc/ld.so.preload", "/usr/local/bin/dockerd"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/local/bin/dockerd") },
-	{ "trusted executable /usr/libexec/platform-python", CREATE("/etc/ld.so.preload", "/usr/libexec/platform-python"),
+	{ "trusted executable /usr/libexec/platform-python",
+	  CREATE("/etc/ld.so.preload", "/usr/libexec/platform-python"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/libexec/platform-python") },
-	{ "trusted executable /usr/lib/snapd/snap-update-ns", CREATE("/etc/ld.so.preload", "/usr/lib/snapd/snap-update-ns"),
+	{ "trusted executable /usr/lib/snapd/snap-update-ns",
+	  CREATE("/etc/ld.so.preload", "/usr/lib/snapd/snap-update-ns"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/lib/snapd/snap-update-ns") },
-	{ "trusted executable /usr/bin/vmware-config-tools.pl", CREATE("/etc/ld.so.preload", "/usr/bin/vmware-config-tools.pl"),
+	{ "trusted executable /usr/bin/vmware-config-tools.pl",
+	  CREATE("/etc/ld.so.preload", "/usr/bin/vmware-config-tools.pl"),
 	  EXCLUDED(EXC_EXECUTABLE_IN, "/usr/bin/vmware-config-tools.pl") },
 
 	/* ... and what the case-sensitive, exact `in` does not exclude. */
@@ -390,19 +399,25 @@ const struct ldw_rule_case ldw_rule_cases[] = {
 	/* process.name in (...): the basename of the executable. */
 	{ "trusted process name java", CREATE("/etc/ld.so.conf.d/x.conf", "/opt/app/bin/java"),
 	  EXCLUDED(EXC_NAME_IN, "java") },
-	{ "trusted process name executor", CREATE("/etc/ld.so.conf.d/x.conf", "/opt/app/bin/executor"),
+	{ "trusted process name executor",
+	  CREATE("/etc/ld.so.conf.d/x.conf", "/opt/app/bin/executor"),
 	  EXCLUDED(EXC_NAME_IN, "executor") },
-	{ "trusted process name ssm-agent-worker", CREATE("/etc/ld.so.conf.d/x.conf", "/opt/app/bin/ssm-agent-worker"),
+	{ "trusted process name ssm-agent-worker",
+	  CREATE("/etc/ld.so.conf.d/x.conf", "/opt/app/bin/ssm-agent-worker"),
 	  EXCLUDED(EXC_NAME_IN, "ssm-agent-worker") },
-	{ "trusted process name packagekitd", CREATE("/etc/ld.so.conf.d/x.conf", "/opt/app/bin/packagekitd"),
+	{ "trusted process name packagekitd",
+	  CREATE("/etc/ld.so.conf.d/x.conf", "/opt/app/bin/packagekitd"),
 	  EXCLUDED(EXC_NAME_IN, "packagekitd") },
 	{ "trusted process name crio", CREATE("/etc/ld.so.conf.d/x.conf", "/opt/app/bin/crio"),
 	  EXCLUDED(EXC_NAME_IN, "crio") },
-	{ "trusted process name dockerd-entrypoint.sh", CREATE("/etc/ld.so.conf.d/x.conf", "/opt/app/bin/dockerd-entrypoint.sh"),
+	{ "trusted process name dockerd-entrypoint.sh",
+	  CREATE("/etc/ld.so.conf.d/x.conf", "/opt/app/bin/dockerd-entrypoint.sh"),
 	  EXCLUDED(EXC_NAME_IN, "dockerd-entrypoint.sh") },
-	{ "trusted process name docker-init", CREATE("/etc/ld.so.conf.d/x.conf", "/opt/app/bin/docker-init"),
+	{ "trusted process name docker-init",
+	  CREATE("/etc/ld.so.conf.d/x.conf", "/opt/app/bin/docker-init"),
 	  EXCLUDED(EXC_NAME_IN, "docker-init") },
-	{ "trusted process name BootTimeChecker", CREATE("/etc/ld.so.conf.d/x.conf", "/opt/app/bin/BootTimeChecker"),
+	{ "trusted process name BootTimeChecker",
+	  CREATE("/etc/ld.so.conf.d/x.conf", "/opt/app/bin/BootTimeChecker"),
 	  EXCLUDED(EXC_NAME_IN, "BootTimeChecker") },
 	{ "java run by a relative executable", CREATE("/etc/ld.so.preload", "java"),
 	  EXCLUDED(EXC_NAME_IN, "java") },
@@ -485,13 +500,44 @@ const struct ldw_rule_case ldw_rule_cases[] = {
 	  ACTION("deletion", "/tmp/x", "/bin/rm"), NO_MATCH(REQ_ACTION) },
 };
 
-const unsigned int ldw_rule_ncases = sizeof(ldw_rule_cases) / sizeof(ldw_rule_cases[0]);
+const unsigned int ldw_rule_ncases = LDW_ARRAY_SIZE(ldw_rule_cases);
+
+/*
+ * Expand a LONG case's '%' into @buf; any other string is used as it is.
+ * Byte loops, not memcpy(): this file includes no libc or kernel headers.
+ */
+static struct ldw_str ldw_case_expand(struct ldw_str s, unsigned int fill,
+				      char *buf, size_t size)
+{
+	size_t in, out = 0;
+
+	if (!fill || !s.ptr || fill >= size || s.len > fill)
+		return s;
+	for (in = 0; in < s.len && s.ptr[in] != '%'; in++)
+		;
+	if (in == s.len)
+		return s;
+	for (in = 0; in < s.len; in++) {
+		if (s.ptr[in] != '%') {
+			buf[out++] = s.ptr[in];
+			continue;
+		}
+		while (out < fill - (s.len - 1 - in))
+			buf[out++] = 'x';
+	}
+	return (struct ldw_str){ buf, out };
+}
 
 void ldw_rule_case_event(const struct ldw_rule_case *c, struct ldw_event *event)
 {
+	static char path[LDW_CASE_MAX_FILL + 1], executable[LDW_CASE_MAX_FILL + 1];
 	unsigned int i;
 
-	ldw_event_fill(event, c->action, c->path, c->original, c->executable);
+	ldw_event_fill(event, c->action,
+		       ldw_case_expand(c->path, c->fill, path, sizeof(path)),
+		       c->original,
+		       ldw_case_expand(c->executable, c->fill, executable,
+				       sizeof(executable)));
 	for (i = 0; i < c->noverrides && i < LDW_CASE_MAX_OVERRIDES; i++)
 		event->field[c->overrides[i].field] = c->overrides[i].value;
 }
@@ -562,4 +608,4 @@ const struct ldw_pattern_case ldw_pattern_cases[] = {
 	EQUAL("@", "`", true, false),
 };
 
-const unsigned int ldw_pattern_ncases = sizeof(ldw_pattern_cases) / sizeof(ldw_pattern_cases[0]);
+const unsigned int ldw_pattern_ncases = LDW_ARRAY_SIZE(ldw_pattern_cases);

@@ -38,6 +38,7 @@ struct ldw_case_override {
 };
 
 #define LDW_CASE_MAX_OVERRIDES 2
+#define LDW_CASE_MAX_FILL 4095
 
 struct ldw_rule_case {
 	const char *name;
@@ -46,6 +47,7 @@ struct ldw_rule_case {
 	struct ldw_str path;
 	struct ldw_str original;	/* rename source; absent on creation */
 	struct ldw_str executable;
+	unsigned int fill;		/* PATH_MAX cases: see LONG */
 	unsigned int noverrides;
 	struct ldw_case_override overrides[LDW_CASE_MAX_OVERRIDES];
 	/* The verdict. */
@@ -57,7 +59,10 @@ struct ldw_rule_case {
 extern const struct ldw_rule_case ldw_rule_cases[];
 extern const unsigned int ldw_rule_ncases;
 
-/* Build the event a case describes. */
+/*
+ * Build the event a case describes. The event may point into static buffers
+ * that the next call reuses: one case at a time.
+ */
 void ldw_rule_case_event(const struct ldw_rule_case *c, struct ldw_event *event);
 
 struct ldw_pattern_case {

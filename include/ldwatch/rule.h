@@ -34,6 +34,9 @@ struct ldw_str {
 
 #define LDW_STR_ABSENT ((struct ldw_str){ NULL, 0 })
 
+/* The number of elements of array @a; in plain C, as ARRAY_SIZE() is not. */
+#define LDW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 static inline bool ldw_str_present(struct ldw_str s)
 {
 	return s.ptr;
