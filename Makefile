@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ldwatch: the entry point for people. The module itself is built by Kbuild
+# (the file beside this one), which DKMS also uses on its own.
+#
+#   make                 the module for one kernel, and the userspace tools
+#   make check           every test suite; ends with "N passed, N failed"
+#   make demo            see ldwatch work in a qemu guest
+#   make install         the tools, and the module through DKMS
+#   make help            all targets and variables
+
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+# The kernel to build for: KDIR (a build tree, e.g. /lib/modules/R/build)
+# or KERNELRELEASE; by default the running kernel.
+KERNELRELEASE ?= $(shell uname -r)
+ifdef KDIR
+KERNEL_ID := $(patsubst linux-headers-%,%,$(notdir $(realpath $(KDIR))))
+else
+KDIR := /lib/modules/$(KERNELRELEASE)/build
+KERNEL_ID := $(KERNELRELEASE)
+endif
+
+BUILD := build
+MODULE_DIR := $(BUILD)/kernel/$(KERNEL_ID)
+# What Kbuild compiles: staged into $(MODULE_DIR)/src, so that the work tree
+# stays clean and builds for several kernels never share objects.
+MODULE_SOURCES := Kbuild $(wildcard module/*.c module/*.h include/ldwatch/*.h)
+# Extra kbuild arguments, e.g. KBUILD_ARGS="W=1 C=2".
+KBUILD_ARGS ?=
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+LDW_CFLAGS := -std=gnu11 -Wall -Wextra -Iinclude -D_GNU_SOURCE
+JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
+JSONC_LIBS := $(or $(shell pkg-config --libs json-c 2>/dev/null),-ljson-c)
+
+# The matcher: one source, compiled into the module and into the tools.
+MATCHER_SOURCES := module/rule_match.c module/rule_format.c module/rule_default.c
+LDWATCHCTL_SOURCES := userspace/ldwatchctl.c userspace/event_json.c $(MATCHER_SOURCES)
+USERSPACE_HEADERS := $(wildcard include/ldwatch/*.h userspace/*.h)
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+
+.PHONY: all module userspace check demo install uninstall clean help
+
+all: module userspace
+
+module: $(MODULE_DIR)/ldwatch.ko
+
+$(MODULE_DIR)/ldwatch.ko: $(MODULE_SOURCES)
+	@test -d "$(KDIR)" || { echo "No kernel build tree at $(KDIR): install the" \
+		"headers (apt-get install linux-headers-$(KERNELRELEASE)) or pass KDIR=." >&2; exit 1; }
+	rm -rf $(MODULE_DIR)/src
+	mkdir -p $(MODULE_DIR)/src
+	cp --parents $(MODULE_SOURCES) $(MODULE_DIR)/src/
+	$(MAKE) -C $(KDIR) M=$(abspath $(MODULE_DIR)/src) $(KBUILD_ARGS) modules
+	cp $(MODULE_DIR)/src/ldwatch.ko $@
+
+userspace: $(BUILD)/ldwatchctl
+
+$(BUILD)/ldwatchctl: $(LDWATCHCTL_SOURCES) $(USERSPACE_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(LDW_CFLAGS) $(JSONC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(LDWATCHCTL_SOURCES) $(JSONC_LIBS)
+
+check:
+	tests/check.sh
+
+demo:
+	tests/demo.sh
+
+install: userspace
+	install -D -m 0755 $(BUILD)/ldwatchctl $(DESTDIR)$(SBINDIR)/ldwatchctl
+	@if [ -z "$(DESTDIR)" ]; then \
+		set -e; \
+		rm -rf /usr/src/ldwatch-$(VERSION); \
+		mkdir -p /usr/src/ldwatch-$(VERSION); \
+		cp --parents dkms.conf $(MODULE_SOURCES) /usr/src/ldwatch-$(VERSION)/; \
+		dkms install -m ldwatch -v $(VERSION); \
+	else \
+		echo "DESTDIR set: the module is not registered with DKMS"; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/ldwatchctl
+	-dkms remove -m ldwatch -v $(VERSION) --all
+	rm -rf /usr/src/ldwatch-$(VERSION)
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "Targets:"
+	@echo "  all (default)  the module for one kernel, and ldwatchctl"
+	@echo "  module         the module only, in $(BUILD)/kernel/RELEASE/ldwatch.ko"
+	@echo "  userspace      ldwatchctl, in $(BUILD)/"
+	@echo "  check          every test: unit, fuzz, kernel builds for each target kernel,"
+	@echo "                 DKMS, qemu guests; as root it installs what it needs"
+	@echo "  demo           boot Debian's 6.1 kernel under qemu with ldwatch"
+	@echo "  install        ldwatchctl into $(SBINDIR), the module through DKMS (root)"
+	@echo "  uninstall      undo install"
+	@echo "  clean          remove $(BUILD)/"
+	@echo "Variables:"
+	@echo "  KERNELRELEASE  kernel to build the module for (default: the running one)"
+	@echo "  KDIR           its build tree (default: /lib/modules/KERNELRELEASE/build)"
+	@echo "  KBUILD_ARGS    extra kbuild arguments, e.g. \"W=1 C=2\""
+	@echo "  PREFIX, DESTDIR, CC, CFLAGS, LDFLAGS  as usual"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what building and testing ldwatch needs, from Debian's archive.
+# As root it installs whatever is missing; otherwise it lists what is
+# missing and fails, so that a test never fails later for a reason that is
+# not the code's.
+set -euo pipefail
+
+packages=(
+	# userspace build and tests
+	gcc make pkg-config libjson-c-dev clang libclang-rt-14-dev
+	# module builds and checks: target kernels (meta-packages pull in the
+	# newest ABI), sparse, the source tree that carries checkpatch.pl, DKMS
+	linux-image-amd64 linux-headers-amd64
+	linux-image-rt-amd64 linux-headers-rt-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	linux-source-6.12 xz-utils perl sparse dkms kmod
+	# the qemu guests
+	qemu-system-x86 busybox-static cpio gzip
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	if ! dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then
+		missing+=("$p")
+	fi
+done
+((${#missing[@]} == 0)) && exit 0
+
+if ((EUID != 0)); then
+	echo "deps.sh: missing packages: ${missing[*]}" >&2
+	echo "deps.sh: run as root to install them, or: apt-get install ${missing[*]}" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Shared by the host-side test scripts: result lines in the form every suite
+# prints (`ok - what`, `not ok - what`, closing `N passed, N failed`), and the
+# places things live.
+
+LDW_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LDW_BUILD=${LDW_BUILD:-$LDW_TOP/build}
+# Large artifacts (kernel trees, tool extracts) are cached outside the work
+# tree, keyed by their inputs, so a fresh clone reuses them.
+if [[ -z ${LDW_CACHE:-} ]]; then
+	if [[ -w /var/cache ]]; then
+		LDW_CACHE=/var/cache/ldwatch
+	else
+		LDW_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/ldwatch
+	fi
+fi
+export LDW_TOP LDW_BUILD LDW_CACHE
+
+ldw_passed=0
+ldw_failed=0
+
+ok() {
+	ldw_passed=$((ldw_passed + 1))
+	printf 'ok - %s\n' "$*"
+}
+
+not_ok() {
+	ldw_failed=$((ldw_failed + 1))
+	printf 'not ok - %s\n' "$*"
+}
+
+# check DESC CMD...: ok if CMD exits 0; its output goes to the log on failure.
+check() {
+	local desc=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	if ((rc == 0)); then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		printf '%s\n' "$out" | tail -n 40 | sed 's/^/#   /'
+	fi
+	return "$rc"
+}
+
+diag() {
+	printf '# %s\n' "$*"
+}
+
+# The closing line every suite ends with; exit status 0 iff nothing failed.
+summary() {
+	printf '%d passed, %d failed\n' "$ldw_passed" "$ldw_failed"
+	((ldw_failed == 0))
+}
