@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: tests/fuzz/run.sh [SECONDS]
+#
+# Build the libFuzzer targets with ASan and UBSan (clang) and run each for
+# SECONDS (default $FUZZ_SECONDS, else 30). A crash, a sanitizer report, a
+# leak or a disagreement with the reference matcher fails the target; the
+# input that did it is kept in build/fuzz/NAME/ for reproduction.
+set -euo pipefail
+# shellcheck source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+cd "$LDW_TOP"
+
+seconds=${1:-${FUZZ_SECONDS:-30}}
+out=$LDW_BUILD/fuzz
+matcher=(module/rule_match.c module/rule_format.c module/rule_default.c)
+cflags=(-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Iuserspace
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+
+# fuzz NAME SOURCES... -- LIBS...
+fuzz() {
+	local name=$1 dir=$out/$1 srcs=() libs=()
+	shift
+	while (($#)) && [[ $1 != -- ]]; do srcs+=("$1"); shift; done
+	(($#)) && shift
+	libs=("$@")
+	mkdir -p "$dir/corpus"
+	if ! check "fuzz target $name builds" clang "${cflags[@]}" -o "$dir/$name" \
+		"${srcs[@]}" "${matcher[@]}" "${libs[@]}"; then
+		return
+	fi
+	# Seed with the test data (one event a line), then let it explore.
+	if [[ $name == fuzz_event_json ]]; then
+		local f
+		for f in tests/unit/data/*.ndjson; do
+			split -l 1 "$f" "$dir/corpus/seed-$(basename "$f" .ndjson)-"
+		done
+	fi
+	if (cd "$dir" && ./"$name" -max_total_time="$seconds" -max_len=4096 \
+		-artifact_prefix="$dir/" -print_final_stats=1 corpus >"$dir/run.log" 2>&1); then
+		ok "fuzz target $name: $(grep -o 'Done [0-9]* runs' "$dir/run.log" || echo 'ran') in ${seconds} s"
+	else
+		not_ok "fuzz target $name found a failure (see $dir/run.log and $dir/crash-*)"
+		grep -E 'ERROR|disagrees|SUMMARY' "$dir/run.log" | head -n 10 | sed 's/^/#   /'
+	fi
+}
+
+fuzz fuzz_rule tests/fuzz/fuzz_rule.c
+fuzz fuzz_event_json tests/fuzz/fuzz_event_json.c userspace/event_json.c -- -ljson-c
+
+summary
