@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: tests/vm/run.sh RELEASE...
+#
+# The guest tests: for each target kernel, build the module for it, boot
+# Debian's own kernel image under qemu with it, and run the guest scripts.
+# Ends with one "N passed, N failed" line over all kernels.
+set -euo pipefail
+# shellcheck source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+cd "$LDW_TOP"
+
+(($# > 0)) || { echo "usage: $0 RELEASE..." >&2; exit 2; }
+
+built=()
+for release in "$@"; do
+	if make --no-print-directory module KERNELRELEASE="$release" \
+		>"$LDW_BUILD/vm-module-$release.log" 2>&1; then
+		built+=("$release")
+	else
+		not_ok "[$release] module builds for the guest"
+		tail -n 10 "$LDW_BUILD/vm-module-$release.log" | sed 's/^/#   /'
+	fi
+done
+if ((${#built[@]} == 0)); then
+	summary
+	exit
+fi
+
+out=$(tests/vm/run-matrix.sh --out "$LDW_BUILD/vm" "${built[@]}" -- \
+	--module "$LDW_BUILD/kernel/{release}/ldwatch.ko" \
+	--file tests/data/elastic-rule-dynamic-linker-creation-or-modification.txt:/tests/data/rule.txt \
+	tests/vm/guest/smoke.sh tests/vm/guest/module_load.sh) || true
+while IFS= read -r line; do
+	if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		ldw_passed=$((ldw_passed + BASH_REMATCH[1]))
+		ldw_failed=$((ldw_failed + BASH_REMATCH[2]))
+	else
+		printf '%s\n' "$line"
+	fi
+done <<<"$out"
+summary
