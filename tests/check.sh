@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: every test suite of ldwatch, in order, each one's full output
+# kept in build/check/SUITE.log. Prints each failure and each suite's tally
+# as it goes, and ends with one line, "N passed, N failed", over all suites.
+# Exit status 0 iff nothing failed.
+#
+# Environment: FUZZ_SECONDS (per fuzz target, default 30); LDW_CACHE (where
+# large artifacts are cached, default /var/cache/ldwatch).
+set -uo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$LDW_TOP"
+
+logs=$LDW_BUILD/check
+mkdir -p "$logs"
+total_passed=0
+total_failed=0
+started=$SECONDS
+
+# suite NAME CMD...: run a suite; show its failures; add its closing tally.
+suite() {
+	local name=$1 log=$logs/$1.log line tally='' t0=$SECONDS
+	shift
+	printf '== %s\n' "$name"
+	"$@" >"$log" 2>&1
+	while IFS= read -r line; do
+		if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+			tally=$line
+		elif [[ $line == 'not ok'* ]]; then
+			printf '%s\n' "$line"
+			show=1
+		elif [[ $line == '#'* && ${show:-0} == 1 ]]; then
+			printf '%s\n' "$line"
+		else
+			show=0
+		fi
+	done <"$log"
+	if [[ $tally =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		total_passed=$((total_passed + BASH_REMATCH[1]))
+		total_failed=$((total_failed + BASH_REMATCH[2]))
+	else
+		tally="0 passed, 1 failed"
+		total_failed=$((total_failed + 1))
+		printf 'not ok - %s ended without a tally; see %s\n' "$name" "$log"
+		tail -n 15 "$log" | sed 's/^/#   /'
+	fi
+	printf '   %s: %s (%d s)\n' "$name" "$tally" $((SECONDS - t0))
+}
+
+finish() {
+	printf 'make check took %d s; logs in %s\n' $((SECONDS - started)) "$logs"
+	printf '%d passed, %d failed\n' "$total_passed" "$total_failed"
+	((total_failed == 0))
+	exit
+}
+
+printf '== dependencies\n'
+if ! tests/deps.sh >"$logs/deps.log" 2>&1; then
+	tail -n 15 "$logs/deps.log"
+	printf 'not ok - the dependencies are installed (see above)\n'
+	total_failed=$((total_failed + 1))
+	finish
+fi
+if ! kernels=$(tests/kernels.sh 2>"$logs/kernels.log"); then
+	cat "$logs/kernels.log"
+	printf 'not ok - the target kernels are installed\n'
+	total_failed=$((total_failed + 1))
+	finish
+fi
+mapfile -t kernels <<<"$kernels"
+printf '   target kernels: %s\n' "${kernels[*]}"
+
+suite unit tests/unit/run.sh
+suite fuzz tests/fuzz/run.sh
+suite kbuild tests/kbuild.sh "${kernels[@]}"
+suite dkms tests/dkms.sh "${kernels[@]}"
+suite vm tests/vm/run.sh "${kernels[@]}"
+finish

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: tests/dkms.sh RELEASE...
+#
+# What an administrator's `dkms add` and `dkms build` do, with Debian's real
+# dkms, for each target kernel; and that BUILD_EXCLUSIVE_CONFIG skips a
+# kernel without kprobes instead of failing. Everything happens in a scratch
+# source and DKMS tree (--sourcetree, --dkmstree): the host's DKMS state is
+# not touched.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$LDW_TOP"
+
+(($# > 0)) || { echo "usage: $0 RELEASE..." >&2; exit 2; }
+
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+scratch=$LDW_BUILD/dkms
+rm -rf "$scratch"
+src=$scratch/src/ldwatch-$version
+mkdir -p "$src" "$scratch/tree"
+# What `make install` puts in /usr/src: dkms.conf and what Kbuild compiles.
+cp --parents dkms.conf Kbuild module/*.[ch] include/ldwatch/*.h "$src/"
+trees=(--sourcetree "$scratch/src" --dkmstree "$scratch/tree")
+
+check "dkms add ldwatch/$version" dkms add "${trees[@]}" -m ldwatch -v "$version"
+
+for release in "$@"; do
+	log=$scratch/build-$release.log
+	if dkms build "${trees[@]}" -m ldwatch -v "$version" -k "$release" >"$log" 2>&1; then
+		ok "[$release] dkms build"
+	else
+		not_ok "[$release] dkms build"
+		tail -n 20 "$log" | sed 's/^/#   /'
+		continue
+	fi
+	ko=$(find "$scratch/tree/ldwatch/$version/$release" -name 'ldwatch.ko*' | head -n 1)
+	if [[ -n $ko ]]; then
+		ok "[$release] dkms built $(basename "$ko")"
+	else
+		not_ok "[$release] dkms built ldwatch.ko"
+	fi
+done
+
+# A kernel whose configuration lacks CONFIG_KPROBES: DKMS must skip the
+# module (exit status 77) rather than build it or fail.
+first=$1
+fake=$scratch/kernel-without-kprobes
+mkdir -p "$fake"
+grep -v '^CONFIG_KPROBES=' "/lib/modules/$first/build/.config" >"$fake/.config"
+rc=0
+dkms build "${trees[@]}" -m ldwatch -v "$version" -k "$first" --force \
+	--kernelsourcedir "$fake" >"$scratch/exclusive.log" 2>&1 || rc=$?
+if ((rc == 77)) && grep -q BUILD_EXCLUSIVE "$scratch/exclusive.log"; then
+	ok "BUILD_EXCLUSIVE_CONFIG skips a kernel without CONFIG_KPROBES"
+else
+	not_ok "BUILD_EXCLUSIVE_CONFIG skips a kernel without CONFIG_KPROBES (dkms exit $rc)"
+	tail -n 10 "$scratch/exclusive.log" | sed 's/^/#   /'
+fi
+
+summary
