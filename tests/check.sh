@@ -9,9 +9,9 @@
 # Environment: FUZZ_SECONDS (per fuzz target, default 30); LDW_CACHE (where
 # large artifacts are cached, default /var/cache/ldwatch).
 set -uo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-cd "$LDW_TOP"
+cd "$LDW_TOP" || exit
 
 logs=$LDW_BUILD/check
 mkdir -p "$logs"

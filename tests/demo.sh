@@ -8,7 +8,7 @@
 # on PATH, the module at /lib/ldwatch/ldwatch.ko, and /tests/lib.sh.
 # Installs what it needs on first use (as root).
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$LDW_TOP"
 

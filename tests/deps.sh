@@ -9,7 +9,7 @@ set -euo pipefail
 
 packages=(
 	# userspace build and tests
-	gcc make pkg-config libjson-c-dev clang libclang-rt-14-dev
+	gcc make pkg-config libjson-c-dev clang libclang-rt-14-dev shellcheck git
 	# module builds and checks: target kernels (meta-packages pull in the
 	# newest ABI), sparse, the source tree that carries checkpatch.pl, DKMS
 	linux-image-amd64 linux-headers-amd64

@@ -9,7 +9,7 @@
 # source and DKMS tree (--sourcetree, --dkmstree): the host's DKMS state is
 # not touched.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$LDW_TOP"
 

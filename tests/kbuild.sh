@@ -8,7 +8,7 @@
 # clean under checkpatch.pl --strict, taken from Debian's linux-source-6.12
 # and cached outside the work tree, keyed by that package's version.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$LDW_TOP"
 
@@ -42,7 +42,10 @@ done
 
 # checkpatch.pl ships only inside linux-source-*: extract it once per version.
 src_version=$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null || true)
-tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n 1 || true)
+tarball=
+for t in /usr/src/linux-source-6.12.tar.*; do
+	[[ -e $t ]] && tarball=$t
+done
 checkpatch_dir=$LDW_CACHE/checkpatch-$src_version
 if [[ -z $src_version || -z $tarball ]]; then
 	not_ok "checkpatch.pl is available (install linux-source-6.12)"

@@ -8,7 +8,7 @@
 # leak or a disagreement with the reference matcher fails the target; the
 # input that did it is kept in build/fuzz/NAME/ for reproduction.
 set -euo pipefail
-# shellcheck source=../lib.sh
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 cd "$LDW_TOP"
 
@@ -16,7 +16,7 @@ seconds=${1:-${FUZZ_SECONDS:-30}}
 out=$LDW_BUILD/fuzz
 matcher=(module/rule_match.c module/rule_format.c module/rule_default.c)
 cflags=(-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Iuserspace
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+	"-fsanitize=fuzzer,address,undefined" -fno-sanitize-recover=all -fno-omit-frame-pointer)
 
 # fuzz NAME SOURCES... -- LIBS...
 fuzz() {

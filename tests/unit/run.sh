@@ -4,9 +4,10 @@
 # Userspace unit tests: the matcher against the shared case table, and
 # ldwatchctl's command line; both built with ASan and UBSan. Also: all
 # userspace C builds without a warning under -Wall -Wextra, with gcc and
-# clang (an error here, never in a user's build).
+# clang (an error here, never in a user's build); and the shell scripts
+# pass shellcheck.
 set -euo pipefail
-# shellcheck source=../lib.sh
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 cd "$LDW_TOP"
 
@@ -15,7 +16,7 @@ mkdir -p "$out"
 matcher=(module/rule_match.c module/rule_format.c module/rule_default.c)
 ldwatchctl=(userspace/ldwatchctl.c userspace/event_json.c)
 warn=(-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Iuserspace)
-sanitize=(-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+sanitize=(-g -O1 "-fsanitize=address,undefined" -fno-sanitize-recover=all -fno-omit-frame-pointer)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
@@ -50,6 +51,9 @@ for cc in gcc clang; do
 		"$cc" "${warn[@]}" -O2 -o "$out/test_rule-$cc" tests/unit/test_rule.c \
 		tests/rule_cases.c "${matcher[@]}"
 done
+
+mapfile -t scripts < <(git ls-files -- '*.sh' .ci/run)
+check "shell scripts are shellcheck-clean (${#scripts[@]} files)" shellcheck -x "${scripts[@]}"
 
 if check "test_rule builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
 	-o "$out/test_rule" tests/unit/test_rule.c tests/rule_cases.c "${matcher[@]}"; then

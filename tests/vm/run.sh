@@ -7,7 +7,7 @@
 # Debian's own kernel image under qemu with it, and run the guest scripts.
 # Ends with one "N passed, N failed" line over all kernels.
 set -euo pipefail
-# shellcheck source=../lib.sh
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 cd "$LDW_TOP"
 
