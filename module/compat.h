@@ -5,8 +5,8 @@
  * logic files use one API and never test a kernel version themselves.
  *
  * Where a difference can be seen in the target's headers, Kbuild detects it
- * with a feature probe (ldw-probe in Kbuild) and passes LDW_HAVE_* defines;
- * this header turns those into one API. Probes test for the feature, not
+ * with a feature probe and passes an LDW_HAVE_* define; this header turns
+ * those into one API. Probes test for the feature, not
  * the version, so a distribution backport is picked up as it is.
  *
  * Targets: Debian 12's 6.1 (generic and PREEMPT_RT) and 6.12 kernels.

@@ -40,4 +40,17 @@ while IFS= read -r line; do
 		printf '%s\n' "$line"
 	fi
 done <<<"$out"
+# The harness must fail a run whose kernel log shows a splat: otherwise
+# every "no kernel splat" above would prove nothing.
+first=${built[0]}
+if tests/vm/run-vm.sh --kernel "$first" --out "$LDW_BUILD/vm-selftest" \
+	tests/vm/guest/selftest_splat.sh >"$LDW_BUILD/vm-selftest.log" 2>&1; then
+	not_ok "[$first] the harness fails a run with a WARNING in the kernel log"
+elif grep -q '^not ok - .*no kernel splat' "$LDW_BUILD/vm-selftest.log"; then
+	ok "[$first] the harness fails a run with a WARNING in the kernel log"
+else
+	not_ok "[$first] the harness fails a run with a WARNING in the kernel log, for that reason"
+	tail -n 10 "$LDW_BUILD/vm-selftest.log" | sed 's/^/#   /'
+fi
+
 summary
