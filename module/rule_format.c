@@ -124,3 +124,16 @@ size_t ldw_conjunction_format(const struct ldw_conjunction *conj,
 	ldw_finish(&w);
 	return w.len;
 }
+
+const char *ldw_outcome_name(enum ldw_outcome outcome)
+{
+	switch (outcome) {
+	case LDW_MATCH:
+		return "match";
+	case LDW_NO_MATCH:
+		return "no match";
+	case LDW_EXCLUDED:
+		return "excluded";
+	}
+	return "?";
+}

@@ -186,30 +186,28 @@ bool ldw_rule_matches(const struct ldw_rule *rule, const struct ldw_event *event
 	return ldw_rule_eval(rule, event).outcome == LDW_MATCH;
 }
 
-struct ldw_str ldw_basename(struct ldw_str path)
+/* What follows the last @c in @s; if @c is not there, @none. */
+static struct ldw_str ldw_after_last(struct ldw_str s, char c, struct ldw_str none)
 {
 	size_t i;
 
-	if (!path.ptr)
-		return path;
-	for (i = path.len; i > 0; i--) {
-		if (path.ptr[i - 1] == '/')
-			return (struct ldw_str){ path.ptr + i, path.len - i };
+	if (!s.ptr)
+		return s;
+	for (i = s.len; i > 0; i--) {
+		if (s.ptr[i - 1] == c)
+			return (struct ldw_str){ s.ptr + i, s.len - i };
 	}
-	return path;
+	return none;
+}
+
+struct ldw_str ldw_basename(struct ldw_str path)
+{
+	return ldw_after_last(path, '/', path);
 }
 
 struct ldw_str ldw_extension(struct ldw_str name)
 {
-	size_t i;
-
-	if (!name.ptr)
-		return name;
-	for (i = name.len; i > 0; i--) {
-		if (name.ptr[i - 1] == '.')
-			return (struct ldw_str){ name.ptr + i, name.len - i };
-	}
-	return LDW_STR_ABSENT;
+	return ldw_after_last(name, '.', LDW_STR_ABSENT);
 }
 
 void ldw_event_fill(struct ldw_event *event, struct ldw_str action,

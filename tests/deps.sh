@@ -15,7 +15,7 @@ packages=(
 	linux-image-amd64 linux-headers-amd64
 	linux-image-rt-amd64 linux-headers-rt-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
-	linux-source-6.12 xz-utils perl sparse dkms kmod
+	linux-source-6.12 xz-utils perl sparse dkms kmod openssl
 	# the qemu guests
 	qemu-system-x86 busybox-static cpio gzip
 )

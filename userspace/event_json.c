@@ -261,19 +261,6 @@ int ldw_json_event_read(struct ldw_json_event *out, const char *buf, size_t len,
 
 /* --- explaining a verdict --- */
 
-const char *ldw_outcome_name(enum ldw_outcome outcome)
-{
-	switch (outcome) {
-	case LDW_MATCH:
-		return "match";
-	case LDW_NO_MATCH:
-		return "no match";
-	case LDW_EXCLUDED:
-		return "excluded";
-	}
-	return "?";
-}
-
 /*
  * An event value as one line of ASCII: the event may hold any byte, and a
  * raw newline or terminal escape in the output would forge or garble lines.

@@ -83,7 +83,4 @@ bool ldw_json_blank(const char *buf, size_t len);
 int ldw_explain(FILE *out, const struct ldw_rule *rule,
 		const struct ldw_event *event, struct ldw_verdict verdict);
 
-/* The word for @outcome: "match", "no match" or "excluded". */
-const char *ldw_outcome_name(enum ldw_outcome outcome);
-
 #endif /* _LDWATCH_EVENT_JSON_H */

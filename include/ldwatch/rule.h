@@ -191,4 +191,7 @@ size_t ldw_conjunction_format(const struct ldw_conjunction *conj,
 
 #define LDW_ALL_VALUES (~0u)
 
+/* The word for @outcome: "match", "no match" or "excluded". */
+const char *ldw_outcome_name(enum ldw_outcome outcome);
+
 #endif /* _LDWATCH_RULE_H */

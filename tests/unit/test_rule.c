@@ -14,19 +14,6 @@
 #include "../rule_cases.h"
 #include "tap.h"
 
-static const char *outcome_name(enum ldw_outcome o)
-{
-	switch (o) {
-	case LDW_MATCH:
-		return "match";
-	case LDW_NO_MATCH:
-		return "no match";
-	case LDW_EXCLUDED:
-		return "excluded";
-	}
-	return "?";
-}
-
 static void test_rule_case(const struct ldw_rule_case *c)
 {
 	const struct ldw_rule *rule = &ldw_default_rule;
@@ -47,8 +34,8 @@ static void test_rule_case(const struct ldw_rule_case *c)
 	}
 	if (!tap_ok(ok && ldw_rule_matches(rule, &event) == (c->outcome == LDW_MATCH),
 		    "rule: %s", c->name))
-		tap_diag("expected %s %u (%s), got %s %u value %u", outcome_name(c->outcome),
-			 c->index, c->value ? c->value : "-", outcome_name(v.outcome),
+		tap_diag("expected %s %u (%s), got %s %u value %u", ldw_outcome_name(c->outcome),
+			 c->index, c->value ? c->value : "-", ldw_outcome_name(v.outcome),
 			 v.index, v.value);
 }
 
