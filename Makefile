@@ -77,7 +77,7 @@ install: userspace
 		rm -rf /usr/src/ldwatch-$(VERSION); \
 		mkdir -p /usr/src/ldwatch-$(VERSION); \
 		cp --parents dkms.conf $(MODULE_SOURCES) /usr/src/ldwatch-$(VERSION)/; \
-		dkms install -m ldwatch -v $(VERSION); \
+		dkms install -m ldwatch -v $(VERSION) $(if $(filter-out file,$(origin KERNELRELEASE)),-k $(KERNELRELEASE)); \
 	else \
 		echo "DESTDIR set: the module is not registered with DKMS"; \
 	fi
