@@ -15,58 +15,49 @@ cd "$LDW_TOP" || exit
 
 logs=$LDW_BUILD/check
 mkdir -p "$logs"
-total_passed=0
-total_failed=0
 started=$SECONDS
 
 # suite NAME CMD...: run a suite; show its failures; add its closing tally.
 suite() {
-	local name=$1 log=$logs/$1.log line tally='' t0=$SECONDS
+	local name=$1 log=$logs/$1.log line tally='' show=0 t0=$SECONDS
 	shift
 	printf '== %s\n' "$name"
 	"$@" >"$log" 2>&1
 	while IFS= read -r line; do
-		if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		if [[ $line =~ $ldw_tally_re ]]; then
 			tally=$line
 		elif [[ $line == 'not ok'* ]]; then
 			printf '%s\n' "$line"
 			show=1
-		elif [[ $line == '#'* && ${show:-0} == 1 ]]; then
+		elif [[ $line == '#'* && $show == 1 ]]; then
 			printf '%s\n' "$line"
 		else
 			show=0
 		fi
 	done <"$log"
-	if [[ $tally =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-		total_passed=$((total_passed + BASH_REMATCH[1]))
-		total_failed=$((total_failed + BASH_REMATCH[2]))
-	else
-		tally="0 passed, 1 failed"
-		total_failed=$((total_failed + 1))
-		printf 'not ok - %s ended without a tally; see %s\n' "$name" "$log"
+	if ! adopt_tally "$tally"; then
+		not_ok "$name ended without a tally; see $log"
 		tail -n 15 "$log" | sed 's/^/#   /'
+		tally="0 passed, 1 failed"
 	fi
 	printf '   %s: %s (%d s)\n' "$name" "$tally" $((SECONDS - t0))
 }
 
 finish() {
 	printf 'make check took %d s; logs in %s\n' $((SECONDS - started)) "$logs"
-	printf '%d passed, %d failed\n' "$total_passed" "$total_failed"
-	((total_failed == 0))
+	summary
 	exit
 }
 
 printf '== dependencies\n'
 if ! tests/deps.sh >"$logs/deps.log" 2>&1; then
 	tail -n 15 "$logs/deps.log"
-	printf 'not ok - the dependencies are installed (see above)\n'
-	total_failed=$((total_failed + 1))
+	not_ok "the dependencies are installed (see above)"
 	finish
 fi
 if ! kernels=$(tests/kernels.sh 2>"$logs/kernels.log"); then
 	cat "$logs/kernels.log"
-	printf 'not ok - the target kernels are installed\n'
-	total_failed=$((total_failed + 1))
+	not_ok "the target kernels are installed"
 	finish
 fi
 mapfile -t kernels <<<"$kernels"

@@ -49,6 +49,17 @@ diag() {
 	printf '# %s\n' "$*"
 }
 
+# The closing line every suite prints, as a pattern.
+ldw_tally_re='^([0-9]+) passed, ([0-9]+) failed$'
+
+# adopt_tally LINE: if LINE is another suite's closing line, add its counts
+# to ours and succeed; otherwise fail.
+adopt_tally() {
+	[[ $1 =~ $ldw_tally_re ]] || return 1
+	ldw_passed=$((ldw_passed + BASH_REMATCH[1]))
+	ldw_failed=$((ldw_failed + BASH_REMATCH[2]))
+}
+
 # The closing line every suite ends with; exit status 0 iff nothing failed.
 summary() {
 	printf '%d passed, %d failed\n' "$ldw_passed" "$ldw_failed"

@@ -25,7 +25,7 @@ run_tap() {
 	local name=$1 line got=0
 	shift
 	while IFS= read -r line; do
-		if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		if [[ $line =~ $ldw_tally_re ]]; then
 			got=1
 		elif [[ $line =~ ^ok\ [0-9]*\ *-\ (.*)$ ]]; then
 			ok "$name: ${BASH_REMATCH[1]}"

@@ -28,18 +28,21 @@ if ((${#built[@]} == 0)); then
 	exit
 fi
 
-out=$(tests/vm/run-matrix.sh --out "$LDW_BUILD/vm" "${built[@]}" -- \
-	--module "$LDW_BUILD/kernel/{release}/ldwatch.ko" \
-	--file tests/data/elastic-rule-dynamic-linker-creation-or-modification.txt:/tests/data/rule.txt \
-	tests/vm/guest/smoke.sh tests/vm/guest/module_load.sh) || true
-while IFS= read -r line; do
-	if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-		ldw_passed=$((ldw_passed + BASH_REMATCH[1]))
-		ldw_failed=$((ldw_failed + BASH_REMATCH[2]))
-	else
-		printf '%s\n' "$line"
-	fi
-done <<<"$out"
+for release in "${built[@]}"; do
+	tallied=0
+	while IFS= read -r line; do
+		if adopt_tally "$line"; then
+			tallied=1
+		else
+			printf '%s\n' "$line"
+		fi
+	done < <(tests/vm/run-vm.sh --kernel "$release" --out "$LDW_BUILD/vm/$release" \
+		--module "$LDW_BUILD/kernel/$release/ldwatch.ko" \
+		--file tests/data/elastic-rule-dynamic-linker-creation-or-modification.txt:/tests/data/rule.txt \
+		tests/vm/guest/smoke.sh tests/vm/guest/module_load.sh || true)
+	((tallied)) || not_ok "[$release] run-vm.sh ended with its tally line"
+done
+
 # The harness must fail a run whose kernel log shows a splat: otherwise
 # every "no kernel splat" above would prove nothing.
 first=${built[0]}
