@@ -33,11 +33,19 @@ static void ldw_log_wrapped(const char *what, unsigned int nr,
 
 		if (cut > LDW_LOG_LINE) {
 			const char *p = text + LDW_LOG_LINE;
+			const char *next;
 
-			/* Break after the last ", " that fits; else overlong. */
+			/* Break after the last ", " that fits ... */
 			while (p > text + 1 && !(p[-2] == ',' && p[-1] == ' '))
 				p--;
-			cut = p > text + 1 ? (size_t)(p - text) : len;
+			if (p > text + 1) {
+				cut = p - text;
+			} else {
+				/* ... or, for one value longer than a line, after it. */
+				next = strstr(text + LDW_LOG_LINE, ", ");
+				if (next)
+					cut = next + 2 - text;
+			}
 		}
 		if (first)
 			pr_info("%s %u/%u: %.*s\n", what, nr, total, (int)cut, text);
