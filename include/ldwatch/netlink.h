@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * The ldwatch generic netlink protocol: the module's only interface to
+ * userspace. This header is the protocol's documentation; the kernel
+ * module and the tools both build from it.
+ *
+ * Family LDW_GENL_NAME, version LDW_GENL_VERSION (the genl header's
+ * "version" byte of every message the module sends).
+ *
+ * Who may talk: every command below needs CAP_NET_ADMIN in the caller's
+ * user namespace that owns the network namespace (GENL_ADMIN_PERM), or
+ * the multicast-group capability flags where the kernel has them. An
+ * unprivileged process gets EPERM and receives nothing.
+ *
+ * Delivery of alerts, in the order the module tries them:
+ *  - Multicast group LDW_GENL_MCGRP_ALERTS, which carries a capability flag
+ *    (CAP_NET_ADMIN or CAP_SYS_ADMIN) on kernels whose generic netlink
+ *    supports it: joining it is enough to receive alerts.
+ *  - Elsewhere, or when the module is loaded with unicast=1, the group is
+ *    not offered for alerts; a listener sends LDW_CMD_SUBSCRIBE and
+ *    alerts come to its socket by unicast until it closes the socket or
+ *    sends LDW_CMD_UNSUBSCRIBE. The reply to LDW_CMD_SUBSCRIBE (and to
+ *    LDW_CMD_GET_STATUS) says which mode is in force.
+ *
+ * Nothing is lost silently: every alert carries LDW_A_SEQ, a 64-bit
+ * sequence number that counts up from 1 per module load without holes.
+ * An alert the module had to drop leaves a hole in the sequence and is
+ * counted in LDW_A_STATS_DROPPED under its reason. A listener that sees a
+ * hole knows how many alerts it missed; a listener that sees a sequence
+ * number lower than the last one knows the module was reloaded (compare
+ * LDW_A_LOAD_ID too). Duplicates (after a retried send) have a sequence
+ * number already seen and are to be ignored.
+ *
+ * Interface version bump rules: LDW_GENL_VERSION increases when a command
+ * or attribute changes meaning or is removed. Adding a command, an
+ * attribute or a drop reason at the end of its enum does not bump it:
+ * readers ignore attributes they do not know.
+ */
+#ifndef _LDWATCH_NETLINK_H
+#define _LDWATCH_NETLINK_H
+
+#define LDW_GENL_NAME		"ldwatch"
+#define LDW_GENL_VERSION	1
+#define LDW_GENL_MCGRP_ALERTS	"alerts"
+
+/**
+ * enum ldw_cmd - generic netlink commands of the ldwatch family
+ * @LDW_CMD_UNSPEC: unused
+ * @LDW_CMD_ALERT: kernel to listeners: one alert, a rule match. Attributes:
+ *	SEQ, LOAD_ID, TIME_NS, ACTION, FILE_PATH, [ORIGINAL_PATH on renames],
+ *	PID, TID, PPID, UID, EUID, GID, [EXECUTABLE unless the process has
+ *	none], COMM, MNTNS, RULE_ID, RULE_NAME, RULE_VERSION.
+ * @LDW_CMD_GET_STATUS: request, empty; the reply (same command) carries
+ *	LOAD_ID, MODULE_VERSION, DELIVERY, NEXT_SEQ, the STATS nest, RULE_ID,
+ *	RULE_NAME, RULE_VERSION and RULE_TEXT.
+ * @LDW_CMD_SUBSCRIBE: request, empty; registers the sender's socket for
+ *	unicast alerts. The reply carries DELIVERY and NEXT_SEQ. Needed only
+ *	when DELIVERY is LDW_DELIVERY_UNICAST; harmless otherwise.
+ * @LDW_CMD_UNSUBSCRIBE: request, empty; the reverse of SUBSCRIBE.
+ * @LDW_CMD_STOPPING: kernel to listeners, sent to both the multicast group
+ *	and every subscriber as the module unloads, after the last alert:
+ *	LOAD_ID, NEXT_SEQ (one past the last sequence number assigned) and
+ *	the STATS nest. Nothing follows it from this load of the module.
+ * @__LDW_CMD_MAX: internal
+ * @LDW_CMD_MAX: highest command number
+ */
+enum ldw_cmd {
+	LDW_CMD_UNSPEC,
+	LDW_CMD_ALERT,
+	LDW_CMD_GET_STATUS,
+	LDW_CMD_SUBSCRIBE,
+	LDW_CMD_UNSUBSCRIBE,
+	LDW_CMD_STOPPING,
+
+	__LDW_CMD_MAX,
+	LDW_CMD_MAX = __LDW_CMD_MAX - 1
+};
+
+/**
+ * enum ldw_attr - attributes of the ldwatch family's messages
+ * @LDW_A_UNSPEC: unused
+ * @LDW_A_PAD: padding for 64-bit attributes
+ * @LDW_A_SEQ: u64, the alert's sequence number (see above)
+ * @LDW_A_LOAD_ID: u64, random per module load: tells reloads apart
+ * @LDW_A_TIME_NS: u64, CLOCK_REALTIME of the operation, nanoseconds
+ * @LDW_A_ACTION: u8, enum ldw_action
+ * @LDW_A_FILE_PATH: NUL-terminated string; the file's path as the acting
+ *	process sees it (resolved against its root). Any byte but NUL may
+ *	occur in it, including newlines and invalid UTF-8. For a rename,
+ *	the new path.
+ * @LDW_A_ORIGINAL_PATH: NUL-terminated string; on renames, the old path
+ * @LDW_A_PID: u32, process (thread group) id, in the initial pid namespace
+ * @LDW_A_TID: u32, thread id of the acting thread
+ * @LDW_A_PPID: u32, the parent process's id
+ * @LDW_A_UID: u32, real user id (initial user namespace)
+ * @LDW_A_EUID: u32, effective user id
+ * @LDW_A_GID: u32, real group id
+ * @LDW_A_EXECUTABLE: NUL-terminated string; the process's executable, as
+ *	its own root sees it. Absent for kernel threads.
+ * @LDW_A_COMM: NUL-terminated string, the thread's comm (at most 15 bytes)
+ * @LDW_A_MNTNS: u32, inode number of the process's mount namespace
+ * @LDW_A_RULE_ID: NUL-terminated string, the rule's id
+ * @LDW_A_RULE_NAME: NUL-terminated string, the rule's name
+ * @LDW_A_RULE_VERSION: u32, the rule's version
+ * @LDW_A_RULE_TEXT: NUL-terminated string: the rule in force as EQL, one
+ *	clause per line
+ * @LDW_A_MODULE_VERSION: NUL-terminated string, the module's version
+ * @LDW_A_DELIVERY: u8, enum ldw_delivery
+ * @LDW_A_NEXT_SEQ: u64, the sequence number the next alert will get
+ * @LDW_A_STATS: nest of enum ldw_stat_attr
+ * @__LDW_A_MAX: internal
+ * @LDW_A_MAX: highest attribute number
+ */
+enum ldw_attr {
+	LDW_A_UNSPEC,
+	LDW_A_PAD,
+	LDW_A_SEQ,
+	LDW_A_LOAD_ID,
+	LDW_A_TIME_NS,
+	LDW_A_ACTION,
+	LDW_A_FILE_PATH,
+	LDW_A_ORIGINAL_PATH,
+	LDW_A_PID,
+	LDW_A_TID,
+	LDW_A_PPID,
+	LDW_A_UID,
+	LDW_A_EUID,
+	LDW_A_GID,
+	LDW_A_EXECUTABLE,
+	LDW_A_COMM,
+	LDW_A_MNTNS,
+	LDW_A_RULE_ID,
+	LDW_A_RULE_NAME,
+	LDW_A_RULE_VERSION,
+	LDW_A_RULE_TEXT,
+	LDW_A_MODULE_VERSION,
+	LDW_A_DELIVERY,
+	LDW_A_NEXT_SEQ,
+	LDW_A_STATS,
+
+	__LDW_A_MAX,
+	LDW_A_MAX = __LDW_A_MAX - 1
+};
+
+/**
+ * enum ldw_action - what the file operation was (ECS event.action)
+ * @LDW_ACTION_CREATION: an open/openat/openat2/creat that created the file,
+ *	or a mknod of a regular file; by syscall or io_uring
+ * @LDW_ACTION_RENAME: a rename/renameat/renameat2 that succeeded; by
+ *	syscall or io_uring. RENAME_EXCHANGE gives one alert per direction.
+ */
+enum ldw_action {
+	LDW_ACTION_CREATION = 1,
+	LDW_ACTION_RENAME = 2,
+};
+
+/**
+ * enum ldw_delivery - how alerts reach listeners
+ * @LDW_DELIVERY_MULTICAST: join the "alerts" group (capability-checked)
+ * @LDW_DELIVERY_UNICAST: send LDW_CMD_SUBSCRIBE (admin-only) to receive
+ */
+enum ldw_delivery {
+	LDW_DELIVERY_MULTICAST = 1,
+	LDW_DELIVERY_UNICAST = 2,
+};
+
+/**
+ * enum ldw_stat_attr - counters in the LDW_A_STATS nest, each a u64 since
+ *	the module was loaded
+ * @LDW_STAT_UNSPEC: unused
+ * @LDW_STAT_PAD: padding
+ * @LDW_STAT_SEEN: create and rename operations the probes saw
+ * @LDW_STAT_CANDIDATES: of those, the ones whose names passed the prefilter
+ *	(their full paths were built)
+ * @LDW_STAT_NOT_CONFIRMED: candidates whose operation failed (EACCES,
+ *	EEXIST, ...) or did not create the file: no event
+ * @LDW_STAT_NO_MATCH: events the rule's requirements did not select
+ * @LDW_STAT_EXCLUDED: events the rule selected, then excluded
+ * @LDW_STAT_MATCHED: events the rule matched (alerts, including dropped)
+ * @LDW_STAT_SENT: alerts delivered to at least one listener
+ * @LDW_STAT_DROPPED: nest of enum ldw_drop, each a u64: alerts (and
+ *	candidates that could not be judged) lost, by reason. Each one
+ *	consumed a sequence number.
+ * @__LDW_STAT_MAX: internal
+ * @LDW_STAT_MAX: highest counter attribute
+ */
+enum ldw_stat_attr {
+	LDW_STAT_UNSPEC,
+	LDW_STAT_PAD,
+	LDW_STAT_SEEN,
+	LDW_STAT_CANDIDATES,
+	LDW_STAT_NOT_CONFIRMED,
+	LDW_STAT_NO_MATCH,
+	LDW_STAT_EXCLUDED,
+	LDW_STAT_MATCHED,
+	LDW_STAT_SENT,
+	LDW_STAT_DROPPED,
+
+	__LDW_STAT_MAX,
+	LDW_STAT_MAX = __LDW_STAT_MAX - 1
+};
+
+/**
+ * enum ldw_drop - why an alert was lost; attribute types in the
+ *	LDW_STAT_DROPPED nest (each a u64)
+ * @LDW_DROP_UNSPEC: unused
+ * @LDW_DROP_PAD: padding
+ * @LDW_DROP_NO_SLOT: a candidate found every capture slot busy (a burst
+ *	larger than the capture pool); it could not be judged
+ * @LDW_DROP_BUSY: a candidate's dentry could not be pinned without
+ *	sleeping (PREEMPT_RT only, lock contended); it could not be judged
+ * @LDW_DROP_TASK_EXITING: the acting task was exiting, so the deferred
+ *	judgement could not run
+ * @LDW_DROP_PATH: a path could not be resolved (too long, unreachable)
+ * @LDW_DROP_NO_MEMORY: no memory for the alert record or message
+ * @LDW_DROP_QUEUE_FULL: the delivery queue was full: no listener, or one
+ *	too slow, for longer than the queue holds (alerts wait in the queue
+ *	while nobody listens)
+ * @LDW_DROP_SEND_FAILED: the send failed for another reason
+ * @LDW_DROP_UNLOAD: still queued when the module was unloaded
+ * @LDW_DROP_KERNEL_THREAD: a kernel thread's operation under a rule that
+ *	does not exclude kernel threads: it has no executable and cannot be
+ *	confirmed, so it could not be judged
+ * @__LDW_DROP_MAX: internal
+ * @LDW_DROP_MAX: highest drop reason
+ */
+enum ldw_drop {
+	LDW_DROP_UNSPEC,
+	LDW_DROP_PAD,
+	LDW_DROP_NO_SLOT,
+	LDW_DROP_BUSY,
+	LDW_DROP_TASK_EXITING,
+	LDW_DROP_PATH,
+	LDW_DROP_NO_MEMORY,
+	LDW_DROP_QUEUE_FULL,
+	LDW_DROP_SEND_FAILED,
+	LDW_DROP_UNLOAD,
+	LDW_DROP_KERNEL_THREAD,
+
+	__LDW_DROP_MAX,
+	LDW_DROP_MAX = __LDW_DROP_MAX - 1
+};
+
+#endif /* _LDWATCH_NETLINK_H */

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An alert: one event the rule matched, as capture hands it to delivery.
+ * Capture (capture.c) builds it in the acting task's context after the
+ * operation succeeded; delivery (queue.c, netlink.c) owns it from
+ * ldw_alert_submit() on and frees it once it is sent or dropped.
+ */
+#ifndef _LDWATCH_ALERT_H
+#define _LDWATCH_ALERT_H
+
+#include <linux/list.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+
+#include <ldwatch/netlink.h>
+
+/**
+ * struct ldw_alert - one matched event
+ * @node: delivery queue link (queue.c)
+ * @seq: sequence number, assigned by ldw_alert_submit()
+ * @time_ns: CLOCK_REALTIME of the operation
+ * @action: LDW_ACTION_CREATION or LDW_ACTION_RENAME
+ * @pid: thread group id (initial pid namespace)
+ * @tid: thread id
+ * @ppid: parent's thread group id
+ * @uid: real uid (initial user namespace)
+ * @euid: effective uid
+ * @gid: real gid
+ * @mntns: inode number of the acting task's mount namespace
+ * @comm: the acting thread's comm
+ * @file_path: the file's path (NUL-terminated, in @buf)
+ * @original_path: the old path of a rename, or NULL
+ * @executable: the process's executable, or NULL for kernel threads
+ * @buf: storage for the strings
+ */
+struct ldw_alert {
+	struct list_head node;
+	u64 seq;
+	u64 time_ns;
+	enum ldw_action action;
+	u32 pid;
+	u32 tid;
+	u32 ppid;
+	u32 uid;
+	u32 euid;
+	u32 gid;
+	u32 mntns;
+	char comm[TASK_COMM_LEN];
+	const char *file_path;
+	const char *original_path;
+	const char *executable;
+	char buf[];
+};
+
+/*
+ * Takes ownership of @alert: assigns its sequence number and queues it for
+ * delivery, or counts it as dropped (LDW_DROP_QUEUE_FULL) and frees it.
+ * Never sleeps; callable from any context but hard interrupts.
+ */
+void ldw_alert_submit(struct ldw_alert *alert);
+
+/*
+ * Counts one alert (or one candidate that could not be judged) as lost for
+ * @reason and consumes a sequence number for it, so that listeners see the
+ * hole. Never sleeps; callable from a kprobe handler.
+ */
+void ldw_drop(enum ldw_drop reason);
+
+#endif /* _LDWATCH_ALERT_H */

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The module's counters: what the probes saw and what became of it. They
+ * are per-CPU, so that counting costs the hot path no shared cache line;
+ * readers (the status command, the stopping message) sum them.
+ */
+#ifndef _LDWATCH_STATS_H
+#define _LDWATCH_STATS_H
+
+#include <linux/types.h>
+
+#include <ldwatch/netlink.h>
+
+/* One counter per LDW_STAT_* attribute but DROPPED (see alert.h). */
+enum ldw_counter {
+	LDW_CNT_SEEN,
+	LDW_CNT_CANDIDATES,
+	LDW_CNT_NOT_CONFIRMED,
+	LDW_CNT_NO_MATCH,
+	LDW_CNT_EXCLUDED,
+	LDW_CNT_MATCHED,
+	LDW_CNT_SENT,
+	LDW_CNT_COUNT
+};
+
+/**
+ * struct ldw_stats_snapshot - every counter, summed over CPUs
+ * @counters: indexed by enum ldw_counter
+ * @dropped: indexed by enum ldw_drop (0 and LDW_DROP_PAD unused)
+ */
+struct ldw_stats_snapshot {
+	u64 counters[LDW_CNT_COUNT];
+	u64 dropped[__LDW_DROP_MAX];
+};
+
+int ldw_stats_init(void);
+void ldw_stats_exit(void);
+/* Never sleeps; callable from a kprobe handler. */
+void ldw_count(enum ldw_counter counter);
+void ldw_count_drop(enum ldw_drop reason);
+void ldw_stats_read(struct ldw_stats_snapshot *snapshot);
+
+#endif /* _LDWATCH_STATS_H */
