@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Anchors: the directory entry names that any path the rule can match must
+ * contain, derived from the rule's requirement on file.path. The probes use
+ * them as a prefilter: an operation none of whose names is an anchor cannot
+ * match the rule, so it costs a name comparison and nothing else; only the
+ * others ("candidates") get a full path built and the rule evaluated.
+ *
+ * An anchor is a name and where it must appear, counted in path components
+ * from the end: at depth 0 (the file's own name) or at some depth >= 1 (an
+ * ancestor directory). The derivation is sound: if the file.path clause
+ * matches a path, walking that path's components from the last one upward
+ * meets a component that ldw_anchors_match_name() accepts at its depth.
+ * Where no such set can be derived, the set "passes everything" and says why.
+ *
+ * Plain C with no kernel headers, compiled into the module and into the
+ * tests like the matcher (rule.h). No allocation, no recursion, no locks.
+ */
+#ifndef _LDWATCH_ANCHORS_H
+#define _LDWATCH_ANCHORS_H
+
+#include <ldwatch/rule.h>
+
+/*
+ * At most this many anchors: every anchor whose length equals a name's
+ * costs a comparison, and rules worth prefiltering name a few files.
+ */
+#define LDW_ANCHORS_MAX 8
+
+/*
+ * The longest anchor: NAME_MAX, the longest name most file systems allow.
+ * A longer literal component is refused (the set passes everything) rather
+ * than trusted never to occur, as a few file systems allow longer names.
+ */
+#define LDW_ANCHOR_NAME_MAX 255
+
+/* Where an anchor must appear, in path components from the end. */
+enum ldw_anchor_place {
+	LDW_ANCHOR_NAME,	/* depth 0: the file's own name */
+	LDW_ANCHOR_ANCESTOR,	/* depth >= 1: some ancestor directory */
+	LDW_ANCHOR_PLACES
+};
+
+/* Why a rule yields no anchor set (or 0 when it does). */
+enum ldw_anchors_reason {
+	LDW_ANCHORS_OK,
+	LDW_ANCHORS_NO_PATH_CLAUSE,	/* no requirement on file.path */
+	LDW_ANCHORS_UNSUPPORTED_OP,	/* file.path == null, or an unknown op */
+	LDW_ANCHORS_UNANCHORED,		/* "*.conf", "/?": no whole literal name */
+	LDW_ANCHORS_EMPTY_COMPONENT,	/* "", "/etc/": the last name is empty */
+	LDW_ANCHORS_TOO_LONG,		/* a component over LDW_ANCHOR_NAME_MAX */
+	LDW_ANCHORS_TOO_MANY,		/* over LDW_ANCHORS_MAX distinct anchors */
+	LDW_ANCHORS_REASONS
+};
+
+/**
+ * struct ldw_anchor - one name the file's path must contain
+ * @name: the name, NUL-terminated; ASCII-lowercased if @nocase
+ * @len: its length in bytes, 1 to LDW_ANCHOR_NAME_MAX
+ * @place: the depths it is accepted at
+ * @nocase: compare folding ASCII case ('A'-'Z' only, as EQL does)
+ */
+struct ldw_anchor {
+	char name[LDW_ANCHOR_NAME_MAX + 1];
+	unsigned int len;
+	enum ldw_anchor_place place;
+	bool nocase;
+};
+
+/**
+ * struct ldw_anchors - the anchor set of a rule, or "pass everything"
+ * @pass_all: no set could be derived; every name matches
+ * @reason: why @pass_all (LDW_ANCHORS_OK when not)
+ * @clause: the requirement the set was derived from or, with @pass_all,
+ *	the first file.path requirement that failed (any, when there is none)
+ * @value: with @pass_all, the value of @clause that failed, or NULL
+ * @ancestors: some anchor is an LDW_ANCHOR_ANCESTOR one, so a walk up the
+ *	path's directories can meet an anchor (false: depth 0 decides alone)
+ * @count: the number of anchors in @anchor
+ * @places: bit (1 << place) of @places[len] is set when some anchor of that
+ *	place has that length: the one test most names fail
+ * @anchor: the anchors, without duplicates
+ */
+struct ldw_anchors {
+	bool pass_all;
+	enum ldw_anchors_reason reason;
+	unsigned int clause;
+	const char *value;
+	bool ancestors;
+	unsigned int count;
+	unsigned char places[LDW_ANCHOR_NAME_MAX + 1];
+	struct ldw_anchor anchor[LDW_ANCHORS_MAX];
+};
+
+/**
+ * ldw_anchors_derive() - derive the anchor set of a rule
+ * @rule: the rule
+ * @anchors: filled in; on failure set to pass everything
+ *
+ * Each value of a file.path requirement clause gives one anchor. A literal
+ * value (no '*' or '?' under ':' or 'like'; every value under 'in', '=='
+ * and 'in~') anchors its last component at depth 0. A wildcard value
+ * anchors the last component of the literal text after its last wildcard,
+ * at depth 0, when that text holds a '/' ("/srv/?/ld.so.preload" anchors
+ * "ld.so.preload"); otherwise the last complete component of the literal
+ * text before its first wildcard, at depth >= 1 ("/etc/ld.so.conf.d/" and a
+ * star anchors "ld.so.conf.d"). '*' and '?' match '/' too, which is why
+ * only literal text can anchor.
+ * Any value giving neither makes the clause unusable; with several file.path
+ * requirements the first usable one is taken, as each must hold. The rule's
+ * values are copied: @anchors does not point into @rule, except @value.
+ *
+ * Return: LDW_ANCHORS_OK, or the reason the set passes everything.
+ */
+enum ldw_anchors_reason ldw_anchors_derive(const struct ldw_rule *rule,
+					   struct ldw_anchors *anchors);
+
+/* The words for @reason ("no requirement on file.path"), never NULL. */
+const char *ldw_anchors_reason_text(enum ldw_anchors_reason reason);
+
+/*
+ * The byte comparison behind ldw_anchors_match_name(), which calls it only
+ * for lengths some anchor of @place has.
+ */
+bool ldw_anchors_match_bytes(const struct ldw_anchors *anchors,
+			     const char *name, size_t len,
+			     enum ldw_anchor_place place);
+
+/**
+ * ldw_anchors_may_match_len() - whether a name of this length can be an anchor
+ * @anchors: the anchor set
+ * @len: the name's length
+ * @depth: its place in the path from the end (see ldw_anchors_match_name())
+ *
+ * The test most names fail, one byte load: callers that read the length
+ * and the name separately can skip reading the name.
+ *
+ * Return: false if no anchor at @depth has length @len.
+ */
+static inline bool ldw_anchors_may_match_len(const struct ldw_anchors *anchors,
+					     size_t len, unsigned int depth)
+{
+	enum ldw_anchor_place place = depth ? LDW_ANCHOR_ANCESTOR : LDW_ANCHOR_NAME;
+
+	if (anchors->pass_all)
+		return true;
+	return len <= LDW_ANCHOR_NAME_MAX && (anchors->places[len] & (1u << place));
+}
+
+/**
+ * ldw_anchors_match_name() - whether a path component is an anchor
+ * @anchors: the anchor set
+ * @name: the component (a directory entry name)
+ * @len: its length
+ * @depth: its place in the path from the end: 0 for the file's own name,
+ *	1 for its parent directory, and so on
+ *
+ * Safe on a name that changes meanwhile (a concurrent rename): it reads
+ * @name byte by byte from the start and stops at the first byte that
+ * differs or is NUL (no anchor holds a NUL), so with a NUL-terminated
+ * @name it never reads past that NUL, whatever @len says, nor past @len.
+ *
+ * Return: true if @name is an anchor at @depth, or the set passes everything.
+ */
+static inline bool ldw_anchors_match_name(const struct ldw_anchors *anchors,
+					  const char *name, size_t len,
+					  unsigned int depth)
+{
+	if (!ldw_anchors_may_match_len(anchors, len, depth))
+		return false;
+	if (anchors->pass_all)
+		return true;
+	return ldw_anchors_match_bytes(anchors, name, len,
+				       depth ? LDW_ANCHOR_ANCESTOR : LDW_ANCHOR_NAME);
+}
+
+#endif /* _LDWATCH_ANCHORS_H */
