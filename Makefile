@@ -34,14 +34,24 @@ CFLAGS ?= -O2 -g
 LDW_CFLAGS := -std=gnu11 -Wall -Wextra -Iinclude -D_GNU_SOURCE
 JSONC_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSONC_LIBS := $(or $(shell pkg-config --libs json-c 2>/dev/null),-ljson-c)
+# libnl-genl-3 (Debian: libnl-genl-3-dev): all of the tools' netlink.
+GENL_CFLAGS := $(or $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null),-I/usr/include/libnl3)
+GENL_LIBS := $(or $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null),-lnl-genl-3 -lnl-3)
 
 # The matcher: one source, compiled into the module and into the tools.
 MATCHER_SOURCES := module/rule_match.c module/rule_format.c module/rule_default.c
-LDWATCHCTL_SOURCES := userspace/ldwatchctl.c userspace/event_json.c $(MATCHER_SOURCES)
+# The netlink client and the ECS writer, shared by both tools.
+NETLINK_SOURCES := userspace/genl_client.c userspace/ecs.c
+LDWATCHCTL_SOURCES := userspace/ldwatchctl.c userspace/event_json.c $(NETLINK_SOURCES) \
+	$(MATCHER_SOURCES)
+LDWATCHD_SOURCES := userspace/ldwatchd.c userspace/ecs_records.c $(NETLINK_SOURCES) \
+	module/rule_match.c
 USERSPACE_HEADERS := $(wildcard include/ldwatch/*.h userspace/*.h)
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
+# systemd reads units here too; Debian's packages use /lib/systemd/system.
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 .PHONY: all module userspace check demo install uninstall clean help
 
@@ -58,11 +68,16 @@ $(MODULE_DIR)/ldwatch.ko: $(MODULE_SOURCES)
 	$(MAKE) -C $(KDIR) M=$(abspath $(MODULE_DIR)/src) $(KBUILD_ARGS) modules
 	cp $(MODULE_DIR)/src/ldwatch.ko $@
 
-userspace: $(BUILD)/ldwatchctl
+userspace: $(BUILD)/ldwatchctl $(BUILD)/ldwatchd
 
 $(BUILD)/ldwatchctl: $(LDWATCHCTL_SOURCES) $(USERSPACE_HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(LDW_CFLAGS) $(JSONC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(LDWATCHCTL_SOURCES) $(JSONC_LIBS)
+	$(CC) $(LDW_CFLAGS) $(JSONC_CFLAGS) $(GENL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
+		$(LDWATCHCTL_SOURCES) $(JSONC_LIBS) $(GENL_LIBS)
+
+$(BUILD)/ldwatchd: $(LDWATCHD_SOURCES) $(USERSPACE_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(LDW_CFLAGS) $(GENL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(LDWATCHD_SOURCES) $(GENL_LIBS)
 
 check:
 	tests/check.sh
@@ -72,6 +87,11 @@ demo:
 
 install: userspace
 	install -D -m 0755 $(BUILD)/ldwatchctl $(DESTDIR)$(SBINDIR)/ldwatchctl
+	install -D -m 0755 $(BUILD)/ldwatchd $(DESTDIR)$(SBINDIR)/ldwatchd
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' userspace/ldwatchd.service > $(DESTDIR)$(UNITDIR)/ldwatchd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/ldwatchd.service
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	@if [ -z "$(DESTDIR)" ]; then \
 		set -e; \
 		rm -rf /usr/src/ldwatch-$(VERSION); \
@@ -83,7 +103,9 @@ install: userspace
 	fi
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/ldwatchctl
+	rm -f $(DESTDIR)$(SBINDIR)/ldwatchctl $(DESTDIR)$(SBINDIR)/ldwatchd
+	rm -f $(DESTDIR)$(UNITDIR)/ldwatchd.service
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	-dkms remove -m ldwatch -v $(VERSION) --all
 	rm -rf /usr/src/ldwatch-$(VERSION)
 
@@ -92,17 +114,19 @@ clean:
 
 help:
 	@echo "Targets:"
-	@echo "  all (default)  the module for one kernel, and ldwatchctl"
+	@echo "  all (default)  the module for one kernel, ldwatchctl and ldwatchd"
 	@echo "  module         the module only, in $(BUILD)/kernel/RELEASE/ldwatch.ko"
-	@echo "  userspace      ldwatchctl, in $(BUILD)/"
+	@echo "  userspace      ldwatchctl and ldwatchd, in $(BUILD)/"
 	@echo "  check          every test: unit, fuzz, kernel builds for each target kernel,"
 	@echo "                 DKMS, qemu guests; as root it installs what it needs"
 	@echo "  demo           boot Debian's 6.1 kernel under qemu with ldwatch"
-	@echo "  install        ldwatchctl into $(SBINDIR), the module through DKMS (root)"
+	@echo "  install        ldwatchctl and ldwatchd into $(SBINDIR), ldwatchd.service"
+	@echo "                 into $(UNITDIR), the module through DKMS (root)"
 	@echo "  uninstall      undo install"
 	@echo "  clean          remove $(BUILD)/"
 	@echo "Variables:"
 	@echo "  KERNELRELEASE  kernel to build the module for (default: the running one)"
 	@echo "  KDIR           its build tree (default: /lib/modules/KERNELRELEASE/build)"
 	@echo "  KBUILD_ARGS    extra kbuild arguments, e.g. \"W=1 C=2\""
+	@echo "  UNITDIR        where the systemd unit goes (default: PREFIX/lib/systemd/system)"
 	@echo "  PREFIX, DESTDIR, CC, CFLAGS, LDFLAGS  as usual"

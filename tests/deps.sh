@@ -8,8 +8,9 @@
 set -euo pipefail
 
 packages=(
-	# userspace build and tests
-	gcc make pkg-config libjson-c-dev clang libclang-rt-14-dev shellcheck git
+	# userspace build and tests; liburing for the guests' io_uring test program
+	gcc make pkg-config libjson-c-dev libnl-genl-3-dev liburing-dev clang
+	libclang-rt-14-dev shellcheck git
 	# module builds and checks: target kernels (meta-packages pull in the
 	# newest ABI), sparse, the source tree that carries checkpatch.pl, DKMS
 	linux-image-amd64 linux-headers-amd64

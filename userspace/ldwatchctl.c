@@ -3,6 +3,7 @@
  * ldwatchctl: the command-line tool of ldwatch.
  *
  *   ldwatchctl match [--explain] [--rule NAME] < events.ndjson
+ *   ldwatchctl status [--json]
  *
  * Commands live in one table (ldwctl_commands): each has a name, a one-line
  * summary for the overview, a run function given its own argv (argv[0] is
@@ -10,16 +11,20 @@
  * adding a row and those two functions.
  *
  * Exit status, for every command: 0 success, 1 the command ran but met bad
- * input, 2 usage error or I/O error.
+ * input, 2 usage error or I/O error; and for the commands that ask the
+ * module: 3 the module is not loaded, 4 not permitted (not root).
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecs.h"
 #include "event_json.h"
+#include "genl_client.h"
 
 #define LDWCTL "ldwatchctl"
 
@@ -30,6 +35,8 @@ enum {
 	LDWCTL_OK = 0,
 	LDWCTL_BAD_INPUT = 1,
 	LDWCTL_USAGE = 2,
+	LDWCTL_NOT_LOADED = 3,
+	LDWCTL_NOT_PERMITTED = 4,
 };
 
 struct ldwctl_command {
@@ -304,14 +311,14 @@ static int ldwctl_unknown_rule(const char *name)
  * option, a long option given a value it does not take, or a cluster of
  * short options with an unknown letter (optopt).
  */
-static int ldwctl_match_bad_option(const char *arg)
+static int ldwctl_bad_option(const char *cmd, const char *arg)
 {
 	if (!strncmp(arg, "--", 2) && optopt)
-		return ldwctl_usage_error("match", "option '%.*s' takes no argument",
+		return ldwctl_usage_error(cmd, "option '%.*s' takes no argument",
 					  (int)strcspn(arg, "="), arg);
 	if (!strncmp(arg, "--", 2) || !optopt)
-		return ldwctl_usage_error("match", "unknown option '%s'", arg);
-	return ldwctl_usage_error("match", "unknown option '-%c'", optopt);
+		return ldwctl_usage_error(cmd, "unknown option '%s'", arg);
+	return ldwctl_usage_error(cmd, "unknown option '-%c'", optopt);
 }
 
 static int ldwctl_match_cmd(int argc, char **argv)
@@ -346,7 +353,7 @@ static int ldwctl_match_cmd(int argc, char **argv)
 			return ldwctl_usage_error("match", "option '%s' needs an argument",
 						  argv[optind - 1]);
 		default:
-			return ldwctl_match_bad_option(argv[optind - 1]);
+			return ldwctl_bad_option("match", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -354,6 +361,277 @@ static int ldwctl_match_cmd(int argc, char **argv)
 			"unexpected argument '%s' (events are read from standard input)",
 			argv[optind]);
 	return ldwctl_match_run(&m);
+}
+
+/* --- status --- */
+
+static void ldwctl_status_help(FILE *out)
+{
+	fputs("NAME\n"
+	      "    " LDWCTL " status - show the ldwatch module's state and counters\n"
+	      "\n"
+	      "SYNOPSIS\n"
+	      "    " LDWCTL " status [--json]\n"
+	      "\n"
+	      "DESCRIPTION\n"
+	      "    Asks the loaded ldwatch module (over generic netlink) for its status\n"
+	      "    and prints it: the module's version and netlink interface version,\n"
+	      "    the random id of this load of the module, how alerts are delivered\n"
+	      "    (multicast: the \"alerts\" group; unicast: to subscribed listeners),\n"
+	      "    the sequence number the next alert will get, every counter, every\n"
+	      "    drop reason by name, and the rule in force with its text.\n"
+	      "    Needs CAP_NET_ADMIN (run it as root).\n"
+	      "\n"
+	      "    Counters, each since the module was loaded:\n"
+	      "        seen           create and rename operations the probes saw\n"
+	      "        candidates     those whose names passed the prefilter\n"
+	      "        not_confirmed  candidates whose operation failed or created nothing\n"
+	      "        no_match       events the rule's requirements did not select\n"
+	      "        excluded       events the rule selected, then excluded\n"
+	      "        matched        events the rule matched (alerts, dropped included)\n"
+	      "        sent           alerts delivered to at least one listener\n"
+	      "    Drop reasons (alerts lost, each of which left a hole in the sequence\n"
+	      "    numbers): no_slot, busy, task_exiting, path, no_memory, queue_full,\n"
+	      "    send_failed, unload, kernel_thread; netlink.h explains each. A\n"
+	      "    counter or reason this program does not know is shown by number.\n"
+	      "    Strings from the module are shown with control bytes as \\xHH.\n"
+	      "\n"
+	      "OPTIONS\n"
+	      "    --json\n"
+	      "        Print one JSON object instead, on one line:\n"
+	      "        {\"module_version\", \"interface_version\", \"load_id\" (16 hex\n"
+	      "        digits), \"delivery\", \"next_sequence\", \"counters\": {NAME: N},\n"
+	      "        \"dropped\": {REASON: N}, \"dropped_total\", \"rule\": {\"id\",\n"
+	      "        \"name\", \"version\", \"text\"}}.\n"
+	      "\n"
+	      "    -h, --help\n"
+	      "        Show this help and exit.\n"
+	      "\n"
+	      "EXIT STATUS\n"
+	      "    0   the status was printed\n"
+	      "    1   the module's reply could not be understood (a malformed reply,\n"
+	      "        or another netlink interface version)\n"
+	      "    2   usage error, a netlink error, no answer within 5 s, or an error\n"
+	      "        writing standard output\n"
+	      "    3   the ldwatch module is not loaded\n"
+	      "    4   not permitted: run as root (needs CAP_NET_ADMIN)\n"
+	      "\n"
+	      "EXAMPLE\n"
+	      "    " LDWCTL " status --json | jq .dropped_total\n", out);
+}
+
+/* Print @s for a terminal: control bytes and DEL as \xHH; newlines too unless @lines. */
+static void ldwctl_print_safe(FILE *out, struct ldw_str s, const char *indent, bool lines)
+{
+	unsigned char c;
+	size_t i;
+
+	fputs(indent, out);
+	for (i = 0; i < s.len; i++) {
+		c = (unsigned char)s.ptr[i];
+		if (c == '\n' && lines)
+			fprintf(out, "\n%s", indent);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			putc(c, out);
+	}
+	putc('\n', out);
+}
+
+static uint64_t ldwctl_dropped_total(const struct ldw_stats *st)
+{
+	uint64_t total = 0;
+	unsigned int i;
+
+	for (i = 0; i < LDW_DROP_SLOTS; i++) {
+		if (st->has_dropped >> i & 1)
+			total += st->dropped[i];
+	}
+	return total;
+}
+
+static void ldwctl_status_text(FILE *out, const struct ldw_msg *m)
+{
+	const struct ldw_stats *st = &m->stats;
+	const char *name;
+	unsigned int i;
+
+	fputs("ldwatch module\n", out);
+	ldwctl_print_safe(out, m->module_version, "  version            ", false);
+	fprintf(out, "  interface version  %u\n", m->version);
+	fprintf(out, "  load id            %016" PRIx64 "\n", m->load_id);
+	fprintf(out, "  delivery           %s\n", ldw_delivery_name(m->delivery));
+	fprintf(out, "  next sequence      %" PRIu64 "\n", m->next_seq);
+	fputs("counters\n", out);
+	for (i = 0; i < LDW_STATS_SLOTS; i++) {
+		if (!(st->has_counter >> i & 1))
+			continue;
+		name = ldw_stat_name(i);
+		if (name)
+			fprintf(out, "  %-18s %" PRIu64 "\n", name, st->counter[i]);
+		else
+			fprintf(out, "  counter %-10u %" PRIu64 "\n", i, st->counter[i]);
+	}
+	fputs("dropped\n", out);
+	for (i = 0; i < LDW_DROP_SLOTS; i++) {
+		if (!(st->has_dropped >> i & 1))
+			continue;
+		name = ldw_drop_name(i);
+		if (name)
+			fprintf(out, "  %-18s %" PRIu64 "\n", name, st->dropped[i]);
+		else
+			fprintf(out, "  reason %-11u %" PRIu64 "\n", i, st->dropped[i]);
+	}
+	fprintf(out, "  %-18s %" PRIu64 "\n", "total", ldwctl_dropped_total(st));
+	fputs("rule\n", out);
+	ldwctl_print_safe(out, m->rule_id, "  id                 ", false);
+	ldwctl_print_safe(out, m->rule_name, "  name               ", false);
+	fprintf(out, "  version            %" PRIu32 "\n", m->rule_version);
+	fputs("  text\n", out);
+	ldwctl_print_safe(out, m->rule_text, "    ", true);
+}
+
+/* The JSON form, through the ECS writer: any bytes give valid JSON. */
+static int ldwctl_status_json(FILE *out, const struct ldw_msg *m)
+{
+	const struct ldw_stats *st = &m->stats;
+	struct ecs_doc *doc = ecs_doc_new();
+	struct ecs_buf line;
+	const char *name;
+	char key[64], hex[17];
+	unsigned int i;
+	int err;
+
+	if (!doc)
+		return ENOMEM;
+	ecs_put_str(doc, "module_version", m->module_version.ptr, m->module_version.len);
+	ecs_put_u64(doc, "interface_version", m->version);
+	snprintf(hex, sizeof(hex), "%016" PRIx64, m->load_id);
+	ecs_put_cstr(doc, "load_id", hex);
+	ecs_put_cstr(doc, "delivery", ldw_delivery_name(m->delivery));
+	ecs_put_u64(doc, "next_sequence", m->next_seq);
+	for (i = 0; i < LDW_STATS_SLOTS; i++) {
+		if (!(st->has_counter >> i & 1))
+			continue;
+		name = ldw_stat_name(i);
+		if (name)
+			snprintf(key, sizeof(key), "counters.%s", name);
+		else
+			snprintf(key, sizeof(key), "counters.counter_%u", i);
+		ecs_put_u64(doc, key, st->counter[i]);
+	}
+	for (i = 0; i < LDW_DROP_SLOTS; i++) {
+		if (!(st->has_dropped >> i & 1))
+			continue;
+		name = ldw_drop_name(i);
+		if (name)
+			snprintf(key, sizeof(key), "dropped.%s", name);
+		else
+			snprintf(key, sizeof(key), "dropped.reason_%u", i);
+		ecs_put_u64(doc, key, st->dropped[i]);
+	}
+	ecs_put_u64(doc, "dropped_total", ldwctl_dropped_total(st));
+	ecs_put_str(doc, "rule.id", m->rule_id.ptr, m->rule_id.len);
+	ecs_put_str(doc, "rule.name", m->rule_name.ptr, m->rule_name.len);
+	ecs_put_u64(doc, "rule.version", m->rule_version);
+	ecs_put_str(doc, "rule.text", m->rule_text.ptr, m->rule_text.len);
+	ecs_buf_init(&line);
+	err = ecs_doc_render(doc, &line);
+	if (!err)
+		fwrite(line.data, 1, line.len, out);
+	ecs_buf_free(&line);
+	ecs_doc_free(doc);
+	return err;
+}
+
+static int ldwctl_status_run(bool json)
+{
+	static const char what[] = "asking the ldwatch module for its status";
+	char reason[LDW_DECODE_ERR_SIZE];
+	struct ldw_reply reply;
+	struct ldw_genl *g;
+	int ret;
+
+	ret = ldw_genl_open(&g);
+	if (ret == -ENOENT) {
+		fputs(LDWCTL ": ldwatch module not loaded: modprobe ldwatch\n", stderr);
+		return LDWCTL_NOT_LOADED;
+	}
+	if (ret) {
+		fprintf(stderr, LDWCTL ": looking up the ldwatch netlink family: %s\n",
+			strerror(-ret));
+		return LDWCTL_USAGE;
+	}
+	ret = ldw_genl_status(g, &reply, reason);
+	ldw_genl_close(g);
+	switch (ret) {
+	case 0:
+		break;
+	case -ENOENT:
+		fputs(LDWCTL ": ldwatch module not loaded: modprobe ldwatch\n", stderr);
+		return LDWCTL_NOT_LOADED;
+	case -EPERM:
+		fprintf(stderr, LDWCTL ": %s: %s: run as root (needs CAP_NET_ADMIN)\n",
+			what, strerror(EPERM));
+		return LDWCTL_NOT_PERMITTED;
+	case -EPROTO:
+		fprintf(stderr, LDWCTL ": %s: %s: install matching versions of the module and "
+			LDWCTL "\n", what, reason);
+		return LDWCTL_BAD_INPUT;
+	case -EINVAL:
+		if (*reason) {
+			fprintf(stderr, LDWCTL ": %s: malformed reply: %s\n", what, reason);
+			return LDWCTL_BAD_INPUT;
+		}
+		/* fall through */
+	default:
+		fprintf(stderr, LDWCTL ": %s: %s\n", what,
+			ret == -ETIMEDOUT ? "no answer within 5 s" : strerror(-ret));
+		return LDWCTL_USAGE;
+	}
+	if (json) {
+		ret = ldwctl_status_json(stdout, &reply.msg);
+		if (ret)
+			fprintf(stderr, LDWCTL ": %s\n", strerror(ret));
+	} else {
+		ldwctl_status_text(stdout, &reply.msg);
+	}
+	ldw_reply_free(&reply);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, LDWCTL ": writing standard output: %s\n", strerror(errno));
+		return LDWCTL_USAGE;
+	}
+	return ret ? LDWCTL_USAGE : LDWCTL_OK;
+}
+
+static int ldwctl_status_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool json = false;
+	int c;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			ldwctl_status_help(stdout);
+			return fflush(stdout) ? LDWCTL_USAGE : LDWCTL_OK;
+		default:
+			return ldwctl_bad_option("status", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return ldwctl_usage_error("status", "unexpected argument '%s'", argv[optind]);
+	return ldwctl_status_run(json);
 }
 
 /* --- help --- */
@@ -392,6 +670,8 @@ static int ldwctl_help_cmd(int argc, char **argv)
 static const struct ldwctl_command ldwctl_commands[] = {
 	{ "match", "judge ECS events (JSON lines) with the rule, as Elasticsearch would",
 	  ldwctl_match_cmd, ldwctl_match_help },
+	{ "status", "show the loaded module's counters, drop reasons and rule",
+	  ldwctl_status_cmd, ldwctl_status_help },
 	{ "help", "show the help of ldwatchctl or of a command",
 	  ldwctl_help_cmd, ldwctl_help_help },
 };
@@ -441,12 +721,15 @@ static void ldwctl_help(FILE *out)
 	      "    0   success\n"
 	      "    1   the command ran but some of its input was bad (see the command)\n"
 	      "    2   usage error, or an I/O error\n"
+	      "    3   the ldwatch module is not loaded (commands that ask it)\n"
+	      "    4   not permitted: run as root (commands that ask the module)\n"
 	      "\n"
-	      "EXAMPLE\n"
+	      "EXAMPLES\n"
 	      "    " LDWCTL " match --explain < events.ndjson\n"
+	      "    " LDWCTL " status\n"
 	      "\n"
 	      "SEE ALSO\n"
-	      "    " LDWCTL " match --help\n", out);
+	      "    " LDWCTL " match --help, " LDWCTL " status --help, ldwatchd --help\n", out);
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ldwatchd's records as ECS documents. The field list is in ecs_records.h.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/genetlink.h>
+
+#include "ecs_records.h"
+
+/*
+ * The rule's threat mapping, from its text (Elastic's "Dynamic Linker
+ * Creation or Modification", tests/data/elastic-rule-...txt): two tactics,
+ * one technique and its sub-technique.
+ */
+static const char *const ldw_tactic_ids[] = { "TA0005", "TA0003" };
+static const char *const ldw_tactic_names[] = { "Defense Evasion", "Persistence" };
+static const char *const ldw_technique_ids[] = { "T1574" };
+static const char *const ldw_technique_names[] = { "Hijack Execution Flow" };
+static const char *const ldw_subtechnique_ids[] = { "T1574.006" };
+static const char *const ldw_subtechnique_names[] = { "Dynamic Linker Hijacking" };
+
+/* The rule's "Severity: medium" and "Risk score: 47"; ECS severity is numeric. */
+#define LDW_SEVERITY 47
+#define LDW_RISK_SCORE 47
+
+#define LDW_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static void ldw_put(struct ecs_doc *doc, const char *key, struct ldw_str s)
+{
+	if (ldw_str_present(s))
+		ecs_put_str(doc, key, s.ptr, s.len);
+}
+
+static void ldw_put_load_id(struct ecs_doc *doc, uint64_t load_id)
+{
+	char hex[17];
+
+	snprintf(hex, sizeof(hex), "%016" PRIx64, load_id);
+	ecs_put_cstr(doc, "ldwatch.load_id", hex);
+}
+
+static void ldw_put_id(struct ecs_doc *doc, const char *key, uint32_t id)
+{
+	char num[11];
+
+	snprintf(num, sizeof(num), "%" PRIu32, id);
+	ecs_put_cstr(doc, key, num);
+}
+
+/* The part every record shares; @timestamp_ns is what "@timestamp" says. */
+static void ldw_common(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+		       uint64_t timestamp_ns, const char *kind, const char *dataset)
+{
+	ecs_doc_clear(doc);
+	ecs_put_time(doc, "@timestamp", timestamp_ns);
+	ecs_put_cstr(doc, "ecs.version", LDW_ECS_VERSION);
+	ecs_put_cstr(doc, "event.kind", kind);
+	ecs_put_cstr(doc, "event.module", "ldwatch");
+	ecs_put_cstr(doc, "event.dataset", dataset);
+	ecs_put_time(doc, "event.created", ctx->now_ns);
+}
+
+static void ldw_host(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx)
+{
+	ecs_put_cstr(doc, "host.name", ctx->host_name);
+	ecs_put_cstr(doc, "host.os.type", "linux");
+}
+
+/*
+ * file.directory: the path up to its last '/', which is "/" itself for a
+ * file in the root; absent for a path without '/'.
+ */
+static struct ldw_str ldw_directory(struct ldw_str path)
+{
+	size_t i;
+
+	if (!ldw_str_present(path))
+		return path;
+	for (i = path.len; i > 0; i--) {
+		if (path.ptr[i - 1] == '/')
+			return (struct ldw_str){ path.ptr, i > 1 ? i - 1 : 1 };
+	}
+	return LDW_STR_ABSENT;
+}
+
+/* file.@prefix.{path,name,extension,directory} of @path. */
+static void ldw_file(struct ecs_doc *doc, const char *prefix, struct ldw_str path)
+{
+	struct ldw_str name = ldw_basename(path);
+	char key[64];
+
+	snprintf(key, sizeof(key), "%s.path", prefix);
+	ldw_put(doc, key, path);
+	snprintf(key, sizeof(key), "%s.name", prefix);
+	ldw_put(doc, key, name);
+	/* The matcher's own derivation: identical to what the rule tested. */
+	snprintf(key, sizeof(key), "%s.extension", prefix);
+	ldw_put(doc, key, ldw_extension(name));
+	snprintf(key, sizeof(key), "%s.directory", prefix);
+	ldw_put(doc, key, ldw_directory(path));
+}
+
+void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+		   const struct ldw_msg *a, bool late)
+{
+	bool rename = a->action == LDW_ACTION_RENAME;
+	const char *action = rename ? "rename" : "creation";
+	const char *type = rename ? "change" : "creation";
+	const char *category = "file";
+	const char *user_name = NULL;
+	char version[11];
+
+	ldw_common(doc, ctx, a->time_ns, "alert", "ldwatch.alert");
+	ecs_put_strv(doc, "event.category", &category, 1);
+	ecs_put_strv(doc, "event.type", &type, 1);
+	ecs_put_cstr(doc, "event.action", action);
+	ecs_put_cstr(doc, "event.outcome", "success");
+	ecs_put_u64(doc, "event.sequence", a->seq);
+	ecs_put_u64(doc, "event.severity", LDW_SEVERITY);
+	ecs_put_u64(doc, "event.risk_score", LDW_RISK_SCORE);
+
+	ldw_file(doc, "file", a->file_path);
+	if (rename)
+		ldw_file(doc, "file.Ext.original", a->original_path);
+
+	ecs_put_u64(doc, "process.pid", a->pid);
+	ecs_put_u64(doc, "process.parent.pid", a->ppid);
+	ecs_put_u64(doc, "process.thread.id", a->tid);
+	ldw_put(doc, "process.executable", a->executable);
+	ldw_put(doc, "process.name", ldw_basename(a->executable));
+
+	ldw_put_id(doc, "user.id", a->uid);
+	if (ctx->user_name)
+		user_name = ctx->user_name(ctx->user_arg, a->uid);
+	ecs_put_cstr(doc, "user.name", user_name);
+	ldw_put_id(doc, "user.effective.id", a->euid);
+	ldw_put_id(doc, "group.id", a->gid);
+
+	ldw_host(doc, ctx);
+
+	ldw_put(doc, "rule.id", a->rule_id);
+	ldw_put(doc, "rule.name", a->rule_name);
+	snprintf(version, sizeof(version), "%" PRIu32, a->rule_version);
+	ecs_put_cstr(doc, "rule.version", version);
+
+	ecs_put_cstr(doc, "threat.framework", "MITRE ATT&CK");
+	ecs_put_strv(doc, "threat.tactic.id", ldw_tactic_ids, LDW_LEN(ldw_tactic_ids));
+	ecs_put_strv(doc, "threat.tactic.name", ldw_tactic_names, LDW_LEN(ldw_tactic_names));
+	ecs_put_strv(doc, "threat.technique.id", ldw_technique_ids,
+		     LDW_LEN(ldw_technique_ids));
+	ecs_put_strv(doc, "threat.technique.name", ldw_technique_names,
+		     LDW_LEN(ldw_technique_names));
+	ecs_put_strv(doc, "threat.technique.subtechnique.id", ldw_subtechnique_ids,
+		     LDW_LEN(ldw_subtechnique_ids));
+	ecs_put_strv(doc, "threat.technique.subtechnique.name", ldw_subtechnique_names,
+		     LDW_LEN(ldw_subtechnique_names));
+
+	ldw_put_load_id(doc, a->load_id);
+	ldw_put(doc, "ldwatch.process.comm", a->comm);
+	ecs_put_u64(doc, "ldwatch.mount_namespace", a->mntns);
+	if (late)
+		ecs_put_bool(doc, "ldwatch.late_arrival", true);
+}
+
+/* A health record's opening: the common fields and its @action. */
+static void ldw_health(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx, const char *action)
+{
+	ldw_common(doc, ctx, ctx->now_ns, "event", "ldwatch.health");
+	ecs_put_cstr(doc, "event.action", action);
+	ldw_host(doc, ctx);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void ldw_message(struct ecs_doc *doc, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ecs_put_cstr(doc, "message", text);
+}
+
+void ldw_ecs_connected(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+		       const struct ldw_msg *st, int rcvbuf)
+{
+	const char *delivery = ldw_delivery_name(st->delivery);
+
+	ldw_health(doc, ctx, "ldwatch-connected");
+	ldw_message(doc, "ldwatchd receives alerts from ldwatch %.*s by %s; the next alert is number %" PRIu64,
+		    (int)(st->module_version.len > 64 ? 64 : st->module_version.len),
+		    st->module_version.ptr, delivery ? delivery : "?", st->next_seq);
+	ldw_put_load_id(doc, st->load_id);
+	ecs_put_u64(doc, "ldwatch.next_sequence", st->next_seq);
+	ecs_put_cstr(doc, "ldwatch.delivery", delivery);
+	ldw_put(doc, "ldwatch.module_version", st->module_version);
+	ecs_put_u64(doc, "ldwatch.interface_version", st->version);
+	if (rcvbuf >= 0)
+		ecs_put_u64(doc, "ldwatch.socket.receive_buffer", (uint64_t)rcvbuf);
+	ldw_put(doc, "rule.id", st->rule_id);
+	ldw_put(doc, "rule.name", st->rule_name);
+	if (LDW_HAS(st, LDW_A_RULE_VERSION)) {
+		char version[11];
+
+		snprintf(version, sizeof(version), "%" PRIu32, st->rule_version);
+		ecs_put_cstr(doc, "rule.version", version);
+	}
+}
+
+void ldw_ecs_alerts_lost(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			 uint64_t load_id, uint64_t first, uint64_t count,
+			 bool at_stopping)
+{
+	ldw_health(doc, ctx, "ldwatch-alerts-lost");
+	ldw_message(doc, "%" PRIu64 " alert%s lost, from sequence number %" PRIu64
+		    " (see the module's drop counters)",
+		    count, count == 1 ? "" : "s", first);
+	ldw_put_load_id(doc, load_id);
+	ecs_put_u64(doc, "ldwatch.lost.first_sequence", first);
+	ecs_put_u64(doc, "ldwatch.lost.count", count);
+	ecs_put_cstr(doc, "ldwatch.lost.detected_by",
+		     at_stopping ? "sensor_stopping" : "sequence_gap");
+}
+
+void ldw_ecs_drop_counters(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			   uint64_t load_id, const struct ldw_stats *stats,
+			   const char *trigger)
+{
+	uint64_t total = 0;
+	const char *name;
+	char key[64];
+	unsigned int i;
+
+	ldw_health(doc, ctx, "ldwatch-drop-counters");
+	for (i = 0; i < LDW_DROP_SLOTS; i++) {
+		if (stats->has_dropped >> i & 1)
+			total += stats->dropped[i];
+	}
+	ldw_message(doc, "the module has dropped %" PRIu64 " alert%s since it was loaded",
+		    total, total == 1 ? "" : "s");
+	ldw_put_load_id(doc, load_id);
+	ecs_put_cstr(doc, "ldwatch.trigger", trigger);
+	for (i = 0; i < LDW_DROP_SLOTS; i++) {
+		if (!(stats->has_dropped >> i & 1))
+			continue;
+		name = ldw_drop_name(i);
+		if (name)
+			snprintf(key, sizeof(key), "ldwatch.dropped.%s", name);
+		else
+			snprintf(key, sizeof(key), "ldwatch.dropped.reason_%u", i);
+		ecs_put_u64(doc, key, stats->dropped[i]);
+	}
+	ecs_put_u64(doc, "ldwatch.dropped_total", total);
+	for (i = 0; i < LDW_STATS_SLOTS; i++) {
+		if (!(stats->has_counter >> i & 1))
+			continue;
+		name = ldw_stat_name(i);
+		if (name)
+			snprintf(key, sizeof(key), "ldwatch.counters.%s", name);
+		else
+			snprintf(key, sizeof(key), "ldwatch.counters.counter_%u", i);
+		ecs_put_u64(doc, key, stats->counter[i]);
+	}
+}
+
+void ldw_ecs_socket_overrun(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			    uint64_t overruns, int rcvbuf)
+{
+	ldw_health(doc, ctx, "ldwatch-socket-overrun");
+	ldw_message(doc, "ldwatchd's netlink socket overran (ENOBUFS): the kernel had messages "
+		    "it could not queue for ldwatchd; an alert that was lost shows as a sequence gap");
+	ecs_put_u64(doc, "ldwatch.socket.overruns", overruns);
+	if (rcvbuf >= 0)
+		ecs_put_u64(doc, "ldwatch.socket.receive_buffer", (uint64_t)rcvbuf);
+}
+
+void ldw_ecs_sensor_stopping(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			     const struct ldw_msg *st, const struct ldw_daemon_counters *t)
+{
+	ldw_health(doc, ctx, "ldwatch-sensor-stopping");
+	ldw_message(doc, "the ldwatch module is being unloaded after %" PRIu64
+		    " sequence numbers; ldwatchd waits for it to come back", st->next_seq - 1);
+	ldw_put_load_id(doc, st->load_id);
+	ecs_put_u64(doc, "ldwatch.next_sequence", st->next_seq);
+	ecs_put_u64(doc, "ldwatch.daemon.alerts_written", t->alerts_written);
+	ecs_put_u64(doc, "ldwatch.daemon.duplicates_ignored", t->duplicates_ignored);
+	ecs_put_u64(doc, "ldwatch.daemon.late_arrivals", t->late_arrivals);
+	ecs_put_u64(doc, "ldwatch.daemon.alerts_lost", t->alerts_lost);
+	ecs_put_u64(doc, "ldwatch.daemon.malformed_messages", t->malformed_messages);
+	ecs_put_u64(doc, "ldwatch.daemon.socket_overruns", t->socket_overruns);
+}
+
+void ldw_ecs_module_absent(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			   unsigned int interval_ms)
+{
+	ldw_health(doc, ctx, "ldwatch-module-absent");
+	ldw_message(doc, "the ldwatch module is not loaded (modprobe ldwatch); "
+		    "ldwatchd checks for it every %u ms", interval_ms);
+	ecs_put_u64(doc, "ldwatch.reconnect_interval_ms", interval_ms);
+}
+
+void ldw_ecs_malformed(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+		       const char *reason, const void *bytes, size_t len)
+{
+	const unsigned char *p = bytes;
+
+	ldw_health(doc, ctx, "ldwatch-malformed-message");
+	ldw_message(doc, "ldwatchd refused a message from the ldwatch module: %s", reason);
+	ecs_put_cstr(doc, "ldwatch.malformed.reason", reason);
+	ecs_put_u64(doc, "ldwatch.malformed.length", len);
+	/* The genl header's first byte is the command. */
+	if (len >= NLMSG_HDRLEN + GENL_HDRLEN)
+		ecs_put_u64(doc, "ldwatch.malformed.command", p[NLMSG_HDRLEN]);
+	ecs_put_base64(doc, "ldwatch.malformed.message_base64", bytes,
+		       len > LDW_MALFORMED_KEEP ? LDW_MALFORMED_KEEP : len);
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The records ldwatchd writes, as ECS documents (ecs.h): one per alert, and
+ * health records that say what happened to the stream of alerts. This is
+ * the reference for the field names; `ldwatchd --help` repeats it.
+ *
+ * Every record: "@timestamp", "ecs.version", event.kind, event.module
+ * "ldwatch", event.dataset, event.action, event.created (when ldwatchd
+ * received or noticed it), host.name (omitted if unknown), host.os.type
+ * "linux". Strings that needed U+FFFD replacements also appear base64-coded
+ * under ldwatch.raw.<field>. ldwatch.load_id is the module load's LOAD_ID
+ * as 16 lowercase hex digits (a string: it does not fit a signed 64-bit
+ * number, which is all Elasticsearch's "long" holds).
+ *
+ * Alert (event.kind "alert", event.dataset "ldwatch.alert"): "@timestamp"
+ * the operation's time; event.category ["file"]; event.type ["creation"] or
+ * ["change"]; event.action "creation" or "rename"; event.outcome "success";
+ * event.sequence; event.severity 47 and event.risk_score 47 (the rule's
+ * "medium": ECS severity is a number); file.path, file.name,
+ * file.extension (absent when the name has no '.'), file.directory;
+ * file.Ext.original.{path,name,extension,directory} on renames;
+ * process.pid, process.parent.pid, process.thread.id, process.executable
+ * and process.name (basename of the executable; both absent for kernel
+ * threads); user.id, user.effective.id, group.id (strings, as ECS types
+ * them); user.name (omitted if the uid has no name); rule.id, rule.name,
+ * rule.version (a string); threat.framework "MITRE ATT&CK",
+ * threat.tactic.{id,name}, threat.technique.{id,name},
+ * threat.technique.subtechnique.{id,name} (arrays); ldwatch.load_id,
+ * ldwatch.process.comm, ldwatch.mount_namespace; ldwatch.late_arrival true
+ * for an alert that an earlier ldwatch-alerts-lost record counted as lost.
+ *
+ * Health records (event.kind "event", event.dataset "ldwatch.health",
+ * "message" a sentence for people), by event.action:
+ *  ldwatch-connected: ldwatch.load_id, ldwatch.next_sequence,
+ *	ldwatch.delivery ("multicast" or "unicast"), ldwatch.module_version,
+ *	ldwatch.interface_version, ldwatch.socket.receive_buffer (bytes),
+ *	rule.id, rule.name, rule.version.
+ *  ldwatch-alerts-lost: ldwatch.load_id, ldwatch.lost.first_sequence,
+ *	ldwatch.lost.count, ldwatch.lost.detected_by ("sequence_gap" or
+ *	"sensor_stopping").
+ *  ldwatch-drop-counters: ldwatch.load_id, ldwatch.trigger ("connected",
+ *	"alerts_lost", "socket_overrun", "sensor_stopping"),
+ *	ldwatch.dropped.<reason> for every reason the module reported
+ *	(no_slot, busy, task_exiting, path, no_memory, queue_full,
+ *	send_failed, unload, kernel_thread; reason_N for a number this
+ *	program does not know), ldwatch.dropped_total, and
+ *	ldwatch.counters.<name> (seen, candidates, not_confirmed, no_match,
+ *	excluded, matched, sent; counter_N likewise).
+ *  ldwatch-socket-overrun: ldwatch.socket.overruns (so far),
+ *	ldwatch.socket.receive_buffer.
+ *  ldwatch-sensor-stopping: ldwatch.load_id, ldwatch.next_sequence, and
+ *	ldwatchd's own tallies for that load: ldwatch.daemon.alerts_written,
+ *	.duplicates_ignored, .late_arrivals, .alerts_lost, .malformed_messages,
+ *	.socket_overruns.
+ *  ldwatch-module-absent: ldwatch.reconnect_interval_ms.
+ *  ldwatch-malformed-message: ldwatch.malformed.reason,
+ *	ldwatch.malformed.length (bytes), ldwatch.malformed.command (when the
+ *	header was readable), ldwatch.malformed.message_base64 (its first
+ *	4096 bytes).
+ */
+#ifndef _LDWATCH_ECS_RECORDS_H
+#define _LDWATCH_ECS_RECORDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ecs.h"
+#include "genl_client.h"
+
+/* The ECS version these documents follow. */
+#define LDW_ECS_VERSION "8.11.0"
+
+/* How much of a refused message a malformed-message record keeps. */
+#define LDW_MALFORMED_KEEP 4096
+
+/**
+ * struct ldw_ecs_ctx - what every record needs besides its own facts
+ * @host_name: host.name, or NULL to omit it
+ * @user_name: the name of a uid, or NULL (also as the function itself) to omit it
+ * @user_arg: passed to @user_name
+ * @now_ns: when ldwatchd received or noticed what it records (CLOCK_REALTIME)
+ */
+struct ldw_ecs_ctx {
+	const char *host_name;
+	const char *(*user_name)(void *arg, uint32_t uid);
+	void *user_arg;
+	uint64_t now_ns;
+};
+
+/* ldwatchd's own tallies for one module load. */
+struct ldw_daemon_counters {
+	uint64_t alerts_written;
+	uint64_t duplicates_ignored;
+	uint64_t late_arrivals;
+	uint64_t alerts_lost;
+	uint64_t malformed_messages;
+	uint64_t socket_overruns;
+};
+
+/*
+ * Each function fills @doc (cleared first) with one record; errors are the
+ * document's (ecs_doc_error()). @alert, @status and @stopping are decoded
+ * messages of those commands.
+ */
+void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+		   const struct ldw_msg *alert, bool late);
+void ldw_ecs_connected(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+		       const struct ldw_msg *status, int rcvbuf);
+void ldw_ecs_alerts_lost(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			 uint64_t load_id, uint64_t first, uint64_t count,
+			 bool at_stopping);
+void ldw_ecs_drop_counters(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			   uint64_t load_id, const struct ldw_stats *stats,
+			   const char *trigger);
+void ldw_ecs_socket_overrun(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			    uint64_t overruns, int rcvbuf);
+void ldw_ecs_sensor_stopping(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			     const struct ldw_msg *stopping,
+			     const struct ldw_daemon_counters *tally);
+void ldw_ecs_module_absent(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			   unsigned int interval_ms);
+void ldw_ecs_malformed(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+		       const char *reason, const void *bytes, size_t len);
+
+#endif /* _LDWATCH_ECS_RECORDS_H */

@@ -1,0 +1,1035 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The userspace end of the ldwatch generic netlink protocol: decoding,
+ * sequence accounting and the two sockets. See genl_client.h.
+ *
+ * Decoding runs two passes over a message's attributes. The first is ours:
+ * it walks every attribute, checks each one the protocol defines against
+ * its exact type and size, and names the first one that is wrong, so that
+ * the record of a refused message says why. The second is libnl's
+ * nla_parse() with the same policy, which fills the attribute table we read
+ * from. Nothing is read from an attribute that both have not accepted.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <linux/genetlink.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/handlers.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+
+#include "genl_client.h"
+
+#define LDW_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define LDW_BIT(n) (1ull << (n))
+
+/* How long a request waits for the module's answer. */
+#define LDW_REQUEST_TIMEOUT_S 5
+
+/* --- names --- */
+
+static const char *const ldw_cmd_names[] = {
+	[LDW_CMD_ALERT] = "alert",
+	[LDW_CMD_GET_STATUS] = "get_status",
+	[LDW_CMD_SUBSCRIBE] = "subscribe",
+	[LDW_CMD_UNSUBSCRIBE] = "unsubscribe",
+	[LDW_CMD_STOPPING] = "stopping",
+};
+
+static const char *const ldw_attr_names[] = {
+	[LDW_A_SEQ] = "SEQ",
+	[LDW_A_LOAD_ID] = "LOAD_ID",
+	[LDW_A_TIME_NS] = "TIME_NS",
+	[LDW_A_ACTION] = "ACTION",
+	[LDW_A_FILE_PATH] = "FILE_PATH",
+	[LDW_A_ORIGINAL_PATH] = "ORIGINAL_PATH",
+	[LDW_A_PID] = "PID",
+	[LDW_A_TID] = "TID",
+	[LDW_A_PPID] = "PPID",
+	[LDW_A_UID] = "UID",
+	[LDW_A_EUID] = "EUID",
+	[LDW_A_GID] = "GID",
+	[LDW_A_EXECUTABLE] = "EXECUTABLE",
+	[LDW_A_COMM] = "COMM",
+	[LDW_A_MNTNS] = "MNTNS",
+	[LDW_A_RULE_ID] = "RULE_ID",
+	[LDW_A_RULE_NAME] = "RULE_NAME",
+	[LDW_A_RULE_VERSION] = "RULE_VERSION",
+	[LDW_A_RULE_TEXT] = "RULE_TEXT",
+	[LDW_A_MODULE_VERSION] = "MODULE_VERSION",
+	[LDW_A_DELIVERY] = "DELIVERY",
+	[LDW_A_NEXT_SEQ] = "NEXT_SEQ",
+	[LDW_A_STATS] = "STATS",
+};
+
+/* The enums' names in lower case: ECS field names and `ldwatchctl status` lines. */
+static const char *const ldw_stat_names[] = {
+	[LDW_STAT_SEEN] = "seen",
+	[LDW_STAT_CANDIDATES] = "candidates",
+	[LDW_STAT_NOT_CONFIRMED] = "not_confirmed",
+	[LDW_STAT_NO_MATCH] = "no_match",
+	[LDW_STAT_EXCLUDED] = "excluded",
+	[LDW_STAT_MATCHED] = "matched",
+	[LDW_STAT_SENT] = "sent",
+};
+
+static const char *const ldw_drop_names[] = {
+	[LDW_DROP_NO_SLOT] = "no_slot",
+	[LDW_DROP_BUSY] = "busy",
+	[LDW_DROP_TASK_EXITING] = "task_exiting",
+	[LDW_DROP_PATH] = "path",
+	[LDW_DROP_NO_MEMORY] = "no_memory",
+	[LDW_DROP_QUEUE_FULL] = "queue_full",
+	[LDW_DROP_SEND_FAILED] = "send_failed",
+	[LDW_DROP_UNLOAD] = "unload",
+	[LDW_DROP_KERNEL_THREAD] = "kernel_thread",
+};
+
+static const char *const ldw_delivery_names[] = {
+	[LDW_DELIVERY_MULTICAST] = "multicast",
+	[LDW_DELIVERY_UNICAST] = "unicast",
+};
+
+static const char *const ldw_action_names[] = {
+	[LDW_ACTION_CREATION] = "creation",
+	[LDW_ACTION_RENAME] = "rename",
+};
+
+static const char *ldw_name(const char *const *names, size_t n, unsigned int i)
+{
+	return i < n ? names[i] : NULL;
+}
+
+const char *ldw_cmd_name(unsigned int cmd)
+{
+	return ldw_name(ldw_cmd_names, LDW_ARRAY_LEN(ldw_cmd_names), cmd);
+}
+
+const char *ldw_stat_name(unsigned int stat)
+{
+	return ldw_name(ldw_stat_names, LDW_ARRAY_LEN(ldw_stat_names), stat);
+}
+
+const char *ldw_drop_name(unsigned int reason)
+{
+	return ldw_name(ldw_drop_names, LDW_ARRAY_LEN(ldw_drop_names), reason);
+}
+
+const char *ldw_delivery_name(unsigned int delivery)
+{
+	return ldw_name(ldw_delivery_names, LDW_ARRAY_LEN(ldw_delivery_names), delivery);
+}
+
+const char *ldw_action_name(unsigned int action)
+{
+	return ldw_name(ldw_action_names, LDW_ARRAY_LEN(ldw_action_names), action);
+}
+
+/* --- decoding --- */
+
+/*
+ * The attributes' types. maxlen == minlen pins integers to their exact
+ * size: libnl's own policy check accepts a longer payload otherwise.
+ */
+static const struct nla_policy ldw_policy[LDW_A_MAX + 1] = {
+	[LDW_A_SEQ] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
+	[LDW_A_LOAD_ID] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
+	[LDW_A_TIME_NS] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
+	[LDW_A_ACTION] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[LDW_A_FILE_PATH] = { .type = NLA_STRING },
+	[LDW_A_ORIGINAL_PATH] = { .type = NLA_STRING },
+	[LDW_A_PID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[LDW_A_TID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[LDW_A_PPID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[LDW_A_UID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[LDW_A_EUID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[LDW_A_GID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[LDW_A_EXECUTABLE] = { .type = NLA_STRING },
+	[LDW_A_COMM] = { .type = NLA_STRING },
+	[LDW_A_MNTNS] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[LDW_A_RULE_ID] = { .type = NLA_STRING },
+	[LDW_A_RULE_NAME] = { .type = NLA_STRING },
+	[LDW_A_RULE_VERSION] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
+	[LDW_A_RULE_TEXT] = { .type = NLA_STRING },
+	[LDW_A_MODULE_VERSION] = { .type = NLA_STRING },
+	[LDW_A_DELIVERY] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
+	[LDW_A_NEXT_SEQ] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
+	[LDW_A_STATS] = { .type = NLA_NESTED },
+};
+
+/*
+ * Inside the nests every counter is a u64, those a newer module adds
+ * included; PAD (and UNSPEC) carry nothing and are skipped.
+ */
+static bool ldw_stat_is_counter(unsigned int type)
+{
+	return type != LDW_STAT_UNSPEC && type != LDW_STAT_PAD && type != LDW_STAT_DROPPED;
+}
+
+static bool ldw_drop_is_counter(unsigned int type)
+{
+	return type != LDW_DROP_UNSPEC && type != LDW_DROP_PAD;
+}
+
+static struct nla_policy ldw_stats_policy[LDW_STATS_SLOTS];
+static struct nla_policy ldw_drop_policy[LDW_DROP_SLOTS];
+
+/* The nest policies follow from the two predicates above. */
+static void ldw_policies_init(void)
+{
+	static bool done;
+	unsigned int i;
+
+	if (done)
+		return;
+	for (i = 0; i < LDW_STATS_SLOTS; i++) {
+		if (i == LDW_STAT_DROPPED)
+			ldw_stats_policy[i] = (struct nla_policy){ .type = NLA_NESTED };
+		else if (ldw_stat_is_counter(i))
+			ldw_stats_policy[i] = (struct nla_policy){ NLA_U64, 8, 8 };
+	}
+	for (i = 0; i < LDW_DROP_SLOTS; i++) {
+		if (ldw_drop_is_counter(i))
+			ldw_drop_policy[i] = (struct nla_policy){ NLA_U64, 8, 8 };
+	}
+	done = true;
+}
+
+/* The attributes each command must carry (netlink.h, enum ldw_cmd). */
+static const uint64_t ldw_required[] = {
+	[LDW_CMD_ALERT] = LDW_BIT(LDW_A_SEQ) | LDW_BIT(LDW_A_LOAD_ID) |
+		LDW_BIT(LDW_A_TIME_NS) | LDW_BIT(LDW_A_ACTION) |
+		LDW_BIT(LDW_A_FILE_PATH) | LDW_BIT(LDW_A_PID) | LDW_BIT(LDW_A_TID) |
+		LDW_BIT(LDW_A_PPID) | LDW_BIT(LDW_A_UID) | LDW_BIT(LDW_A_EUID) |
+		LDW_BIT(LDW_A_GID) | LDW_BIT(LDW_A_COMM) | LDW_BIT(LDW_A_MNTNS) |
+		LDW_BIT(LDW_A_RULE_ID) | LDW_BIT(LDW_A_RULE_NAME) |
+		LDW_BIT(LDW_A_RULE_VERSION),
+	[LDW_CMD_GET_STATUS] = LDW_BIT(LDW_A_LOAD_ID) | LDW_BIT(LDW_A_MODULE_VERSION) |
+		LDW_BIT(LDW_A_DELIVERY) | LDW_BIT(LDW_A_NEXT_SEQ) | LDW_BIT(LDW_A_STATS) |
+		LDW_BIT(LDW_A_RULE_ID) | LDW_BIT(LDW_A_RULE_NAME) |
+		LDW_BIT(LDW_A_RULE_VERSION) | LDW_BIT(LDW_A_RULE_TEXT),
+	[LDW_CMD_SUBSCRIBE] = LDW_BIT(LDW_A_DELIVERY) | LDW_BIT(LDW_A_NEXT_SEQ),
+	[LDW_CMD_UNSUBSCRIBE] = 0,
+	[LDW_CMD_STOPPING] = LDW_BIT(LDW_A_LOAD_ID) | LDW_BIT(LDW_A_NEXT_SEQ) |
+		LDW_BIT(LDW_A_STATS),
+};
+
+__attribute__((format(printf, 2, 3)))
+static int ldw_refuse(char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, LDW_DECODE_ERR_SIZE, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static const char *ldw_attr_name(unsigned int type)
+{
+	const char *name = ldw_name(ldw_attr_names, LDW_ARRAY_LEN(ldw_attr_names), type);
+
+	return name ? name : "?";
+}
+
+static const char *ldw_stat_label(unsigned int type)
+{
+	const char *name = ldw_stat_name(type);
+
+	return name ? name : type == LDW_STAT_DROPPED ? "DROPPED" : "?";
+}
+
+static const char *ldw_drop_label(unsigned int type)
+{
+	const char *name = ldw_drop_name(type);
+
+	return name ? name : "?";
+}
+
+/*
+ * Our own pass over the attributes at @head (@len bytes) under @policy
+ * (@maxtype + 1 entries): the first one that is wrong, described with @what
+ * ("attribute", "STATS attribute" ...) and its @label, or 0 if all are right.
+ */
+static int ldw_check_attrs(const struct nlattr *head, int len,
+			   const struct nla_policy *policy, int maxtype, const char *what,
+			   const char *(*label)(unsigned int type), char *err)
+{
+	const struct nlattr *nla;
+	const char *data;
+	int rem, type, plen;
+
+	nla_for_each_attr(nla, head, len, rem) {
+		type = nla_type(nla);
+		if (type > maxtype)
+			continue;
+		plen = nla_len(nla);
+		data = nla_data(nla);
+		switch (policy[type].type) {
+		case NLA_U8:
+		case NLA_U32:
+		case NLA_U64:
+			if (plen != policy[type].maxlen)
+				return ldw_refuse(err, "%s %s (%d): %d bytes, expected %u",
+						  what, label(type), type, plen,
+						  policy[type].maxlen);
+			break;
+		case NLA_STRING:
+			if (plen < 1 || data[plen - 1] != '\0')
+				return ldw_refuse(err, "%s %s (%d): string without a terminating NUL",
+						  what, label(type), type);
+			if (memchr(data, '\0', plen - 1))
+				return ldw_refuse(err, "%s %s (%d): NUL byte inside the string",
+						  what, label(type), type);
+			break;
+		case NLA_NESTED:
+			/* Checked by the caller, with the nest's own policy. */
+			break;
+		default:
+			break;
+		}
+	}
+	if (rem > 0)
+		return ldw_refuse(err, "%d bytes after the last well-formed %s", rem, what);
+	return 0;
+}
+
+static struct ldw_str ldw_attr_str(const struct nlattr *nla)
+{
+	return (struct ldw_str){ nla_data(nla), (size_t)nla_len(nla) - 1 };
+}
+
+static int ldw_decode_drops(const struct nlattr *nest, struct ldw_stats *stats, char *err)
+{
+	struct nlattr *tb[LDW_DROP_SLOTS];
+	unsigned int i;
+	int ret;
+
+	ret = ldw_check_attrs(nla_data(nest), nla_len(nest), ldw_drop_policy,
+			      LDW_DROP_SLOTS - 1, "DROPPED attribute", ldw_drop_label, err);
+	if (ret)
+		return ret;
+	if (nla_parse_nested(tb, LDW_DROP_SLOTS - 1, (struct nlattr *)nest, ldw_drop_policy) < 0)
+		return ldw_refuse(err, "libnl refused the STATS/DROPPED nest");
+	for (i = 0; i < LDW_DROP_SLOTS; i++) {
+		if (!tb[i] || !ldw_drop_is_counter(i))
+			continue;
+		stats->dropped[i] = nla_get_u64(tb[i]);
+		stats->has_dropped |= LDW_BIT(i);
+	}
+	return 0;
+}
+
+static int ldw_decode_stats(const struct nlattr *nest, struct ldw_stats *stats, char *err)
+{
+	struct nlattr *tb[LDW_STATS_SLOTS];
+	unsigned int i;
+	int ret;
+
+	ret = ldw_check_attrs(nla_data(nest), nla_len(nest), ldw_stats_policy,
+			      LDW_STATS_SLOTS - 1, "STATS attribute", ldw_stat_label, err);
+	if (ret)
+		return ret;
+	if (nla_parse_nested(tb, LDW_STATS_SLOTS - 1, (struct nlattr *)nest, ldw_stats_policy) < 0)
+		return ldw_refuse(err, "libnl refused the STATS nest");
+	for (i = 0; i < LDW_STATS_SLOTS; i++) {
+		if (!tb[i] || !ldw_stat_is_counter(i))
+			continue;
+		stats->counter[i] = nla_get_u64(tb[i]);
+		stats->has_counter |= LDW_BIT(i);
+	}
+	if (tb[LDW_STAT_DROPPED])
+		return ldw_decode_drops(tb[LDW_STAT_DROPPED], stats, err);
+	return 0;
+}
+
+/* Copy the attributes libnl parsed into @msg. */
+static void ldw_fill(struct ldw_msg *msg, struct nlattr **tb)
+{
+	unsigned int i;
+
+	for (i = 1; i <= LDW_A_MAX; i++) {
+		if (tb[i] && i != LDW_A_PAD && i != LDW_A_UNSPEC)
+			msg->present |= LDW_BIT(i);
+	}
+#define LDW_GET(attr, field, get) do { if (tb[attr]) msg->field = get(tb[attr]); } while (0)
+	LDW_GET(LDW_A_SEQ, seq, nla_get_u64);
+	LDW_GET(LDW_A_LOAD_ID, load_id, nla_get_u64);
+	LDW_GET(LDW_A_TIME_NS, time_ns, nla_get_u64);
+	LDW_GET(LDW_A_ACTION, action, nla_get_u8);
+	LDW_GET(LDW_A_FILE_PATH, file_path, ldw_attr_str);
+	LDW_GET(LDW_A_ORIGINAL_PATH, original_path, ldw_attr_str);
+	LDW_GET(LDW_A_PID, pid, nla_get_u32);
+	LDW_GET(LDW_A_TID, tid, nla_get_u32);
+	LDW_GET(LDW_A_PPID, ppid, nla_get_u32);
+	LDW_GET(LDW_A_UID, uid, nla_get_u32);
+	LDW_GET(LDW_A_EUID, euid, nla_get_u32);
+	LDW_GET(LDW_A_GID, gid, nla_get_u32);
+	LDW_GET(LDW_A_EXECUTABLE, executable, ldw_attr_str);
+	LDW_GET(LDW_A_COMM, comm, ldw_attr_str);
+	LDW_GET(LDW_A_MNTNS, mntns, nla_get_u32);
+	LDW_GET(LDW_A_RULE_ID, rule_id, ldw_attr_str);
+	LDW_GET(LDW_A_RULE_NAME, rule_name, ldw_attr_str);
+	LDW_GET(LDW_A_RULE_VERSION, rule_version, nla_get_u32);
+	LDW_GET(LDW_A_RULE_TEXT, rule_text, ldw_attr_str);
+	LDW_GET(LDW_A_MODULE_VERSION, module_version, ldw_attr_str);
+	LDW_GET(LDW_A_DELIVERY, delivery, nla_get_u8);
+	LDW_GET(LDW_A_NEXT_SEQ, next_seq, nla_get_u64);
+#undef LDW_GET
+}
+
+/* The rules between attributes, after each one is well formed. */
+static int ldw_check_semantics(const struct ldw_msg *msg, char *err)
+{
+	uint64_t missing = ldw_required[msg->cmd] & ~msg->present;
+	bool rename;
+	unsigned int i;
+
+	for (i = 0; missing; i++) {
+		if (missing & LDW_BIT(i))
+			return ldw_refuse(err, "%s message without attribute %s (%u)",
+					  ldw_cmd_name(msg->cmd), ldw_attr_name(i), i);
+	}
+	if (LDW_HAS(msg, LDW_A_ACTION) && !ldw_action_name(msg->action))
+		return ldw_refuse(err, "unknown ACTION %u", msg->action);
+	if (LDW_HAS(msg, LDW_A_DELIVERY) && !ldw_delivery_name(msg->delivery))
+		return ldw_refuse(err, "unknown DELIVERY %u", msg->delivery);
+	if (LDW_HAS(msg, LDW_A_SEQ) && msg->seq == 0)
+		return ldw_refuse(err, "sequence number 0 (they start at 1)");
+	if (LDW_HAS(msg, LDW_A_NEXT_SEQ) && msg->next_seq == 0)
+		return ldw_refuse(err, "NEXT_SEQ 0 (sequence numbers start at 1)");
+	if (msg->cmd == LDW_CMD_ALERT) {
+		rename = msg->action == LDW_ACTION_RENAME;
+		if (rename && !LDW_HAS(msg, LDW_A_ORIGINAL_PATH))
+			return ldw_refuse(err, "rename alert without ORIGINAL_PATH");
+		if (!rename && LDW_HAS(msg, LDW_A_ORIGINAL_PATH))
+			return ldw_refuse(err, "creation alert with an ORIGINAL_PATH");
+	}
+	return 0;
+}
+
+int ldw_msg_decode(const struct nlmsghdr *nlh, int family, struct ldw_msg *msg,
+		   char err[LDW_DECODE_ERR_SIZE])
+{
+	struct nlmsghdr *hdr = (struct nlmsghdr *)nlh;
+	struct nlattr *tb[LDW_A_MAX + 1];
+	const struct genlmsghdr *gh;
+	int ret;
+
+	ldw_policies_init();
+	memset(msg, 0, sizeof(*msg));
+	err[0] = '\0';
+	if (nlh->nlmsg_len < NLMSG_HDRLEN)
+		return ldw_refuse(err, "netlink header length %u is too short", nlh->nlmsg_len);
+	if (nlh->nlmsg_type != family)
+		return ldw_refuse(err, "message type %u is not the ldwatch family (%d)",
+				  nlh->nlmsg_type, family);
+	if (!genlmsg_valid_hdr(hdr, 0))
+		return ldw_refuse(err, "%u bytes: too short for a generic netlink header",
+				  nlh->nlmsg_len);
+	gh = genlmsg_hdr(hdr);
+	msg->cmd = gh->cmd;
+	msg->version = gh->version;
+	if (gh->version != LDW_GENL_VERSION) {
+		snprintf(err, LDW_DECODE_ERR_SIZE,
+			 "interface version %u; this program speaks version %u",
+			 gh->version, LDW_GENL_VERSION);
+		return -EPROTO;
+	}
+	if (gh->cmd >= LDW_ARRAY_LEN(ldw_required) || gh->cmd == LDW_CMD_UNSPEC)
+		return ldw_refuse(err, "unknown command %u", gh->cmd);
+	ret = ldw_check_attrs(genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0),
+			      ldw_policy, LDW_A_MAX, "attribute", ldw_attr_name, err);
+	if (ret)
+		return ret;
+	if (genlmsg_parse(hdr, 0, tb, LDW_A_MAX, (struct nla_policy *)ldw_policy) < 0)
+		return ldw_refuse(err, "libnl refused the attributes");
+	ldw_fill(msg, tb);
+	if (tb[LDW_A_STATS]) {
+		ret = ldw_decode_stats(tb[LDW_A_STATS], &msg->stats, err);
+		if (ret)
+			return ret;
+	}
+	return ldw_check_semantics(msg, err);
+}
+
+/* --- sequence numbers --- */
+
+static void ldw_seq_mark(struct ldw_seq *s, uint64_t seq, bool on)
+{
+	uint64_t bit = seq % LDW_SEQ_WINDOW;
+
+	if (on)
+		s->seen[bit / 64] |= LDW_BIT(bit % 64);
+	else
+		s->seen[bit / 64] &= ~LDW_BIT(bit % 64);
+}
+
+static bool ldw_seq_marked(const struct ldw_seq *s, uint64_t seq)
+{
+	uint64_t bit = seq % LDW_SEQ_WINDOW;
+
+	return s->seen[bit / 64] & LDW_BIT(bit % 64);
+}
+
+void ldw_seq_start(struct ldw_seq *s, uint64_t load_id, uint64_t next_seq)
+{
+	if (s->known && s->load_id == load_id)
+		return;
+	memset(s, 0, sizeof(*s));
+	s->known = true;
+	s->load_id = load_id;
+	s->floor = next_seq ? next_seq : 1;
+}
+
+/* Accept @seq >= s->next: the numbers from s->next to @seq leave the window. */
+static void ldw_seq_advance(struct ldw_seq *s, uint64_t seq)
+{
+	uint64_t x;
+
+	if (!s->next || seq - s->next >= LDW_SEQ_WINDOW) {
+		memset(s->seen, 0, sizeof(s->seen));
+	} else {
+		for (x = s->next; x < seq; x++)
+			ldw_seq_mark(s, x, false);
+	}
+	ldw_seq_mark(s, seq, true);
+	s->next = seq + 1;
+}
+
+enum ldw_seq_verdict ldw_seq_alert(struct ldw_seq *s, uint64_t load_id, uint64_t seq,
+				   uint64_t *first, uint64_t *count)
+{
+	uint64_t from;
+
+	if (!s->known || s->load_id != load_id) {
+		s->known = false;
+		ldw_seq_start(s, load_id, 1);
+	}
+	if (!s->next) {
+		/* The first alert since tracking began. */
+		from = s->floor;
+		ldw_seq_advance(s, seq);
+		if (seq <= from)
+			return LDW_SEQ_IN_ORDER;
+		*first = from;
+		*count = seq - from;
+		return LDW_SEQ_GAP;
+	}
+	if (seq >= s->next) {
+		from = s->next;
+		ldw_seq_advance(s, seq);
+		if (seq == from)
+			return LDW_SEQ_IN_ORDER;
+		*first = from;
+		*count = seq - from;
+		return LDW_SEQ_GAP;
+	}
+	if (s->next - seq > LDW_SEQ_WINDOW)
+		return LDW_SEQ_LATE;
+	if (ldw_seq_marked(s, seq))
+		return LDW_SEQ_DUPLICATE;
+	ldw_seq_mark(s, seq, true);
+	return LDW_SEQ_LATE;
+}
+
+uint64_t ldw_seq_stop(struct ldw_seq *s, uint64_t load_id, uint64_t next_seq,
+		      uint64_t *first)
+{
+	uint64_t from;
+
+	if (!s->known || s->load_id != load_id)
+		return 0;
+	s->known = false;
+	from = s->next ? s->next : s->floor;
+	if (next_seq <= from)
+		return 0;
+	*first = from;
+	return next_seq - from;
+}
+
+/* --- sockets --- */
+
+/* libnl's error codes as errno values, for strerror() and the callers' tests. */
+static int ldw_errno(int nlerr)
+{
+	switch (nlerr < 0 ? -nlerr : nlerr) {
+	case 0:
+		return 0;
+	case NLE_OBJ_NOTFOUND:
+		return -ENOENT;
+	case NLE_PERM:
+	case NLE_NOACCESS:
+		return -EPERM;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	case NLE_INTR:
+		return -EINTR;
+	case NLE_BAD_SOCK:
+		return -EBADF;
+	case NLE_INVAL:
+	case NLE_RANGE:
+		return -EINVAL;
+	case NLE_MSGSIZE:
+		return -EMSGSIZE;
+	case NLE_OPNOTSUPP:
+	case NLE_MSGTYPE_NOSUPPORT:
+		return -EOPNOTSUPP;
+	case NLE_BUSY:
+		return -EBUSY;
+	case NLE_NODEV:
+		return -ENODEV;
+	default:
+		return -EIO;
+	}
+}
+
+struct ldw_genl {
+	struct nl_sock *sk;
+	int family;
+};
+
+int ldw_genl_family(const struct ldw_genl *g)
+{
+	return g->family;
+}
+
+static int ldw_set_timeout(struct nl_sock *sk)
+{
+	struct timeval tv = { .tv_sec = LDW_REQUEST_TIMEOUT_S };
+
+	if (setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		return -errno;
+	return 0;
+}
+
+int ldw_genl_open(struct ldw_genl **out)
+{
+	struct ldw_genl *g;
+	int ret;
+
+	*out = NULL;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	g->sk = nl_socket_alloc();
+	if (!g->sk) {
+		free(g);
+		return -ENOMEM;
+	}
+	ret = ldw_errno(genl_connect(g->sk));
+	if (!ret)
+		ret = ldw_set_timeout(g->sk);
+	if (!ret) {
+		g->family = genl_ctrl_resolve(g->sk, LDW_GENL_NAME);
+		if (g->family < 0)
+			ret = ldw_errno(g->family);
+	}
+	if (ret) {
+		ldw_genl_close(g);
+		return ret;
+	}
+	*out = g;
+	return 0;
+}
+
+void ldw_genl_close(struct ldw_genl *g)
+{
+	if (!g)
+		return;
+	nl_socket_free(g->sk);
+	free(g);
+}
+
+void ldw_reply_free(struct ldw_reply *r)
+{
+	free(r->raw);
+	memset(r, 0, sizeof(*r));
+}
+
+/* One request and its answer: the reply message (kept) and the ACK. */
+struct ldw_request {
+	int family;
+	uint8_t cmd;
+	struct nlmsghdr *reply;
+	bool acked;
+	int error;		/* the kernel's answer, a positive errno */
+};
+
+static int ldw_request_valid(struct nl_msg *nmsg, void *arg)
+{
+	struct ldw_request *req = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(nmsg);
+
+	if (req->reply || nlh->nlmsg_type != req->family)
+		return NL_SKIP;
+	req->reply = malloc(nlh->nlmsg_len);
+	if (req->reply)
+		memcpy(req->reply, nlh, nlh->nlmsg_len);
+	else
+		req->error = ENOMEM;
+	return NL_OK;
+}
+
+static int ldw_request_ack(struct nl_msg *nmsg, void *arg)
+{
+	struct ldw_request *req = arg;
+
+	(void)nmsg;
+	req->acked = true;
+	return NL_STOP;
+}
+
+static int ldw_request_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct ldw_request *req = arg;
+
+	(void)nla;
+	req->error = e->error < 0 ? -e->error : e->error;
+	return NL_STOP;
+}
+
+/* Send @cmd on @sk and collect the answer in @req; handlers in @cb. */
+static int ldw_request(struct nl_sock *sk, struct nl_cb *cb, struct ldw_request *req)
+{
+	struct nl_msg *nmsg;
+	int ret;
+
+	nmsg = nlmsg_alloc();
+	if (!nmsg)
+		return -ENOMEM;
+	if (!genlmsg_put(nmsg, NL_AUTO_PORT, NL_AUTO_SEQ, req->family, 0, 0, req->cmd,
+			 LDW_GENL_VERSION)) {
+		nlmsg_free(nmsg);
+		return -ENOMEM;
+	}
+	ret = nl_send_auto(sk, nmsg);
+	nlmsg_free(nmsg);
+	if (ret < 0)
+		return ldw_errno(ret);
+	while (!req->acked && !req->error) {
+		ret = nl_recvmsgs_report(sk, cb);
+		if (req->error)
+			break;
+		/* The kernel answers at once; silence means the socket timed out. */
+		if (ret == -NLE_AGAIN || ret == 0)
+			return -ETIMEDOUT;
+		if (ret < 0)
+			return ldw_errno(ret);
+	}
+	return req->error ? -req->error : 0;
+}
+
+int ldw_genl_status(struct ldw_genl *g, struct ldw_reply *reply,
+		    char err[LDW_DECODE_ERR_SIZE])
+{
+	struct ldw_request req = { .family = g->family, .cmd = LDW_CMD_GET_STATUS };
+	struct nl_cb *cb;
+	int ret;
+
+	memset(reply, 0, sizeof(*reply));
+	err[0] = '\0';
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, ldw_request_valid, &req);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ldw_request_ack, &req);
+	nl_cb_err(cb, NL_CB_CUSTOM, ldw_request_error, &req);
+	ret = ldw_request(g->sk, cb, &req);
+	nl_cb_put(cb);
+	if (!ret && !req.reply) {
+		snprintf(err, LDW_DECODE_ERR_SIZE, "the module acknowledged without a reply");
+		ret = -EINVAL;
+	}
+	if (ret) {
+		free(req.reply);
+		return ret;
+	}
+	reply->raw = req.reply;
+	ret = ldw_msg_decode(reply->raw, g->family, &reply->msg, err);
+	if (!ret && reply->msg.cmd != LDW_CMD_GET_STATUS) {
+		snprintf(err, LDW_DECODE_ERR_SIZE, "a %s message answered GET_STATUS",
+			 ldw_cmd_name(reply->msg.cmd));
+		ret = -EINVAL;
+	}
+	if (ret)
+		ldw_reply_free(reply);
+	return ret;
+}
+
+/* --- the listener --- */
+
+struct ldw_listener {
+	struct nl_sock *sk;
+	struct nl_cb *cb;
+	int family;
+	const struct ldw_listener_ops *ops;
+	void *arg;
+	/* While subscribing: the request's state. */
+	struct ldw_request *pending;
+	uint32_t pending_seq;
+};
+
+/*
+ * libnl reports a socket overrun (recvmsg's ENOBUFS) as -NLE_NOMEM, the
+ * same code as its own allocation failures; the errno right after nl_recv()
+ * tells them apart.
+ */
+static int ldw_recv_errno;
+
+static int ldw_listener_recv(struct nl_sock *sk, struct sockaddr_nl *nla,
+			     unsigned char **buf, struct ucred **creds)
+{
+	int n = nl_recv(sk, nla, buf, creds);
+
+	ldw_recv_errno = n < 0 ? errno : 0;
+	return n;
+}
+
+static bool ldw_is_family_gone(const struct ldw_listener *l, struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	struct genlmsghdr *gh;
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL || !genlmsg_valid_hdr(nlh, 0))
+		return false;
+	gh = genlmsg_hdr(nlh);
+	if (gh->cmd != CTRL_CMD_DELFAMILY)
+		return false;
+	if (genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, NULL) < 0 || !tb[CTRL_ATTR_FAMILY_ID] ||
+	    nla_len(tb[CTRL_ATTR_FAMILY_ID]) != 2)
+		return false;
+	return nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]) == l->family;
+}
+
+static int ldw_listener_valid(struct nl_msg *nmsg, void *arg)
+{
+	struct ldw_listener *l = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(nmsg);
+
+	if (nlh->nlmsg_type == l->family)
+		l->ops->message(l->arg, nlh);
+	else if (ldw_is_family_gone(l, nlh))
+		l->ops->family_gone(l->arg);
+	return NL_OK;
+}
+
+static int ldw_listener_ack(struct nl_msg *nmsg, void *arg)
+{
+	struct ldw_listener *l = arg;
+
+	if (l->pending && nlmsg_hdr(nmsg)->nlmsg_seq == l->pending_seq)
+		l->pending->acked = true;
+	return NL_OK;
+}
+
+static int ldw_listener_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct ldw_listener *l = arg;
+
+	(void)nla;
+	if (l->pending && e->msg.nlmsg_seq == l->pending_seq)
+		l->pending->error = e->error < 0 ? -e->error : e->error;
+	/* Other errors answer nothing we asked: carry on reading. */
+	return NL_SKIP;
+}
+
+/* Multicast messages carry sequence number 0: no check of the kind libnl does. */
+static int ldw_listener_seq_ok(struct nl_msg *nmsg, void *arg)
+{
+	(void)nmsg;
+	(void)arg;
+	return NL_OK;
+}
+
+static int ldw_listener_buffers(struct ldw_listener *l, int rcvbuf)
+{
+	int fd = nl_socket_get_fd(l->sk), one = 1;
+
+	/* SO_RCVBUF is capped by net.core.rmem_max; as root, go past the cap. */
+	nl_socket_set_buffer_size(l->sk, rcvbuf, 0);
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	/*
+	 * Without it, a multicast that finds our buffer full fails silently
+	 * for the module, which then cannot keep the alert and send it again
+	 * (netlink.h, "Delivery of alerts").
+	 */
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_BROADCAST_ERROR, &one, sizeof(one)))
+		return -errno;
+	return 0;
+}
+
+static int ldw_listener_subscribe(struct ldw_listener *l)
+{
+	struct ldw_request req = { .family = l->family, .cmd = LDW_CMD_SUBSCRIBE };
+	struct nl_msg *nmsg;
+	int ret;
+
+	nmsg = nlmsg_alloc();
+	if (!nmsg)
+		return -ENOMEM;
+	if (!genlmsg_put(nmsg, NL_AUTO_PORT, NL_AUTO_SEQ, l->family, 0, 0,
+			 LDW_CMD_SUBSCRIBE, LDW_GENL_VERSION)) {
+		nlmsg_free(nmsg);
+		return -ENOMEM;
+	}
+	l->pending = &req;
+	ret = nl_send_auto(l->sk, nmsg);
+	l->pending_seq = nlmsg_hdr(nmsg)->nlmsg_seq;
+	nlmsg_free(nmsg);
+	if (ret < 0) {
+		l->pending = NULL;
+		return ldw_errno(ret);
+	}
+	/* Alerts may come before the ACK: the valid handler passes them on. */
+	ret = 0;
+	while (!req.acked && !req.error) {
+		ret = nl_recvmsgs_report(l->sk, l->cb);
+		if (ret == -NLE_AGAIN || ret == 0) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (ret < 0 && ret != -NLE_NOMEM) {
+			ret = ldw_errno(ret);
+			break;
+		}
+		ret = 0;
+	}
+	l->pending = NULL;
+	if (req.error)
+		return -req.error;
+	return ret;
+}
+
+int ldw_listener_open(struct ldw_genl *g, enum ldw_delivery delivery, int rcvbuf,
+		      const struct ldw_listener_ops *ops, void *arg,
+		      struct ldw_listener **out, const char **what)
+{
+	struct ldw_listener *l;
+	int ret, grp = -1, ctrl_grp;
+
+	*out = NULL;
+	*what = "opening a netlink socket";
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->family = g->family;
+	l->ops = ops;
+	l->arg = arg;
+	l->sk = nl_socket_alloc();
+	l->cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!l->sk || !l->cb) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	nl_cb_set(l->cb, NL_CB_VALID, NL_CB_CUSTOM, ldw_listener_valid, l);
+	nl_cb_set(l->cb, NL_CB_ACK, NL_CB_CUSTOM, ldw_listener_ack, l);
+	nl_cb_set(l->cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, ldw_listener_seq_ok, l);
+	nl_cb_err(l->cb, NL_CB_CUSTOM, ldw_listener_error, l);
+	nl_cb_overwrite_recv(l->cb, ldw_listener_recv);
+	nl_socket_enable_msg_peek(l->sk);
+	ret = ldw_errno(genl_connect(l->sk));
+	if (ret)
+		goto fail;
+	*what = "setting up the netlink socket's buffers";
+	ret = ldw_listener_buffers(l, rcvbuf);
+	if (!ret)
+		ret = ldw_set_timeout(l->sk);
+	if (ret)
+		goto fail;
+
+	/*
+	 * Look the groups up before joining any: a notification arriving
+	 * during a lookup would upset libnl's request-reply sequence check.
+	 */
+	*what = "looking up nlctrl's notification group";
+	ctrl_grp = genl_ctrl_resolve_grp(l->sk, "nlctrl", "notify");
+	ret = ctrl_grp < 0 ? ldw_errno(ctrl_grp) : 0;
+	if (ret)
+		goto fail;
+	if (delivery == LDW_DELIVERY_MULTICAST) {
+		*what = "looking up the ldwatch alert group";
+		grp = genl_ctrl_resolve_grp(l->sk, LDW_GENL_NAME, LDW_GENL_MCGRP_ALERTS);
+		ret = grp < 0 ? ldw_errno(grp) : 0;
+		if (ret)
+			goto fail;
+	}
+	/* The family's removal, so that an unload is noticed even without STOPPING. */
+	*what = "joining nlctrl's notification group";
+	ret = ldw_errno(nl_socket_add_membership(l->sk, ctrl_grp));
+	if (ret)
+		goto fail;
+
+	if (delivery == LDW_DELIVERY_MULTICAST) {
+		*what = "joining the ldwatch alert group";
+		ret = ldw_errno(nl_socket_add_membership(l->sk, grp));
+	} else {
+		*what = "subscribing to ldwatch alerts";
+		ret = ldw_listener_subscribe(l);
+	}
+	if (ret)
+		goto fail;
+	*what = "making the netlink socket non-blocking";
+	ret = ldw_errno(nl_socket_set_nonblocking(l->sk));
+	if (ret)
+		goto fail;
+	*out = l;
+	return 0;
+fail:
+	ldw_listener_close(l);
+	return ret;
+}
+
+void ldw_listener_close(struct ldw_listener *l)
+{
+	if (!l)
+		return;
+	nl_socket_free(l->sk);
+	nl_cb_put(l->cb);
+	free(l);
+}
+
+int ldw_listener_fd(const struct ldw_listener *l)
+{
+	return nl_socket_get_fd(l->sk);
+}
+
+int ldw_listener_rcvbuf(const struct ldw_listener *l)
+{
+	socklen_t len;
+	int size = 0;
+
+	len = sizeof(size);
+	if (getsockopt(nl_socket_get_fd(l->sk), SOL_SOCKET, SO_RCVBUF, &size, &len))
+		return -errno;
+	return size;
+}
+
+int ldw_listener_receive(struct ldw_listener *l, unsigned int max)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < max; i++) {
+		/* One datagram per call; its messages go to the handlers. */
+		ret = nl_recvmsgs_report(l->sk, l->cb);
+		if (ret == -NLE_AGAIN || ret == 0)
+			return 0;
+		if (ret == -NLE_NOMEM && ldw_recv_errno == ENOBUFS)
+			return -ENOBUFS;
+		if (ret < 0)
+			return ldw_errno(ret);
+	}
+	return 1;
+}

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The userspace end of the ldwatch generic netlink protocol
+ * (include/ldwatch/netlink.h), shared by ldwatchd and ldwatchctl, on
+ * libnl-genl-3:
+ *
+ *  - ldw_msg_decode(): one message of the family, checked against the
+ *    protocol, into a plain struct. It needs no socket, so the tests and
+ *    the fuzzer feed it messages they build.
+ *  - struct ldw_seq: what the sequence numbers of a stream of alerts say
+ *    (in order, a gap, a duplicate, a reload).
+ *  - struct ldw_genl: a request socket (family lookup, GET_STATUS), and
+ *    struct ldw_listener: the socket alerts arrive on, joined to the
+ *    multicast group or subscribed for unicast, as the module says.
+ *
+ * Functions that can fail return 0 or a negative errno value; libnl's own
+ * codes are translated (ENOENT: the family is not registered, i.e. the
+ * module is not loaded; EPERM: the caller lacks CAP_NET_ADMIN).
+ */
+#ifndef _LDWATCH_GENL_CLIENT_H
+#define _LDWATCH_GENL_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/netlink.h>
+
+#include <ldwatch/netlink.h>
+#include <ldwatch/rule.h>
+
+/*
+ * Counters and drop reasons are kept by attribute number, up to these
+ * bounds, so that reasons a newer module adds (at the end of the enums,
+ * without an interface version bump) are still reported, by number.
+ */
+#define LDW_STATS_SLOTS 64
+#define LDW_DROP_SLOTS 64
+
+/**
+ * struct ldw_stats - the LDW_A_STATS nest
+ * @counter: by enum ldw_stat_attr; valid where bit N of @has_counter is set
+ * @dropped: by enum ldw_drop; valid where bit N of @has_dropped is set
+ */
+struct ldw_stats {
+	uint64_t has_counter;
+	uint64_t counter[LDW_STATS_SLOTS];
+	uint64_t has_dropped;
+	uint64_t dropped[LDW_DROP_SLOTS];
+};
+
+/**
+ * struct ldw_msg - one decoded message of the ldwatch family
+ * @cmd: enum ldw_cmd
+ * @version: the genl header's version byte
+ * @present: bit N set when attribute N (enum ldw_attr) was present
+ *
+ * The other members are the attributes of the same names, valid when
+ * present. Strings (struct ldw_str) point into the message, exclude the
+ * terminating NUL and hold no NUL; they live as long as the message.
+ */
+struct ldw_msg {
+	uint8_t cmd;
+	uint8_t version;
+	uint64_t present;
+
+	uint64_t seq;
+	uint64_t load_id;
+	uint64_t time_ns;
+	uint8_t action;
+	struct ldw_str file_path;
+	struct ldw_str original_path;
+	uint32_t pid;
+	uint32_t tid;
+	uint32_t ppid;
+	uint32_t uid;
+	uint32_t euid;
+	uint32_t gid;
+	struct ldw_str executable;
+	struct ldw_str comm;
+	uint32_t mntns;
+	struct ldw_str rule_id;
+	struct ldw_str rule_name;
+	uint32_t rule_version;
+	struct ldw_str rule_text;
+	struct ldw_str module_version;
+	uint8_t delivery;
+	uint64_t next_seq;
+	struct ldw_stats stats;
+};
+
+#define LDW_HAS(msg, attr) (((msg)->present >> (attr)) & 1)
+
+/* Room for any reason ldw_msg_decode() gives, with the attribute named. */
+#define LDW_DECODE_ERR_SIZE 160
+
+/*
+ * Decode @nlh, a message whose nlmsg_len bytes are all readable (as libnl
+ * guarantees for what it hands to callbacks), sent by family @family.
+ *
+ * Checks, each failure a refusal with a reason in @err: the message type is
+ * @family; the genl header fits and its version is LDW_GENL_VERSION; the
+ * command is one the module sends (ALERT, GET_STATUS and SUBSCRIBE replies,
+ * STOPPING); every known attribute has its exact type and length (u8, u32,
+ * u64 of exactly that size; strings NUL-terminated with no NUL inside;
+ * nests well formed); attributes fill the message exactly; the attributes
+ * the command requires are all there (netlink.h lists them), ORIGINAL_PATH
+ * on a rename and only there; ACTION and DELIVERY are known values;
+ * sequence numbers start at 1. Unknown attributes are ignored, as the
+ * protocol's bump rules ask.
+ *
+ * Returns 0 with @msg filled, -EPROTO for a version mismatch, -EINVAL for
+ * anything else; @msg is then partly filled (cmd, version where known).
+ */
+int ldw_msg_decode(const struct nlmsghdr *nlh, int family, struct ldw_msg *msg,
+		   char err[LDW_DECODE_ERR_SIZE]);
+
+/* Names for the protocol's numbers, as logs and `ldwatchctl status` print them. */
+const char *ldw_cmd_name(unsigned int cmd);		/* "alert", ...; NULL if unknown */
+const char *ldw_stat_name(unsigned int stat);		/* "seen", ...; NULL if unknown */
+const char *ldw_drop_name(unsigned int reason);		/* "no_slot", ...; NULL if unknown */
+const char *ldw_delivery_name(unsigned int delivery);	/* "multicast", "unicast"; NULL */
+const char *ldw_action_name(unsigned int action);	/* "creation", "rename"; NULL */
+
+/*
+ * Sequence numbers of one listener. Alerts count up from 1 per module load
+ * without holes (netlink.h), so every number is accounted for: delivered,
+ * or reported lost by a gap. A window of recent numbers tells a duplicate
+ * (seen: ignore it) from a late arrival (reported lost, then came: write it).
+ */
+#define LDW_SEQ_WINDOW 4096
+
+struct ldw_seq {
+	uint64_t load_id;
+	bool known;		/* a load is being tracked */
+	uint64_t floor;		/* alerts from here on must all arrive */
+	uint64_t next;		/* lowest number not yet accounted for; 0: none seen */
+	uint64_t seen[LDW_SEQ_WINDOW / 64];	/* bit (s % WINDOW): s arrived */
+};
+
+enum ldw_seq_verdict {
+	LDW_SEQ_IN_ORDER,	/* the next one, or one before the floor (a backlog) */
+	LDW_SEQ_GAP,		/* numbers were skipped: *first, *count lost */
+	LDW_SEQ_DUPLICATE,	/* already seen: ignore */
+	LDW_SEQ_LATE,		/* reported lost earlier, or too old to tell: write it */
+};
+
+/*
+ * Start tracking load @load_id, from a status saying the next alert gets
+ * @next_seq: from there on nothing may be missing; earlier numbers still
+ * queued in the module may arrive first. Same load again (a reconnect):
+ * keeps the state, so a gap across the reconnect is seen.
+ */
+void ldw_seq_start(struct ldw_seq *s, uint64_t load_id, uint64_t next_seq);
+
+/*
+ * Account for alert @seq of load @load_id. An alert of a load not being
+ * tracked starts tracking it from 1 (nothing of it was seen). On
+ * LDW_SEQ_GAP, @first and @count say which numbers were lost; the alert
+ * itself is to be written.
+ */
+enum ldw_seq_verdict ldw_seq_alert(struct ldw_seq *s, uint64_t load_id, uint64_t seq,
+				   uint64_t *first, uint64_t *count);
+
+/*
+ * The load ended (STOPPING) with @next_seq one past its last alert: the
+ * numbers not yet accounted for up to there are lost. Returns their count
+ * (0: none) with the first in @first, and stops tracking.
+ */
+uint64_t ldw_seq_stop(struct ldw_seq *s, uint64_t load_id, uint64_t next_seq,
+		      uint64_t *first);
+
+/* --- sockets --- */
+
+struct ldw_genl;
+
+/*
+ * Connect a request socket and look up the family. -ENOENT: the module is
+ * not loaded.
+ */
+int ldw_genl_open(struct ldw_genl **out);
+void ldw_genl_close(struct ldw_genl *g);
+int ldw_genl_family(const struct ldw_genl *g);
+
+/**
+ * struct ldw_reply - a decoded reply that owns its message
+ * @msg: the decoded message; its strings point into @raw
+ * @raw: a copy of the message
+ */
+struct ldw_reply {
+	struct ldw_msg msg;
+	struct nlmsghdr *raw;
+};
+
+void ldw_reply_free(struct ldw_reply *r);
+
+/*
+ * Ask the module for its status. -EPERM without CAP_NET_ADMIN; -ENOENT if
+ * the family went away; -ETIMEDOUT if no answer came in 5 s; -EINVAL or
+ * -EPROTO if the reply does not decode (the reason in @err).
+ */
+int ldw_genl_status(struct ldw_genl *g, struct ldw_reply *reply,
+		    char err[LDW_DECODE_ERR_SIZE]);
+
+/* What the listener hands over, in the order it arrives. */
+struct ldw_listener_ops {
+	/* A message of the ldwatch family (any command; not yet decoded). */
+	void (*message)(void *arg, const struct nlmsghdr *nlh);
+	/* The family was unregistered (nlctrl's notification). */
+	void (*family_gone)(void *arg);
+};
+
+struct ldw_listener;
+
+/*
+ * A non-blocking socket for alerts, with a receive buffer of @rcvbuf bytes
+ * (SO_RCVBUFFORCE when allowed, else SO_RCVBUF up to the system's limit),
+ * joined to nlctrl's notifications and then, by @delivery, to the alerts
+ * group or subscribed for unicast. While subscribing, alerts that arrive
+ * already go to @ops. On error *@what names the step that failed
+ * ("joining the ldwatch alert group", ...) for the caller's message.
+ */
+int ldw_listener_open(struct ldw_genl *g, enum ldw_delivery delivery, int rcvbuf,
+		      const struct ldw_listener_ops *ops, void *arg,
+		      struct ldw_listener **out, const char **what);
+void ldw_listener_close(struct ldw_listener *l);
+int ldw_listener_fd(const struct ldw_listener *l);
+/* The receive buffer the kernel granted, in bytes (as getsockopt says). */
+int ldw_listener_rcvbuf(const struct ldw_listener *l);
+
+/*
+ * Read what is waiting, up to @max datagrams, and hand it to the ops.
+ * Returns 0 once nothing is left, 1 if @max were read (more may wait),
+ * -ENOBUFS if the socket overran (messages were lost; the socket stays
+ * usable: call again), or another negative errno.
+ */
+int ldw_listener_receive(struct ldw_listener *l, unsigned int max);
+
+#endif /* _LDWATCH_GENL_CLIENT_H */

@@ -1,0 +1,972 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ldwatchd: receives the ldwatch module's alerts over generic netlink and
+ * writes each as one ECS JSON document a line, with health records that
+ * account for every alert the stream did not deliver.
+ *
+ * One thread, one poll() loop over the alert socket and a signalfd, so
+ * that signals are ordinary events: SIGTERM and SIGINT end the loop after
+ * what is already queued is written; SIGHUP reopens the output file.
+ *
+ * States: waiting for the module (connect attempts every reconnect
+ * interval) and connected. A connection is: a request socket for
+ * GET_STATUS, and a listener socket joined to the alerts group or
+ * subscribed, as the module's status says. STOPPING, the family's removal
+ * or a dead socket end the connection; waiting starts again.
+ *
+ * The records and their fields are listed in ecs_records.h and in --help.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ldwatch/version.h>
+
+#include "ecs_records.h"
+#include "genl_client.h"
+
+#define LDWD "ldwatchd"
+
+enum {
+	LDWD_EXIT_OK = 0,	/* stopped by SIGTERM or SIGINT */
+	LDWD_EXIT_ERROR = 1,	/* could not run, or had to stop */
+	LDWD_EXIT_USAGE = 2,
+};
+
+#define LDWD_DEFAULT_RCVBUF (8 << 20)
+#define LDWD_DEFAULT_RECONNECT_MS 1000
+/* Datagrams read before looking at signals again: a flood cannot starve them. */
+#define LDWD_BATCH 256
+/* What is still queued at SIGTERM is written, up to this many batches. */
+#define LDWD_DRAIN_BATCHES 64
+#define LDWD_USER_CACHE 64
+
+struct ldwd_options {
+	const char *output;
+	unsigned int reconnect_ms;
+	int rcvbuf;
+};
+
+struct ldwd_user {
+	uint32_t uid;
+	bool valid;
+	bool named;
+	char name[256];
+};
+
+struct ldwd {
+	struct ldwd_options opt;
+	int out_fd;
+	int sigfd;
+	bool terminate;
+	int status;
+
+	struct ldw_genl *genl;
+	struct ldw_listener *listener;
+	int family;
+	bool connecting;		/* messages now are kept for after the baseline */
+	struct nlmsghdr **early;	/* ... here */
+	size_t nearly;
+	bool disconnect;		/* end the connection after this batch */
+	const char *want_counters;	/* fetch and write the drop counters (trigger) */
+
+	struct ldw_seq seq;
+	uint64_t load_id;		/* of the current or last connection */
+	bool have_load;
+	bool stopped;			/* the load @stopped_load_id sent STOPPING */
+	uint64_t stopped_load_id;
+	bool absent_reported;
+	int retry_err;			/* the last retried failure, said once */
+	struct ldw_stats last_stats;	/* last written, for this load */
+	bool have_last_stats;
+	struct ldw_daemon_counters tally;
+
+	struct ldw_ecs_ctx ctx;
+	char host[HOST_NAME_MAX + 1];
+	struct ldwd_user users[LDWD_USER_CACHE];
+	struct ecs_doc *doc;
+	struct ecs_buf line;
+	int last_write_errno;
+};
+
+__attribute__((format(printf, 1, 2)))
+static void ldwd_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(LDWD ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void ldwd_help(FILE *out)
+{
+	fputs("NAME\n"
+	      "    " LDWD " - write the ldwatch module's alerts as ECS JSON lines\n"
+	      "\n"
+	      "SYNOPSIS\n"
+	      "    " LDWD " [--output FILE] [--reconnect-interval SECONDS]\n"
+	      "             [--receive-buffer BYTES]\n"
+	      "    " LDWD " --help | --version\n"
+	      "\n"
+	      "DESCRIPTION\n"
+	      "    The ldwatch kernel module detects dynamic-linker hijacking (MITRE\n"
+	      "    ATT&CK T1574.006): a process creating or renaming a file onto\n"
+	      "    /etc/ld.so.preload, /etc/ld.so.conf or a file under /etc/ld.so.conf.d/.\n"
+	      "    It sends each alert over generic netlink (family \"ldwatch\").\n"
+	      "    " LDWD " receives them and writes each as one ECS document: one JSON\n"
+	      "    object, with nested objects, on one line, in UTF-8, for Filebeat,\n"
+	      "    Elastic Agent or any log shipper. It also writes health records that\n"
+	      "    say when alerts were lost and why, so that nothing is lost silently.\n"
+	      "\n"
+	      "    It needs CAP_NET_ADMIN (run it as root): the module gives alerts to\n"
+	      "    administrators only. It joins the module's multicast group \"alerts\",\n"
+	      "    or subscribes for unicast delivery on kernels where the group cannot\n"
+	      "    be restricted; the module's status says which.\n"
+	      "\n"
+	      "    Started before the module, it writes one ldwatch-module-absent record\n"
+	      "    and checks for the module every reconnect interval. When the module\n"
+	      "    is unloaded it writes ldwatch-sensor-stopping and waits for it in the\n"
+	      "    same way; when it is loaded again, it reconnects by itself.\n"
+	      "\n"
+	      "    Every alert carries a sequence number, counting from 1 for each load\n"
+	      "    of the module, without holes. A number that never arrives is written\n"
+	      "    as an ldwatch-alerts-lost record, followed by the module's drop\n"
+	      "    counters, which say why. A number that arrives twice is ignored.\n"
+	      "\n"
+	      "OPTIONS\n"
+	      "    --output FILE\n"
+	      "        Append to FILE (created with mode 0640) instead of writing to\n"
+	      "        standard output. On SIGHUP it is closed and opened again, for\n"
+	      "        logrotate.\n"
+	      "\n"
+	      "    --reconnect-interval SECONDS\n"
+	      "        How often to check for the module while it is not loaded (default\n"
+	      "        1; from 0.01 to 3600, fractions allowed).\n"
+	      "\n"
+	      "    --receive-buffer BYTES\n"
+	      "        The netlink socket's receive buffer (default 8M; a number with an\n"
+	      "        optional K, M or G suffix, powers of 1024; from 64K to 1G). As root\n"
+	      "        it may exceed net.core.rmem_max. A larger buffer rides out longer\n"
+	      "        bursts; an overrun is written as ldwatch-socket-overrun.\n"
+	      "\n"
+	      "    -h, --help\n"
+	      "        Show this help and exit.\n"
+	      "\n"
+	      "    --version\n"
+	      "        Show the version and the protocol version, and exit.\n"
+	      "\n"
+	      "OUTPUT\n"
+	      "    One document per line, written with one write(2) each. Every\n"
+	      "    document has @timestamp (RFC 3339, UTC, nanoseconds), ecs.version,\n"
+	      "    event.kind, event.module \"ldwatch\", event.dataset, event.action,\n"
+	      "    event.created (when " LDWD " received it), host.name and\n"
+	      "    host.os.type \"linux\". ldwatch.load_id is the module load's random\n"
+	      "    id, as 16 hex digits.\n"
+	      "\n"
+	      "    Strings are the file's bytes. Quotes, backslashes and control bytes\n"
+	      "    are escaped, so a file name can never split or forge a line. A byte\n"
+	      "    that is not valid UTF-8 becomes U+FFFD, and the field's exact bytes\n"
+	      "    are added in base64 as ldwatch.raw.FIELD (ldwatch.raw.file.path, ...).\n"
+	      "\n"
+	      "  Alerts: event.kind \"alert\", event.dataset \"ldwatch.alert\"\n"
+	      "    @timestamp is the time of the file operation. event.category [\"file\"],\n"
+	      "    event.type [\"creation\"] or [\"change\"], event.action \"creation\" or\n"
+	      "    \"rename\", event.outcome \"success\", event.sequence.\n"
+	      "    event.severity 47 and event.risk_score 47: the rule's severity\n"
+	      "    \"medium\" as a number (ECS severity is numeric).\n"
+	      "    file.path, file.name, file.extension (absent when the name has no\n"
+	      "    dot), file.directory; on renames file.Ext.original.path, .name,\n"
+	      "    .extension, .directory for the old path.\n"
+	      "    process.pid, process.parent.pid, process.thread.id,\n"
+	      "    process.executable and process.name (its basename; both absent for\n"
+	      "    kernel threads); the command line is not available.\n"
+	      "    user.id, user.name (if the uid has one), user.effective.id, group.id.\n"
+	      "    rule.id, rule.name, rule.version; threat.framework \"MITRE ATT&CK\",\n"
+	      "    threat.tactic.id/name (TA0005 Defense Evasion, TA0003 Persistence),\n"
+	      "    threat.technique.id/name (T1574 Hijack Execution Flow),\n"
+	      "    threat.technique.subtechnique.id/name (T1574.006 Dynamic Linker\n"
+	      "    Hijacking). ldwatch.load_id, ldwatch.process.comm,\n"
+	      "    ldwatch.mount_namespace; ldwatch.late_arrival: true for an alert\n"
+	      "    that an earlier ldwatch-alerts-lost record had counted.\n"
+	      "\n"
+	      "  Health records: event.kind \"event\", event.dataset \"ldwatch.health\",\n"
+	      "  a \"message\" for people, and by event.action:\n"
+	      "    ldwatch-connected        ldwatch.load_id, ldwatch.next_sequence,\n"
+	      "                             ldwatch.delivery, ldwatch.module_version,\n"
+	      "                             ldwatch.interface_version,\n"
+	      "                             ldwatch.socket.receive_buffer, rule.*\n"
+	      "    ldwatch-alerts-lost      ldwatch.load_id, ldwatch.lost.first_sequence,\n"
+	      "                             ldwatch.lost.count, ldwatch.lost.detected_by\n"
+	      "                             (sequence_gap or sensor_stopping)\n"
+	      "    ldwatch-drop-counters    ldwatch.load_id, ldwatch.trigger (connected,\n"
+	      "                             alerts_lost, socket_overrun, sensor_stopping),\n"
+	      "                             ldwatch.dropped.REASON, ldwatch.dropped_total,\n"
+	      "                             ldwatch.counters.NAME. Written on connecting,\n"
+	      "                             with STOPPING, and after a loss or an overrun\n"
+	      "                             when the counters changed. REASON: no_slot,\n"
+	      "                             busy, task_exiting, path, no_memory,\n"
+	      "                             queue_full, send_failed, unload,\n"
+	      "                             kernel_thread. NAME: seen, candidates,\n"
+	      "                             not_confirmed, no_match, excluded, matched,\n"
+	      "                             sent.\n"
+	      "    ldwatch-socket-overrun   ldwatch.socket.overruns,\n"
+	      "                             ldwatch.socket.receive_buffer\n"
+	      "    ldwatch-sensor-stopping  ldwatch.load_id, ldwatch.next_sequence,\n"
+	      "                             ldwatch.daemon.alerts_written,\n"
+	      "                             .duplicates_ignored, .late_arrivals,\n"
+	      "                             .alerts_lost, .malformed_messages,\n"
+	      "                             .socket_overruns (for that load)\n"
+	      "    ldwatch-module-absent    ldwatch.reconnect_interval_ms; once each time\n"
+	      "                             " LDWD " starts waiting for the module\n"
+	      "    ldwatch-malformed-message  ldwatch.malformed.reason, .length,\n"
+	      "                             .command, .message_base64 (the message, up\n"
+	      "                             to 4096 bytes); the message is not used\n"
+	      "\n"
+	      "SIGNALS\n"
+	      "    SIGTERM, SIGINT  write what is already received, then exit with 0.\n"
+	      "    SIGHUP           reopen the --output file; look up the host name and\n"
+	      "                     user names again.\n"
+	      "\n"
+	      "EXIT STATUS\n"
+	      "    0   stopped by SIGTERM or SIGINT\n"
+	      "    1   could not run or had to stop: not permitted (not root), the\n"
+	      "        output cannot be opened or its reader went away, the module\n"
+	      "        speaks another interface version, a netlink error\n"
+	      "    2   usage error\n"
+	      "\n"
+	      "EXAMPLES\n"
+	      "    " LDWD " --output /var/log/ldwatch/alerts.ndjson\n"
+	      "    " LDWD " | jq -c 'select(.event.kind == \"alert\") | .file.path'\n"
+	      "\n"
+	      "SEE ALSO\n"
+	      "    ldwatchctl status (the module's counters), ldwatchctl --help\n", out);
+}
+
+static int ldwd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int ldwd_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(LDWD ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry '" LDWD " --help'.\n", stderr);
+	return LDWD_EXIT_USAGE;
+}
+
+static uint64_t ldwd_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* --- options --- */
+
+static bool ldwd_parse_seconds(const char *arg, unsigned int *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v) || v < 0.01 || v > 3600)
+		return false;
+	*ms = (unsigned int)(v * 1000 + 0.5);
+	return true;
+}
+
+static bool ldwd_parse_bytes(const char *arg, int *bytes)
+{
+	unsigned long long v, mult = 1;
+	char *end;
+
+	if (*arg < '0' || *arg > '9')
+		return false;
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno)
+		return false;
+	if (*end == 'K' || *end == 'k')
+		mult = 1ull << 10;
+	else if (*end == 'M' || *end == 'm')
+		mult = 1ull << 20;
+	else if (*end == 'G' || *end == 'g')
+		mult = 1ull << 30;
+	if (mult > 1)
+		end++;
+	if (*end || v > (1ull << 30) / mult)
+		return false;
+	v *= mult;
+	if (v < (64u << 10))
+		return false;
+	*bytes = (int)v;
+	return true;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int ldwd_parse(int argc, char **argv, struct ldwd_options *opt)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "reconnect-interval", required_argument, NULL, 'r' },
+		{ "receive-buffer", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *arg;
+	int c;
+
+	opt->reconnect_ms = LDWD_DEFAULT_RECONNECT_MS;
+	opt->rcvbuf = LDWD_DEFAULT_RCVBUF;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (!*optarg)
+				return ldwd_usage_error("--output needs a file name");
+			opt->output = optarg;
+			break;
+		case 'r':
+			if (!ldwd_parse_seconds(optarg, &opt->reconnect_ms))
+				return ldwd_usage_error("--reconnect-interval: '%s' is not a number of seconds from 0.01 to 3600",
+							optarg);
+			break;
+		case 'b':
+			if (!ldwd_parse_bytes(optarg, &opt->rcvbuf))
+				return ldwd_usage_error("--receive-buffer: '%s' is not a size from 64K to 1G",
+							optarg);
+			break;
+		case 'h':
+			ldwd_help(stdout);
+			return fflush(stdout) ? LDWD_EXIT_ERROR : LDWD_EXIT_OK;
+		case 'V':
+			printf(LDWD " %s (ldwatch netlink interface version %d)\n",
+			       LDW_VERSION, LDW_GENL_VERSION);
+			return fflush(stdout) ? LDWD_EXIT_ERROR : LDWD_EXIT_OK;
+		case ':':
+			return ldwd_usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			arg = argv[optind - 1];
+			if (!strncmp(arg, "--", 2) && optopt)
+				return ldwd_usage_error("option '%.*s' takes no argument",
+							(int)strcspn(arg, "="), arg);
+			if (!strncmp(arg, "--", 2) || !optopt)
+				return ldwd_usage_error("unknown option '%s'", arg);
+			return ldwd_usage_error("unknown option '-%c'", optopt);
+		}
+	}
+	if (optind < argc)
+		return ldwd_usage_error("unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
+/*
+ * Receiving alerts needs CAP_NET_ADMIN. Say so at once, rather than after
+ * waiting for the module; where /proc cannot tell, the kernel's answer
+ * later will.
+ */
+static bool ldwd_capable(void)
+{
+	unsigned long long caps;
+	char line[256];
+	bool capable = true;
+	FILE *f;
+
+	f = fopen("/proc/self/status", "re");
+	if (!f)
+		return true;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "CapEff: %llx", &caps) == 1) {
+			capable = caps & (1ull << 12);	/* CAP_NET_ADMIN */
+			break;
+		}
+	}
+	fclose(f);
+	return capable;
+}
+
+/* --- output --- */
+
+static int ldwd_open_output(struct ldwd *d)
+{
+	int fd;
+
+	if (!d->opt.output) {
+		d->out_fd = STDOUT_FILENO;
+		return 0;
+	}
+	fd = open(d->opt.output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return -errno;
+	if (d->out_fd > STDERR_FILENO)
+		close(d->out_fd);
+	d->out_fd = fd;
+	return 0;
+}
+
+/* Write the document in d->doc as one line. */
+static void ldwd_emit(struct ldwd *d)
+{
+	const char *p;
+	ssize_t n;
+	size_t left;
+	int err;
+
+	ecs_buf_reset(&d->line);
+	err = ecs_doc_render(d->doc, &d->line);
+	if (err) {
+		ldwd_err("cannot build a record: %s", strerror(err));
+		return;
+	}
+	p = d->line.data;
+	left = d->line.len;
+	while (left) {
+		n = write(d->out_fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = errno;
+			if (err != d->last_write_errno)
+				ldwd_err("writing %s: %s (records are lost until writing works again)",
+					 d->opt.output ? d->opt.output : "standard output",
+					 strerror(err));
+			d->last_write_errno = err;
+			if (err == EPIPE) {
+				/* Nobody will ever read: stop. */
+				d->terminate = true;
+				d->status = LDWD_EXIT_ERROR;
+			}
+			return;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	if (d->last_write_errno)
+		ldwd_err("writing works again");
+	d->last_write_errno = 0;
+}
+
+/* --- the record context: time, host, users --- */
+
+static void ldwd_refresh_names(struct ldwd *d)
+{
+	if (gethostname(d->host, sizeof(d->host)) == 0) {
+		d->host[sizeof(d->host) - 1] = '\0';
+		d->ctx.host_name = d->host;
+	} else {
+		d->ctx.host_name = NULL;
+	}
+	memset(d->users, 0, sizeof(d->users));
+}
+
+/* user.name: NSS lookups can be slow (LDAP), so names are cached until SIGHUP. */
+static const char *ldwd_user_name(void *arg, uint32_t uid)
+{
+	struct ldwd *d = arg;
+	struct ldwd_user *u = &d->users[uid % LDWD_USER_CACHE];
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (!u->valid || u->uid != uid) {
+		u->uid = uid;
+		u->valid = true;
+		u->named = getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res &&
+			   strlen(res->pw_name) < sizeof(u->name);
+		if (u->named)
+			strcpy(u->name, res->pw_name);
+	}
+	return u->named ? u->name : NULL;
+}
+
+static const struct ldw_ecs_ctx *ldwd_ctx(struct ldwd *d)
+{
+	d->ctx.now_ns = ldwd_now();
+	return &d->ctx;
+}
+
+/* --- messages --- */
+
+static void ldwd_malformed(struct ldwd *d, const struct nlmsghdr *nlh, const char *reason)
+{
+	d->tally.malformed_messages++;
+	ldw_ecs_malformed(d->doc, ldwd_ctx(d), reason, nlh, nlh->nlmsg_len);
+	ldwd_emit(d);
+}
+
+static void ldwd_alert(struct ldwd *d, const struct ldw_msg *m)
+{
+	uint64_t first = 0, count = 0;
+	bool late = false;
+
+	switch (ldw_seq_alert(&d->seq, m->load_id, m->seq, &first, &count)) {
+	case LDW_SEQ_DUPLICATE:
+		d->tally.duplicates_ignored++;
+		return;
+	case LDW_SEQ_GAP:
+		d->tally.alerts_lost += count;
+		ldw_ecs_alerts_lost(d->doc, ldwd_ctx(d), m->load_id, first, count, false);
+		ldwd_emit(d);
+		d->want_counters = "alerts_lost";
+		break;
+	case LDW_SEQ_LATE:
+		d->tally.late_arrivals++;
+		late = true;
+		break;
+	case LDW_SEQ_IN_ORDER:
+		break;
+	}
+	ldw_ecs_alert(d->doc, ldwd_ctx(d), m, late);
+	ldwd_emit(d);
+	d->tally.alerts_written++;
+}
+
+static void ldwd_write_counters(struct ldwd *d, uint64_t load_id, const struct ldw_stats *stats,
+				const char *trigger, bool always)
+{
+	if (!always && d->have_last_stats &&
+	    d->last_stats.has_dropped == stats->has_dropped &&
+	    !memcmp(d->last_stats.dropped, stats->dropped, sizeof(stats->dropped)))
+		return;
+	d->last_stats = *stats;
+	d->have_last_stats = true;
+	ldw_ecs_drop_counters(d->doc, ldwd_ctx(d), load_id, stats, trigger);
+	ldwd_emit(d);
+}
+
+static void ldwd_stopping(struct ldwd *d, const struct ldw_msg *m)
+{
+	uint64_t first = 0, count;
+
+	count = ldw_seq_stop(&d->seq, m->load_id, m->next_seq, &first);
+	if (count) {
+		d->tally.alerts_lost += count;
+		ldw_ecs_alerts_lost(d->doc, ldwd_ctx(d), m->load_id, first, count, true);
+		ldwd_emit(d);
+	}
+	ldwd_write_counters(d, m->load_id, &m->stats, "sensor_stopping", true);
+	ldw_ecs_sensor_stopping(d->doc, ldwd_ctx(d), m, &d->tally);
+	ldwd_emit(d);
+	d->stopped = true;
+	d->stopped_load_id = m->load_id;
+	d->disconnect = true;
+}
+
+static void ldwd_dispatch(struct ldwd *d, const struct nlmsghdr *nlh)
+{
+	char err[LDW_DECODE_ERR_SIZE];
+	struct ldw_msg m;
+
+	if (ldw_msg_decode(nlh, d->family, &m, err)) {
+		ldwd_malformed(d, nlh, err);
+		return;
+	}
+	switch (m.cmd) {
+	case LDW_CMD_ALERT:
+		ldwd_alert(d, &m);
+		break;
+	case LDW_CMD_STOPPING:
+		ldwd_stopping(d, &m);
+		break;
+	default:
+		/* Replies to our own requests: SUBSCRIBE's says what GET_STATUS did. */
+		break;
+	}
+}
+
+static void ldwd_on_message(void *arg, const struct nlmsghdr *nlh)
+{
+	struct ldwd *d = arg;
+	struct nlmsghdr **early, *copy;
+
+	if (!d->connecting) {
+		ldwd_dispatch(d, nlh);
+		return;
+	}
+	/* Alerts that came while subscribing wait for the sequence baseline. */
+	early = realloc(d->early, (d->nearly + 1) * sizeof(*early));
+	copy = malloc(nlh->nlmsg_len);
+	if (!early || !copy) {
+		free(copy);
+		if (early)
+			d->early = early;
+		ldwd_err("out of memory: an alert received while connecting is lost");
+		return;
+	}
+	memcpy(copy, nlh, nlh->nlmsg_len);
+	d->early = early;
+	d->early[d->nearly++] = copy;
+}
+
+static void ldwd_on_family_gone(void *arg)
+{
+	struct ldwd *d = arg;
+
+	d->disconnect = true;
+}
+
+static const struct ldw_listener_ops ldwd_ops = {
+	.message = ldwd_on_message,
+	.family_gone = ldwd_on_family_gone,
+};
+
+/* --- connection --- */
+
+enum ldwd_connect_result {
+	LDWD_CONNECTED,
+	LDWD_WAIT,		/* not there (yet): try again later */
+	LDWD_FATAL,		/* d->status says how to exit */
+};
+
+static void ldwd_disconnect(struct ldwd *d)
+{
+	size_t i;
+
+	ldw_listener_close(d->listener);
+	d->listener = NULL;
+	ldw_genl_close(d->genl);
+	d->genl = NULL;
+	for (i = 0; i < d->nearly; i++)
+		free(d->early[i]);
+	free(d->early);
+	d->early = NULL;
+	d->nearly = 0;
+	d->connecting = false;
+	d->disconnect = false;
+	d->want_counters = NULL;
+}
+
+static enum ldwd_connect_result ldwd_fatal(struct ldwd *d)
+{
+	ldwd_disconnect(d);
+	d->status = LDWD_EXIT_ERROR;
+	return LDWD_FATAL;
+}
+
+/*
+ * A failed step of connecting: @ret from @what. Absence and timeouts mean
+ * waiting; permission, protocol and other errors end ldwatchd.
+ */
+static enum ldwd_connect_result ldwd_connect_failed(struct ldwd *d, const char *what, int ret,
+						    const char *reason)
+{
+	switch (ret) {
+	case -ENOENT:
+		ldwd_disconnect(d);
+		if (!d->absent_reported) {
+			ldw_ecs_module_absent(d->doc, ldwd_ctx(d), d->opt.reconnect_ms);
+			ldwd_emit(d);
+			d->absent_reported = true;
+		}
+		return LDWD_WAIT;
+	case -ETIMEDOUT:
+	case -EBUSY:
+		/* No answer, or the module serves enough subscribers: said once. */
+		if (d->retry_err != ret)
+			ldwd_err("%s: %s; trying again every %u ms", what,
+				 ret == -EBUSY ? "the module has as many listeners as it serves" :
+						 "the module did not answer", d->opt.reconnect_ms);
+		d->retry_err = ret;
+		ldwd_disconnect(d);
+		return LDWD_WAIT;
+	case -EPERM:
+		ldwd_err("%s: %s: run as root (needs CAP_NET_ADMIN)", what, strerror(EPERM));
+		return ldwd_fatal(d);
+	case -EPROTO:
+		ldwd_err("%s: the module speaks another protocol (%s): install matching versions of the module and " LDWD,
+			 what, reason);
+		return ldwd_fatal(d);
+	case -EINVAL:
+		if (reason && *reason) {
+			ldwd_err("%s: malformed reply: %s", what, reason);
+			return ldwd_fatal(d);
+		}
+		break;
+	default:
+		break;
+	}
+	ldwd_err("%s: %s", what, strerror(-ret));
+	return ldwd_fatal(d);
+}
+
+static void ldwd_new_load(struct ldwd *d, uint64_t load_id)
+{
+	if (d->have_load && d->load_id == load_id)
+		return;
+	d->have_load = true;
+	d->load_id = load_id;
+	d->have_last_stats = false;
+	memset(&d->tally, 0, sizeof(d->tally));
+}
+
+static enum ldwd_connect_result ldwd_connect(struct ldwd *d)
+{
+	static const char status_what[] = "asking the ldwatch module for its status";
+	char reason[LDW_DECODE_ERR_SIZE] = "";
+	struct ldw_reply first, base;
+	uint64_t first_load;
+	const char *what;
+	size_t i;
+	int ret;
+
+	ret = ldw_genl_open(&d->genl);
+	if (ret)
+		return ldwd_connect_failed(d, "looking up the ldwatch netlink family", ret, NULL);
+	d->family = ldw_genl_family(d->genl);
+	ret = ldw_genl_status(d->genl, &first, reason);
+	if (ret)
+		return ldwd_connect_failed(d, status_what, ret, reason);
+	if (d->stopped && first.msg.load_id == d->stopped_load_id) {
+		/* The module that said STOPPING is still on its way out. */
+		ldw_reply_free(&first);
+		ldwd_disconnect(d);
+		return LDWD_WAIT;
+	}
+
+	d->connecting = true;
+	first_load = first.msg.load_id;
+	ret = ldw_listener_open(d->genl, first.msg.delivery, d->opt.rcvbuf, &ldwd_ops, d,
+				&d->listener, &what);
+	ldw_reply_free(&first);
+	if (ret)
+		return ldwd_connect_failed(d, what, ret, NULL);
+
+	/*
+	 * The baseline, asked once the socket receives: every alert numbered
+	 * from NEXT_SEQ on reaches the socket (or is counted as dropped).
+	 */
+	ret = ldw_genl_status(d->genl, &base, reason);
+	if (ret)
+		return ldwd_connect_failed(d, status_what, ret, reason);
+	if (base.msg.load_id != first_load) {
+		/* Reloaded in between, perhaps with another delivery: start over. */
+		ldw_reply_free(&base);
+		ldwd_disconnect(d);
+		return LDWD_WAIT;
+	}
+	d->stopped = false;
+	d->absent_reported = false;
+	d->retry_err = 0;
+	ldwd_new_load(d, base.msg.load_id);
+	ldw_seq_start(&d->seq, base.msg.load_id, base.msg.next_seq);
+	ldw_ecs_connected(d->doc, ldwd_ctx(d), &base.msg, ldw_listener_rcvbuf(d->listener));
+	ldwd_emit(d);
+	ldwd_write_counters(d, base.msg.load_id, &base.msg.stats, "connected", true);
+	ldw_reply_free(&base);
+
+	d->connecting = false;
+	for (i = 0; i < d->nearly; i++) {
+		ldwd_dispatch(d, d->early[i]);
+		free(d->early[i]);
+	}
+	free(d->early);
+	d->early = NULL;
+	d->nearly = 0;
+	return LDWD_CONNECTED;
+}
+
+/* After a loss or an overrun: the module's counters, if they changed. */
+static void ldwd_fetch_counters(struct ldwd *d)
+{
+	char reason[LDW_DECODE_ERR_SIZE] = "";
+	const char *trigger = d->want_counters;
+	struct ldw_reply st;
+	int ret;
+
+	d->want_counters = NULL;
+	ret = ldw_genl_status(d->genl, &st, reason);
+	if (ret == -ENOENT) {
+		d->disconnect = true;
+		return;
+	}
+	if (ret) {
+		ldwd_err("asking the ldwatch module for its counters: %s%s%s", strerror(-ret),
+			 *reason ? ": " : "", reason);
+		return;
+	}
+	if (st.msg.load_id != d->load_id)
+		d->disconnect = true;	/* reloaded: reconnect for a new baseline */
+	else
+		ldwd_write_counters(d, st.msg.load_id, &st.msg.stats, trigger, false);
+	ldw_reply_free(&st);
+}
+
+/* Read what the listener has. Returns false if the connection is to end. */
+static bool ldwd_receive(struct ldwd *d, unsigned int batches)
+{
+	int ret;
+
+	while (batches--) {
+		ret = ldw_listener_receive(d->listener, LDWD_BATCH);
+		if (ret == -ENOBUFS) {
+			d->tally.socket_overruns++;
+			ldw_ecs_socket_overrun(d->doc, ldwd_ctx(d), d->tally.socket_overruns,
+					       ldw_listener_rcvbuf(d->listener));
+			ldwd_emit(d);
+			d->want_counters = "socket_overrun";
+			continue;
+		}
+		if (ret < 0) {
+			ldwd_err("receiving from the ldwatch module: %s; reconnecting", strerror(-ret));
+			return false;
+		}
+		if (d->disconnect || !ret)
+			break;
+	}
+	if (d->want_counters && !d->disconnect)
+		ldwd_fetch_counters(d);
+	return !d->disconnect;
+}
+
+/* --- signals and the main loop --- */
+
+static int ldwd_signals(struct ldwd *d)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	d->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (d->sigfd < 0)
+		return -errno;
+	/* A write to a closed pipe returns EPIPE, which ldwd_emit() reports. */
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static void ldwd_handle_signals(struct ldwd *d)
+{
+	struct signalfd_siginfo si;
+	int ret;
+
+	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			d->terminate = true;
+			break;
+		case SIGHUP:
+			ldwd_refresh_names(d);
+			ret = ldwd_open_output(d);
+			if (ret)
+				ldwd_err("reopening %s: %s (still writing to the file as it was opened)",
+					 d->opt.output, strerror(-ret));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Wait up to @ms (-1: no limit) for a signal or, when connected, a message. */
+static bool ldwd_wait(struct ldwd *d, int ms)
+{
+	struct pollfd fds[2] = {
+		{ .fd = d->sigfd, .events = POLLIN },
+		{ .fd = d->listener ? ldw_listener_fd(d->listener) : -1, .events = POLLIN },
+	};
+
+	if (poll(fds, 2, ms) < 0 && errno != EINTR) {
+		ldwd_err("poll: %s", strerror(errno));
+		d->terminate = true;
+		d->status = LDWD_EXIT_ERROR;
+		return false;
+	}
+	if (fds[0].revents & POLLIN)
+		ldwd_handle_signals(d);
+	return fds[1].revents & (POLLIN | POLLERR);
+}
+
+static void ldwd_run(struct ldwd *d)
+{
+	while (!d->terminate) {
+		if (!d->listener) {
+			switch (ldwd_connect(d)) {
+			case LDWD_FATAL:
+				return;
+			case LDWD_WAIT:
+				ldwd_wait(d, (int)d->opt.reconnect_ms);
+				continue;
+			case LDWD_CONNECTED:
+				break;
+			}
+		}
+		if (ldwd_wait(d, -1) && !ldwd_receive(d, 1)) {
+			ldwd_disconnect(d);
+			/* Straight to reconnecting: the module may be there already. */
+		}
+	}
+	/* Stopping: write what the socket holds already. */
+	if (d->listener)
+		ldwd_receive(d, LDWD_DRAIN_BATCHES);
+}
+
+int main(int argc, char **argv)
+{
+	struct ldwd d;
+	int ret;
+
+	memset(&d, 0, sizeof(d));
+	d.out_fd = STDOUT_FILENO;
+	d.sigfd = -1;
+	ret = ldwd_parse(argc, argv, &d.opt);
+	if (ret >= 0)
+		return ret;
+	if (!ldwd_capable()) {
+		ldwd_err("receiving ldwatch alerts: %s: run as root (needs CAP_NET_ADMIN)",
+			 strerror(EPERM));
+		return LDWD_EXIT_ERROR;
+	}
+	ret = ldwd_open_output(&d);
+	if (ret) {
+		ldwd_err("opening %s: %s", d.opt.output, strerror(-ret));
+		return LDWD_EXIT_ERROR;
+	}
+	ret = ldwd_signals(&d);
+	d.doc = ecs_doc_new();
+	if (ret || !d.doc) {
+		ldwd_err("starting: %s", strerror(ret ? -ret : ENOMEM));
+		return LDWD_EXIT_ERROR;
+	}
+	ecs_buf_init(&d.line);
+	ldwd_refresh_names(&d);
+	d.ctx.user_name = ldwd_user_name;
+	d.ctx.user_arg = &d;
+
+	ldwd_run(&d);
+
+	ldwd_disconnect(&d);
+	ecs_doc_free(d.doc);
+	ecs_buf_free(&d.line);
+	close(d.sigfd);
+	if (d.out_fd > STDERR_FILENO && close(d.out_fd)) {
+		ldwd_err("closing %s: %s", d.opt.output, strerror(errno));
+		return LDWD_EXIT_ERROR;
+	}
+	return d.status;
+}
