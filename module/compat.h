@@ -14,4 +14,126 @@
 #ifndef _LDWATCH_COMPAT_H
 #define _LDWATCH_COMPAT_H
 
+/*
+ * This header comes before everything else in each file, before its pr_fmt
+ * and its includes: it includes nothing, and its helpers are macros, which
+ * expand where they are used, among the kernel headers they need.
+ */
+
+/*
+ * ldw_dget_atomic(dp) - take a reference to the dentry @dp without sleeping
+ *
+ * For kprobe handlers, which run with preemption disabled. dget() takes
+ * d_lock unless its lockref can be updated with one cmpxchg; on PREEMPT_RT
+ * d_lock (a spinlock_t) is a sleeping rtmutex and the lockref has no
+ * cmpxchg path at all, so there the lock is only tried. Elsewhere dget() is
+ * fine: at worst it spins on a true spinlock that no interrupt takes.
+ * Needs <linux/dcache.h>.
+ *
+ * Return: true if the reference was taken; false if d_lock was contended.
+ */
+#define ldw_dget_atomic(dp) ({						\
+	struct dentry *ldw_d_ = (dp);					\
+	bool ldw_pinned_ = true;					\
+									\
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT)) {				\
+		dget(ldw_d_);						\
+	} else if (spin_trylock(&ldw_d_->d_lock)) {			\
+		dget_dlock(ldw_d_);					\
+		spin_unlock(&ldw_d_->d_lock);				\
+		ldw_rt_unlocked(&ldw_d_->d_lock);			\
+	} else {							\
+		ldw_pinned_ = false;					\
+	}								\
+	ldw_pinned_;							\
+})
+
+/*
+ * For sparse's lock context count: on PREEMPT_RT spin_trylock() says it
+ * acquires, but rt_spin_unlock() only says it releases from 6.2 on.
+ */
+#ifdef LDW_HAVE_RT_UNLOCK_RELEASES
+#define ldw_rt_unlocked(lock) ((void)(lock))
+#else
+#define ldw_rt_unlocked(lock) __release(lock)
+#endif
+
+/*
+ * ldw_get_file_rcu(fpp) - a reference to the file *@fpp points to, or NULL
+ *
+ * @fpp is a struct file __rcu **; call it under rcu_read_lock(). Since 6.7
+ * get_file_rcu() takes that address and rechecks the pointer, files being
+ * SLAB_TYPESAFE_BY_RCU; before, it was a macro on the file's f_count.
+ * Needs <linux/fs.h>.
+ */
+#ifdef LDW_HAVE_GET_FILE_RCU_PTR
+#define ldw_get_file_rcu(fpp) get_file_rcu(fpp)
+#else
+#define ldw_get_file_rcu(fpp) ({					\
+	struct file *ldw_f_ = rcu_dereference(*(fpp));			\
+									\
+	ldw_f_ && get_file_rcu(ldw_f_) ? ldw_f_ : NULL;			\
+})
+#endif
+
+/*
+ * ldw_mnt_ns_inum(nsproxy) - the inode number of the mount namespace of a
+ * struct nsproxy, as /proc/PID/ns/mnt shows it
+ *
+ * A layout assumption, the only one: struct mnt_namespace is private to
+ * fs/ (fs/mount.h) and nothing exported gives its struct ns_common, but it
+ * has begun with "struct ns_common ns" since namespaces got inodes (3.8),
+ * in 6.1 and 6.12 alike. struct ns_common itself is public. Needs
+ * <linux/ns_common.h> and <linux/nsproxy.h>.
+ */
+#define ldw_mnt_ns_inum(nsproxy) \
+	(((const struct ns_common *)(nsproxy)->mnt_ns)->inum)
+
+/*
+ * LDW_GENL_MCAST_ADMIN - the flag that restricts a generic netlink
+ * multicast group to processes with CAP_NET_ADMIN, or 0 where the kernel
+ * cannot restrict groups (there, alerts go by unicast to subscribers that
+ * passed the admin-only LDW_CMD_SUBSCRIBE). Needs <net/genetlink.h>.
+ */
+#ifdef LDW_HAVE_GENL_MCAST_CAP
+#define LDW_GENL_MCAST_ADMIN	GENL_MCAST_CAP_NET_ADMIN
+#else
+#define LDW_GENL_MCAST_ADMIN	0
+#endif
+
+/*
+ * ldw_mount_up(mntp, dentryp) - from the root of a mount to the place it is
+ * mounted on: *@mntp (a const struct vfsmount *) becomes the parent mount
+ * and *@dentryp (a const struct dentry *) the mount point in it.
+ *
+ * A layout assumption, like ldw_mnt_ns_inum(): struct mount is private to
+ * fs/ (fs/mount.h), and nothing exported walks from a vfsmount to its
+ * mount point without sleeping or locking. struct mount has begun with
+ * these four members, the vfsmount right after them, since 3.3, in 6.1 and
+ * 6.12 alike. The guest tests mount a file system on a target directory,
+ * so a change of layout fails them. Only for readers under
+ * rcu_read_lock(): mounts are freed after an RCU grace period.
+ *
+ * Return: false at the top of the mount tree (the mount is its own parent).
+ */
+struct ldw_mount_head {
+	void *hash[2];				/* struct hlist_node mnt_hash */
+	struct ldw_mount_head *parent;		/* struct mount *mnt_parent */
+	struct dentry *mountpoint;		/* struct dentry *mnt_mountpoint */
+};						/* struct vfsmount mnt follows */
+
+#define ldw_mount_up(mntp, dentryp) ({					\
+	const struct vfsmount **ldw_mp_ = (mntp);			\
+	const struct ldw_mount_head *ldw_m_ =				\
+		(const struct ldw_mount_head *)*ldw_mp_ - 1;		\
+	const struct ldw_mount_head *ldw_up_ = READ_ONCE(ldw_m_->parent); \
+	bool ldw_moved_ = ldw_up_ != ldw_m_;				\
+									\
+	if (ldw_moved_) {						\
+		*(dentryp) = READ_ONCE(ldw_m_->mountpoint);		\
+		*ldw_mp_ = (const struct vfsmount *)(ldw_up_ + 1);	\
+	}								\
+	ldw_moved_;							\
+})
+
 #endif /* _LDWATCH_COMPAT_H */

@@ -3,31 +3,87 @@
  * ldwatch: detect dynamic-linker hijacking (MITRE ATT&CK T1574.006) as it
  * happens, by evaluating Elastic's rule "Dynamic Linker Creation or
  * Modification" in the kernel. Module init and exit.
+ *
+ * Init brings the parts up in the order data flows backwards: counters,
+ * the delivery queue, the netlink family, and capture last, so that the
+ * first alert finds its way out ready. Exit goes the other way, so that
+ * nothing is produced after the part that takes it is gone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/printk.h>
+#include <linux/random.h>
 
 #include <ldwatch/rule.h>
+#include <ldwatch/version.h>
 
+#include "capture.h"
+#include "genl.h"
+#include "queue.h"
 #include "rule_log.h"
+#include "stats.h"
 
 static int __init ldw_init(void)
 {
+	const struct ldw_rule *rule = &ldw_default_rule;
+	u64 load_id = get_random_u64();
 	int err;
 
-	err = ldw_rule_log(&ldw_default_rule);
+	err = ldw_rule_log(rule);
 	if (err)
 		return err;
 
+	err = ldw_stats_init();
+	if (err)
+		return err;
+	err = ldw_queue_init();
+	if (err)
+		goto err_stats;
+	err = ldw_genl_init(rule, load_id);
+	if (err)
+		goto err_queue;
+	err = ldw_capture_init(rule);
+	if (err)
+		goto err_genl;
+
+	pr_info("version %s, load id %016llx\n", LDW_VERSION, load_id);
 	pr_info("loaded\n");
 	return 0;
+
+err_genl:
+	/* Send what capture may have queued before it failed. */
+	ldw_queue_stop();
+	ldw_genl_exit();
+err_queue:
+	ldw_queue_exit();
+err_stats:
+	ldw_stats_exit();
+	return err;
 }
 
 static void __exit ldw_exit(void)
 {
+	struct ldw_stats_snapshot stats;
+	u64 dropped = 0;
+	unsigned int i;
+
+	/* No alert is produced after this ... */
+	ldw_capture_exit();
+	/* ... so the queue can be emptied for good, and STOPPING come last. */
+	ldw_queue_stop();
+	ldw_genl_send_stopping();
+	ldw_genl_exit();
+	ldw_queue_exit();
+
+	ldw_stats_read(&stats);
+	for (i = 0; i < ARRAY_SIZE(stats.dropped); i++)
+		dropped += stats.dropped[i];
+	pr_info("%llu alerts matched, %llu sent; %llu dropped, %llu of them at unload\n",
+		stats.counters[LDW_CNT_MATCHED], stats.counters[LDW_CNT_SENT],
+		dropped, stats.dropped[LDW_DROP_UNLOAD]);
+	ldw_stats_exit();
 	pr_info("unloaded\n");
 }
 
@@ -35,5 +91,6 @@ module_init(ldw_init);
 module_exit(ldw_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(LDW_VERSION);
 MODULE_DESCRIPTION("Detect dynamic-linker hijacking (MITRE ATT&CK T1574.006)");
 MODULE_AUTHOR("The ldwatch developers");

@@ -7,20 +7,35 @@
  * Family LDW_GENL_NAME, version LDW_GENL_VERSION (the genl header's
  * "version" byte of every message the module sends).
  *
- * Who may talk: every command below needs CAP_NET_ADMIN in the caller's
- * user namespace that owns the network namespace (GENL_ADMIN_PERM), or
- * the multicast-group capability flags where the kernel has them. An
- * unprivileged process gets EPERM and receives nothing.
+ * The family exists in the initial network namespace only.
  *
- * Delivery of alerts, in the order the module tries them:
- *  - Multicast group LDW_GENL_MCGRP_ALERTS, which carries a capability flag
- *    (CAP_NET_ADMIN or CAP_SYS_ADMIN) on kernels whose generic netlink
- *    supports it: joining it is enough to receive alerts.
- *  - Elsewhere, or when the module is loaded with unicast=1, the group is
- *    not offered for alerts; a listener sends LDW_CMD_SUBSCRIBE and
- *    alerts come to its socket by unicast until it closes the socket or
- *    sends LDW_CMD_UNSUBSCRIBE. The reply to LDW_CMD_SUBSCRIBE (and to
- *    LDW_CMD_GET_STATUS) says which mode is in force.
+ * Who may talk: every command below needs CAP_NET_ADMIN (GENL_ADMIN_PERM),
+ * and so does joining the alerts group where the kernel can restrict it.
+ * An unprivileged process gets EPERM and receives nothing. Requests carry
+ * no attributes: one that does is refused with EINVAL.
+ *
+ * Delivery of alerts, one mode per module load:
+ *  - LDW_DELIVERY_MULTICAST: on kernels whose generic netlink can restrict
+ *    a multicast group to a capability, the group LDW_GENL_MCGRP_ALERTS
+ *    requires CAP_NET_ADMIN to join (GENL_MCAST_CAP_NET_ADMIN), and joining
+ *    it is enough to receive alerts.
+ *  - LDW_DELIVERY_UNICAST: elsewhere, or when the module is loaded with
+ *    unicast=1, the group exists but carries nothing; a listener sends
+ *    LDW_CMD_SUBSCRIBE and alerts come to its socket by unicast until it
+ *    closes the socket or sends LDW_CMD_UNSUBSCRIBE.
+ * The reply to LDW_CMD_SUBSCRIBE (and to LDW_CMD_GET_STATUS) says which
+ * mode is in force.
+ *
+ * Alerts wait in the module's bounded queue while nobody listens and go to
+ * the first listener, in order (a joiner may wait up to a second for them).
+ * When a listener's receive buffer is full, the module keeps the alert and
+ * sends it again shortly; the queue filling up is what drops alerts. With
+ * multicast, the module learns of a full buffer only from a socket with
+ * the NETLINK_BROADCAST_ERROR option set (or when no listener took the
+ * alert): set it, and a large SO_RCVBUF. A recv() that fails with ENOBUFS
+ * does not itself mean an alert was lost; the sequence numbers say. A
+ * listener that never reads holds delivery up for all, until the queue
+ * fills.
  *
  * Nothing is lost silently: every alert carries LDW_A_SEQ, a 64-bit
  * sequence number that counts up from 1 per module load without holes.
@@ -54,13 +69,19 @@
  *	LOAD_ID, MODULE_VERSION, DELIVERY, NEXT_SEQ, the STATS nest, RULE_ID,
  *	RULE_NAME, RULE_VERSION and RULE_TEXT.
  * @LDW_CMD_SUBSCRIBE: request, empty; registers the sender's socket for
- *	unicast alerts. The reply carries DELIVERY and NEXT_SEQ. Needed only
- *	when DELIVERY is LDW_DELIVERY_UNICAST; harmless otherwise.
- * @LDW_CMD_UNSUBSCRIBE: request, empty; the reverse of SUBSCRIBE.
- * @LDW_CMD_STOPPING: kernel to listeners, sent to both the multicast group
- *	and every subscriber as the module unloads, after the last alert:
+ *	unicast alerts. The reply carries DELIVERY and NEXT_SEQ; alerts still
+ *	queued, numbered below NEXT_SEQ, may follow it. Needed only when
+ *	DELIVERY is LDW_DELIVERY_UNICAST; otherwise it registers nothing and
+ *	the reply's DELIVERY sends the caller to the group. At most 16
+ *	sockets subscribe at a time (EBUSY beyond). Subscribing twice is
+ *	subscribing once.
+ * @LDW_CMD_UNSUBSCRIBE: request, empty, no reply but the ack; the reverse
+ *	of SUBSCRIBE. For a socket that is not subscribed it changes nothing.
+ * @LDW_CMD_STOPPING: kernel to listeners, sent where alerts go (the group,
+ *	or every subscriber) as the module unloads, after the last alert:
  *	LOAD_ID, NEXT_SEQ (one past the last sequence number assigned) and
  *	the STATS nest. Nothing follows it from this load of the module.
+ *	One attempt: a listener that misses it sees the family unregistered.
  * @__LDW_CMD_MAX: internal
  * @LDW_CMD_MAX: highest command number
  */
@@ -103,7 +124,10 @@ enum ldw_cmd {
  * @LDW_A_RULE_NAME: NUL-terminated string, the rule's name
  * @LDW_A_RULE_VERSION: u32, the rule's version
  * @LDW_A_RULE_TEXT: NUL-terminated string: the rule in force as EQL, one
- *	clause per line
+ *	clause per line: "file where", each requirement (" and" after all but
+ *	the last), then "not (", each exclusion (" or" after all but the
+ *	last; one of several clauses in parentheses) and ")"; lines indented,
+ *	each ending in a newline
  * @LDW_A_MODULE_VERSION: NUL-terminated string, the module's version
  * @LDW_A_DELIVERY: u8, enum ldw_delivery
  * @LDW_A_NEXT_SEQ: u64, the sequence number the next alert will get

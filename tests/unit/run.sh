@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Userspace unit tests: the matcher against the shared case table, and
-# ldwatchctl's command line; both built with ASan and UBSan. Also: all
+# Userspace unit tests: the matcher against the shared case table,
+# ldwatchctl's command line, the ECS writer and ldwatchd's records, the
+# netlink decoder and sequence accounting, and ldwatchd's command line and
+# behaviour without the module; all built with ASan and UBSan. Also: all
 # userspace C builds without a warning under -Wall -Wextra, with gcc and
 # clang (an error here, never in a user's build); and the shell scripts
 # pass shellcheck.
@@ -13,16 +15,23 @@ cd "$LDW_TOP"
 
 out=$LDW_BUILD/test
 mkdir -p "$out"
-matcher=(module/rule_match.c module/rule_format.c module/rule_default.c)
-ldwatchctl=(userspace/ldwatchctl.c userspace/event_json.c)
-warn=(-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Iuserspace)
+matcher=(module/rule_match.c module/rule_format.c module/rule_default.c module/rule_anchors.c)
+netlink=(userspace/genl_client.c userspace/ecs.c)
+ldwatchctl=(userspace/ldwatchctl.c userspace/event_json.c "${netlink[@]}")
+ldwatchd=(userspace/ldwatchd.c userspace/ecs_records.c "${netlink[@]}" module/rule_match.c)
+records=(userspace/ecs_records.c "${netlink[@]}" module/rule_match.c)
+# libnl-genl-3, for the tools' netlink (Debian: libnl-genl-3-dev).
+read -ra genl_cflags < <(pkg-config --cflags libnl-genl-3.0 2>/dev/null || echo -I/usr/include/libnl3)
+genl_libs=(-lnl-genl-3 -lnl-3)
+warn=(-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Iuserspace "${genl_cflags[@]}")
 sanitize=(-g -O1 "-fsanitize=address,undefined" -fno-sanitize-recover=all -fno-omit-frame-pointer)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 # run_tap NAME CMD...: run a TAP-printing test program, adopt its results.
 run_tap() {
-	local name=$1 line got=0
+	# The C locale: a test name may hold any byte, which '.' must match.
+	local LC_ALL=C name=$1 line got=0
 	shift
 	while IFS= read -r line; do
 		if [[ $line =~ $ldw_tally_re ]]; then
@@ -46,10 +55,22 @@ run_tap() {
 
 for cc in gcc clang; do
 	check "userspace builds without warnings ($cc -Wall -Wextra)" \
-		"$cc" "${warn[@]}" -O2 -o "$out/ldwatchctl-$cc" "${ldwatchctl[@]}" "${matcher[@]}" -ljson-c
+		"$cc" "${warn[@]}" -O2 -o "$out/ldwatchctl-$cc" "${ldwatchctl[@]}" "${matcher[@]}" \
+		-ljson-c "${genl_libs[@]}"
+	check "ldwatchd builds without warnings ($cc -Wall -Wextra)" \
+		"$cc" "${warn[@]}" -O2 -o "$out/ldwatchd-$cc" "${ldwatchd[@]}" "${genl_libs[@]}"
 	check "unit tests build without warnings ($cc -Wall -Wextra)" \
 		"$cc" "${warn[@]}" -O2 -o "$out/test_rule-$cc" tests/unit/test_rule.c \
 		tests/rule_cases.c "${matcher[@]}"
+	check "test_anchors builds without warnings ($cc -Wall -Wextra)" \
+		"$cc" "${warn[@]}" -O2 -o "$out/test_anchors-$cc" tests/unit/test_anchors.c \
+		tests/rule_cases.c "${matcher[@]}"
+	check "ECS tests build without warnings ($cc -Wall -Wextra)" \
+		"$cc" "${warn[@]}" -O2 -o "$out/test_ecs-$cc" tests/unit/test_ecs.c "${records[@]}" \
+		-ljson-c "${genl_libs[@]}"
+	check "decoder tests build without warnings ($cc -Wall -Wextra)" \
+		"$cc" "${warn[@]}" -O2 -o "$out/test_alert_decode-$cc" tests/unit/test_alert_decode.c \
+		userspace/genl_client.c "${genl_libs[@]}"
 done
 
 mapfile -t scripts < <(git ls-files -- '*.sh' .ci/run)
@@ -61,9 +82,33 @@ if check "test_rule builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}
 		tests/data/elastic-rule-dynamic-linker-creation-or-modification.txt
 fi
 
+if check "test_anchors builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
+	-o "$out/test_anchors" tests/unit/test_anchors.c tests/rule_cases.c "${matcher[@]}"; then
+	run_tap anchors "$out/test_anchors"
+fi
+
 if check "ldwatchctl builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
-	-o "$out/ldwatchctl" "${ldwatchctl[@]}" "${matcher[@]}" -ljson-c; then
+	-o "$out/ldwatchctl" "${ldwatchctl[@]}" "${matcher[@]}" -ljson-c "${genl_libs[@]}"; then
 	run_tap ldwatchctl tests/unit/test_ldwatchctl.sh "$out/ldwatchctl"
 fi
+
+if check "test_ecs builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
+	-o "$out/test_ecs" tests/unit/test_ecs.c "${records[@]}" -ljson-c "${genl_libs[@]}"; then
+	run_tap ecs "$out/test_ecs"
+fi
+
+if check "test_alert_decode builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
+	-o "$out/test_alert_decode" tests/unit/test_alert_decode.c userspace/genl_client.c \
+	"${genl_libs[@]}"; then
+	run_tap decode "$out/test_alert_decode"
+fi
+
+if check "ldwatchd builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
+	-o "$out/ldwatchd" "${ldwatchd[@]}" "${genl_libs[@]}" &&
+	[[ -x $out/ldwatchctl ]]; then
+	run_tap ldwatchd tests/unit/test_ldwatchd.sh "$out/ldwatchd" "$out/ldwatchctl"
+fi
+
+run_tap version tests/unit/test_version.sh
 
 summary

@@ -1,0 +1,783 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Capture: what happens to an operation the probes saw (capture.h).
+ *
+ * In the probe handler, with preemption disabled, an operation costs a
+ * counter and the prefilter's name comparison; most end there. A candidate
+ * takes a slot from a fixed pool, pins the dentries and the vfsmount it
+ * needs (without sleeping, see ldw_dget_atomic()), copies the names a
+ * rename changes, and queues task_work on the acting task. Nothing there
+ * allocates or sleeps.
+ *
+ * The task_work callback runs in the same task once the operation is over:
+ * on the way back to user space after the system call, or between two
+ * requests of an io_uring worker. It can sleep, and the operation's outcome
+ * can be seen there:
+ *  - a creation happened if the file system instantiated the very dentry
+ *    the hook was given, in this task, after the hook (the d_instantiate
+ *    probe marks the slot; a dentry found by the lookup of an existing file
+ *    is instantiated while still in lookup, and is not marked), or if the
+ *    open system call returned a file descriptor whose file was created by
+ *    it (FMODE_CREATED) for that dentry. The first test needs no register,
+ *    so a tracer that rewrites the return value cannot hide a creation; the
+ *    second covers file systems that create in ->atomic_open();
+ *  - a rename happened if the dentry now has the new parent and the new
+ *    name (d_move() ran), whoever issued it.
+ * Then the paths are built with d_path(), which resolves them against the
+ * task's own root (a chroot or container root gives container paths), the
+ * process is described, the rule decides, and a match becomes an alert.
+ *
+ * Every candidate ends counted exactly once: dropped for a reason (each
+ * consumes a sequence number, see alert.h), not confirmed, no match,
+ * excluded, or matched.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
+#include <linux/cred.h>
+#include <linux/dcache.h>
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/llist.h>
+#include <linux/mm_types.h>
+#include <linux/mount.h>
+#include <linux/ns_common.h>
+#include <linux/nsproxy.h>
+#include <linux/overflow.h>
+#include <linux/path.h>
+#include <linux/printk.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/task_work.h>
+#include <linux/timekeeping.h>
+#include <linux/uidgid.h>
+#include <linux/user_namespace.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
+
+#include <ldwatch/netlink.h>
+#include <ldwatch/rule.h>
+
+#include "alert.h"
+#include "capture.h"
+#include "prefilter.h"
+#include "probes.h"
+#include "stats.h"
+
+/*
+ * Operations followed at once. A slot is held from the hook to the end of
+ * the system call (or io_uring request), so this bounds the candidates in
+ * flight, not their rate; beyond it a candidate is dropped (NO_SLOT).
+ */
+#define LDW_CAPTURE_SLOTS 64
+
+/**
+ * struct ldw_name - a copy of a dentry name
+ * @len: its length
+ * @name: its bytes, NUL-terminated
+ */
+struct ldw_name {
+	u32 len;
+	char name[NAME_MAX + 1];
+};
+
+/**
+ * struct ldw_slot - one operation being followed
+ * @work: the task_work that judges it
+ * @release: link in the list of slots released from atomic context
+ * @task: the acting task, compared only (the slot is released before the
+ *	task can go away: its task_work runs at the latest in do_exit())
+ * @mnt: the vfsmount of the file's directory (pinned)
+ * @dentry: the created file, or the renamed entry (pinned)
+ * @from_dir: rename: the old parent (pinned)
+ * @to_dir: rename: the new parent (pinned)
+ * @time_ns: CLOCK_REALTIME at the hook
+ * @action: creation or rename
+ * @armed: creation whose d_instantiate the probe is watching for
+ * @instantiated: the file system instantiated @dentry in @task
+ * @old_name: rename: the entry's name before
+ * @new_name: rename: its name after
+ */
+struct ldw_slot {
+	struct callback_head work;
+	struct llist_node release;
+	struct task_struct *task;
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+	struct dentry *from_dir;
+	struct dentry *to_dir;
+	u64 time_ns;
+	enum ldw_action action;
+	bool armed;
+	bool instantiated;
+	struct ldw_name old_name;
+	struct ldw_name new_name;
+};
+
+/* A bit per slot, set while it is in use: a lock-free allocator. */
+static DECLARE_BITMAP(ldw_slot_map, LDW_CAPTURE_SLOTS);
+static struct ldw_slot ldw_slots[LDW_CAPTURE_SLOTS];
+static atomic_t ldw_slots_in_use = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(ldw_slots_drained);
+
+/* Armed slots: the d_instantiate probe returns at once while it is 0. */
+static atomic_t ldw_slots_armed = ATOMIC_INIT(0);
+
+/*
+ * Slots given up in the probe handler are released from a work item: a
+ * dput() or mntput() may sleep, on PREEMPT_RT always can.
+ */
+static LLIST_HEAD(ldw_release_list);
+static void ldw_release_deferred(struct work_struct *work);
+static DECLARE_WORK(ldw_release_work, ldw_release_deferred);
+
+static const struct ldw_rule *ldw_rule;
+/* The rule excludes every event without process.executable. */
+static bool ldw_kthreads_excluded;
+
+/* The ECS event.action of each action. */
+static const char *const ldw_action_names[] = {
+	[LDW_ACTION_CREATION] = "creation",
+	[LDW_ACTION_RENAME] = "rename",
+};
+
+/* --- Slots ------------------------------------------------------------ */
+
+static struct ldw_slot *ldw_slot_get(void)
+{
+	unsigned int i;
+
+	for (i = find_first_zero_bit(ldw_slot_map, LDW_CAPTURE_SLOTS);
+	     i < LDW_CAPTURE_SLOTS;
+	     i = find_next_zero_bit(ldw_slot_map, LDW_CAPTURE_SLOTS, i + 1)) {
+		struct ldw_slot *slot = &ldw_slots[i];
+
+		if (test_and_set_bit_lock(i, ldw_slot_map))
+			continue;	/* taken meanwhile: look further */
+		atomic_inc(&ldw_slots_in_use);
+		memset(slot, 0, offsetof(struct ldw_slot, old_name));
+		slot->task = current;
+		return slot;
+	}
+	return NULL;
+}
+
+/* Release @slot and what it pinned. Process context: may sleep. */
+static void ldw_slot_put(struct ldw_slot *slot)
+{
+	if (slot->armed) {
+		WRITE_ONCE(slot->armed, false);
+		atomic_dec(&ldw_slots_armed);
+	}
+	dput(slot->dentry);
+	dput(slot->from_dir);
+	dput(slot->to_dir);
+	mntput(slot->mnt);
+	clear_bit_unlock(slot - ldw_slots, ldw_slot_map);
+	if (atomic_dec_and_test(&ldw_slots_in_use))
+		wake_up(&ldw_slots_drained);
+}
+
+static void ldw_release_deferred(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&ldw_release_list);
+	struct ldw_slot *slot, *next;
+
+	llist_for_each_entry_safe(slot, next, list, release)
+		ldw_slot_put(slot);
+}
+
+/* Release @slot, never armed, from the probe handler. */
+static void ldw_slot_put_atomic(struct ldw_slot *slot)
+{
+	llist_add(&slot->release, &ldw_release_list);
+	schedule_work(&ldw_release_work);
+}
+
+/* --- In the probe handler ---------------------------------------------- */
+
+/*
+ * Kernel threads never run task_work and have no executable: their
+ * operations cannot be confirmed or judged. Whether that matters was
+ * decided at init from the rule (ldw_rule_excludes_kernel_threads()).
+ */
+static bool ldw_kernel_thread(void)
+{
+	if ((current->flags & (PF_KTHREAD | PF_IO_WORKER)) != PF_KTHREAD)
+		return false;
+	if (ldw_kthreads_excluded)
+		ldw_count(LDW_CNT_EXCLUDED);
+	else
+		ldw_drop(LDW_DROP_KERNEL_THREAD);
+	return true;
+}
+
+/* A slot for a candidate, or NULL with the candidate accounted for. */
+static struct ldw_slot *ldw_candidate(enum ldw_action action)
+{
+	struct ldw_slot *slot;
+
+	ldw_count(LDW_CNT_CANDIDATES);
+	if (ldw_kernel_thread())
+		return NULL;
+	if (current->flags & PF_EXITING) {
+		ldw_drop(LDW_DROP_TASK_EXITING);
+		return NULL;
+	}
+	slot = ldw_slot_get();
+	if (!slot) {
+		ldw_drop(LDW_DROP_NO_SLOT);
+		return NULL;
+	}
+	slot->action = action;
+	slot->time_ns = ktime_get_real_ns();
+	return slot;
+}
+
+/* Pin @dentry into *@pin; false if that would have to wait. */
+static bool ldw_pin(struct dentry **pin, struct dentry *dentry)
+{
+	if (!ldw_dget_atomic(dentry))
+		return false;
+	*pin = dentry;
+	return true;
+}
+
+/*
+ * Copy @dentry's name. The hooks run with the parent directory locked, so
+ * the name cannot change meanwhile.
+ */
+static bool ldw_name_copy(struct ldw_name *copy, const struct dentry *dentry)
+{
+	u32 len = dentry->d_name.len;
+
+	if (len > NAME_MAX)
+		return false;
+	memcpy(copy->name, dentry->d_name.name, len);
+	copy->name[len] = '\0';
+	copy->len = len;
+	return true;
+}
+
+static void ldw_capture_callback(struct callback_head *work);
+
+/* Hand the pinned @slot to its task_work, or give it up. */
+static void ldw_slot_follow(struct ldw_slot *slot)
+{
+	init_task_work(&slot->work, ldw_capture_callback);
+	if (task_work_add(current, &slot->work, TWA_RESUME)) {
+		/* Past exit_task_work(): it would never run. */
+		ldw_drop(LDW_DROP_TASK_EXITING);
+		ldw_slot_put_atomic(slot);
+		return;
+	}
+	/*
+	 * The file system's d_instantiate() comes after the hook returns, and
+	 * the callback after that, both in this task: arming now is in time,
+	 * and needs no barrier, as only this task acts on what the slot says.
+	 */
+	if (slot->action == LDW_ACTION_CREATION) {
+		atomic_inc(&ldw_slots_armed);
+		WRITE_ONCE(slot->armed, true);
+	}
+}
+
+void ldw_capture_create(const struct path *dir, struct dentry *dentry,
+			umode_t mode)
+{
+	struct ldw_slot *slot;
+
+	ldw_count(LDW_CNT_SEEN);
+	/* open(O_CREAT) passes S_IFREG; mknod() may pass type 0 for it. */
+	if ((mode & S_IFMT) && !S_ISREG(mode))
+		return;
+	if (!ldw_prefilter_match(dir->mnt, dentry))
+		return;
+
+	slot = ldw_candidate(LDW_ACTION_CREATION);
+	if (!slot)
+		return;
+	if (!ldw_pin(&slot->dentry, dentry)) {
+		ldw_drop(LDW_DROP_BUSY);
+		ldw_slot_put_atomic(slot);
+		return;
+	}
+	slot->mnt = mntget(dir->mnt);
+	ldw_slot_follow(slot);
+}
+
+/*
+ * One direction of a rename: @moved leaves @from for the place of @target
+ * in @to. The event's file.path is @target's, so the prefilter looks there.
+ */
+static void ldw_capture_move(const struct path *from, struct dentry *moved,
+			     const struct path *to, struct dentry *target)
+{
+	struct ldw_slot *slot;
+
+	if (!ldw_prefilter_match(to->mnt, target))
+		return;
+
+	slot = ldw_candidate(LDW_ACTION_RENAME);
+	if (!slot)
+		return;
+	if (!ldw_name_copy(&slot->old_name, moved) ||
+	    !ldw_name_copy(&slot->new_name, target)) {
+		ldw_drop(LDW_DROP_PATH);
+		ldw_slot_put_atomic(slot);
+		return;
+	}
+	if (!ldw_pin(&slot->dentry, moved) ||
+	    !ldw_pin(&slot->from_dir, from->dentry) ||
+	    !ldw_pin(&slot->to_dir, to->dentry)) {
+		ldw_drop(LDW_DROP_BUSY);
+		ldw_slot_put_atomic(slot);
+		return;
+	}
+	slot->mnt = mntget(to->mnt);
+	ldw_slot_follow(slot);
+}
+
+void ldw_capture_rename(const struct path *old_dir, struct dentry *old_dentry,
+			const struct path *new_dir, struct dentry *new_dentry,
+			unsigned int flags)
+{
+	ldw_count(LDW_CNT_SEEN);
+	ldw_capture_move(old_dir, old_dentry, new_dir, new_dentry);
+	/* An exchange also moves the target to the source's place. */
+	if (flags & RENAME_EXCHANGE)
+		ldw_capture_move(new_dir, new_dentry, old_dir, old_dentry);
+}
+
+void ldw_capture_instantiate(const struct dentry *dentry)
+{
+	unsigned int i;
+
+	if (likely(!atomic_read(&ldw_slots_armed)))
+		return;
+	/* An existing file, found by the lookup of an open(O_CREAT). */
+	if (d_in_lookup(dentry))
+		return;
+	/*
+	 * A slot whose task is current is this task's own, and this task is
+	 * here, not changing it. Someone else's slot may change under this
+	 * loop, but it never matches.
+	 */
+	for_each_set_bit(i, ldw_slot_map, LDW_CAPTURE_SLOTS) {
+		struct ldw_slot *slot = &ldw_slots[i];
+
+		if (READ_ONCE(slot->armed) &&
+		    READ_ONCE(slot->task) == current &&
+		    READ_ONCE(slot->dentry) == dentry)
+			WRITE_ONCE(slot->instantiated, true);
+	}
+}
+
+/* --- After the operation, in the acting task ---------------------------- */
+
+/*
+ * Whether the task's system call is one that creates a file by opening it.
+ * x86-64 numbers: native (x32 shares them, with a flag bit) and ia32.
+ */
+static bool ldw_syscall_opens(struct pt_regs *regs)
+{
+	long nr = syscall_get_nr(current, regs);
+
+	if (in_ia32_syscall())
+		return nr == __NR_ia32_open || nr == __NR_ia32_openat ||
+		       nr == __NR_ia32_openat2 || nr == __NR_ia32_creat;
+	nr &= ~(long)__X32_SYSCALL_BIT;
+	return nr == __NR_open || nr == __NR_openat || nr == __NR_openat2 ||
+	       nr == __NR_creat;
+}
+
+/* The open system call just returned a file it created, for @dentry. */
+static bool ldw_open_created(const struct dentry *dentry)
+{
+	struct pt_regs *regs = task_pt_regs(current);
+	struct file *file;
+	long fd;
+	bool created;
+
+	/* An io_uring worker's registers are not a system call's. */
+	if ((current->flags & PF_IO_WORKER) || !ldw_syscall_opens(regs))
+		return false;
+	fd = syscall_get_return_value(current, regs);
+	if (fd < 0 || fd > INT_MAX)
+		return false;
+	file = fget(fd);
+	if (!file)
+		return false;
+	created = (file->f_mode & FMODE_CREATED) && file->f_path.dentry == dentry;
+	fput(file);
+	return created;
+}
+
+static bool ldw_creation_confirmed(const struct ldw_slot *slot)
+{
+	if (READ_ONCE(slot->instantiated) && d_really_is_positive(slot->dentry))
+		return true;
+	return ldw_open_created(slot->dentry);
+}
+
+/*
+ * d_move() gives the dentry the target's parent and name, under its
+ * d_lock; a failed rename leaves both. (rename() of a name onto itself
+ * succeeds without a move, and passes too, as it should.)
+ */
+static bool ldw_rename_confirmed(const struct ldw_slot *slot)
+{
+	struct dentry *dentry = slot->dentry;
+	bool moved;
+
+	spin_lock(&dentry->d_lock);
+	moved = dentry->d_parent == slot->to_dir &&
+		dentry->d_name.len == slot->new_name.len &&
+		!memcmp(dentry->d_name.name, slot->new_name.name,
+			slot->new_name.len);
+	spin_unlock(&dentry->d_lock);
+	return moved;
+}
+
+/**
+ * struct ldw_facts - an event's primary facts
+ * @path: file.path
+ * @original: file.Ext.original.path, or absent
+ * @executable: process.executable, or absent
+ * @buf: the buffers they point into
+ */
+struct ldw_facts {
+	struct ldw_str path;
+	struct ldw_str original;
+	struct ldw_str executable;
+	char *buf[3];
+};
+
+static void ldw_facts_free(struct ldw_facts *facts)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(facts->buf); i++)
+		kfree(facts->buf[i]);
+}
+
+/* A scratch buffer that never makes the task wait for memory. */
+static char *ldw_facts_buf(struct ldw_facts *facts, unsigned int i)
+{
+	facts->buf[i] = kmalloc(PATH_MAX, GFP_NOWAIT | __GFP_NOWARN);
+	return facts->buf[i];
+}
+
+/*
+ * @path as the current task sees it, in @buf of @size bytes. d_path()
+ * marks a file unlinked since the operation with " (deleted)"; the event is
+ * about where the operation happened, so the mark is cut off. Once unlinked
+ * a dentry stays so: if it was before d_path() ran, d_path() marked it; if
+ * it was only after, d_path() is asked again.
+ */
+static char *ldw_path_string(const struct path *path, char *buf, int size)
+{
+	static const char deleted[] = " (deleted)";
+	const size_t mark = sizeof(deleted) - 1;
+	bool unlinked = d_unlinked(path->dentry);
+	char *s = d_path(path, buf, size);
+	size_t len;
+
+	if (!IS_ERR(s) && !unlinked && d_unlinked(path->dentry)) {
+		unlinked = true;
+		s = d_path(path, buf, size);
+	}
+	if (IS_ERR(s) || !unlinked)
+		return s;
+	len = strlen(s);
+	if (len >= mark && !strcmp(s + len - mark, deleted))
+		s[len - mark] = '\0';
+	return s;
+}
+
+static struct ldw_str ldw_str_of(const char *s)
+{
+	return (struct ldw_str){ s, strlen(s) };
+}
+
+/* file.Ext.original.path: the old parent's path now, and the old name. */
+static int ldw_original_path(const struct ldw_slot *slot, char *buf,
+			     struct ldw_str *original)
+{
+	const struct path dir = { .mnt = slot->mnt, .dentry = slot->from_dir };
+	const struct ldw_name *name = &slot->old_name;
+	char *s, *end;
+
+	/* Leave room for '/' and the name after the directory's NUL. */
+	s = ldw_path_string(&dir, buf, PATH_MAX - name->len - 1);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	end = s + strlen(s);
+	if (end == s || end[-1] != '/')
+		*end++ = '/';
+	memcpy(end, name->name, name->len + 1);
+	*original = (struct ldw_str){ s, end + name->len - s };
+	return 0;
+}
+
+/* process.executable; absent (not an error) if the task has none. */
+static int ldw_executable(char *buf, struct ldw_str *executable)
+{
+	struct file *exe;
+	char *s;
+
+	*executable = LDW_STR_ABSENT;
+	if (!current->mm)
+		return 0;
+	/* get_mm_exe_file(), which is not exported */
+	rcu_read_lock();
+	exe = ldw_get_file_rcu(&current->mm->exe_file);
+	rcu_read_unlock();
+	if (!exe)
+		return 0;
+	s = ldw_path_string(&exe->f_path, buf, PATH_MAX);
+	fput(exe);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	*executable = ldw_str_of(s);
+	return 0;
+}
+
+/*
+ * Resolve the event's paths. A path that cannot be built (longer than
+ * PATH_MAX) drops the event: an executable too deep to name must not pass
+ * for an absent one, which the rule excludes.
+ */
+static int ldw_facts_gather(const struct ldw_slot *slot,
+			    struct ldw_facts *facts)
+{
+	const struct path file = { .mnt = slot->mnt, .dentry = slot->dentry };
+	char *s;
+	int err;
+
+	if (!ldw_facts_buf(facts, 0) || !ldw_facts_buf(facts, 1))
+		return -ENOMEM;
+	if (slot->action == LDW_ACTION_RENAME && !ldw_facts_buf(facts, 2))
+		return -ENOMEM;
+
+	s = ldw_path_string(&file, facts->buf[0], PATH_MAX);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	facts->path = ldw_str_of(s);
+
+	err = ldw_executable(facts->buf[1], &facts->executable);
+	if (err)
+		return err;
+
+	facts->original = LDW_STR_ABSENT;
+	if (slot->action == LDW_ACTION_RENAME)
+		return ldw_original_path(slot, facts->buf[2], &facts->original);
+	return 0;
+}
+
+/* Append @s and its NUL at *@p; the copy, or NULL for an absent field. */
+static const char *ldw_alert_string(char **p, struct ldw_str s)
+{
+	char *copy = *p;
+
+	if (!ldw_str_present(s))
+		return NULL;
+	memcpy(copy, s.ptr, s.len);
+	copy[s.len] = '\0';
+	*p += s.len + 1;
+	return copy;
+}
+
+static size_t ldw_alert_string_size(struct ldw_str s)
+{
+	return ldw_str_present(s) ? s.len + 1 : 0;
+}
+
+/* The alert for a matched event, attributed to the current task. */
+static struct ldw_alert *ldw_alert_new(const struct ldw_slot *slot,
+				       const struct ldw_facts *facts)
+{
+	const struct cred *cred = current_cred();
+	struct ldw_alert *alert;
+	size_t size;
+	char *p;
+
+	size = ldw_alert_string_size(facts->path) +
+	       ldw_alert_string_size(facts->original) +
+	       ldw_alert_string_size(facts->executable);
+	alert = kmalloc(struct_size(alert, buf, size), GFP_NOWAIT | __GFP_NOWARN);
+	if (!alert)
+		return NULL;
+
+	INIT_LIST_HEAD(&alert->node);
+	alert->seq = 0;
+	alert->time_ns = slot->time_ns;
+	alert->action = slot->action;
+	alert->pid = task_tgid_nr(current);
+	alert->tid = task_pid_nr(current);
+	rcu_read_lock();
+	alert->ppid = task_tgid_nr(rcu_dereference(current->real_parent));
+	rcu_read_unlock();
+	alert->uid = from_kuid(&init_user_ns, cred->uid);
+	alert->euid = from_kuid(&init_user_ns, cred->euid);
+	alert->gid = from_kgid(&init_user_ns, cred->gid);
+	alert->mntns = ldw_mnt_ns_inum(current->nsproxy);
+	get_task_comm(alert->comm, current);
+
+	p = alert->buf;
+	alert->file_path = ldw_alert_string(&p, facts->path);
+	alert->original_path = ldw_alert_string(&p, facts->original);
+	alert->executable = ldw_alert_string(&p, facts->executable);
+	return alert;
+}
+
+/* Build the event of a confirmed operation, evaluate the rule, act. */
+static void ldw_judge(const struct ldw_slot *slot)
+{
+	const char *action = ldw_action_names[slot->action];
+	struct ldw_facts facts = {};
+	struct ldw_verdict verdict;
+	struct ldw_event event;
+	struct ldw_alert *alert;
+	int err;
+
+	err = ldw_facts_gather(slot, &facts);
+	if (err) {
+		ldw_drop(err == -ENOMEM ? LDW_DROP_NO_MEMORY : LDW_DROP_PATH);
+		goto out;
+	}
+
+	ldw_event_fill(&event, ldw_str_of(action), facts.path, facts.original,
+		       facts.executable);
+	verdict = ldw_rule_eval(ldw_rule, &event);
+	switch (verdict.outcome) {
+	case LDW_NO_MATCH:
+		ldw_count(LDW_CNT_NO_MATCH);
+		break;
+	case LDW_EXCLUDED:
+		ldw_count(LDW_CNT_EXCLUDED);
+		break;
+	case LDW_MATCH:
+		ldw_count(LDW_CNT_MATCHED);
+		alert = ldw_alert_new(slot, &facts);
+		if (alert)
+			ldw_alert_submit(alert);
+		else
+			ldw_drop(LDW_DROP_NO_MEMORY);
+		break;
+	}
+out:
+	ldw_facts_free(&facts);
+}
+
+static void ldw_capture_callback(struct callback_head *work)
+{
+	struct ldw_slot *slot = container_of(work, struct ldw_slot, work);
+	bool confirmed;
+
+	/*
+	 * An io_uring worker (or a task dumping core) may run it from
+	 * do_exit(), after its root and namespaces are gone.
+	 */
+	if (current->flags & PF_EXITING) {
+		ldw_drop(LDW_DROP_TASK_EXITING);
+		goto out;
+	}
+
+	if (slot->action == LDW_ACTION_CREATION)
+		confirmed = ldw_creation_confirmed(slot);
+	else
+		confirmed = ldw_rename_confirmed(slot);
+	if (confirmed)
+		ldw_judge(slot);
+	else
+		ldw_count(LDW_CNT_NOT_CONFIRMED);
+out:
+	ldw_slot_put(slot);
+}
+
+/* --- Init and exit ------------------------------------------------------ */
+
+static bool ldw_process_field(enum ldw_field field)
+{
+	return field == LDW_FIELD_PROCESS_EXECUTABLE ||
+	       field == LDW_FIELD_PROCESS_NAME;
+}
+
+/*
+ * Whether @rule excludes every event whose process.executable and
+ * process.name are absent, as a kernel thread's: some exclusion that tests
+ * only process fields holds on such an event, whatever its other fields.
+ */
+static bool __init ldw_rule_excludes_kernel_threads(const struct ldw_rule *rule)
+{
+	const struct ldw_event no_process = {};	/* every field absent */
+	unsigned int i, j, value;
+
+	for (i = 0; i < rule->nexclusions; i++) {
+		const struct ldw_conjunction *conj = &rule->exclusions[i];
+		bool holds = true;
+
+		for (j = 0; j < conj->nclauses && holds; j++)
+			holds = ldw_process_field(conj->clauses[j].field) &&
+				ldw_clause_eval(&conj->clauses[j], &no_process,
+						&value);
+		if (holds)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Wait until no slot is in use and no task runs capture's code: after the
+ * probes are gone, and before the module's text is.
+ */
+static void ldw_capture_drain(void)
+{
+	/*
+	 * task_work_cancel() is not exported: wait for each followed
+	 * operation's callback, which runs when its system call returns.
+	 */
+	while (!wait_event_timeout(ldw_slots_drained,
+				   !atomic_read(&ldw_slots_in_use), 10 * HZ))
+		pr_warn("capture: waiting for %d operations in progress to end\n",
+			atomic_read(&ldw_slots_in_use));
+	flush_work(&ldw_release_work);
+	/* The last callbacks may still be returning through this module. */
+	synchronize_rcu_tasks();
+}
+
+int __init ldw_capture_init(const struct ldw_rule *rule)
+{
+	int err;
+
+	ldw_rule = rule;
+	ldw_prefilter_init(rule);
+	ldw_kthreads_excluded = ldw_rule_excludes_kernel_threads(rule);
+	pr_info("capture: %u operations followed at once; kernel threads' operations are %s\n",
+		LDW_CAPTURE_SLOTS, ldw_kthreads_excluded ?
+		"excluded by the rule (no executable)" :
+		"dropped (KERNEL_THREAD): the rule does not exclude them");
+	err = ldw_probes_register();
+	/* The probes registered before the one that failed may have fired. */
+	if (err)
+		ldw_capture_drain();
+	return err;
+}
+
+void ldw_capture_exit(void)
+{
+	ldw_probes_unregister();
+	ldw_capture_drain();
+}

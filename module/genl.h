@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The module's side of the generic netlink family (netlink.c): registering
+ * it, sending alerts and the stopping message, and the message encoders,
+ * which take everything they put as arguments so that a KUnit suite can
+ * call them. The protocol itself is include/ldwatch/netlink.h.
+ */
+#ifndef _LDWATCH_GENL_H
+#define _LDWATCH_GENL_H
+
+#include <linux/types.h>
+#include <net/netlink.h>
+
+#include <ldwatch/netlink.h>
+
+#include "stats.h"
+
+struct ldw_alert;
+struct ldw_rule;
+struct sk_buff;
+
+int ldw_genl_init(const struct ldw_rule *rule, u64 load_id);
+void ldw_genl_exit(void);
+
+/**
+ * enum ldw_send - what became of one attempt to send an alert
+ * @LDW_SEND_DONE: every listener there is has it now
+ * @LDW_SEND_NO_LISTENER: nobody listens: keep it until somebody does
+ * @LDW_SEND_BUSY: a listener had no room for it: keep it, try again soon
+ * @LDW_SEND_NO_MEMORY: no memory for the message: give up on it
+ * @LDW_SEND_FAILED: the send failed for another reason: give up on it
+ */
+enum ldw_send {
+	LDW_SEND_DONE,
+	LDW_SEND_NO_LISTENER,
+	LDW_SEND_BUSY,
+	LDW_SEND_NO_MEMORY,
+	LDW_SEND_FAILED,
+};
+
+enum ldw_send ldw_genl_send_alert(const struct ldw_alert *alert, bool *delivered);
+void ldw_genl_send_stopping(void);
+
+/* Encoders: each puts attributes (no headers) into @skb, or -EMSGSIZE. */
+extern const struct nla_policy ldw_genl_policy[LDW_A_MAX + 1];
+
+size_t ldw_msg_alert_size(const struct ldw_alert *alert,
+			  const struct ldw_rule *rule);
+int ldw_msg_put_alert(struct sk_buff *skb, const struct ldw_alert *alert,
+		      const struct ldw_rule *rule, u64 load_id);
+size_t ldw_msg_stats_size(void);
+int ldw_msg_put_stats(struct sk_buff *skb,
+		      const struct ldw_stats_snapshot *snapshot);
+
+/**
+ * struct ldw_status - what the status reply reports
+ * @load_id: LDW_A_LOAD_ID
+ * @next_seq: LDW_A_NEXT_SEQ
+ * @delivery: LDW_A_DELIVERY
+ * @rule: the rule in force: LDW_A_RULE_ID, _NAME and _VERSION
+ * @rule_text: LDW_A_RULE_TEXT, as ldw_rule_text_format() renders @rule
+ * @stats: the LDW_A_STATS nest
+ */
+struct ldw_status {
+	u64 load_id;
+	u64 next_seq;
+	enum ldw_delivery delivery;
+	const struct ldw_rule *rule;
+	const char *rule_text;
+	struct ldw_stats_snapshot stats;
+};
+
+size_t ldw_msg_status_size(const struct ldw_status *status);
+int ldw_msg_put_status(struct sk_buff *skb, const struct ldw_status *status);
+
+/*
+ * Render @rule as EQL, one clause per line, into @buf (NUL-terminated,
+ * truncated to @size bytes). Returns the length the full text needs
+ * (excluding the NUL), as snprintf does.
+ */
+size_t ldw_rule_text_format(const struct ldw_rule *rule, char *buf, size_t size);
+
+#endif /* _LDWATCH_GENL_H */

@@ -1,0 +1,874 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ldwatch generic netlink family: the protocol that
+ * include/ldwatch/netlink.h documents. Its commands, the delivery of alerts
+ * and the stopping message, and the message encoders.
+ *
+ * Only administrators may receive alerts. Any process may join a generic
+ * netlink multicast group unless the group carries a capability flag, which
+ * not every kernel has (LDW_GENL_MCAST_ADMIN, compat.h). Where it has, the
+ * "alerts" group requires CAP_NET_ADMIN, the capability every command of the
+ * family requires (GENL_ADMIN_PERM), and alerts are multicast to it.
+ * Elsewhere, or with unicast=1, the group carries nothing: alerts go by
+ * unicast to the sockets that subscribed with LDW_CMD_SUBSCRIBE, until they
+ * unsubscribe or close (the NETLINK_URELEASE notifier).
+ *
+ * The family exists in the initial network namespace only, the one that
+ * generic netlink multicast reaches.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/netlink.h>
+
+#include <ldwatch/netlink.h>
+#include <ldwatch/rule.h>
+#include <ldwatch/version.h>
+
+#include "alert.h"
+#include "genl.h"
+#include "queue.h"
+#include "stats.h"
+
+static bool unicast;
+module_param(unicast, bool, 0444);
+MODULE_PARM_DESC(unicast,
+		 "Deliver alerts by unicast to sockets that sent LDW_CMD_SUBSCRIBE, even where the kernel can restrict the multicast group to CAP_NET_ADMIN (default: multicast there)");
+
+/* Subscribers at most: a daemon and a few tools. */
+#define LDW_MAX_SUBSCRIBERS 16
+
+/* Bounds of the strings the module sends, for the policy. */
+#define LDW_RULE_STRING_MAX 255
+#define LDW_VERSION_STRING_MAX 31
+
+/**
+ * struct ldw_subscriber - a socket that receives alerts by unicast
+ * @node: in ldw_subscribers
+ * @portid: its netlink port id (in the initial network namespace)
+ * @sent_seq: the highest sequence number it has been sent, so that an
+ *	alert retried for another subscriber is not sent to it twice
+ */
+struct ldw_subscriber {
+	struct list_head node;
+	u32 portid;
+	u64 sent_seq;
+};
+
+/* The list is taken by commands, the release notifier and the sender. */
+static DEFINE_MUTEX(ldw_subscribers_lock);
+static LIST_HEAD(ldw_subscribers);
+static unsigned int ldw_nsubscribers;
+
+static const struct ldw_rule *ldw_rule;
+static u64 ldw_load_id;
+static enum ldw_delivery ldw_delivery;
+
+enum ldw_mcgrp {
+	LDW_MCGRP_ALERTS,
+};
+
+/* Attribute types and bounds, as the module sends them and accepts them. */
+static const struct nla_policy ldw_dropped_policy[LDW_DROP_MAX + 1] = {
+	[LDW_DROP_NO_SLOT ... LDW_DROP_MAX] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy ldw_stats_policy[LDW_STAT_MAX + 1] = {
+	[LDW_STAT_SEEN ... LDW_STAT_SENT] = { .type = NLA_U64 },
+	[LDW_STAT_DROPPED] = NLA_POLICY_NESTED(ldw_dropped_policy),
+};
+
+const struct nla_policy ldw_genl_policy[LDW_A_MAX + 1] = {
+	[LDW_A_SEQ] = { .type = NLA_U64 },
+	[LDW_A_LOAD_ID] = { .type = NLA_U64 },
+	[LDW_A_TIME_NS] = { .type = NLA_U64 },
+	[LDW_A_ACTION] = NLA_POLICY_RANGE(NLA_U8, LDW_ACTION_CREATION,
+					  LDW_ACTION_RENAME),
+	[LDW_A_FILE_PATH] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
+	[LDW_A_ORIGINAL_PATH] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
+	[LDW_A_PID] = { .type = NLA_U32 },
+	[LDW_A_TID] = { .type = NLA_U32 },
+	[LDW_A_PPID] = { .type = NLA_U32 },
+	[LDW_A_UID] = { .type = NLA_U32 },
+	[LDW_A_EUID] = { .type = NLA_U32 },
+	[LDW_A_GID] = { .type = NLA_U32 },
+	[LDW_A_EXECUTABLE] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
+	[LDW_A_COMM] = { .type = NLA_NUL_STRING, .len = TASK_COMM_LEN - 1 },
+	[LDW_A_MNTNS] = { .type = NLA_U32 },
+	[LDW_A_RULE_ID] = { .type = NLA_NUL_STRING, .len = LDW_RULE_STRING_MAX },
+	[LDW_A_RULE_NAME] = { .type = NLA_NUL_STRING, .len = LDW_RULE_STRING_MAX },
+	[LDW_A_RULE_VERSION] = { .type = NLA_U32 },
+	[LDW_A_RULE_TEXT] = { .type = NLA_NUL_STRING },
+	[LDW_A_MODULE_VERSION] = { .type = NLA_NUL_STRING,
+				   .len = LDW_VERSION_STRING_MAX },
+	[LDW_A_DELIVERY] = NLA_POLICY_RANGE(NLA_U8, LDW_DELIVERY_MULTICAST,
+					    LDW_DELIVERY_UNICAST),
+	[LDW_A_NEXT_SEQ] = { .type = NLA_U64 },
+	[LDW_A_STATS] = NLA_POLICY_NESTED(ldw_stats_policy),
+};
+
+/* The LDW_STAT_* attribute of each counter. */
+static const u16 ldw_counter_attr[LDW_CNT_COUNT] = {
+	[LDW_CNT_SEEN] = LDW_STAT_SEEN,
+	[LDW_CNT_CANDIDATES] = LDW_STAT_CANDIDATES,
+	[LDW_CNT_NOT_CONFIRMED] = LDW_STAT_NOT_CONFIRMED,
+	[LDW_CNT_NO_MATCH] = LDW_STAT_NO_MATCH,
+	[LDW_CNT_EXCLUDED] = LDW_STAT_EXCLUDED,
+	[LDW_CNT_MATCHED] = LDW_STAT_MATCHED,
+	[LDW_CNT_SENT] = LDW_STAT_SENT,
+};
+
+/* ---- Encoders ---- */
+
+static size_t ldw_string_size(const char *s)
+{
+	return nla_total_size(strlen(s) + 1);
+}
+
+/* Put the first @len bytes of @s, and a NUL: for a buffer that may lack one. */
+static int ldw_put_strn(struct sk_buff *skb, int type, const char *s, size_t len)
+{
+	struct nlattr *attr = nla_reserve(skb, type, len + 1);
+
+	if (!attr)
+		return -EMSGSIZE;
+	memcpy(nla_data(attr), s, len);
+	((char *)nla_data(attr))[len] = '\0';
+	return 0;
+}
+
+/**
+ * ldw_msg_alert_size() - the attribute bytes ldw_msg_put_alert() needs
+ * @alert: the alert
+ * @rule: the rule it matched
+ *
+ * Return: the size, for genlmsg_new().
+ */
+size_t ldw_msg_alert_size(const struct ldw_alert *alert,
+			  const struct ldw_rule *rule)
+{
+	size_t size;
+
+	size = 3 * nla_total_size_64bit(sizeof(u64))	/* SEQ, LOAD_ID, TIME_NS */
+	       + nla_total_size(sizeof(u8))		/* ACTION */
+	       + ldw_string_size(alert->file_path)
+	       + 7 * nla_total_size(sizeof(u32))	/* PID ... GID, MNTNS */
+	       + nla_total_size(strnlen(alert->comm, sizeof(alert->comm)) + 1)
+	       + ldw_string_size(rule->id)
+	       + ldw_string_size(rule->name)
+	       + nla_total_size(sizeof(u32));		/* RULE_VERSION */
+	if (alert->original_path)
+		size += ldw_string_size(alert->original_path);
+	if (alert->executable)
+		size += ldw_string_size(alert->executable);
+	return size;
+}
+
+/**
+ * ldw_msg_put_alert() - put an LDW_CMD_ALERT message's attributes
+ * @skb: the message, with room for ldw_msg_alert_size() bytes
+ * @alert: the alert
+ * @rule: the rule it matched
+ * @load_id: this load of the module
+ *
+ * Return: 0, or -EMSGSIZE.
+ */
+int ldw_msg_put_alert(struct sk_buff *skb, const struct ldw_alert *alert,
+		      const struct ldw_rule *rule, u64 load_id)
+{
+	if (nla_put_u64_64bit(skb, LDW_A_SEQ, alert->seq, LDW_A_PAD) ||
+	    nla_put_u64_64bit(skb, LDW_A_LOAD_ID, load_id, LDW_A_PAD) ||
+	    nla_put_u64_64bit(skb, LDW_A_TIME_NS, alert->time_ns, LDW_A_PAD) ||
+	    nla_put_u8(skb, LDW_A_ACTION, alert->action) ||
+	    nla_put_string(skb, LDW_A_FILE_PATH, alert->file_path) ||
+	    (alert->original_path &&
+	     nla_put_string(skb, LDW_A_ORIGINAL_PATH, alert->original_path)) ||
+	    nla_put_u32(skb, LDW_A_PID, alert->pid) ||
+	    nla_put_u32(skb, LDW_A_TID, alert->tid) ||
+	    nla_put_u32(skb, LDW_A_PPID, alert->ppid) ||
+	    nla_put_u32(skb, LDW_A_UID, alert->uid) ||
+	    nla_put_u32(skb, LDW_A_EUID, alert->euid) ||
+	    nla_put_u32(skb, LDW_A_GID, alert->gid) ||
+	    (alert->executable &&
+	     nla_put_string(skb, LDW_A_EXECUTABLE, alert->executable)) ||
+	    ldw_put_strn(skb, LDW_A_COMM, alert->comm,
+			 strnlen(alert->comm, sizeof(alert->comm))) ||
+	    nla_put_u32(skb, LDW_A_MNTNS, alert->mntns) ||
+	    nla_put_string(skb, LDW_A_RULE_ID, rule->id) ||
+	    nla_put_string(skb, LDW_A_RULE_NAME, rule->name) ||
+	    nla_put_u32(skb, LDW_A_RULE_VERSION, rule->version))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * ldw_msg_stats_size() - the bytes ldw_msg_put_stats() needs
+ *
+ * Return: the size of the LDW_A_STATS nest.
+ */
+size_t ldw_msg_stats_size(void)
+{
+	return nla_total_size(0)
+	       + LDW_CNT_COUNT * nla_total_size_64bit(sizeof(u64))
+	       + nla_total_size(0)
+	       + (LDW_DROP_MAX - LDW_DROP_PAD) * nla_total_size_64bit(sizeof(u64));
+}
+
+/**
+ * ldw_msg_put_stats() - put the LDW_A_STATS nest
+ * @skb: the message, with room for ldw_msg_stats_size() bytes
+ * @snapshot: the counters
+ *
+ * Every counter is put, zeros included, so a reader sees which exist.
+ *
+ * Return: 0, or -EMSGSIZE.
+ */
+int ldw_msg_put_stats(struct sk_buff *skb,
+		      const struct ldw_stats_snapshot *snapshot)
+{
+	struct nlattr *stats, *dropped;
+	unsigned int i;
+
+	stats = nla_nest_start(skb, LDW_A_STATS);
+	if (!stats)
+		return -EMSGSIZE;
+	for (i = 0; i < LDW_CNT_COUNT; i++) {
+		if (nla_put_u64_64bit(skb, ldw_counter_attr[i],
+				      snapshot->counters[i], LDW_STAT_PAD))
+			goto cancel;
+	}
+	dropped = nla_nest_start(skb, LDW_STAT_DROPPED);
+	if (!dropped)
+		goto cancel;
+	for (i = LDW_DROP_PAD + 1; i <= LDW_DROP_MAX; i++) {
+		if (nla_put_u64_64bit(skb, i, snapshot->dropped[i], LDW_DROP_PAD))
+			goto cancel;
+	}
+	nla_nest_end(skb, dropped);
+	nla_nest_end(skb, stats);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, stats);
+	return -EMSGSIZE;
+}
+
+/**
+ * ldw_msg_status_size() - the attribute bytes ldw_msg_put_status() needs
+ * @status: what to report
+ *
+ * Return: the size, for genlmsg_new().
+ */
+size_t ldw_msg_status_size(const struct ldw_status *status)
+{
+	return 2 * nla_total_size_64bit(sizeof(u64))	/* LOAD_ID, NEXT_SEQ */
+	       + ldw_string_size(LDW_VERSION)
+	       + nla_total_size(sizeof(u8))		/* DELIVERY */
+	       + ldw_msg_stats_size()
+	       + ldw_string_size(status->rule->id)
+	       + ldw_string_size(status->rule->name)
+	       + nla_total_size(sizeof(u32))		/* RULE_VERSION */
+	       + ldw_string_size(status->rule_text);
+}
+
+/**
+ * ldw_msg_put_status() - put the attributes of the LDW_CMD_GET_STATUS reply
+ * @skb: the message, with room for ldw_msg_status_size() bytes
+ * @status: what to report
+ *
+ * Return: 0, or -EMSGSIZE (also for a rule text longer than an attribute
+ * can hold).
+ */
+int ldw_msg_put_status(struct sk_buff *skb, const struct ldw_status *status)
+{
+	/* An attribute's length is 16 bits; nla_put() would not check. */
+	if (nla_attr_size(strlen(status->rule_text) + 1) > U16_MAX)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, LDW_A_LOAD_ID, status->load_id, LDW_A_PAD) ||
+	    nla_put_string(skb, LDW_A_MODULE_VERSION, LDW_VERSION) ||
+	    nla_put_u8(skb, LDW_A_DELIVERY, status->delivery) ||
+	    nla_put_u64_64bit(skb, LDW_A_NEXT_SEQ, status->next_seq, LDW_A_PAD) ||
+	    ldw_msg_put_stats(skb, &status->stats) ||
+	    nla_put_string(skb, LDW_A_RULE_ID, status->rule->id) ||
+	    nla_put_string(skb, LDW_A_RULE_NAME, status->rule->name) ||
+	    nla_put_u32(skb, LDW_A_RULE_VERSION, status->rule->version) ||
+	    nla_put_string(skb, LDW_A_RULE_TEXT, status->rule_text))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* A bounded writer that counts what did not fit, as snprintf does. */
+struct ldw_text {
+	char *buf;
+	size_t size;
+	size_t len;	/* bytes the full text needs so far */
+};
+
+/* Where the next bytes go and how many fit there, the NUL included. */
+static char *ldw_text_end(const struct ldw_text *t, size_t *room)
+{
+	if (t->len < t->size) {
+		*room = t->size - t->len;
+		return t->buf + t->len;
+	}
+	*room = 0;
+	return NULL;
+}
+
+static void ldw_text_put(struct ldw_text *t, const char *s)
+{
+	size_t len = strlen(s), room;
+	char *end = ldw_text_end(t, &room);
+
+	if (room) {
+		size_t n = min(len, room - 1);
+
+		memcpy(end, s, n);
+		end[n] = '\0';
+	}
+	t->len += len;
+}
+
+static void ldw_text_put_conjunction(struct ldw_text *t,
+				     const struct ldw_conjunction *conj)
+{
+	size_t room;
+	char *end = ldw_text_end(t, &room);
+
+	t->len += ldw_conjunction_format(conj, end, room);
+}
+
+/*
+ * The text, for the default rule:
+ *
+ *   file where
+ *     host.os.type == "linux" and
+ *     ...
+ *     not (
+ *       process.executable in (...) or
+ *       ...
+ *       (process.name == "perl" and file.name : "e2scrub_all.tmp*")
+ *     )
+ *
+ * EQL that means what the rule does, one clause (one exclusion) a line, so
+ * that it reads like the rule text and a tool can compare the two.
+ */
+size_t ldw_rule_text_format(const struct ldw_rule *rule, char *buf, size_t size)
+{
+	struct ldw_text t = { buf, size, 0 };
+	unsigned int i;
+
+	if (size)
+		buf[0] = '\0';
+	if (!rule->nrequirements && !rule->nexclusions) {
+		ldw_text_put(&t, "file where true\n");
+		return t.len;
+	}
+	ldw_text_put(&t, "file where\n");
+	for (i = 0; i < rule->nrequirements; i++) {
+		/* A requirement is one clause: render it as a conjunction of one. */
+		const struct ldw_conjunction one = {
+			.nclauses = 1,
+			.clauses = &rule->requirements[i],
+		};
+
+		ldw_text_put(&t, "  ");
+		ldw_text_put_conjunction(&t, &one);
+		ldw_text_put(&t, i + 1 < rule->nrequirements || rule->nexclusions ?
+			     " and\n" : "\n");
+	}
+	if (!rule->nexclusions)
+		return t.len;
+	ldw_text_put(&t, "  not (\n");
+	for (i = 0; i < rule->nexclusions; i++) {
+		bool several = rule->exclusions[i].nclauses > 1;
+
+		ldw_text_put(&t, several ? "    (" : "    ");
+		ldw_text_put_conjunction(&t, &rule->exclusions[i]);
+		if (several)
+			ldw_text_put(&t, ")");
+		ldw_text_put(&t, i + 1 < rule->nexclusions ? " or\n" : "\n");
+	}
+	ldw_text_put(&t, "  )\n");
+	return t.len;
+}
+
+/* ---- The family ---- */
+
+static struct genl_family ldw_family;
+
+/* The requests take no attributes: refuse any, rather than ignore it. */
+static int ldw_refuse_attrs(struct genl_info *info)
+{
+	unsigned int i;
+
+	if (!info->attrs)
+		return 0;
+	for (i = 0; i <= LDW_A_MAX; i++) {
+		if (info->attrs[i]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[i],
+					    "ldwatch: this command takes no attributes");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static char *ldw_rule_text_alloc(const struct ldw_rule *rule)
+{
+	size_t len = ldw_rule_text_format(rule, NULL, 0);
+	char *text = kmalloc(len + 1, GFP_KERNEL);
+
+	if (text)
+		ldw_rule_text_format(rule, text, len + 1);
+	return text;
+}
+
+static int ldw_cmd_get_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ldw_status *status;
+	struct sk_buff *reply;
+	void *hdr;
+	int err;
+
+	err = ldw_refuse_attrs(info);
+	if (err)
+		return err;
+
+	status = kzalloc(sizeof(*status), GFP_KERNEL);
+	if (!status)
+		return -ENOMEM;
+	status->load_id = ldw_load_id;
+	status->delivery = ldw_delivery;
+	status->rule = ldw_rule;
+	status->rule_text = ldw_rule_text_alloc(ldw_rule);
+	err = -ENOMEM;
+	if (!status->rule_text)
+		goto out;
+	status->next_seq = ldw_queue_next_seq();
+	ldw_stats_read(&status->stats);
+
+	reply = genlmsg_new(ldw_msg_status_size(status), GFP_KERNEL);
+	if (!reply)
+		goto out;
+	hdr = genlmsg_put_reply(reply, info, &ldw_family, 0, LDW_CMD_GET_STATUS);
+	err = -EMSGSIZE;
+	if (!hdr || ldw_msg_put_status(reply, status)) {
+		NL_SET_ERR_MSG(info->extack, "ldwatch: status does not fit a message");
+		nlmsg_free(reply);
+		goto out;
+	}
+	genlmsg_end(reply, hdr);
+	err = genlmsg_reply(reply, info);
+out:
+	kfree(status->rule_text);
+	kfree(status);
+	return err;
+}
+
+/* Under ldw_subscribers_lock. */
+static struct ldw_subscriber *ldw_subscriber_find(u32 portid)
+{
+	struct ldw_subscriber *sub;
+
+	list_for_each_entry(sub, &ldw_subscribers, node) {
+		if (sub->portid == portid)
+			return sub;
+	}
+	return NULL;
+}
+
+/* Under ldw_subscribers_lock. */
+static void ldw_subscriber_free(struct ldw_subscriber *sub)
+{
+	list_del(&sub->node);
+	ldw_nsubscribers--;
+	kfree(sub);
+}
+
+static int ldw_subscriber_add(u32 portid, struct netlink_ext_ack *extack)
+{
+	struct ldw_subscriber *sub;
+	int err = 0;
+
+	mutex_lock(&ldw_subscribers_lock);
+	if (ldw_subscriber_find(portid))
+		goto out;
+	err = -EBUSY;
+	if (ldw_nsubscribers >= LDW_MAX_SUBSCRIBERS) {
+		NL_SET_ERR_MSG(extack, "ldwatch: too many subscribers");
+		goto out;
+	}
+	err = -ENOMEM;
+	sub = kzalloc(sizeof(*sub), GFP_KERNEL);
+	if (!sub)
+		goto out;
+	sub->portid = portid;
+	list_add_tail(&sub->node, &ldw_subscribers);
+	ldw_nsubscribers++;
+	err = 0;
+out:
+	mutex_unlock(&ldw_subscribers_lock);
+	return err;
+}
+
+static void ldw_subscriber_remove(u32 portid)
+{
+	struct ldw_subscriber *sub;
+
+	mutex_lock(&ldw_subscribers_lock);
+	sub = ldw_subscriber_find(portid);
+	if (sub)
+		ldw_subscriber_free(sub);
+	mutex_unlock(&ldw_subscribers_lock);
+}
+
+static int ldw_cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *reply;
+	void *hdr;
+	int err;
+
+	err = ldw_refuse_attrs(info);
+	if (err)
+		return err;
+
+	reply = genlmsg_new(nla_total_size(sizeof(u8)) +
+			    nla_total_size_64bit(sizeof(u64)), GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(reply, info, &ldw_family, 0, LDW_CMD_SUBSCRIBE);
+	if (!hdr)
+		goto too_big;
+
+	/* With multicast, the reply's DELIVERY sends the caller to the group. */
+	if (ldw_delivery == LDW_DELIVERY_UNICAST) {
+		err = ldw_subscriber_add(info->snd_portid, info->extack);
+		if (err) {
+			nlmsg_free(reply);
+			return err;
+		}
+	}
+	if (nla_put_u8(reply, LDW_A_DELIVERY, ldw_delivery) ||
+	    nla_put_u64_64bit(reply, LDW_A_NEXT_SEQ, ldw_queue_next_seq(),
+			      LDW_A_PAD))
+		goto too_big;
+	genlmsg_end(reply, hdr);
+	err = genlmsg_reply(reply, info);
+	/* What waits for a listener can go now. */
+	ldw_queue_kick();
+	return err;
+
+too_big:
+	nlmsg_free(reply);
+	return -EMSGSIZE;
+}
+
+static int ldw_cmd_unsubscribe(struct sk_buff *skb, struct genl_info *info)
+{
+	int err = ldw_refuse_attrs(info);
+
+	if (err)
+		return err;
+	/* Unsubscribing a socket that is not subscribed changes nothing. */
+	ldw_subscriber_remove(info->snd_portid);
+	return 0;
+}
+
+static const struct genl_small_ops ldw_genl_ops[] = {
+	{
+		.cmd = LDW_CMD_GET_STATUS,
+		.flags = GENL_ADMIN_PERM,
+		.doit = ldw_cmd_get_status,
+	},
+	{
+		.cmd = LDW_CMD_SUBSCRIBE,
+		.flags = GENL_ADMIN_PERM,
+		.doit = ldw_cmd_subscribe,
+	},
+	{
+		.cmd = LDW_CMD_UNSUBSCRIBE,
+		.flags = GENL_ADMIN_PERM,
+		.doit = ldw_cmd_unsubscribe,
+	},
+};
+
+static const struct genl_multicast_group ldw_genl_mcgrps[] = {
+	[LDW_MCGRP_ALERTS] = {
+		.name = LDW_GENL_MCGRP_ALERTS,
+		.flags = LDW_GENL_MCAST_ADMIN,
+	},
+};
+
+static struct genl_family ldw_family __ro_after_init = {
+	.name = LDW_GENL_NAME,
+	.version = LDW_GENL_VERSION,
+	.maxattr = LDW_A_MAX,
+	.policy = ldw_genl_policy,
+	.module = THIS_MODULE,
+	.small_ops = ldw_genl_ops,
+	.n_small_ops = ARRAY_SIZE(ldw_genl_ops),
+	.mcgrps = ldw_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(ldw_genl_mcgrps),
+};
+
+/* ---- Sending ---- */
+
+/* A closed socket's subscription ends with it. */
+static int ldw_netlink_release(struct notifier_block *nb, unsigned long event,
+			       void *ptr)
+{
+	const struct netlink_notify *n = ptr;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !net_eq(n->net, &init_net) || !READ_ONCE(ldw_nsubscribers))
+		return NOTIFY_DONE;
+	ldw_subscriber_remove(n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ldw_netlink_notifier = {
+	.notifier_call = ldw_netlink_release,
+};
+
+static bool ldw_have_listeners(void)
+{
+	if (ldw_delivery == LDW_DELIVERY_MULTICAST)
+		return genl_has_listeners(&ldw_family, &init_net, LDW_MCGRP_ALERTS);
+	return READ_ONCE(ldw_nsubscribers);
+}
+
+static struct sk_buff *ldw_alert_msg(const struct ldw_alert *alert)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(ldw_msg_alert_size(alert, ldw_rule), GFP_KERNEL);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	hdr = genlmsg_put(msg, 0, 0, &ldw_family, 0, LDW_CMD_ALERT);
+	if (!hdr || ldw_msg_put_alert(msg, alert, ldw_rule, ldw_load_id)) {
+		nlmsg_free(msg);
+		return ERR_PTR(-EMSGSIZE);
+	}
+	genlmsg_end(msg, hdr);
+	return msg;
+}
+
+/* Consumes @msg. */
+static enum ldw_send ldw_multicast(struct sk_buff *msg, bool *delivered)
+{
+	int err = genlmsg_multicast(&ldw_family, msg, 0, LDW_MCGRP_ALERTS,
+				    GFP_KERNEL);
+
+	switch (err) {
+	case 0:
+		*delivered = true;
+		return LDW_SEND_DONE;
+	case -ENOBUFS:
+		/* A listener with NETLINK_BROADCAST_ERROR had no room. */
+	case -ESRCH:
+		/*
+		 * There were listeners a moment ago, but none took it: one
+		 * without NETLINK_BROADCAST_ERROR had no room, or it just left.
+		 * The next attempt tells.
+		 */
+		return LDW_SEND_BUSY;
+	default:
+		return LDW_SEND_FAILED;
+	}
+}
+
+/* Send @msg, the message of alert @seq, to every subscriber that lacks it. */
+static enum ldw_send ldw_unicast(struct sk_buff *msg, u64 seq, bool *delivered)
+{
+	struct ldw_subscriber *sub, *next;
+	bool busy = false, failed = false;
+
+	mutex_lock(&ldw_subscribers_lock);
+	list_for_each_entry_safe(sub, next, &ldw_subscribers, node) {
+		struct sk_buff *copy;
+		int err;
+
+		if (sub->sent_seq >= seq)
+			continue;
+		copy = skb_clone(msg, GFP_KERNEL);
+		if (!copy) {
+			busy = true;	/* the message exists: try again */
+			continue;
+		}
+		err = genlmsg_unicast(&init_net, copy, sub->portid);
+		if (!err) {
+			sub->sent_seq = seq;
+			*delivered = true;
+		} else if (err == -EAGAIN) {
+			busy = true;	/* its receive buffer is full */
+		} else if (err == -ECONNREFUSED) {
+			ldw_subscriber_free(sub);	/* its socket is gone */
+		} else {
+			failed = true;
+		}
+	}
+	mutex_unlock(&ldw_subscribers_lock);
+
+	if (busy)
+		return LDW_SEND_BUSY;
+	if (*delivered)
+		return LDW_SEND_DONE;
+	return failed ? LDW_SEND_FAILED : LDW_SEND_NO_LISTENER;
+}
+
+/**
+ * ldw_genl_send_alert() - one attempt to send an alert to every listener
+ * @alert: the alert; stays the caller's
+ * @delivered: set when some listener got it (in this or an earlier attempt)
+ *
+ * Process context; may sleep.
+ *
+ * Return: what became of it, and so whether to keep it (enum ldw_send).
+ */
+enum ldw_send ldw_genl_send_alert(const struct ldw_alert *alert, bool *delivered)
+{
+	struct sk_buff *msg;
+	enum ldw_send sent;
+
+	if (!ldw_have_listeners())
+		return LDW_SEND_NO_LISTENER;
+	msg = ldw_alert_msg(alert);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg) == -ENOMEM ? LDW_SEND_NO_MEMORY : LDW_SEND_FAILED;
+	if (ldw_delivery == LDW_DELIVERY_MULTICAST)
+		return ldw_multicast(msg, delivered);
+	sent = ldw_unicast(msg, alert->seq, delivered);
+	nlmsg_free(msg);
+	return sent;
+}
+
+static struct sk_buff *ldw_stopping_msg(void)
+{
+	struct ldw_stats_snapshot *stats;
+	struct sk_buff *msg;
+	void *hdr;
+
+	stats = kmalloc(sizeof(*stats), GFP_KERNEL);
+	if (!stats)
+		return NULL;
+	ldw_stats_read(stats);
+	msg = genlmsg_new(2 * nla_total_size_64bit(sizeof(u64)) +
+			  ldw_msg_stats_size(), GFP_KERNEL);
+	if (!msg)
+		goto out;
+	hdr = genlmsg_put(msg, 0, 0, &ldw_family, 0, LDW_CMD_STOPPING);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, LDW_A_LOAD_ID, ldw_load_id, LDW_A_PAD) ||
+	    nla_put_u64_64bit(msg, LDW_A_NEXT_SEQ, ldw_queue_next_seq(),
+			      LDW_A_PAD) ||
+	    ldw_msg_put_stats(msg, stats)) {
+		nlmsg_free(msg);
+		msg = NULL;
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+out:
+	kfree(stats);
+	return msg;
+}
+
+/**
+ * ldw_genl_send_stopping() - tell listeners that this load of the module ends
+ *
+ * Sent where alerts go (the group, or each subscriber), after the last
+ * alert. One attempt: a listener that misses it sees the family vanish.
+ */
+void ldw_genl_send_stopping(void)
+{
+	struct ldw_subscriber *sub;
+	struct sk_buff *msg;
+
+	if (!ldw_have_listeners())
+		return;
+	msg = ldw_stopping_msg();
+	if (!msg) {
+		pr_warn("no memory to tell listeners that the sensor stops\n");
+		return;
+	}
+	if (ldw_delivery == LDW_DELIVERY_MULTICAST) {
+		genlmsg_multicast(&ldw_family, msg, 0, LDW_MCGRP_ALERTS, GFP_KERNEL);
+		return;
+	}
+	mutex_lock(&ldw_subscribers_lock);
+	list_for_each_entry(sub, &ldw_subscribers, node) {
+		struct sk_buff *copy = skb_clone(msg, GFP_KERNEL);
+
+		if (copy)
+			genlmsg_unicast(&init_net, copy, sub->portid);
+	}
+	mutex_unlock(&ldw_subscribers_lock);
+	nlmsg_free(msg);
+}
+
+/**
+ * ldw_genl_init() - register the family
+ * @rule: the rule in force, for alerts and the status reply
+ * @load_id: identifies this load of the module in messages
+ *
+ * Return: 0, or a negative errno.
+ */
+int ldw_genl_init(const struct ldw_rule *rule, u64 load_id)
+{
+	int err;
+
+	ldw_rule = rule;
+	ldw_load_id = load_id;
+	ldw_delivery = LDW_GENL_MCAST_ADMIN && !unicast ?
+		       LDW_DELIVERY_MULTICAST : LDW_DELIVERY_UNICAST;
+
+	err = netlink_register_notifier(&ldw_netlink_notifier);
+	if (err)
+		return err;
+	err = genl_register_family(&ldw_family);
+	if (err) {
+		netlink_unregister_notifier(&ldw_netlink_notifier);
+		return err;
+	}
+	if (ldw_delivery == LDW_DELIVERY_MULTICAST)
+		pr_info("alerts go to generic netlink group %s/%s (CAP_NET_ADMIN only)\n",
+			LDW_GENL_NAME, LDW_GENL_MCGRP_ALERTS);
+	else
+		pr_info("alerts go by unicast to sockets that send LDW_CMD_SUBSCRIBE (CAP_NET_ADMIN only)%s\n",
+			unicast ? "" : ": this kernel cannot restrict multicast groups");
+	return 0;
+}
+
+/**
+ * ldw_genl_exit() - unregister the family and forget the subscribers
+ *
+ * After it, no command runs and nothing is sent.
+ */
+void ldw_genl_exit(void)
+{
+	struct ldw_subscriber *sub, *next;
+
+	/* Waits for commands in progress. */
+	genl_unregister_family(&ldw_family);
+	netlink_unregister_notifier(&ldw_netlink_notifier);
+	mutex_lock(&ldw_subscribers_lock);
+	list_for_each_entry_safe(sub, next, &ldw_subscribers, node)
+		ldw_subscriber_free(sub);
+	mutex_unlock(&ldw_subscribers_lock);
+}

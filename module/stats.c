@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's counters (stats.h). Each CPU counts into its own copy, so
+ * that a probe handler counts with one preemption-safe increment and no
+ * shared cache line; a reader sums the copies. A sum read while others count
+ * is not a snapshot of one instant, but no increment is ever lost.
+ */
+#include <linux/bug.h>
+#include <linux/compiler.h>
+#include <linux/cpumask.h>
+#include <linux/errno.h>
+#include <linux/percpu.h>
+#include <linux/string.h>
+
+#include "stats.h"
+
+/* One CPU's counters; laid out as struct ldw_stats_snapshot is. */
+struct ldw_cpu_stats {
+	u64 counters[LDW_CNT_COUNT];
+	u64 dropped[__LDW_DROP_MAX];
+};
+
+static struct ldw_cpu_stats __percpu *ldw_cpu_stats;
+
+/**
+ * ldw_stats_init() - allocate the counters, all zero
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int ldw_stats_init(void)
+{
+	ldw_cpu_stats = alloc_percpu(struct ldw_cpu_stats);
+	return ldw_cpu_stats ? 0 : -ENOMEM;
+}
+
+/**
+ * ldw_stats_exit() - free the counters; nothing may count any more
+ */
+void ldw_stats_exit(void)
+{
+	free_percpu(ldw_cpu_stats);
+	ldw_cpu_stats = NULL;
+}
+
+/**
+ * ldw_count() - add one to @counter
+ * @counter: which
+ *
+ * Never sleeps; callable from any context, a kprobe handler included.
+ */
+void ldw_count(enum ldw_counter counter)
+{
+	if (WARN_ON_ONCE((unsigned int)counter >= LDW_CNT_COUNT))
+		return;
+	this_cpu_inc(ldw_cpu_stats->counters[counter]);
+}
+
+/**
+ * ldw_count_drop() - add one to the drop counter of @reason
+ * @reason: why an alert was lost
+ *
+ * Never sleeps; callable from any context, a kprobe handler included.
+ * Callers that lose an alert call ldw_drop() (alert.h), which also consumes
+ * a sequence number; this only counts.
+ */
+void ldw_count_drop(enum ldw_drop reason)
+{
+	if (WARN_ON_ONCE(reason <= LDW_DROP_PAD || reason > LDW_DROP_MAX))
+		return;
+	this_cpu_inc(ldw_cpu_stats->dropped[reason]);
+}
+
+/**
+ * ldw_stats_read() - sum every counter over all CPUs
+ * @snapshot: filled with the sums
+ */
+void ldw_stats_read(struct ldw_stats_snapshot *snapshot)
+{
+	unsigned int cpu, i;
+
+	memset(snapshot, 0, sizeof(*snapshot));
+	for_each_possible_cpu(cpu) {
+		const struct ldw_cpu_stats *s = per_cpu_ptr(ldw_cpu_stats, cpu);
+
+		for (i = 0; i < LDW_CNT_COUNT; i++)
+			snapshot->counters[i] += READ_ONCE(s->counters[i]);
+		for (i = 0; i < __LDW_DROP_MAX; i++)
+			snapshot->dropped[i] += READ_ONCE(s->dropped[i]);
+	}
+}
