@@ -2,18 +2,30 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make demo [KERNEL=RELEASE] [SCENARIO=script.sh]`: boot one of Debian's
-# kernels under qemu with ldwatch and its tools, run a scenario as root in
-# the guest, and show what it printed. The default scenario is
-# tests/vm/guest/demo.sh; a scenario of your own gets busybox and ldwatchctl
-# on PATH, the module at /lib/ldwatch/ldwatch.ko, and /tests/lib.sh.
+# kernels under qemu (default: 6.1) with ldwatch loaded and ldwatchd
+# logging, run a scenario as root in the guest, then show what ldwatchd
+# logged: one readable line per JSON document, and the JSON lines
+# themselves in build/demo/alerts.ndjson.
+#
+# The default scenario, tests/demo/attack.sh, writes /etc/ld.so.preload and
+# the like as an attacker would, then does look-alikes the rule lets pass.
+# A SCENARIO of your own is run with busybox sh, as root, in a guest where:
+#   - PATH holds busybox's applets (sh, echo, cp, mv, sed, mkdir, ...) and,
+#     in /usr/local/bin, ldwatchd, ldwatchctl, and the test helpers
+#     ldw-ops (one file operation by a chosen system call or io_uring, as
+#     any user: ldw-ops --help), ldw-expect and ldw-listen;
+#   - the module is loaded (from /lib/ldwatch/ldwatch.ko) and ldwatchd runs,
+#     writing /run/ldw/alerts.ndjson;
+#   - /tests/lib.sh offers ok, not_ok and check for reporting results.
 # Installs what it needs on first use (as root).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$LDW_TOP"
 
-scenario=${SCENARIO:-tests/vm/guest/demo.sh}
-[[ -r $scenario ]] || { echo "demo: cannot read SCENARIO=$scenario" >&2; exit 2; }
+default_scenario=tests/demo/attack.sh
+scenario=${SCENARIO:-$default_scenario}
+[[ -f $scenario && -r $scenario ]] || { echo "demo: cannot read SCENARIO=$scenario" >&2; exit 2; }
 
 tests/deps.sh
 kernel=${KERNEL:-$(tests/kernels.sh | sed -n 1p)}
@@ -24,28 +36,76 @@ kernel=${KERNEL:-$(tests/kernels.sh | sed -n 1p)}
 }
 
 out=$LDW_BUILD/demo
+progs=$LDW_BUILD/vm-progs
 mkdir -p "$out"
+rm -f "$out/alerts.ndjson"
 echo "demo: building ldwatch for $kernel"
-make --no-print-directory -s module userspace KERNELRELEASE="$kernel" >"$out/build.log" 2>&1 || {
+{
+	make --no-print-directory -s module userspace KERNELRELEASE="$kernel" &&
+		make --no-print-directory -s -C tests/vm/progs OUT="$progs"
+} >"$out/build.log" 2>&1 || {
 	tail -n 20 "$out/build.log" >&2
 	exit 1
 }
 
-echo "demo: booting $kernel under qemu (about 10 s)"
+# The guest runs the scenario between start.sh and report.sh; a scenario of
+# the user's goes in as scenario.sh, whatever its name.
+if [[ $scenario == "$default_scenario" ]]; then
+	guest_scenario=$scenario
+else
+	guest_scenario=$out/scenario.sh
+	cp -- "$scenario" "$guest_scenario"
+fi
+
+echo "demo: booting $kernel under qemu (about 15 s); scenario: $scenario"
 status=0
 tests/vm/run-vm.sh --kernel "$kernel" --out "$out/vm" \
-	--module "$LDW_BUILD/kernel/$kernel/ldwatch.ko" --bin "$LDW_BUILD/ldwatchctl" \
-	--file tests/data/demo-events.ndjson:/demo/events.ndjson \
-	"$scenario" >"$out/result.txt" 2>&1 || status=$?
+	--module "$LDW_BUILD/kernel/$kernel/ldwatch.ko" \
+	--bin "$LDW_BUILD/ldwatchd" --bin "$LDW_BUILD/ldwatchctl" \
+	--bin "$progs/ldw-ops" --bin "$progs/ldw-expect" --bin "$progs/ldw-listen" \
+	--file tests/vm/guest/sensor_lib.sh:/tests/sensor_lib.sh \
+	tests/demo/start.sh "$guest_scenario" tests/demo/report.sh \
+	>"$out/result.txt" 2>&1 || status=$?
 
-# What the scenario printed: the console between init's start and end marks.
-name=$(basename "$scenario")
+# What the scenario printed: the console between init's marks for it,
+# without the kernel's lines.
+name=$(basename "$guest_scenario")
 sed -n "/ldwatch-vm: running $name/,/ldwatch-vm: $name exited/p" "$out/vm/console.log" |
-	sed -e '1d' -e '$d' | grep -v '^\[ *[0-9.]*\] ' || true
-# The alerts, as JSON lines, where the default scenario leaves them.
-sed -n '/== Only the events the rule alerts on/,/^$/p' "$out/vm/console.log" |
-	sed -n 's/^  \({.*}\)$/\1/p' >"$out/alerts.ndjson"
+	sed -e '1d' -e '$d' | grep -av '^\[ *[0-9.]*\] ' || true
+
+# The JSON lines report.sh sent on the result channel.
+sed -n 's/^ldw-demo-ndjson //p' "$out/vm/results.log" >"$out/alerts.ndjson"
 echo
-grep -E '^(not ok|[0-9]+ passed)' "$out/result.txt" || true
+echo "== What ldwatchd logged ($(wc -l <"$out/alerts.ndjson") JSON lines, in $out/alerts.ndjson):"
+"$progs/ldw-expect" summary "$out/alerts.ndjson" | sed 's/^/  /'
+
+# The default scenario's alerts are known: say whether they all came.
+checks=$out/checks.txt
+: >"$checks"
+if [[ $scenario == "$default_scenario" ]]; then
+	"$progs/ldw-expect" check "$out/alerts.ndjson" --name demo \
+		--exactly 1 event.action=creation file.path=/etc/ld.so.preload \
+		--exactly 1 event.action=rename file.path=/etc/ld.so.conf.d/x.conf \
+		--exactly 1 event.action=creation file.path=/etc/ld.so.conf process.executable=/tmp/dpkg \
+		--total 3 >"$checks" || true
+fi
+
+# The harness's failures and the checks above, then one tally over both.
+echo
+while IFS= read -r line; do
+	if adopt_tally "$line"; then
+		continue
+	elif [[ $line == 'not ok'* ]]; then
+		printf '%s\n' "$line"
+	fi
+done <"$out/result.txt"
+while IFS= read -r line; do
+	case $line in
+	'ok - '*) ok "${line#ok - }" ;;
+	'not ok - '*) not_ok "${line#not ok - }" ;;
+	*) printf '%s\n' "$line" ;;
+	esac
+done <"$checks"
 echo "demo: console log in $out/vm/console.log; alerts in $out/alerts.ndjson"
+summary || status=1
 exit "$status"

@@ -19,6 +19,8 @@ packages=(
 	linux-source-6.12 xz-utils perl sparse dkms kmod openssl
 	# the qemu guests
 	qemu-system-x86 busybox-static cpio gzip
+	# an ext4 image for the guests' file-system scenarios
+	e2fsprogs
 )
 
 missing=()

@@ -56,6 +56,11 @@ export LDW_RESULTS LDW_RELEASE
 # Raw mode: no \n -> \r\n, no echo, no flow control, ignore modem lines.
 stty -F "$LDW_RESULTS" raw -echo clocal -crtscts -ixon 2>/dev/null ||
 	echo "ldwatch-vm: warning: stty on $LDW_RESULTS failed"
+# Hold the result port open for the whole run: a signal can interrupt the
+# wait in the last close of a tty, and the output not yet sent is then lost
+# (seen once, as a script's exit marker that never arrived). With one more
+# opener, no emit() is ever the last close.
+exec 9>>"$LDW_RESULTS"
 
 # emit LINE: one line on the result channel. Opening and closing the tty for
 # every line means the last close waits until the UART has sent everything.
