@@ -15,6 +15,8 @@
 # because the sanitizers write to stderr and change the exit status.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=cli_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cli_lib.sh"
 
 if [ $# -ne 1 ] || [ ! -x "$1" ]; then
 	echo "usage: $0 BINARY" >&2
@@ -29,18 +31,6 @@ DATA=$(cd "$(dirname "$0")" && pwd)/data
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-passed=0
-failed=0
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $1"
-}
 
 # run INPUT-FILE ARG...: run the binary; leaves $TMP/out, $TMP/err, $rc.
 run() {
@@ -48,45 +38,6 @@ run() {
 	shift
 	"$BIN" "$@" <"$in" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
-}
-
-# same DESC EXPECTED-FILE ACTUAL-FILE: byte-for-byte comparison.
-same() {
-	if cmp -s "$2" "$3"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		diff -a "$2" "$3" | head -20 | sed 's/^/# /'
-	fi
-}
-
-# status DESC EXPECTED: the exit status of the last run.
-status() {
-	if [ "$rc" -eq "$2" ]; then
-		ok "$1"
-	else
-		not_ok "$1 (exit status $rc, expected $2)"
-		head -5 "$TMP/err" | sed 's/^/# stderr: /'
-	fi
-}
-
-# empty DESC FILE
-empty() {
-	if [ ! -s "$2" ]; then
-		ok "$1"
-	else
-		not_ok "$1"
-		head -5 "$2" | sed 's/^/# /'
-	fi
-}
-
-# contains DESC FILE FIXED-STRING
-contains() {
-	if grep -qF -e "$3" "$2"; then
-		ok "$1"
-	else
-		not_ok "$1 (no '$3')"
-	fi
 }
 
 # expect FILE: write stdin to FILE (for expected outputs written inline).
@@ -381,5 +332,4 @@ if [ -w /dev/full ]; then
 	status "standard output full with --explain: exit 2" 2
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -16,6 +16,8 @@
 # and both are checked.
 
 set -u
+# shellcheck source-path=SCRIPTDIR source=cli_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cli_lib.sh"
 
 if [ $# -ne 2 ] || [ ! -x "$1" ] || [ ! -x "$2" ]; then
 	echo "usage: $0 LDWATCHD LDWATCHCTL" >&2
@@ -36,58 +38,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $1"
-}
 
 # run BIN ARG...: leaves $TMP/out, $TMP/err, $rc.
 run() {
 	"$@" </dev/null >"$TMP/out" 2>"$TMP/err"
 	rc=$?
-}
-
-status() {
-	if [ "$rc" -eq "$2" ]; then
-		ok "$1"
-	else
-		not_ok "$1 (exit status $rc, expected $2)"
-		head -5 "$TMP/err" | sed 's/^/# stderr: /'
-	fi
-}
-
-empty() {
-	if [ ! -s "$2" ]; then
-		ok "$1"
-	else
-		not_ok "$1"
-		head -5 "$2" | sed 's/^/# /'
-	fi
-}
-
-contains() {
-	if grep -qF -- "$3" "$2"; then
-		ok "$1"
-	else
-		not_ok "$1 (no \"$3\")"
-	fi
-}
-
-same_text() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1"
-		printf '# want: %s\n# got:  %s\n' "$2" "$3"
-	fi
 }
 
 fits80() {
@@ -369,5 +324,4 @@ else
 	empty "ldwatchd unprivileged: nothing on stdout" "$TMP/out"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

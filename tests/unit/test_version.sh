@@ -9,20 +9,10 @@
 # Prints "ok - ..." / "not ok - ..." lines and last "N passed, N failed";
 # exits 0 iff none failed.
 set -u
+# shellcheck source-path=SCRIPTDIR source=cli_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cli_lib.sh"
 
 top=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
-passed=0
-failed=0
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $1"
-}
 
 header=$(sed -n 's/^#define[[:space:]]\{1,\}LDW_VERSION[[:space:]]\{1,\}"\([^"]*\)".*/\1/p' \
 	"$top/include/ldwatch/version.h")
@@ -44,5 +34,4 @@ else
 	not_ok "the module reports LDW_VERSION (MODULE_VERSION)"
 fi
 
-echo "$passed passed, $failed failed"
-((failed == 0))
+summary
