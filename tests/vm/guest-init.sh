@@ -35,6 +35,11 @@ mount -t devtmpfs -o mode=0755,nosuid devtmpfs /dev
 exec </dev/console >/dev/console 2>&1
 
 mkdir -p /dev/pts /dev/shm /tmp /run /root
+# What udev would add: the standard streams by name.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mount -t devpts -o gid=5,mode=0620,ptmxmode=0666 devpts /dev/pts
 mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs /dev/shm
 mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs /tmp
