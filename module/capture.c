@@ -65,6 +65,7 @@
 #include <linux/workqueue.h>
 #include <asm/syscall.h>
 #include <asm/unistd.h>
+#include <kunit/visibility.h>
 
 #include <ldwatch/netlink.h>
 #include <ldwatch/rule.h>
@@ -81,49 +82,6 @@
  * flight, not their rate; beyond it a candidate is dropped (NO_SLOT).
  */
 #define LDW_CAPTURE_SLOTS 64
-
-/**
- * struct ldw_name - a copy of a dentry name
- * @len: its length
- * @name: its bytes, NUL-terminated
- */
-struct ldw_name {
-	u32 len;
-	char name[NAME_MAX + 1];
-};
-
-/**
- * struct ldw_slot - one operation being followed
- * @work: the task_work that judges it
- * @release: link in the list of slots released from atomic context
- * @task: the acting task, compared only (the slot is released before the
- *	task can go away: its task_work runs at the latest in do_exit())
- * @mnt: the vfsmount of the file's directory (pinned)
- * @dentry: the created file, or the renamed entry (pinned)
- * @from_dir: rename: the old parent (pinned)
- * @to_dir: rename: the new parent (pinned)
- * @time_ns: CLOCK_REALTIME at the hook
- * @action: creation or rename
- * @armed: creation whose d_instantiate the probe is watching for
- * @instantiated: the file system instantiated @dentry in @task
- * @old_name: rename: the entry's name before
- * @new_name: rename: its name after
- */
-struct ldw_slot {
-	struct callback_head work;
-	struct llist_node release;
-	struct task_struct *task;
-	struct vfsmount *mnt;
-	struct dentry *dentry;
-	struct dentry *from_dir;
-	struct dentry *to_dir;
-	u64 time_ns;
-	enum ldw_action action;
-	bool armed;
-	bool instantiated;
-	struct ldw_name old_name;
-	struct ldw_name new_name;
-};
 
 /* A bit per slot, set while it is in use: a lock-free allocator. */
 static DECLARE_BITMAP(ldw_slot_map, LDW_CAPTURE_SLOTS);
@@ -142,9 +100,9 @@ static LLIST_HEAD(ldw_release_list);
 static void ldw_release_deferred(struct work_struct *work);
 static DECLARE_WORK(ldw_release_work, ldw_release_deferred);
 
-static const struct ldw_rule *ldw_rule;
+VISIBLE_IF_KUNIT const struct ldw_rule *ldw_rule;
 /* The rule excludes every event without process.executable. */
-static bool ldw_kthreads_excluded;
+VISIBLE_IF_KUNIT bool ldw_kthreads_excluded;
 
 /* The ECS event.action of each action. */
 static const char *const ldw_action_names[] = {
@@ -258,7 +216,8 @@ static bool ldw_pin(struct dentry **pin, struct dentry *dentry)
  * Copy @dentry's name. The hooks run with the parent directory locked, so
  * the name cannot change meanwhile.
  */
-static bool ldw_name_copy(struct ldw_name *copy, const struct dentry *dentry)
+VISIBLE_IF_KUNIT bool ldw_name_copy(struct ldw_name *copy,
+				    const struct dentry *dentry)
 {
 	u32 len = dentry->d_name.len;
 
@@ -390,7 +349,7 @@ void ldw_capture_instantiate(const struct dentry *dentry)
  * Whether the task's system call is one that creates a file by opening it.
  * x86-64 numbers: native (x32 shares them, with a flag bit) and ia32.
  */
-static bool ldw_syscall_opens(struct pt_regs *regs)
+VISIBLE_IF_KUNIT bool ldw_syscall_opens(struct pt_regs *regs)
 {
 	long nr = syscall_get_nr(current, regs);
 
@@ -424,7 +383,7 @@ static bool ldw_open_created(const struct dentry *dentry)
 	return created;
 }
 
-static bool ldw_creation_confirmed(const struct ldw_slot *slot)
+VISIBLE_IF_KUNIT bool ldw_creation_confirmed(const struct ldw_slot *slot)
 {
 	if (READ_ONCE(slot->instantiated) && d_really_is_positive(slot->dentry))
 		return true;
@@ -436,7 +395,7 @@ static bool ldw_creation_confirmed(const struct ldw_slot *slot)
  * d_lock; a failed rename leaves both. (rename() of a name onto itself
  * succeeds without a move, and passes too, as it should.)
  */
-static bool ldw_rename_confirmed(const struct ldw_slot *slot)
+VISIBLE_IF_KUNIT bool ldw_rename_confirmed(const struct ldw_slot *slot)
 {
 	struct dentry *dentry = slot->dentry;
 	bool moved;
@@ -486,7 +445,8 @@ static char *ldw_facts_buf(struct ldw_facts *facts, unsigned int i)
  * a dentry stays so: if it was before d_path() ran, d_path() marked it; if
  * it was only after, d_path() is asked again.
  */
-static char *ldw_path_string(const struct path *path, char *buf, int size)
+VISIBLE_IF_KUNIT char *ldw_path_string(const struct path *path, char *buf,
+				       int size)
 {
 	static const char deleted[] = " (deleted)";
 	const size_t mark = sizeof(deleted) - 1;
@@ -512,8 +472,8 @@ static struct ldw_str ldw_str_of(const char *s)
 }
 
 /* file.Ext.original.path: the old parent's path now, and the old name. */
-static int ldw_original_path(const struct ldw_slot *slot, char *buf,
-			     struct ldw_str *original)
+VISIBLE_IF_KUNIT int ldw_original_path(const struct ldw_slot *slot, char *buf,
+				       struct ldw_str *original)
 {
 	const struct path dir = { .mnt = slot->mnt, .dentry = slot->from_dir };
 	const struct ldw_name *name = &slot->old_name;
@@ -643,7 +603,7 @@ static struct ldw_alert *ldw_alert_new(const struct ldw_slot *slot,
 }
 
 /* Build the event of a confirmed operation, evaluate the rule, act. */
-static void ldw_judge(const struct ldw_slot *slot)
+VISIBLE_IF_KUNIT void ldw_judge(const struct ldw_slot *slot)
 {
 	const char *action = ldw_action_names[slot->action];
 	struct ldw_facts facts = {};
@@ -720,7 +680,8 @@ static bool ldw_process_field(enum ldw_field field)
  * process.name are absent, as a kernel thread's: some exclusion that tests
  * only process fields holds on such an event, whatever its other fields.
  */
-static bool __init ldw_rule_excludes_kernel_threads(const struct ldw_rule *rule)
+VISIBLE_IF_KUNIT bool __init
+ldw_rule_excludes_kernel_threads(const struct ldw_rule *rule)
 {
 	const struct ldw_event no_process = {};	/* every field absent */
 	unsigned int i, j, value;

@@ -11,11 +11,19 @@
 #define _LDWATCH_CAPTURE_H
 
 #include <linux/init.h>
+#include <linux/limits.h>
+#include <linux/llist.h>
 #include <linux/types.h>
 
+#include <ldwatch/netlink.h>
+
 struct dentry;
-struct path;
 struct ldw_rule;
+struct ldw_str;
+struct path;
+struct pt_regs;
+struct task_struct;
+struct vfsmount;
 
 /**
  * ldw_capture_init() - start capturing events for @rule
@@ -58,5 +66,69 @@ void ldw_capture_rename(const struct path *old_dir, struct dentry *old_dentry,
 
 /* security_d_instantiate(): @dentry gets an inode. */
 void ldw_capture_instantiate(const struct dentry *dentry);
+
+/*
+ * Capture's own state: one operation being followed, from the hook to its
+ * judgement. Only capture.c uses it, and its KUnit suite, which feeds the
+ * judging functions below slots of its own.
+ */
+
+/**
+ * struct ldw_name - a copy of a dentry name
+ * @len: its length
+ * @name: its bytes, NUL-terminated
+ */
+struct ldw_name {
+	u32 len;
+	char name[NAME_MAX + 1];
+};
+
+/**
+ * struct ldw_slot - one operation being followed
+ * @work: the task_work that judges it
+ * @release: link in the list of slots released from atomic context
+ * @task: the acting task, compared only (the slot is released before the
+ *	task can go away: its task_work runs at the latest in do_exit())
+ * @mnt: the vfsmount of the file's directory (pinned)
+ * @dentry: the created file, or the renamed entry (pinned)
+ * @from_dir: rename: the old parent (pinned)
+ * @to_dir: rename: the new parent (pinned)
+ * @time_ns: CLOCK_REALTIME at the hook
+ * @action: creation or rename
+ * @armed: creation whose d_instantiate the probe is watching for
+ * @instantiated: the file system instantiated @dentry in @task
+ * @old_name: rename: the entry's name before
+ * @new_name: rename: its name after
+ */
+struct ldw_slot {
+	struct callback_head work;
+	struct llist_node release;
+	struct task_struct *task;
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+	struct dentry *from_dir;
+	struct dentry *to_dir;
+	u64 time_ns;
+	enum ldw_action action;
+	bool armed;
+	bool instantiated;
+	struct ldw_name old_name;
+	struct ldw_name new_name;
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* capture.c's internals, visible to its KUnit suite only (VISIBLE_IF_KUNIT). */
+extern const struct ldw_rule *ldw_rule;
+extern bool ldw_kthreads_excluded;
+bool ldw_name_copy(struct ldw_name *copy, const struct dentry *dentry);
+bool ldw_syscall_opens(struct pt_regs *regs);
+bool ldw_creation_confirmed(const struct ldw_slot *slot);
+bool ldw_rename_confirmed(const struct ldw_slot *slot);
+char *ldw_path_string(const struct path *path, char *buf, int size);
+int ldw_original_path(const struct ldw_slot *slot, char *buf,
+		      struct ldw_str *original);
+void ldw_judge(const struct ldw_slot *slot);
+bool __init ldw_rule_excludes_kernel_threads(const struct ldw_rule *rule);
+#endif
 
 #endif /* _LDWATCH_CAPTURE_H */

@@ -34,18 +34,19 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
+#include <kunit/visibility.h>
 
 #include "alert.h"
 #include "genl.h"
 #include "queue.h"
 #include "stats.h"
 
-static unsigned int queue_max_alerts = 4096;
+VISIBLE_IF_KUNIT unsigned int queue_max_alerts = 4096;
 module_param(queue_max_alerts, uint, 0444);
 MODULE_PARM_DESC(queue_max_alerts,
 		 "Alerts held for delivery at most (default 4096), while nobody listens or a listener is slow; with queue_max_bytes, what is beyond either is dropped and counted as queue_full");
 
-static unsigned int queue_max_bytes = 4 << 20;
+VISIBLE_IF_KUNIT unsigned int queue_max_bytes = 4 << 20;
 module_param(queue_max_bytes, uint, 0444);
 MODULE_PARM_DESC(queue_max_bytes,
 		 "Bytes of alerts (record and strings) held for delivery at most (default 4194304, at least 65536); see queue_max_alerts");
@@ -58,9 +59,9 @@ MODULE_PARM_DESC(queue_max_bytes,
 /* ... and when a listener's socket buffer was full. */
 #define LDW_RETRY_BUSY_MS 10
 
-static DEFINE_RAW_SPINLOCK(ldw_queue_lock);
+VISIBLE_IF_KUNIT DEFINE_RAW_SPINLOCK(ldw_queue_lock);
 /* Under ldw_queue_lock: */
-static LIST_HEAD(ldw_queue);
+VISIBLE_IF_KUNIT LIST_HEAD(ldw_queue);
 static unsigned int ldw_queue_len;
 static size_t ldw_queue_bytes;
 static bool ldw_queue_stopping;
@@ -221,12 +222,18 @@ static void ldw_queue_work_fn(struct work_struct *work)
 }
 
 /**
- * ldw_queue_init() - check the bounds the administrator gave
+ * ldw_queue_init() - check the bounds the administrator gave, and start
+ *	the queue: empty, accepting alerts, numbering from 1
+ *
+ * After ldw_queue_exit() it starts afresh, as the KUnit suite does for
+ * each case; at module load the state is that already.
  *
  * Return: 0, or -EINVAL for a bound that would drop every alert.
  */
 int ldw_queue_init(void)
 {
+	unsigned long flags;
+
 	if (!queue_max_alerts) {
 		pr_err("queue_max_alerts=0 would drop every alert; give at least 1\n");
 		return -EINVAL;
@@ -236,6 +243,10 @@ int ldw_queue_init(void)
 		       queue_max_bytes, LDW_QUEUE_MIN_BYTES);
 		return -EINVAL;
 	}
+	raw_spin_lock_irqsave(&ldw_queue_lock, flags);
+	ldw_queue_stopping = false;
+	atomic64_set(&ldw_last_seq, 0);
+	raw_spin_unlock_irqrestore(&ldw_queue_lock, flags);
 	return 0;
 }
 

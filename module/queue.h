@@ -7,6 +7,8 @@
 #ifndef _LDWATCH_QUEUE_H
 #define _LDWATCH_QUEUE_H
 
+#include <linux/list.h>
+#include <linux/spinlock_types.h>
 #include <linux/types.h>
 
 int ldw_queue_init(void);
@@ -26,5 +28,17 @@ void ldw_queue_stop(void);
 
 /* Last: free what is left (nothing, after ldw_queue_stop()). */
 void ldw_queue_exit(void);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * queue.c's internals, visible to its KUnit suite only (VISIBLE_IF_KUNIT):
+ * the bounds (module parameters), and the queue with its lock, which the
+ * suite walks to see the alerts waiting.
+ */
+extern unsigned int queue_max_alerts;
+extern unsigned int queue_max_bytes;
+extern raw_spinlock_t ldw_queue_lock;
+extern struct list_head ldw_queue;
+#endif
 
 #endif /* _LDWATCH_QUEUE_H */

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Suite "ldwatch_prefilter": ldw_prefilter_match() on real dentries, with
+ * preemption disabled as in a probe handler. The trees are made in a
+ * tmpfs of the suite's own; what crosses mounts uses the mounts the
+ * guest's init made (/tmp, /proc, ...), and skips where there are none.
+ *
+ * What is checked is the prefilter's promise (prefilter.h): an operation
+ * on a file the rule can match is always a candidate, the paths of the
+ * shared case table's matching cases included; and plainly unrelated
+ * names are not, which is what keeps its cost to a name comparison.
+ *
+ * Each case derives the prefilter from a rule with ldw_prefilter_init(),
+ * an __init function: this is an init-section suite, run once at load.
+ */
+#include <kunit/test.h>
+#include <linux/dcache.h>
+#include <linux/err.h>
+#include <linux/fs_struct.h>
+#include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
+#include <linux/path.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <ldwatch/rule.h>
+
+#include "ldw_kunit.h"
+#include "prefilter.h"
+#include "rule_cases.h"
+
+/* A rule whose only anchor is "tmp", as an ancestor: "/tmp/" and a star. */
+static const char *const ldw_tmp_values[] = { "/tmp/*", NULL };
+static const struct ldw_clause ldw_tmp_clause = {
+	LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD_NOCASE, ldw_tmp_values
+};
+
+static const struct ldw_rule ldw_tmp_rule = {
+	.id = "kunit-tmp",
+	.name = "A file below /tmp",
+	.version = 1,
+	.nrequirements = 1,
+	.requirements = &ldw_tmp_clause,
+};
+
+/* The same with a name no guest has. */
+static const char *const ldw_nowhere_values[] = { "/ldw-kunit-nowhere/*", NULL };
+static const struct ldw_clause ldw_nowhere_clause = {
+	LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD_NOCASE, ldw_nowhere_values
+};
+
+static const struct ldw_rule ldw_nowhere_rule = {
+	.id = "kunit-nowhere",
+	.name = "A file below a directory no guest has",
+	.version = 1,
+	.nrequirements = 1,
+	.requirements = &ldw_nowhere_clause,
+};
+
+/* As a probe handler calls it. */
+static bool ldw_test_candidate(const struct vfsmount *mnt,
+			       const struct dentry *dentry)
+{
+	bool candidate;
+
+	preempt_disable();
+	candidate = ldw_prefilter_match(mnt, dentry);
+	preempt_enable();
+	return candidate;
+}
+
+/*
+ * The dentry of @path ("a/b/name", relative to @root; its directories
+ * made), negative as a file about to be created is.
+ */
+static struct dentry *ldw_test_leaf(struct kunit *test, struct dentry *root,
+				    const char *path)
+{
+	const char *name = strrchr(path, '/');
+	struct dentry *dir = root;
+	char *dirs;
+
+	if (name) {
+		dirs = ldw_test_strndup(test, path, name - path);
+		dir = ldw_test_mkdirs(test, root, dirs);
+		name++;
+	} else {
+		name = path;
+	}
+	return ldw_test_lookup(test, dir, name);
+}
+
+static int __init ldw_prefilter_test_init(struct kunit *test)
+{
+	ldw_prefilter_init(&ldw_default_rule);
+	return 0;
+}
+
+/* The rule's three targets, wherever the process may see them from. */
+static void __init targets_are_candidates(struct kunit *test)
+{
+	static const char *const targets[] = {
+		"etc/ld.so.preload",
+		"etc/ld.so.conf",
+		"etc/ld.so.conf.d/libc.conf",
+		"etc/ld.so.conf.d/a/b/c/deep.conf",
+		/* ':' folds ASCII case */
+		"etc/LD.SO.PRELOAD",
+		"etc/Ld.So.Conf.D/x.conf",
+		/* /etc/ld.so.preload to a process chrooted in /srv/jail */
+		"srv/jail/etc/ld.so.preload",
+		/* to a process that sees this file system mounted on /etc */
+		"ld.so.preload",
+		"ld.so.conf.d/x.conf",
+	};
+	struct vfsmount *mnt = ldw_test_tmpfs(test);
+	struct dentry *leaf;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(targets); i++) {
+		leaf = ldw_test_leaf(test, mnt->mnt_root, targets[i]);
+
+		KUNIT_EXPECT_TRUE_MSG(test, ldw_test_candidate(mnt, leaf),
+				      "%s (negative dentry)", targets[i]);
+	}
+	/* An existing file, as a rename's target is. */
+	leaf = ldw_test_create(test, mnt->mnt_root, "ld.so.conf");
+	KUNIT_EXPECT_TRUE(test, ldw_test_candidate(mnt, leaf));
+}
+
+/* Names no path the rule matches can go through. */
+static void __init others_are_not(struct kunit *test)
+{
+	static const char *const others[] = {
+		"etc/passwd",
+		"etc/ld.so.cache",
+		"etc/ld.so.preload.bak",
+		"etc/ld.so.preloa",
+		"etc/ld.so.conf~",
+		"etc/ld.so.conf.d.bak/x.conf",
+		/* ld.so.conf is a file's name, never a directory on the way */
+		"etc/ld.so.conf/x",
+		/* the directory itself: "/etc/ld.so.conf.d/ *" needs the '/' */
+		"etc/ld.so.conf.d",
+		"tmp/x",
+		"x",
+	};
+	struct vfsmount *mnt = ldw_test_tmpfs(test);
+	struct dentry *leaf;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(others); i++) {
+		leaf = ldw_test_leaf(test, mnt->mnt_root, others[i]);
+
+		KUNIT_EXPECT_FALSE_MSG(test, ldw_test_candidate(mnt, leaf), "%s",
+				       others[i]);
+	}
+	/* An existing file, as a rename's target is. */
+	leaf = ldw_test_create(test, mnt->mnt_root, "ld.so.conf.bak");
+	KUNIT_EXPECT_FALSE(test, ldw_test_candidate(mnt, leaf));
+}
+
+/*
+ * Whether @path can be made in a file system as it is: absolute, and each
+ * component a name a directory entry can have.
+ */
+static bool __init ldw_test_path_makeable(struct ldw_str path)
+{
+	size_t i, start = 1;
+
+	if (!path.ptr || path.len < 2 || path.ptr[0] != '/' ||
+	    path.ptr[path.len - 1] == '/' || memchr(path.ptr, '\0', path.len))
+		return false;
+	for (i = 1; i <= path.len; i++) {
+		size_t len = i - start;
+
+		if (i < path.len && path.ptr[i] != '/')
+			continue;
+		if (!len || len > NAME_MAX ||
+		    (len == 1 && path.ptr[start] == '.') ||
+		    (len == 2 && !memcmp(path.ptr + start, "..", 2)))
+			return false;
+		start = i + 1;
+	}
+	return true;
+}
+
+/*
+ * Every case of the shared table that the rule matches, made as a real
+ * file: its path's dentry is a candidate. (Paths no file system can hold,
+ * "" or longer names than NAME_MAX, are left out, and counted.)
+ */
+static void __init case_table_matches_are_candidates(struct kunit *test)
+{
+	struct vfsmount *mnt = ldw_test_tmpfs(test);
+	unsigned int i, made = 0, matches = 0;
+
+	for (i = 0; i < ldw_rule_ncases; i++) {
+		const struct ldw_rule_case *c = &ldw_rule_cases[i];
+		struct ldw_event event;
+		struct ldw_str path;
+		struct dentry *leaf;
+		char *rel;
+
+		if (c->outcome != LDW_MATCH)
+			continue;
+		matches++;
+		ldw_rule_case_event(c, &event);
+		path = event.field[LDW_FIELD_FILE_PATH];
+		if (!ldw_test_path_makeable(path))
+			continue;
+		rel = ldw_test_strndup(test, path.ptr + 1, path.len - 1);
+		leaf = ldw_test_leaf(test, mnt->mnt_root, rel);
+		KUNIT_EXPECT_TRUE_MSG(test, ldw_test_candidate(mnt, leaf),
+				      "case \"%s\": %s", c->name, rel);
+		made++;
+	}
+	kunit_info(test, "%u of the table's %u matching cases made as files\n",
+		   made, matches);
+	KUNIT_EXPECT_GE(test, made, 10u);
+}
+
+/* A target directory far up: beyond the walk's bound, still a candidate. */
+static void __init deep_below_a_target_directory(struct kunit *test)
+{
+	static const unsigned int levels[] = { 1, 30, 31, 32, 33, 40, 64 };
+	struct vfsmount *mnt = ldw_test_tmpfs(test);
+	struct dentry *dir = ldw_test_mkdirs(test, mnt->mnt_root,
+					     "etc/ld.so.conf.d");
+	unsigned int i, depth = 0;
+	struct dentry *leaf;
+
+	for (i = 0; i < ARRAY_SIZE(levels); i++) {
+		for (; depth + 1 < levels[i]; depth++)
+			dir = ldw_test_mkdirs(test, dir, "d");
+		/* ld.so.conf.d is levels[i] components above the file */
+		leaf = ldw_test_lookup(test, dir, "x.conf");
+		KUNIT_EXPECT_TRUE_MSG(test, ldw_test_candidate(mnt, leaf),
+				      "ld.so.conf.d %u levels up", levels[i]);
+	}
+}
+
+/*
+ * The walk goes on from a mount's root to its mount point: a file in the
+ * tmpfs mounted on /tmp is below "tmp", which only the parent mount shows.
+ */
+static void __init crosses_mounts_to_the_mount_point(struct kunit *test)
+{
+	struct path *tmp = ldw_test_kern_path(test, "/tmp");
+	struct dentry *leaf;
+
+	if (!tmp || tmp->dentry != tmp->mnt->mnt_root)
+		kunit_skip(test, "/tmp is not a mount point in this system");
+	leaf = ldw_test_lookup(test, tmp->dentry, "ldw-kunit-absent");
+
+	ldw_prefilter_init(&ldw_tmp_rule);
+	KUNIT_EXPECT_TRUE(test, ldw_test_candidate(tmp->mnt, leaf));
+	/* Not by accident: with another anchor, the same file is not one. */
+	ldw_prefilter_init(&ldw_nowhere_rule);
+	KUNIT_EXPECT_FALSE(test, ldw_test_candidate(tmp->mnt, leaf));
+}
+
+/*
+ * compat.h's ldw_mount_up() reads struct mount by a layout assumption:
+ * it must agree with the kernel's own follow_up() on every mount there is
+ * to try, and stop where follow_up() does.
+ */
+static void __init mount_up_agrees_with_follow_up(struct kunit *test)
+{
+	static const char *const places[] = {
+		"/proc", "/sys", "/dev", "/dev/shm", "/tmp", "/run",
+	};
+	struct vfsmount *own = ldw_test_tmpfs(test);
+	const struct vfsmount *mnt = own;
+	const struct dentry *dentry = own->mnt_root;
+	unsigned int i, tried = 0;
+	struct path root;
+	bool moved;
+
+	/* A mount in no namespace is its own parent. */
+	rcu_read_lock();
+	moved = ldw_mount_up(&mnt, &dentry);
+	rcu_read_unlock();
+	KUNIT_EXPECT_FALSE(test, moved);
+
+	get_fs_root(current->fs, &root);
+	mnt = root.mnt;
+	dentry = root.dentry;
+	rcu_read_lock();
+	moved = ldw_mount_up(&mnt, &dentry);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, moved, follow_up(&root) == 1);
+	path_put(&root);
+
+	for (i = 0; i < ARRAY_SIZE(places); i++) {
+		struct path *path = ldw_test_kern_path(test, places[i]);
+		struct path up;
+
+		if (!path || path->dentry != path->mnt->mnt_root)
+			continue;
+		tried++;
+		mnt = path->mnt;
+		dentry = path->dentry;
+		rcu_read_lock();
+		moved = ldw_mount_up(&mnt, &dentry);
+		rcu_read_unlock();
+
+		up = *path;
+		path_get(&up);
+		KUNIT_EXPECT_EQ_MSG(test, follow_up(&up), 1, "%s", places[i]);
+		KUNIT_EXPECT_TRUE_MSG(test, moved, "%s", places[i]);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, mnt, up.mnt, "%s: the parent mount",
+					places[i]);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, dentry, up.dentry, "%s: the mount point",
+					places[i]);
+		path_put(&up);
+	}
+	if (!tried)
+		kunit_skip(test, "no mount point found among /proc, /sys, /dev, /tmp, /run");
+	kunit_info(test, "%u mount points compared\n", tried);
+}
+
+/* Not __initdata: KUnit reads the results through them after init. */
+static struct kunit_case __refdata ldw_prefilter_cases[] = {
+	KUNIT_CASE(targets_are_candidates),
+	KUNIT_CASE(others_are_not),
+	KUNIT_CASE(case_table_matches_are_candidates),
+	KUNIT_CASE(deep_below_a_target_directory),
+	KUNIT_CASE(crosses_mounts_to_the_mount_point),
+	KUNIT_CASE(mount_up_agrees_with_follow_up),
+	{}
+};
+
+static struct kunit_suite __refdata ldw_prefilter_suite = {
+	.name = "ldwatch_prefilter",
+	.init = ldw_prefilter_test_init,
+	.test_cases = ldw_prefilter_cases,
+};
+
+kunit_test_init_section_suite(ldw_prefilter_suite);
