@@ -5,6 +5,8 @@
 #
 #   make                 the module for one kernel, and the userspace tools
 #   make check           every test suite; ends with "N passed, N failed"
+#   make kunit           the lab tier alone: KUnit and the guests on a debug kernel
+#   make bench           what ldwatch costs per file operation
 #   make demo            see ldwatch work in a qemu guest
 #   make install         the tools, and the module through DKMS
 #   make help            all targets and variables
@@ -53,7 +55,7 @@ SBINDIR ?= $(PREFIX)/sbin
 # systemd reads units here too; Debian's packages use /lib/systemd/system.
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 
-.PHONY: all module userspace check demo install uninstall clean help
+.PHONY: all module userspace check kunit bench demo install uninstall clean help
 
 all: module userspace
 
@@ -81,6 +83,17 @@ $(BUILD)/ldwatchd: $(LDWATCHD_SOURCES) $(USERSPACE_HEADERS)
 
 check:
 	tests/check.sh
+
+# The lab tier: builds (once; cached in LDW_CACHE) a 6.12 kernel with KUnit,
+# KASAN, lockdep and kmemleak, and runs the KUnit suites and every guest
+# scenario on it.
+kunit:
+	tests/lab/run.sh
+
+# What ldwatch costs per file operation, against no sensor and against
+# auditd, in a qemu guest counting instructions (-icount); see README.
+bench:
+	tests/bench/run.sh $(BENCH_ARGS)
 
 demo:
 	tests/demo.sh
@@ -119,6 +132,11 @@ help:
 	@echo "  userspace      ldwatchctl and ldwatchd, in $(BUILD)/"
 	@echo "  check          every test: unit, fuzz, kernel builds for each target kernel,"
 	@echo "                 DKMS, qemu guests; as root it installs what it needs"
+	@echo "  kunit          the lab tier only: KUnit suites, the guest scenarios and a"
+	@echo "                 load/unload stress on a KASAN/lockdep/kmemleak 6.12 kernel"
+	@echo "                 (built on first use, 7-15 min, cached in LDW_CACHE)"
+	@echo "  bench          cost per file operation vs no sensor and auditd (qemu -icount);"
+	@echo "                 build/bench/results.json (BENCH_ARGS=--help for options)"
 	@echo "  demo           boot Debian's 6.1 kernel under qemu with ldwatch and ldwatchd,"
 	@echo "                 play an attack and look-alikes, show the alerts"
 	@echo "  install        ldwatchctl and ldwatchd into $(SBINDIR), ldwatchd.service"

@@ -68,4 +68,6 @@ suite fuzz tests/fuzz/run.sh
 suite kbuild tests/kbuild.sh "${kernels[@]}"
 suite dkms tests/dkms.sh "${kernels[@]}"
 suite vm tests/vm/run.sh "${kernels[@]}"
+suite lab tests/lab/run.sh
+suite bench tests/bench/smoke.sh
 finish

@@ -21,6 +21,11 @@ packages=(
 	qemu-system-x86 busybox-static cpio gzip
 	# an ext4 image for the guests' file-system scenarios
 	e2fsprogs
+	# the lab kernel (tests/lab/build.sh) and its KTAP parser (kunit.py)
+	bc bison flex libelf-dev libssl-dev python3 util-linux
+	# make bench compares with the audit subsystem: auditd and auditctl
+	# run in the guest only (see below)
+	auditd
 )
 
 missing=()
@@ -39,5 +44,22 @@ fi
 
 echo "deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# auditd is wanted for its binaries, which the benchmark packs into a guest;
+# installing it must not start an audit daemon on this host, nor at its next
+# boot. policy-rc.d keeps maintainer scripts from starting services.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [[ " ${missing[*]} " == *" auditd "* && ! -e $policy ]]; then
+	printf '#!/bin/sh\n# ldwatch tests/deps.sh: no service starts\nexit 101\n' >"$policy"
+	chmod 0755 "$policy"
+	own_policy=1
+fi
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+rc=0
+apt-get install -y -qq --no-install-recommends "${missing[@]}" || rc=$?
+((own_policy)) && rm -f "$policy"
+if [[ " ${missing[*]} " == *" auditd "* ]] && command -v systemctl >/dev/null; then
+	systemctl disable --quiet auditd.service 2>/dev/null || true
+	echo "deps.sh: auditd is installed for the benchmark's guests; its service is left disabled here"
+fi
+exit "$rc"

@@ -1,0 +1,325 @@
+# shellcheck shell=sh
+#
+# `make bench` in the guest: the microbenchmarks (ldw-bench) under each
+# configuration (none, ldwatch, audit), in alternating rounds, all in this
+# one boot. tests/bench/run.sh packs this script and /tests/bench.conf
+# (ROUNDS, CONFIGS, ITERATIONS, FILESYSTEMS) and reads the figures back.
+#
+# Every figure goes to the result channel as one line
+#
+#     bench CONFIG ROUND FS OPERATION ITERATIONS NANOSECONDS
+#
+# (run-vm.sh ignores such lines; run.sh collects them). Every switch of
+# configuration is checked: a configuration whose check fails is not
+# measured in that round, so no figure is ever labelled with a sensor that
+# was not in force.
+#
+# The configurations:
+#   none     no ldwatch module, audit disabled, no auditd
+#   ldwatch  ldwatch.ko loaded, ldwatchd running and writing to a file;
+#            checked by a target write that must become an alert
+#   audit    auditd running, audit enabled, the watch rules an
+#            administrator writes for the same files; checked by a target
+#            write that must become an audit record
+#
+# Audit has one lasting effect: once it has been enabled, every process
+# forked afterwards carries syscall auditing (audit_alloc() tests
+# audit_ever_enabled, not audit_enabled), even after `auditctl -e 0`, and
+# that costs instructions on every system call. So leaving the audit
+# configuration adds the task rule `-a task,never`, which makes new
+# processes start without it, as on a host where audit was never enabled;
+# entering it removes the rule again (auditctl -D). run.sh shows that the
+# figures of "none" before the first audit round and after it agree.
+
+# shellcheck source-path=SCRIPTDIR source=../../vm/guest-lib.sh
+. /tests/lib.sh
+exec 9>>"$LDW_RESULTS"
+
+# Defaults, overridden by /tests/bench.conf.
+ROUNDS=1
+CONFIGS="none ldwatch audit"
+FILESYSTEMS="tmpfs ext4"
+ITERATIONS="create_close_unlink:100 rename:100 open_close:100 mkdir_rmdir:100 stat:100"
+# shellcheck source=/dev/null
+[ -r /tests/bench.conf ] && . /tests/bench.conf
+
+BENCH=/usr/local/bin/ldw-bench
+STATE=/run/ldw-bench
+ALERTS=$STATE/alerts.ndjson
+AUDIT_LOG=/var/log/audit/audit.log
+EXT4_IMAGE=/images/ext4.img
+# The directories the operations work in, per file system: three levels
+# down, like a server's files (the prefilter walks up to the root).
+DIR_tmpfs=/tmp/ldw-bench
+DIR_ext4=/mnt/ext4/ldw-bench
+# The administrator's watch rules for the files the rule protects.
+AUDIT_WATCHES="/etc/ld.so.preload /etc/ld.so.conf /etc/ld.so.conf.d"
+WAIT_S=20
+
+mkdir -p "$STATE"
+
+# uptime_cs: the guest's uptime in centiseconds, into $NOW.
+uptime_cs() {
+	read -r _up _idle </proc/uptime
+	NOW=$((${_up%.*} * 100 + 1${_up#*.} - 100))
+}
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+wait_for() {
+	_wf_n=$(($1 * 10))
+	shift
+	while ! "$@"; do
+		_wf_n=$((_wf_n - 1))
+		[ "$_wf_n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# has_line FILE PATTERN...: FILE has a line holding every fixed PATTERN.
+has_line() {
+	_hl_file=$1
+	shift
+	[ -r "$_hl_file" ] || return 1
+	_hl_cmd="grep -F -e \"\$1\" \"\$_hl_file\""
+	_hl_i=2
+	while [ "$_hl_i" -le $# ]; do
+		_hl_cmd="$_hl_cmd | grep -F -e \"\${$_hl_i}\""
+		_hl_i=$((_hl_i + 1))
+	done
+	eval "$_hl_cmd" >/dev/null
+}
+
+module_loaded() {
+	grep -q '^ldwatch ' /proc/modules
+}
+
+# audit_enabled_is N: `auditctl -s` reports "enabled N".
+audit_enabled_is() {
+	auditctl -s 2>/dev/null | grep -qx "enabled $1"
+}
+
+# pid_alive FILE: the process whose pid FILE holds is running.
+pid_alive() {
+	[ -r "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+# stop_daemon NAME: SIGTERM the daemon started by start_daemon, wait for it.
+stop_daemon() {
+	pid_alive "$STATE/$1.pid" || return 0
+	kill -TERM "$(cat "$STATE/$1.pid")"
+	wait_for "$WAIT_S" test -e "$STATE/$1.rc"
+}
+
+# start_daemon NAME CMD...: run CMD in a session of its own (init ends each
+# script's session when the script ends; a daemon must not be in ours),
+# its pid in $STATE/NAME.pid, its exit status in $STATE/NAME.rc.
+start_daemon() {
+	_sd_name=$1
+	shift
+	rm -f "$STATE/$_sd_name.pid" "$STATE/$_sd_name.rc"
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	setsid sh -c '
+		state=$1 name=$2
+		shift 2
+		"$@" 2>"$state/$name.stderr" &
+		echo $! >"$state/$name.pid"
+		wait $!
+		echo $? >"$state/$name.rc"
+	' daemon-wrapper "$STATE" "$_sd_name" "$@" </dev/null >/dev/null 2>&1 9>&- &
+	wait_for 5 test -s "$STATE/$_sd_name.pid"
+}
+
+# target_write NAME: a fresh process (so that audit gives it a context)
+# creates /etc/ld.so.conf.d/NAME, which both sensors watch, and removes it.
+target_write() {
+	sh -c ': >"/etc/ld.so.conf.d/$1" && rm -f "/etc/ld.so.conf.d/$1"' target-write "$1"
+}
+
+# ------------------------------------------------------- configurations
+
+# Each cfg_on_X / cfg_off_X reports one result and returns non-zero if the
+# configuration is not (or no longer) what its name says.
+
+cfg_on_none() {
+	if module_loaded || ! audit_enabled_is 0 || pid_alive "$STATE/auditd.pid" ||
+		pid_alive "$STATE/ldwatchd.pid"; then
+		not_ok "[round $ROUND] none: no ldwatch module, audit disabled, no daemon"
+		grep '^ldwatch ' /proc/modules
+		auditctl -s
+		return 1
+	fi
+	ok "[round $ROUND] none: no ldwatch module, audit disabled, no daemon"
+}
+
+cfg_off_none() {
+	:
+}
+
+cfg_on_ldwatch() {
+	_desc="[round $ROUND] ldwatch: module loaded, ldwatchd running, a target write alerts"
+	_check=bench-check-$ROUND-ldwatch
+	: >"$ALERTS"
+	if ! insmod /lib/ldwatch/ldwatch.ko; then
+		not_ok "$_desc (insmod failed)"
+		dmesg | tail -n 20
+		return 1
+	fi
+	start_daemon ldwatchd ldwatchd --output "$ALERTS"
+	if ! wait_for "$WAIT_S" has_line "$ALERTS" '"action":"ldwatch-connected"'; then
+		not_ok "$_desc (ldwatchd did not connect)"
+		cat "$STATE/ldwatchd.stderr"
+		return 1
+	fi
+	target_write "$_check"
+	if ! wait_for "$WAIT_S" has_line "$ALERTS" '"kind":"alert"' \
+		"\"path\":\"/etc/ld.so.conf.d/$_check\""; then
+		not_ok "$_desc (no alert for /etc/ld.so.conf.d/$_check)"
+		tail -n 5 "$ALERTS"
+		return 1
+	fi
+	if ! audit_enabled_is 0; then
+		not_ok "$_desc (and audit disabled)"
+		return 1
+	fi
+	ok "$_desc"
+}
+
+cfg_off_ldwatch() {
+	_desc="[round $ROUND] ldwatch: ldwatchd stopped (exit status 0), module unloaded"
+	stop_daemon ldwatchd
+	if ! pid_alive "$STATE/ldwatchd.pid" && [ "$(cat "$STATE/ldwatchd.rc" 2>/dev/null)" = 0 ] &&
+		rmmod ldwatch && ! module_loaded; then
+		ok "$_desc"
+	else
+		not_ok "$_desc"
+		cat "$STATE/ldwatchd.stderr"
+		return 1
+	fi
+}
+
+cfg_on_audit() {
+	_desc="[round $ROUND] audit: auditd running, audit enabled, watch rules loaded, a target write is recorded"
+	_check=bench-check-$ROUND-audit
+	# Also removes `-a task,never` (see the top of this file).
+	auditctl -D >/dev/null
+	start_daemon auditd auditd -n
+	if ! wait_for "$WAIT_S" test -e "$AUDIT_LOG"; then
+		not_ok "$_desc (auditd did not start)"
+		cat "$STATE/auditd.stderr"
+		return 1
+	fi
+	auditctl -e 1 >/dev/null
+	for _w in $AUDIT_WATCHES; do
+		auditctl -w "$_w" -p wa
+	done
+	if ! audit_enabled_is 1 || [ "$(auditctl -l | grep -c '^-w /etc/ld\.so\.')" -ne 3 ] ||
+		! auditctl -s | grep -qx "pid $(cat "$STATE/auditd.pid")"; then
+		not_ok "$_desc (auditctl -s and -l)"
+		auditctl -s
+		auditctl -l
+		return 1
+	fi
+	target_write "$_check"
+	if ! wait_for "$WAIT_S" has_line "$AUDIT_LOG" "$_check"; then
+		not_ok "$_desc (no audit record names $_check)"
+		tail -n 5 "$AUDIT_LOG"
+		return 1
+	fi
+	if module_loaded; then
+		not_ok "$_desc (and no ldwatch module)"
+		return 1
+	fi
+	ok "$_desc"
+}
+
+cfg_off_audit() {
+	_desc="[round $ROUND] audit: rules deleted, audit disabled, auditd stopped"
+	auditctl -D >/dev/null
+	auditctl -e 0 >/dev/null
+	stop_daemon auditd
+	auditctl -a task,never
+	if audit_enabled_is 0 && ! pid_alive "$STATE/auditd.pid" &&
+		[ "$(auditctl -l)" = "-a never,task" ]; then
+		ok "$_desc"
+	else
+		not_ok "$_desc"
+		auditctl -s
+		auditctl -l
+		return 1
+	fi
+}
+
+# ------------------------------------------------------------- measure
+
+# measure CONFIG [SINK]: every operation on every file system, one process
+# each; the figures go to SINK (default: the result channel).
+measure() {
+	_sink=${2:-$LDW_RESULTS}
+	for _fs in $FILESYSTEMS; do
+		case $_fs in
+		tmpfs) _dir=$DIR_tmpfs ;;
+		ext4) _dir=$DIR_ext4 ;;
+		*) not_ok "[round $ROUND] $1: a directory for file system $_fs"; continue ;;
+		esac
+		for _spec in $ITERATIONS; do
+			_op=${_spec%%:*}
+			_n=${_spec#*:}
+			if _out=$("$BENCH" "$_op" "$_dir" "$_n" 2>"$STATE/bench.stderr"); then
+				# "OPERATION ITERATIONS NANOSECONDS"
+				printf 'bench %s %s %s %s\n' "$1" "$ROUND" "$_fs" "$_out" >>"$_sink"
+			else
+				not_ok "[round $ROUND] $1: ldw-bench $_op on $_fs ran"
+				sed 's/^/#   /' "$STATE/bench.stderr"
+			fi
+		done
+	done
+}
+
+# ---------------------------------------------------------------- setup
+
+setup_ok=1
+check "the tmpfs directory exists" mkdir -p "$DIR_tmpfs" || setup_ok=0
+case " $FILESYSTEMS " in
+*" ext4 "*)
+	mkdir -p /mnt/ext4
+	if check "mount the ext4 image through a loop device" \
+		mount -t ext4 -o loop "$EXT4_IMAGE" /mnt/ext4; then
+		mkdir -p "$DIR_ext4"
+	else
+		setup_ok=0
+	fi
+	;;
+esac
+# auditd's files; its log on a tmpfs of its own, so that the free space it
+# checks is a tmpfs's and not the initramfs's (which reports none).
+mkdir -p /var/log/audit /etc/audit/plugins.d /etc/ld.so.conf.d
+[ -e /var/run ] || ln -s /run /var/run
+mount -t tmpfs -o size=64m,mode=0700 audit-log /var/log/audit
+check "audit is disabled at boot" audit_enabled_is 0 || setup_ok=0
+[ "$setup_ok" = 1 ] || exit 1
+
+# One untimed pass first: the first run of each operation in a fresh boot
+# also pays for growing the caches and slabs it needs.
+ROUND=0
+measure warm-up /dev/null
+uptime_cs
+START=$NOW
+ROUND=1
+while [ "$ROUND" -le "$ROUNDS" ]; do
+	for cfg in $CONFIGS; do
+		if "cfg_on_$cfg"; then
+			measure "$cfg"
+		fi
+		"cfg_off_$cfg" || {
+			not_ok "[round $ROUND] $cfg: switched off; the remaining rounds are not run"
+			exit 1
+		}
+	done
+	uptime_cs
+	diag "round $ROUND of $ROUNDS done, guest time $(((NOW - START) / 100)) s"
+	ROUND=$((ROUND + 1))
+done
+
+if grep -q '^/dev/loop' /proc/mounts; then
+	umount /mnt/ext4
+fi

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: tests/bench/smoke.sh
+#
+# A fast run of `make bench` for `make check`: one round, tiny iteration
+# counts, Debian's 6.1 kernel only, no plain-TCG boot. It checks that the
+# benchmark works (every configuration switched on and verified, every
+# operation measured in each, the table printed) and that the results file
+# has the issue's form (tests/bench/check-results.c parses it with json-c).
+# No timing is asserted: that is what `make bench` shows.
+# Ends with "N passed, N failed".
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+cd "$LDW_TOP"
+
+out=$LDW_BUILD/bench-smoke
+mkdir -p "$out"
+configs=(none ldwatch audit)
+filesystems=(tmpfs ext4)
+operations=(create_close_unlink rename open_close mkdir_rmdir stat)
+ops=()
+for fs in "${filesystems[@]}"; do
+	for op in "${operations[@]}"; do
+		ops+=("$fs/$op")
+	done
+done
+
+release=$(tests/kernels.sh 2>/dev/null | grep -E '^6\.1\.0-[0-9]+-amd64$' | head -n 1 || true)
+if [[ -z $release ]]; then
+	not_ok "Debian's 6.1 generic kernel is installed (tests/kernels.sh)"
+	summary
+	exit
+fi
+
+read -ra jsonc_cflags < <(pkg-config --cflags json-c 2>/dev/null || true)
+read -ra jsonc_libs < <(pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
+rm -f "$out/check-results"
+check "check-results builds without warnings" \
+	"${CC:-cc}" -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 "${jsonc_cflags[@]}" \
+	-o "$out/check-results" tests/bench/check-results.c "${jsonc_libs[@]}" -lm || true
+
+rm -f "$out"/results*.json "$out"/table-*.txt
+tallied=0
+while IFS= read -r line; do
+	if adopt_tally "$line"; then
+		tallied=1
+	else
+		printf '%s\n' "$line"
+	fi
+done < <(tests/bench/run.sh --kernel "$release" --rounds 1 --wall-rounds 0 --scale 1 \
+	--out "$out" 2>&1 || true)
+((tallied)) || not_ok "tests/bench/run.sh ended with its tally line"
+
+# Every operation measured once under every configuration.
+figures=$out/icount-$release/figures.txt
+for config in "${configs[@]}"; do
+	missing=()
+	for fs in "${filesystems[@]}"; do
+		for op in "${operations[@]}"; do
+			grep -Eq "^bench $config 1 $fs $op [1-9][0-9]* [1-9][0-9]*\$" "$figures" 2>/dev/null ||
+				missing+=("$fs/$op")
+		done
+	done
+	if ((${#missing[@]} == 0)); then
+		ok "[$release] $config: ldw-bench measured all ${#ops[@]} operations"
+	else
+		not_ok "[$release] $config: ldw-bench measured all ${#ops[@]} operations (missing: ${missing[*]})"
+	fi
+done
+
+table=$out/table-$release.txt
+rows=0
+for op in "${ops[@]}"; do
+	grep -q "^$op " "$table" 2>/dev/null && rows=$((rows + 1))
+done
+if ((rows == ${#ops[@]})) && grep -q '^goals: ' "$table"; then
+	ok "[$release] the table has a row for each operation and the goals line"
+else
+	not_ok "[$release] the table has a row for each operation and the goals line ($rows rows)"
+	sed 's/^/#   /' "$table" 2>/dev/null || true
+fi
+
+if [[ -x $out/check-results ]]; then
+	for json in "$out/results-$release.json" "$out/results.json"; do
+		check "[$release] ${json#"$LDW_TOP"/} is well-formed and has the issue's form" \
+			"$out/check-results" "$json" "$release" "${ops[@]}" || true
+	done
+fi
+
+summary
