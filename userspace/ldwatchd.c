@@ -101,6 +101,8 @@ struct ldwd {
 	struct ecs_doc *doc;
 	struct ecs_buf line;
 	int last_write_errno;
+	/* A write failed after part of a line: end that line first. */
+	bool line_cut;
 };
 
 __attribute__((format(printf, 1, 2)))
@@ -442,12 +444,20 @@ static void ldwd_emit(struct ldwd *d)
 	}
 	p = d->line.data;
 	left = d->line.len;
+	/*
+	 * The cut line stays invalid, but ends: this document must not be
+	 * glued to it, or a log shipper would lose both.
+	 */
+	if (d->line_cut && write(d->out_fd, "\n", 1) == 1)
+		d->line_cut = false;
 	while (left) {
 		n = write(d->out_fd, p, left);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			err = errno;
+			if (left < d->line.len)
+				d->line_cut = true;
 			if (err != d->last_write_errno)
 				ldwd_err("writing %s: %s (records are lost until writing works again)",
 					 d->opt.output ? d->opt.output : "standard output",
