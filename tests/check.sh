@@ -70,4 +70,5 @@ suite dkms tests/dkms.sh "${kernels[@]}"
 suite vm tests/vm/run.sh "${kernels[@]}"
 suite lab tests/lab/run.sh
 suite bench tests/bench/smoke.sh
+suite bench-flood tests/bench/flood_smoke.sh
 finish

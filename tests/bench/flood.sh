@@ -23,7 +23,7 @@ receive_buffer=
 timing_checks=1
 configs="none flowing stopped rate"
 rate_steps=6
-rate_step_s=3
+rate_step_s=5
 lag_ms=250
 out=$LDW_BUILD/bench
 module=
@@ -64,13 +64,16 @@ latency (p99.9 and max) with and without the sensor.
 
 Writes OUT/flood-RELEASE.json, and OUT/flood.json for the first kernel:
 {"operations", "delivered", "dropped", "daemon_gap_records" (the lost
-alerts ldwatchd's gap records count), "module_slab_peak_bytes",
+alerts ldwatchd's gap records count), "module_slab_peak_bytes" (the most
+slab the flowing or stopped flood added: the module's queue and
+ldwatchd's netlink receive queue, which the module fills),
 "lossless_alerts_per_s", "latency_us": {"p50", "p99"}, ...}, the first
-four summed over the two sensor floods.
+four summed over the flowing and stopped floods; more detail under
+"floods", "rate_steps" and "op_latency_us".
 
 Options:
   --kernel RELEASE        a kernel to measure (repeatable; default: the 6.1
-                          generic kernel of tests/kernels.sh)
+                          and 6.12 generic kernels of tests/kernels.sh)
   --procs N               flood processes (default $procs)
   --seconds S             length of each flood (default $seconds)
   --pause-at S            when ldwatchd is stopped in the stopped flood
@@ -156,9 +159,11 @@ if [[ -n $module ]]; then
 	module=$(realpath "$module")
 fi
 if ((${#kernels[@]} == 0)); then
-	k=$(tests/kernels.sh 2>/dev/null | grep -E '^6\.1\.0-[0-9]+-amd64$' | head -n 1 || true)
-	[[ -n $k ]] || usage_error "no Debian 6.1 generic kernel found (tests/kernels.sh)"
-	kernels=("$k")
+	mapfile -t all < <(tests/kernels.sh)
+	for k in "${all[@]}"; do
+		[[ $k == *-rt-* ]] || kernels+=("$k")
+	done
+	((${#kernels[@]})) || usage_error "no target kernel found (tests/kernels.sh)"
 fi
 
 mkdir -p "$out"
@@ -265,8 +270,7 @@ op_latency() {
 # rate search's steps share one).
 operations() {
 	if [[ $1 == rate ]]; then
-		grep -E '^flood rate-[0-9]+ operations [0-9]+$' "$results" 2>/dev/null |
-			awk '{ n += $4 } END { if (NR) print n }'
+		awk '/^flood rate-[0-9]+ operations [0-9]+$/ { n += $4; c++ } END { if (c) print n }' "$results"
 	else
 		word "$1.operations" 1
 	fi
@@ -294,10 +298,11 @@ accounting() {
 	i=$(word "$cfg.slab_idle_bytes" 1)
 	b=$(word "$cfg.slab_bound_bytes" 1)
 	if [[ $p =~ ^[0-9]+$ && $i =~ ^[0-9]+$ ]]; then
-		caches=$(grep -E "^flood $cfg slab_cache " "$results" 2>/dev/null |
-			awk '{ printf "%s%s:%+d", sep, $4, $6 - $5; sep = "," }')
-		printf ', "slab_added_bytes": %s, "slab_added_by_cache": "%s", "netlink_rmem_peak_bytes": %s' \
-			"$((p - i))" "$caches" "$(num "$(word "$cfg.netlink_rmem_peak_bytes" 1)")"
+		caches=$(awk -v cfg="$cfg" '$1 == "flood" && $2 == cfg && $3 == "slab_cache" {
+			printf "%s%s:%+d", sep, $4, $6 - $5; sep = "," }' "$results")
+		printf ', "slab_added_bytes": %s, "slab_added_by_cache": "%s", "netlink_rmem_peak_bytes": %s, "slab_added_beyond_rmem_bytes": %s' \
+			"$((p - i))" "$caches" "$(num "$(word "$cfg.netlink_rmem_peak_bytes" 1)")" \
+			"$(num "$(word "$cfg.slab_beyond_rmem_peak_bytes" 1)")"
 	fi
 	printf ', "slab_bound_bytes": %s, "slab_bound_terms": "%s"}' "$(num "$b")" "${fig[$cfg.slab_bound_terms]:-}"
 }
@@ -341,9 +346,8 @@ report() {
 	((bound > 0)) || bound=null
 
 	local steps
-	steps=$(grep -E '^flood rate step ' "$results" 2>/dev/null |
-		awk '{ printf "%s{\"offered_ops_per_s\": %d, \"achieved_ops_per_s\": %d, \"delivered\": %d, \"dropped\": %d, \"latency_us\": {\"p50\": %d, \"p99\": %d}, \"lossless\": %s}",
-			sep, $6, $8, $12, $14, ($16 + 500) / 1000, ($18 + 500) / 1000, $20 ? "true" : "false"; sep = ", " }')
+	steps=$(awk '/^flood rate step / { printf "%s{\"offered_ops_per_s\": %d, \"achieved_ops_per_s\": %d, \"delivered\": %d, \"dropped\": %d, \"latency_us\": {\"p50\": %d, \"p99\": %d}, \"lossless\": %s}",
+			sep, $6, $8, $12, $14, ($16 + 500) / 1000, ($18 + 500) / 1000, $20 ? "true" : "false"; sep = ", " }' "$results")
 
 	cat >"$json" <<EOF
 {"operations": $ops, "delivered": $delivered, "dropped": $dropped, "daemon_gap_records": $gap,
@@ -370,9 +374,9 @@ EOF
 	printf '  lossless alerts/s %s; alert latency p50 %s us, p99 %s us (operation to ldwatchd)\n' \
 		"$(after rate.lossless alerts_per_s)" "$(us "$(after rate.lossless latency_p50_ns)")" \
 		"$(us "$(after rate.lossless latency_p99_ns)")"
-	grep -E '^flood rate step ' "$results" 2>/dev/null | awk '{
+	awk '/^flood rate step / {
 		printf "    step %d: offered %6d/s achieved %6d/s delivered %6d dropped %5d p99 %8d us %s\n",
-			$4, $6, $8, $12, $14, ($18 + 500) / 1000, $20 ? "lossless" : "" }'
+			$4, $6, $8, $12, $14, ($18 + 500) / 1000, $20 ? "lossless" : "" }' "$results"
 	printf '  operation latency (us)      %10s %10s %10s %10s\n' operations p50 p99.9 max
 	local spec name window
 	for spec in none:all:none flowing:all:flowing stopped:all:stopped stopped:paused:during-stop; do

@@ -33,16 +33,20 @@
  * With --rate R the processes together offer R operations a second, evenly
  * spaced, instead of going as fast as they can.
  *
- * Output, one "KEY VALUE..." line each: procs, seconds, rate, start_realtime_ns,
- * end_realtime_ns, operations, creations, renames, pause_realtime_ns
- * (stop and continue), then for each of all/paused and all/create/rename
+ * Output, one "KEY VALUE..." line each: procs, seconds, rate,
+ * start_realtime_ns, end_realtime_ns, operations, creations, renames,
+ * pause_realtime_ns (stop and continue), then for each of all/paused and
+ * all/create/rename
  *
  *   latency WINDOW KIND COUNT P50_NS P99_NS P999_NS MAX_NS
  *
  * (percentiles are the upper edges of their histogram buckets), then
  * slab_idle_bytes, slab_peak_bytes (-1: could not be read), for each
  * counted cache whose size differs between the two "slab_cache NAME IDLE
- * PEAK", and netlink_rmem_peak_bytes (-1: could not be read).
+ * PEAK", netlink_rmem_peak_bytes (-1: could not be read), and
+ * slab_beyond_rmem_peak_bytes: the most the slab grew beyond what the
+ * netlink receive queues held at the same moment (an upper estimate of the
+ * sender's own share: SLUB does not give freed pages back at once).
  *
  * alerts: read ldwatchd's ECS JSON lines from FILE and print, for each
  * ldwatch.load_id in order of appearance,
@@ -404,6 +408,8 @@ static int64_t netlink_rmem(void)
 struct peaks {
 	struct slab_snap idle, now, peak;
 	int64_t rmem;
+	/* The slab added beyond what the sockets' receive queues held then. */
+	int64_t beyond_rmem;
 };
 
 static void sample(struct peaks *p)
@@ -416,6 +422,9 @@ static void sample(struct peaks *p)
 	v = netlink_rmem();
 	if (v > p->rmem)
 		p->rmem = v;
+	if (p->now.total >= 0 && p->idle.total >= 0 && v >= 0 &&
+	    p->now.total - p->idle.total - v > p->beyond_rmem)
+		p->beyond_rmem = p->now.total - p->idle.total - v;
 }
 
 /* The caches whose slab grew from idle to the peak, and by how much. */
@@ -617,6 +626,7 @@ static int flood_main(int argc, char **argv)
 			failed = 1;
 	}
 	end_real = clock_ns(CLOCK_REALTIME);
+	free(pids);
 	if (failed) {
 		fprintf(stderr, PROG ": a flood process failed\n");
 		return 1;
@@ -639,6 +649,7 @@ static int flood_main(int argc, char **argv)
 	print_latency(sh, &o, WINDOW_PAUSED);
 	print_slab(&peaks);
 	printf("netlink_rmem_peak_bytes %" PRId64 "\n", peaks.rmem);
+	printf("slab_beyond_rmem_peak_bytes %" PRId64 "\n", peaks.beyond_rmem);
 	return fflush(stdout) ? 1 : 0;
 }
 
@@ -853,11 +864,13 @@ static int alerts_main(int argc, char **argv)
 
 	for (i = 0; i < nloads; i++) {
 		l = &loads[i];
-		qsort(l->seqs, l->nseqs, sizeof(*l->seqs), cmp_u64);
+		if (l->nseqs > 1)
+			qsort(l->seqs, l->nseqs, sizeof(*l->seqs), cmp_u64);
 		for (j = 1; j < l->nseqs; j++)
 			if (l->seqs[j] == l->seqs[j - 1])
 				l->duplicates++;
-		qsort(l->latency, l->nlatency, sizeof(*l->latency), cmp_u64);
+		if (l->nlatency > 1)
+			qsort(l->latency, l->nlatency, sizeof(*l->latency), cmp_u64);
 		printf("load %s alerts %" PRIu64 " foreign %" PRIu64 " duplicates %" PRIu64
 		       " late %" PRIu64 " lost_records %" PRIu64 " lost_count %" PRIu64
 		       " overruns %" PRIu64 " stopping %" PRIu64 " first_op_ns %" PRIu64

@@ -39,6 +39,8 @@ Options:
   --out DIR          where everything goes (default build/bench)
   --module PATH.ko   measure this build of ldwatch instead of building the
                      tree's (with exactly one --kernel): a candidate fix
+  --no-flood         skip the flood measurement (tests/bench/flood.sh) that
+                     otherwise follows, with the same kernels and module
   -h, --help         this text
 
 Output: the harness's result lines (every switch of configuration is
@@ -66,6 +68,7 @@ kernels=()
 rounds=5
 wall_rounds=3
 scale=100
+flood=1
 out=$LDW_BUILD/bench
 module=
 
@@ -82,6 +85,7 @@ while (($#)); do
 	--scale) (($# >= 2)) || usage_error "$1 needs an argument"; scale=$2; shift 2 ;;
 	--out) (($# >= 2)) || usage_error "$1 needs an argument"; out=$2; shift 2 ;;
 	--module) (($# >= 2)) || usage_error "$1 needs an argument"; module=$2; shift 2 ;;
+	--no-flood) flood=0; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage_error "unknown argument: $1" ;;
 	esac
@@ -209,4 +213,16 @@ done
 
 cat "${reports[@]}"
 printf '\nJSON: %s\n' "$out/results.json"
+# Floods and backpressure: exact loss accounting, memory bound, latency.
+if ((flood)); then
+	flood_args=(--out "$out")
+	for release in "${built[@]}"; do
+		flood_args+=(--kernel "$release")
+	done
+	[[ -n $module ]] && flood_args+=(--module "$module")
+	while IFS= read -r line; do
+		adopt_tally "$line" || printf '%s\n' "$line"
+	done < <(tests/bench/flood.sh "${flood_args[@]}" 2>&1 || true)
+fi
+
 summary

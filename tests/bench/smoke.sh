@@ -49,7 +49,7 @@ while IFS= read -r line; do
 	else
 		printf '%s\n' "$line"
 	fi
-done < <(tests/bench/run.sh --kernel "$release" --rounds 1 --wall-rounds 0 --scale 1 \
+done < <(tests/bench/run.sh --kernel "$release" --rounds 1 --wall-rounds 0 --scale 1 --no-flood \
 	--out "$out" 2>&1 || true)
 ((tallied)) || not_ok "tests/bench/run.sh ended with its tally line"
 

@@ -44,7 +44,7 @@ PAUSE_AT=2.5
 PAUSE_FOR=5
 CONFIGS="none flowing stopped rate"
 RATE_STEPS=6
-RATE_STEP_S=3
+RATE_STEP_S=5
 LAG_MS=250
 MODULE_PARAMS=
 RECEIVE_BUFFER=
@@ -61,20 +61,28 @@ STATE=/run/ldw-flood
 TARGET=/etc/ld.so.conf.d
 PREFIX=$TARGET/flood-
 WAIT_S=20
-DRAIN_S=300
+DRAIN_S=120
 
 # figure CONFIG KEY VALUE...: one figure for the host.
 figure() {
 	printf 'flood %s\n' "$*" >>"$LDW_RESULTS"
 }
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+# uptime_cs: the guest's uptime in centiseconds, into $NOW.
+uptime_cs() {
+	read -r _up _idle </proc/uptime
+	NOW=$((${_up%.*} * 100 + 1${_up#*.} - 100))
+}
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds, for at
+# most SECONDS of guest time (a check may take a while under TCG).
 wait_for() {
-	_wf_n=$(($1 * 10))
+	uptime_cs
+	_wf_end=$((NOW + $1 * 100))
 	shift
 	while ! "$@"; do
-		_wf_n=$((_wf_n - 1))
-		[ "$_wf_n" -gt 0 ] || return 1
+		uptime_cs
+		[ "$NOW" -lt "$_wf_end" ] || return 1
 		sleep 0.1
 	done
 }
@@ -135,7 +143,8 @@ alerts_written() {
 }
 
 # drained FILE: every sequence number given out is sent or dropped (the
-# queue is empty), and FILE holds every alert sent; the status in $STATUS.
+# queue is empty), and FILE holds every alert sent but the $WRITTEN_BEFORE
+# in earlier files; the status in $STATUS.
 drained() {
 	STATUS=$(ldwatchctl status --json 2>/dev/null) || return 1
 	json_num "$STATUS" next_sequence
@@ -147,7 +156,7 @@ drained() {
 	[ -n "$_dr_next" ] && [ -n "$_dr_sent" ] && [ -n "$_dr_dropped" ] || return 1
 	[ $((_dr_next - 1)) -eq $((_dr_sent + _dr_dropped)) ] || return 1
 	alerts_written "$1"
-	[ "$NUM" -eq "$_dr_sent" ]
+	[ $((NUM + WRITTEN_BEFORE)) -eq "$_dr_sent" ]
 }
 
 # run_flood CONFIG [OPTION]...: the flood, its output in $STATE/CONFIG.flood;
@@ -201,6 +210,7 @@ slab_bound() {
 sensor_start() {
 	_cfg=$1
 	OUT=$STATE/$_cfg.ndjson
+	WRITTEN_BEFORE=0
 	: >"$OUT"
 	# shellcheck disable=SC2086 # MODULE_PARAMS is a list of words
 	if ! insmod "$KO" $MODULE_PARAMS; then
@@ -322,7 +332,7 @@ sensor_flood() {
 		# "latency paused all COUNT P50 P99 P999 MAX"
 		# shellcheck disable=SC2046 # split into words on purpose
 		set -- $(grep '^latency paused all ' "$STATE/stopped.flood")
-		_half_ns=$(awk -v s="$PAUSE_FOR" 'BEGIN { printf "%d", s * 1e9 / 2 }')
+		_half_ns=$(($(awk -v s="$PAUSE_FOR" 'BEGIN { printf "%d", s * 1000 / 2 }') * 1000000))
 		check "[stopped] the hooked processes never waited for the stopped ldwatchd: $4 operations during the stop, the slowest $(($8 / 1000)) us (< $((_half_ns / 1000)) us)" \
 			test "$4" -gt 0 -a "$8" -lt "$_half_ns"
 	fi
@@ -357,6 +367,8 @@ rate_steps() {
 		json_num "$STATUS" dropped_total
 		_new_drops=$((NUM - _prev_dropped))
 		_prev_dropped=$NUM
+		json_num "$STATUS" sent
+		WRITTEN_BEFORE=$NUM
 		mv "$OUT" "$OUT.$_step"
 		_files="$_files $OUT.$_step"
 		kill -HUP "$DAEMON_PID"

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: tests/bench/flood_smoke.sh
+#
+# A fast run of the flood measurement (tests/bench/flood.sh) for
+# `make check`: Debian's 6.1 kernel only, the flowing and stopped floods of
+# 2 s (ldwatchd stopped for 1 s), no baseline and no rate search. The
+# module's queue (queue_max_alerts=64) and ldwatchd's receive buffer (64K)
+# are made small, so that both floods lose alerts and the accounting is
+# tested with drops in it. Asserted, exactly: delivered + dropped == target
+# operations and ldwatchd's gap records == the drop counters (the guest
+# checks each flood; here again from the JSON), and flood.json is
+# well-formed, with the issue's fields. No timing is asserted.
+# Ends with "N passed, N failed".
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+cd "$LDW_TOP"
+
+out=$LDW_BUILD/bench-flood-smoke
+mkdir -p "$out"
+
+release=$(tests/kernels.sh 2>/dev/null | grep -E '^6\.1\.0-[0-9]+-amd64$' | head -n 1 || true)
+if [[ -z $release ]]; then
+	not_ok "Debian's 6.1 generic kernel is installed (tests/kernels.sh)"
+	summary
+	exit
+fi
+
+rm -f "$out"/flood*.json
+tallied=0
+while IFS= read -r line; do
+	if adopt_tally "$line"; then
+		tallied=1
+	else
+		printf '%s\n' "$line"
+	fi
+done < <(tests/bench/flood.sh --kernel "$release" --configs "flowing stopped" \
+	--seconds 2 --pause-at 0.5 --pause-for 1 --queue-max-alerts 64 \
+	--receive-buffer 64K --no-timing-checks --out "$out" 2>&1 || true)
+((tallied)) || not_ok "tests/bench/flood.sh ended with its tally line"
+
+# check_json FILE: the issue's fields, numbers where the floods ran (the
+# rate search did not run: its figures are null), and the accounting.
+check_json() {
+	python3 - "$1" <<'EOF'
+import json
+import sys
+
+with open(sys.argv[1]) as f:
+    doc = json.load(f)
+errors = []
+
+
+def integer(v):
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+for key in ("operations", "delivered", "dropped", "daemon_gap_records",
+            "module_slab_peak_bytes"):
+    if not integer(doc.get(key)):
+        errors.append("%s is not a count: %r" % (key, doc.get(key)))
+if "lossless_alerts_per_s" not in doc:
+    errors.append("lossless_alerts_per_s is missing")
+elif doc["lossless_alerts_per_s"] is not None and not integer(doc["lossless_alerts_per_s"]):
+    errors.append("lossless_alerts_per_s is not a count or null")
+lat = doc.get("latency_us")
+if not isinstance(lat, dict) or set(lat) < {"p50", "p99"}:
+    errors.append("latency_us is not {p50, p99}: %r" % (lat,))
+else:
+    for key in ("p50", "p99"):
+        if lat[key] is not None and not integer(lat[key]):
+            errors.append("latency_us.%s is not a count or null" % key)
+if not errors:
+    if doc["operations"] == 0:
+        errors.append("no operations")
+    if doc["delivered"] + doc["dropped"] != doc["operations"]:
+        errors.append("delivered %d + dropped %d != operations %d"
+                      % (doc["delivered"], doc["dropped"], doc["operations"]))
+    if doc["daemon_gap_records"] != doc["dropped"]:
+        errors.append("daemon_gap_records %d != dropped %d"
+                      % (doc["daemon_gap_records"], doc["dropped"]))
+for e in errors:
+    print(e)
+sys.exit(1 if errors else 0)
+EOF
+}
+
+json=$out/flood.json
+if [[ -r $json ]]; then
+	check "[$release] ${json#"$LDW_TOP"/} is well-formed JSON with the issue's fields, and delivered + dropped == operations, gap records == dropped" \
+		check_json "$json" || true
+	dropped=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("dropped"))' "$json" 2>/dev/null || true)
+	diag "[$release] alerts dropped in the smoke floods: ${dropped:-?} (the small queue and buffer are meant to drop some)"
+else
+	not_ok "[$release] ${json#"$LDW_TOP"/} was written"
+fi
+
+summary
