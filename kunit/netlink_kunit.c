@@ -49,6 +49,7 @@ static const u16 ldw_test_stat_attr[LDW_CNT_COUNT] = {
 	[LDW_CNT_EXCLUDED] = LDW_STAT_EXCLUDED,
 	[LDW_CNT_MATCHED] = LDW_STAT_MATCHED,
 	[LDW_CNT_SENT] = LDW_STAT_SENT,
+	[LDW_CNT_SUPPRESSED] = LDW_STAT_SUPPRESSED,
 };
 
 KUNIT_DEFINE_ACTION_WRAPPER(ldw_test_free_skb, kfree_skb, struct sk_buff *);

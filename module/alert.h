@@ -15,9 +15,36 @@
 #include <ldwatch/netlink.h>
 
 /**
- * struct ldw_alert - one matched event
+ * enum ldw_record - what a queued record reports
+ * @LDW_RECORD_ALERT: a matched event (LDW_CMD_ALERT); zero, so that a
+ *	zeroed record is an alert
+ * @LDW_RECORD_SUPPRESSED: the rate limiter's summary of one window
+ *	(LDW_CMD_SUPPRESSED, ratelimit.h): only @seq and @suppressed are set
+ */
+enum ldw_record {
+	LDW_RECORD_ALERT,
+	LDW_RECORD_SUPPRESSED,
+};
+
+/**
+ * struct ldw_suppressed - a rate limit window that suppressed matches
+ * @window_start_ns: CLOCK_REALTIME when it began
+ * @window_end_ns: CLOCK_REALTIME when it ended
+ * @count: matches it did not let become alerts
+ */
+struct ldw_suppressed {
+	u64 window_start_ns;
+	u64 window_end_ns;
+	u64 count;
+};
+
+/**
+ * struct ldw_alert - one matched event, or a rate limit summary: what the
+ *	delivery queue holds, numbered in one sequence
  * @node: delivery queue link (queue.c)
+ * @record: which of the two it is
  * @seq: sequence number, assigned by ldw_alert_submit()
+ * @suppressed: for LDW_RECORD_SUPPRESSED, the window it summarises
  * @time_ns: CLOCK_REALTIME of the operation
  * @action: LDW_ACTION_CREATION or LDW_ACTION_RENAME
  * @pid: thread group id (initial pid namespace)
@@ -28,14 +55,16 @@
  * @gid: real gid
  * @mntns: inode number of the acting task's mount namespace
  * @comm: the acting thread's comm
- * @file_path: the file's path (NUL-terminated, in @buf)
+ * @file_path: the file's path (NUL-terminated, in @buf); NULL in a summary
  * @original_path: the old path of a rename, or NULL
  * @executable: the process's executable, or NULL for kernel threads
  * @buf: storage for the strings
  */
 struct ldw_alert {
 	struct list_head node;
+	enum ldw_record record;
 	u64 seq;
+	struct ldw_suppressed suppressed;
 	u64 time_ns;
 	enum ldw_action action;
 	u32 pid;

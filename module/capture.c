@@ -29,7 +29,8 @@
  *
  * Every candidate ends counted exactly once: dropped for a reason (each
  * consumes a sequence number, see alert.h), not confirmed, no match,
- * excluded, or matched.
+ * excluded, or matched; a match beyond the rate limit (ratelimit.h) is
+ * counted as suppressed too, and becomes no alert.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -74,6 +75,7 @@
 #include "capture.h"
 #include "prefilter.h"
 #include "probes.h"
+#include "ratelimit.h"
 #include "stats.h"
 
 /*
@@ -630,6 +632,9 @@ VISIBLE_IF_KUNIT void ldw_judge(const struct ldw_slot *slot)
 		break;
 	case LDW_MATCH:
 		ldw_count(LDW_CNT_MATCHED);
+		/* Beyond the rate limit: counted, and summarised later. */
+		if (!ldw_ratelimit_admit())
+			break;
 		alert = ldw_alert_new(slot, &facts);
 		if (alert)
 			ldw_alert_submit(alert);

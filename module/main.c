@@ -22,6 +22,7 @@
 #include "capture.h"
 #include "genl.h"
 #include "queue.h"
+#include "ratelimit.h"
 #include "rule_log.h"
 #include "stats.h"
 
@@ -41,6 +42,9 @@ static int __init ldw_init(void)
 	err = ldw_queue_init();
 	if (err)
 		goto err_stats;
+	err = ldw_ratelimit_init();
+	if (err)
+		goto err_queue;
 	err = ldw_genl_init(rule, load_id);
 	if (err)
 		goto err_queue;
@@ -54,6 +58,7 @@ static int __init ldw_init(void)
 
 err_genl:
 	/* Send what capture may have queued before it failed. */
+	ldw_ratelimit_exit();
 	ldw_queue_stop();
 	ldw_genl_exit();
 err_queue:
@@ -71,6 +76,8 @@ static void __exit ldw_exit(void)
 
 	/* No alert is produced after this ... */
 	ldw_capture_exit();
+	/* ... but the summary of the rate limit window still open, ... */
+	ldw_ratelimit_exit();
 	/* ... so the queue can be emptied for good, and STOPPING come last. */
 	ldw_queue_stop();
 	ldw_genl_send_stopping();
@@ -80,8 +87,9 @@ static void __exit ldw_exit(void)
 	ldw_stats_read(&stats);
 	for (i = 0; i < ARRAY_SIZE(stats.dropped); i++)
 		dropped += stats.dropped[i];
-	pr_info("%llu alerts matched, %llu sent; %llu dropped, %llu of them at unload\n",
-		stats.counters[LDW_CNT_MATCHED], stats.counters[LDW_CNT_SENT],
+	pr_info("%llu alerts matched, %llu suppressed by the rate limit, %llu sent; %llu dropped, %llu of them at unload\n",
+		stats.counters[LDW_CNT_MATCHED],
+		stats.counters[LDW_CNT_SUPPRESSED], stats.counters[LDW_CNT_SENT],
 		dropped, stats.dropped[LDW_DROP_UNLOAD]);
 	ldw_stats_exit();
 	pr_info("unloaded\n");

@@ -91,6 +91,7 @@ static const struct nla_policy ldw_dropped_policy[LDW_DROP_MAX + 1] = {
 static const struct nla_policy ldw_stats_policy[LDW_STAT_MAX + 1] = {
 	[LDW_STAT_SEEN ... LDW_STAT_SENT] = { .type = NLA_U64 },
 	[LDW_STAT_DROPPED] = NLA_POLICY_NESTED(ldw_dropped_policy),
+	[LDW_STAT_SUPPRESSED] = { .type = NLA_U64 },
 };
 
 const struct nla_policy ldw_genl_policy[LDW_A_MAX + 1] = {
@@ -120,6 +121,9 @@ const struct nla_policy ldw_genl_policy[LDW_A_MAX + 1] = {
 					    LDW_DELIVERY_UNICAST),
 	[LDW_A_NEXT_SEQ] = { .type = NLA_U64 },
 	[LDW_A_STATS] = NLA_POLICY_NESTED(ldw_stats_policy),
+	[LDW_A_WINDOW_START_NS] = { .type = NLA_U64 },
+	[LDW_A_WINDOW_END_NS] = { .type = NLA_U64 },
+	[LDW_A_SUPPRESSED_COUNT] = { .type = NLA_U64 },
 };
 
 /* The LDW_STAT_* attribute of each counter. */
@@ -131,6 +135,7 @@ static const u16 ldw_counter_attr[LDW_CNT_COUNT] = {
 	[LDW_CNT_EXCLUDED] = LDW_STAT_EXCLUDED,
 	[LDW_CNT_MATCHED] = LDW_STAT_MATCHED,
 	[LDW_CNT_SENT] = LDW_STAT_SENT,
+	[LDW_CNT_SUPPRESSED] = LDW_STAT_SUPPRESSED,
 };
 
 /* ---- Encoders ---- */
@@ -209,6 +214,50 @@ int ldw_msg_put_alert(struct sk_buff *skb, const struct ldw_alert *alert,
 	    ldw_put_strn(skb, LDW_A_COMM, alert->comm,
 			 strnlen(alert->comm, sizeof(alert->comm))) ||
 	    nla_put_u32(skb, LDW_A_MNTNS, alert->mntns) ||
+	    nla_put_string(skb, LDW_A_RULE_ID, rule->id) ||
+	    nla_put_string(skb, LDW_A_RULE_NAME, rule->name) ||
+	    nla_put_u32(skb, LDW_A_RULE_VERSION, rule->version))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * ldw_msg_suppressed_size() - the attribute bytes ldw_msg_put_suppressed()
+ *	needs
+ * @rule: the rule whose matches were suppressed
+ *
+ * Return: the size, for genlmsg_new().
+ */
+size_t ldw_msg_suppressed_size(const struct ldw_rule *rule)
+{
+	/* SEQ, LOAD_ID, WINDOW_START_NS, WINDOW_END_NS, SUPPRESSED_COUNT */
+	return 5 * nla_total_size_64bit(sizeof(u64))
+	       + ldw_string_size(rule->id)
+	       + ldw_string_size(rule->name)
+	       + nla_total_size(sizeof(u32));		/* RULE_VERSION */
+}
+
+/**
+ * ldw_msg_put_suppressed() - put an LDW_CMD_SUPPRESSED message's attributes
+ * @skb: the message, with room for ldw_msg_suppressed_size() bytes
+ * @summary: the rate limiter's summary (LDW_RECORD_SUPPRESSED)
+ * @rule: the rule whose matches were suppressed
+ * @load_id: this load of the module
+ *
+ * Return: 0, or -EMSGSIZE.
+ */
+int ldw_msg_put_suppressed(struct sk_buff *skb, const struct ldw_alert *summary,
+			   const struct ldw_rule *rule, u64 load_id)
+{
+	const struct ldw_suppressed *s = &summary->suppressed;
+
+	if (nla_put_u64_64bit(skb, LDW_A_SEQ, summary->seq, LDW_A_PAD) ||
+	    nla_put_u64_64bit(skb, LDW_A_LOAD_ID, load_id, LDW_A_PAD) ||
+	    nla_put_u64_64bit(skb, LDW_A_WINDOW_START_NS, s->window_start_ns,
+			      LDW_A_PAD) ||
+	    nla_put_u64_64bit(skb, LDW_A_WINDOW_END_NS, s->window_end_ns,
+			      LDW_A_PAD) ||
+	    nla_put_u64_64bit(skb, LDW_A_SUPPRESSED_COUNT, s->count, LDW_A_PAD) ||
 	    nla_put_string(skb, LDW_A_RULE_ID, rule->id) ||
 	    nla_put_string(skb, LDW_A_RULE_NAME, rule->name) ||
 	    nla_put_u32(skb, LDW_A_RULE_VERSION, rule->version))
@@ -653,16 +702,28 @@ static bool ldw_have_listeners(void)
 	return READ_ONCE(ldw_nsubscribers);
 }
 
+/* The message of a queued record: an alert, or a rate limit summary. */
 static struct sk_buff *ldw_alert_msg(const struct ldw_alert *alert)
 {
+	bool summary = alert->record == LDW_RECORD_SUPPRESSED;
 	struct sk_buff *msg;
 	void *hdr;
+	int err;
 
-	msg = genlmsg_new(ldw_msg_alert_size(alert, ldw_rule), GFP_KERNEL);
+	msg = genlmsg_new(summary ? ldw_msg_suppressed_size(ldw_rule) :
+			  ldw_msg_alert_size(alert, ldw_rule), GFP_KERNEL);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
-	hdr = genlmsg_put(msg, 0, 0, &ldw_family, 0, LDW_CMD_ALERT);
-	if (!hdr || ldw_msg_put_alert(msg, alert, ldw_rule, ldw_load_id)) {
+	hdr = genlmsg_put(msg, 0, 0, &ldw_family, 0,
+			  summary ? LDW_CMD_SUPPRESSED : LDW_CMD_ALERT);
+	if (!hdr) {
+		nlmsg_free(msg);
+		return ERR_PTR(-EMSGSIZE);
+	}
+	err = summary ?
+	      ldw_msg_put_suppressed(msg, alert, ldw_rule, ldw_load_id) :
+	      ldw_msg_put_alert(msg, alert, ldw_rule, ldw_load_id);
+	if (err) {
 		nlmsg_free(msg);
 		return ERR_PTR(-EMSGSIZE);
 	}
@@ -734,7 +795,8 @@ static enum ldw_send ldw_unicast(struct sk_buff *msg, u64 seq, bool *delivered)
 }
 
 /**
- * ldw_genl_send_alert() - one attempt to send an alert to every listener
+ * ldw_genl_send_alert() - one attempt to send an alert (or a rate limit
+ *	summary) to every listener
  * @alert: the alert; stays the caller's
  * @delivered: set when some listener got it (in this or an earlier attempt)
  *

@@ -82,7 +82,11 @@ static DECLARE_DELAYED_WORK(ldw_queue_work, ldw_queue_work_fn);
 /* What @alert holds: the record and its strings, as the byte bound counts it. */
 static size_t ldw_alert_footprint(const struct ldw_alert *alert)
 {
-	size_t size = sizeof(*alert) + strlen(alert->file_path) + 1;
+	size_t size = sizeof(*alert);
+
+	/* A rate limit summary has no strings. */
+	if (alert->file_path)
+		size += strlen(alert->file_path) + 1;
 
 	if (alert->original_path)
 		size += strlen(alert->original_path) + 1;

@@ -37,8 +37,9 @@
  * listener that never reads holds delivery up for all, until the queue
  * fills.
  *
- * Nothing is lost silently: every alert carries LDW_A_SEQ, a 64-bit
- * sequence number that counts up from 1 per module load without holes.
+ * Nothing is lost silently: every alert (and every rate limit summary,
+ * LDW_CMD_SUPPRESSED) carries LDW_A_SEQ, a 64-bit sequence number that
+ * counts up from 1 per module load without holes.
  * An alert the module had to drop leaves a hole in the sequence and is
  * counted in LDW_A_STATS_DROPPED under its reason. A listener that sees a
  * hole knows how many alerts it missed; a listener that sees a sequence
@@ -82,6 +83,17 @@
  *	LOAD_ID, NEXT_SEQ (one past the last sequence number assigned) and
  *	the STATS nest. Nothing follows it from this load of the module.
  *	One attempt: a listener that misses it sees the family unregistered.
+ * @LDW_CMD_SUPPRESSED: kernel to listeners: the rate limiter's summary of
+ *	one window in which the rule matched more often than the limit (the
+ *	module parameters rate_limit_alerts per rate_limit_seconds): SEQ,
+ *	LOAD_ID, WINDOW_START_NS, WINDOW_END_NS, SUPPRESSED_COUNT, RULE_ID,
+ *	RULE_NAME, RULE_VERSION. The first rate_limit_alerts matches of a
+ *	window became alerts; the SUPPRESSED_COUNT after them did not, and
+ *	consumed no sequence number (they are not lost: they are counted
+ *	here and in LDW_STAT_SUPPRESSED). Sent once the window has ended, at
+ *	the latest at unload (the window then ends early). It is numbered,
+ *	queued and delivered like an alert: a hole in the sequence where it
+ *	was dropped. Alerts of the next window may be numbered before it.
  * @__LDW_CMD_MAX: internal
  * @LDW_CMD_MAX: highest command number
  */
@@ -92,6 +104,7 @@ enum ldw_cmd {
 	LDW_CMD_SUBSCRIBE,
 	LDW_CMD_UNSUBSCRIBE,
 	LDW_CMD_STOPPING,
+	LDW_CMD_SUPPRESSED,
 
 	__LDW_CMD_MAX,
 	LDW_CMD_MAX = __LDW_CMD_MAX - 1
@@ -132,6 +145,12 @@ enum ldw_cmd {
  * @LDW_A_DELIVERY: u8, enum ldw_delivery
  * @LDW_A_NEXT_SEQ: u64, the sequence number the next alert will get
  * @LDW_A_STATS: nest of enum ldw_stat_attr
+ * @LDW_A_WINDOW_START_NS: u64, CLOCK_REALTIME nanoseconds: when a rate
+ *	limit window began (its first match)
+ * @LDW_A_WINDOW_END_NS: u64, CLOCK_REALTIME nanoseconds: when it ended
+ *	(the start plus rate_limit_seconds, or the unload if earlier)
+ * @LDW_A_SUPPRESSED_COUNT: u64, matches in the window beyond the limit,
+ *	not sent as alerts; at least 1
  * @__LDW_A_MAX: internal
  * @LDW_A_MAX: highest attribute number
  */
@@ -161,6 +180,9 @@ enum ldw_attr {
 	LDW_A_DELIVERY,
 	LDW_A_NEXT_SEQ,
 	LDW_A_STATS,
+	LDW_A_WINDOW_START_NS,
+	LDW_A_WINDOW_END_NS,
+	LDW_A_SUPPRESSED_COUNT,
 
 	__LDW_A_MAX,
 	LDW_A_MAX = __LDW_A_MAX - 1
@@ -200,11 +222,16 @@ enum ldw_delivery {
  *	EEXIST, ...) or did not create the file: no event
  * @LDW_STAT_NO_MATCH: events the rule's requirements did not select
  * @LDW_STAT_EXCLUDED: events the rule selected, then excluded
- * @LDW_STAT_MATCHED: events the rule matched (alerts, including dropped)
+ * @LDW_STAT_MATCHED: events the rule matched (alerts, including dropped,
+ *	and the matches the rate limit suppressed)
  * @LDW_STAT_SENT: alerts delivered to at least one listener
  * @LDW_STAT_DROPPED: nest of enum ldw_drop, each a u64: alerts (and
  *	candidates that could not be judged) lost, by reason. Each one
  *	consumed a sequence number.
+ * @LDW_STAT_SUPPRESSED: matches the rate limit kept from becoming alerts
+ *	(see LDW_CMD_SUPPRESSED); they consumed no sequence number and are
+ *	not losses. Those of a window not yet summarised are counted here
+ *	already.
  * @__LDW_STAT_MAX: internal
  * @LDW_STAT_MAX: highest counter attribute
  */
@@ -219,6 +246,7 @@ enum ldw_stat_attr {
 	LDW_STAT_MATCHED,
 	LDW_STAT_SENT,
 	LDW_STAT_DROPPED,
+	LDW_STAT_SUPPRESSED,
 
 	__LDW_STAT_MAX,
 	LDW_STAT_MAX = __LDW_STAT_MAX - 1
