@@ -212,8 +212,10 @@ sensor_start() {
 	OUT=$STATE/$_cfg.ndjson
 	WRITTEN_BEFORE=0
 	: >"$OUT"
+	# No rate limit: every operation is to be delivered or counted as
+	# dropped. MODULE_PARAMS come later, and so win.
 	# shellcheck disable=SC2086 # MODULE_PARAMS is a list of words
-	if ! insmod "$KO" $MODULE_PARAMS; then
+	if ! insmod "$KO" rate_limit_alerts=0 $MODULE_PARAMS; then
 		not_ok "[$_cfg] insmod ldwatch.ko $MODULE_PARAMS"
 		dmesg | tail -n 20
 		return 1

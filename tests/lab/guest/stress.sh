@@ -86,7 +86,7 @@ unloads=0
 start_daemon
 i=1
 while [ $i -le "$ROUNDS" ]; do
-	if timeout 60 insmod "$KO" 2>>"$DIR/insmod.err"; then
+	if timeout 60 insmod "$KO" rate_limit_alerts=0 2>>"$DIR/insmod.err"; then
 		loads=$((loads + 1))
 	else
 		diag "round $i: insmod failed: $(tail -n 1 "$DIR/insmod.err")"

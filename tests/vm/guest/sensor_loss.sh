@@ -79,8 +79,10 @@ daemon_stop() {
 	fi
 }
 
-# module_load [PARAM=VALUE]...: insmod with these parameters.
+# module_load [PARAM=VALUE]...: insmod with these parameters, and without
+# the rate limit: every match is to become an alert here.
 module_load() {
+	set -- rate_limit_alerts=0 "$@"
 	if check "[$SCEN] insmod ldwatch.ko${*:+ $*}" insmod "$KO" "$@"; then
 		return 0
 	fi

@@ -31,7 +31,7 @@ else
 	not_ok "[$SCEN] ldwatchd logs ldwatch-sensor-stopping"
 fi
 check "[$SCEN] ldwatchd keeps running without the module" kill -0 "$pid"
-check "[$SCEN] insmod ldwatch again" insmod /lib/ldwatch/ldwatch.ko
+check "[$SCEN] insmod ldwatch again" insmod /lib/ldwatch/ldwatch.ko rate_limit_alerts=0
 if wait_record ldwatch-connected 1 20 "$((lines + 1))"; then
 	ok "[$SCEN] ldwatchd reconnects (ldwatch-connected)"
 	# A new load numbers its alerts from 1 again: the window starts there.
