@@ -226,6 +226,28 @@ void ldw_ecs_alerts_lost(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 		     at_stopping ? "sensor_stopping" : "sequence_gap");
 }
 
+void ldw_ecs_alerts_suppressed(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			       const struct ldw_msg *s, bool late)
+{
+	char version[11];
+
+	ldw_health(doc, ctx, "ldwatch-alerts-suppressed");
+	ldw_message(doc, "the rate limit suppressed %" PRIu64 " alert%s of rule %.*s in one window (counted, not lost)",
+		    s->suppressed_count, s->suppressed_count == 1 ? "" : "s",
+		    (int)(s->rule_name.len > 128 ? 128 : s->rule_name.len), s->rule_name.ptr);
+	ecs_put_u64(doc, "event.sequence", s->seq);
+	ldw_put_load_id(doc, s->load_id);
+	ecs_put_u64(doc, "ldwatch.suppressed.count", s->suppressed_count);
+	ecs_put_time(doc, "ldwatch.suppressed.window_start", s->window_start_ns);
+	ecs_put_time(doc, "ldwatch.suppressed.window_end", s->window_end_ns);
+	ldw_put(doc, "rule.id", s->rule_id);
+	ldw_put(doc, "rule.name", s->rule_name);
+	snprintf(version, sizeof(version), "%" PRIu32, s->rule_version);
+	ecs_put_cstr(doc, "rule.version", version);
+	if (late)
+		ecs_put_bool(doc, "ldwatch.late_arrival", true);
+}
+
 void ldw_ecs_drop_counters(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 			   uint64_t load_id, const struct ldw_stats *stats,
 			   const char *trigger)

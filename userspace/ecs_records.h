@@ -38,6 +38,11 @@
  *  ldwatch-alerts-lost: ldwatch.load_id, ldwatch.lost.first_sequence,
  *	ldwatch.lost.count, ldwatch.lost.detected_by ("sequence_gap" or
  *	"sensor_stopping").
+ *  ldwatch-alerts-suppressed: the rate limit's summary of one window
+ *	(LDW_CMD_SUPPRESSED): event.sequence (it is numbered like an alert),
+ *	ldwatch.load_id, ldwatch.suppressed.count (matches not sent as
+ *	alerts), ldwatch.suppressed.window_start and .window_end (times),
+ *	rule.id, rule.name, rule.version; ldwatch.late_arrival as for alerts.
  *  ldwatch-drop-counters: ldwatch.load_id, ldwatch.trigger ("connected",
  *	"alerts_lost", "socket_overrun", "sensor_stopping"),
  *	ldwatch.dropped.<reason> for every reason the module reported
@@ -45,7 +50,7 @@
  *	send_failed, unload, kernel_thread; reason_N for a number this
  *	program does not know), ldwatch.dropped_total, and
  *	ldwatch.counters.<name> (seen, candidates, not_confirmed, no_match,
- *	excluded, matched, sent; counter_N likewise).
+ *	excluded, matched, sent, suppressed; counter_N likewise).
  *  ldwatch-socket-overrun: ldwatch.socket.overruns (so far),
  *	ldwatch.socket.receive_buffer.
  *  ldwatch-sensor-stopping: ldwatch.load_id, ldwatch.next_sequence, and
@@ -110,6 +115,8 @@ void ldw_ecs_connected(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 void ldw_ecs_alerts_lost(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 			 uint64_t load_id, uint64_t first, uint64_t count,
 			 bool at_stopping);
+void ldw_ecs_alerts_suppressed(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			       const struct ldw_msg *suppressed, bool late);
 void ldw_ecs_drop_counters(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 			   uint64_t load_id, const struct ldw_stats *stats,
 			   const char *trigger);

@@ -43,6 +43,7 @@ static const char *const ldw_cmd_names[] = {
 	[LDW_CMD_SUBSCRIBE] = "subscribe",
 	[LDW_CMD_UNSUBSCRIBE] = "unsubscribe",
 	[LDW_CMD_STOPPING] = "stopping",
+	[LDW_CMD_SUPPRESSED] = "suppressed",
 };
 
 static const char *const ldw_attr_names[] = {
@@ -69,6 +70,9 @@ static const char *const ldw_attr_names[] = {
 	[LDW_A_DELIVERY] = "DELIVERY",
 	[LDW_A_NEXT_SEQ] = "NEXT_SEQ",
 	[LDW_A_STATS] = "STATS",
+	[LDW_A_WINDOW_START_NS] = "WINDOW_START_NS",
+	[LDW_A_WINDOW_END_NS] = "WINDOW_END_NS",
+	[LDW_A_SUPPRESSED_COUNT] = "SUPPRESSED_COUNT",
 };
 
 /* The enums' names in lower case: ECS field names and `ldwatchctl status` lines. */
@@ -80,6 +84,7 @@ static const char *const ldw_stat_names[] = {
 	[LDW_STAT_EXCLUDED] = "excluded",
 	[LDW_STAT_MATCHED] = "matched",
 	[LDW_STAT_SENT] = "sent",
+	[LDW_STAT_SUPPRESSED] = "suppressed",
 };
 
 static const char *const ldw_drop_names[] = {
@@ -164,6 +169,9 @@ static const struct nla_policy ldw_policy[LDW_A_MAX + 1] = {
 	[LDW_A_DELIVERY] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
 	[LDW_A_NEXT_SEQ] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
 	[LDW_A_STATS] = { .type = NLA_NESTED },
+	[LDW_A_WINDOW_START_NS] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
+	[LDW_A_WINDOW_END_NS] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
+	[LDW_A_SUPPRESSED_COUNT] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
 };
 
 /*
@@ -221,6 +229,10 @@ static const uint64_t ldw_required[] = {
 	[LDW_CMD_UNSUBSCRIBE] = 0,
 	[LDW_CMD_STOPPING] = LDW_BIT(LDW_A_LOAD_ID) | LDW_BIT(LDW_A_NEXT_SEQ) |
 		LDW_BIT(LDW_A_STATS),
+	[LDW_CMD_SUPPRESSED] = LDW_BIT(LDW_A_SEQ) | LDW_BIT(LDW_A_LOAD_ID) |
+		LDW_BIT(LDW_A_WINDOW_START_NS) | LDW_BIT(LDW_A_WINDOW_END_NS) |
+		LDW_BIT(LDW_A_SUPPRESSED_COUNT) | LDW_BIT(LDW_A_RULE_ID) |
+		LDW_BIT(LDW_A_RULE_NAME) | LDW_BIT(LDW_A_RULE_VERSION),
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -384,6 +396,9 @@ static void ldw_fill(struct ldw_msg *msg, struct nlattr **tb)
 	LDW_GET(LDW_A_MODULE_VERSION, module_version, ldw_attr_str);
 	LDW_GET(LDW_A_DELIVERY, delivery, nla_get_u8);
 	LDW_GET(LDW_A_NEXT_SEQ, next_seq, nla_get_u64);
+	LDW_GET(LDW_A_WINDOW_START_NS, window_start_ns, nla_get_u64);
+	LDW_GET(LDW_A_WINDOW_END_NS, window_end_ns, nla_get_u64);
+	LDW_GET(LDW_A_SUPPRESSED_COUNT, suppressed_count, nla_get_u64);
 #undef LDW_GET
 }
 
@@ -413,6 +428,12 @@ static int ldw_check_semantics(const struct ldw_msg *msg, char *err)
 			return ldw_refuse(err, "rename alert without ORIGINAL_PATH");
 		if (!rename && LDW_HAS(msg, LDW_A_ORIGINAL_PATH))
 			return ldw_refuse(err, "creation alert with an ORIGINAL_PATH");
+	}
+	if (msg->cmd == LDW_CMD_SUPPRESSED) {
+		if (msg->suppressed_count == 0)
+			return ldw_refuse(err, "suppressed message with SUPPRESSED_COUNT 0");
+		if (msg->window_end_ns < msg->window_start_ns)
+			return ldw_refuse(err, "suppressed message whose window ends before it starts");
 	}
 	return 0;
 }

@@ -86,6 +86,9 @@ struct ldw_msg {
 	uint8_t delivery;
 	uint64_t next_seq;
 	struct ldw_stats stats;
+	uint64_t window_start_ns;
+	uint64_t window_end_ns;
+	uint64_t suppressed_count;
 };
 
 #define LDW_HAS(msg, attr) (((msg)->present >> (attr)) & 1)
@@ -100,12 +103,13 @@ struct ldw_msg {
  * Checks, each failure a refusal with a reason in @err: the message type is
  * @family; the genl header fits and its version is LDW_GENL_VERSION; the
  * command is one the module sends (ALERT, GET_STATUS and SUBSCRIBE replies,
- * STOPPING); every known attribute has its exact type and length (u8, u32,
+ * STOPPING, SUPPRESSED); every known attribute has its exact type and length (u8, u32,
  * u64 of exactly that size; strings NUL-terminated with no NUL inside;
  * nests well formed); attributes fill the message exactly; the attributes
  * the command requires are all there (netlink.h lists them), ORIGINAL_PATH
  * on a rename and only there; ACTION and DELIVERY are known values;
- * sequence numbers start at 1. Unknown attributes are ignored, as the
+ * sequence numbers start at 1; a SUPPRESSED summary counts at least one
+ * match and its window does not end before it starts. Unknown attributes are ignored, as the
  * protocol's bump rules ask.
  *
  * Returns 0 with @msg filled, -EPROTO for a version mismatch, -EINVAL for

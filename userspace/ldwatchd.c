@@ -217,6 +217,10 @@ static void ldwd_help(FILE *out)
 	      "    ldwatch-alerts-lost      ldwatch.load_id, ldwatch.lost.first_sequence,\n"
 	      "                             ldwatch.lost.count, ldwatch.lost.detected_by\n"
 	      "                             (sequence_gap or sensor_stopping)\n"
+	      "    ldwatch-alerts-suppressed  the rate limit's summary of one window:\n"
+	      "                             event.sequence (numbered like an alert),\n"
+	      "                             ldwatch.load_id, ldwatch.suppressed.count,\n"
+	      "                             .window_start, .window_end, rule.*\n"
 	      "    ldwatch-drop-counters    ldwatch.load_id, ldwatch.trigger (connected,\n"
 	      "                             alerts_lost, socket_overrun, sensor_stopping),\n"
 	      "                             ldwatch.dropped.REASON, ldwatch.dropped_total,\n"
@@ -227,7 +231,7 @@ static void ldwd_help(FILE *out)
 	      "                             queue_full, send_failed, unload,\n"
 	      "                             kernel_thread. NAME: seen, candidates,\n"
 	      "                             not_confirmed, no_match, excluded, matched,\n"
-	      "                             sent.\n"
+	      "                             sent, suppressed.\n"
 	      "    ldwatch-socket-overrun   ldwatch.socket.overruns,\n"
 	      "                             ldwatch.socket.receive_buffer\n"
 	      "    ldwatch-sensor-stopping  ldwatch.load_id, ldwatch.next_sequence,\n"
@@ -525,15 +529,20 @@ static void ldwd_malformed(struct ldwd *d, const struct nlmsghdr *nlh, const cha
 	ldwd_emit(d);
 }
 
-static void ldwd_alert(struct ldwd *d, const struct ldw_msg *m)
+/*
+ * Account for the sequence number of @m, an alert or a rate limit summary:
+ * report a gap before it. False: a duplicate, to be ignored; *@late: it was
+ * reported lost earlier.
+ */
+static bool ldwd_sequence(struct ldwd *d, const struct ldw_msg *m, bool *late)
 {
 	uint64_t first = 0, count = 0;
-	bool late = false;
 
+	*late = false;
 	switch (ldw_seq_alert(&d->seq, m->load_id, m->seq, &first, &count)) {
 	case LDW_SEQ_DUPLICATE:
 		d->tally.duplicates_ignored++;
-		return;
+		return false;
 	case LDW_SEQ_GAP:
 		d->tally.alerts_lost += count;
 		ldw_ecs_alerts_lost(d->doc, ldwd_ctx(d), m->load_id, first, count, false);
@@ -542,14 +551,33 @@ static void ldwd_alert(struct ldwd *d, const struct ldw_msg *m)
 		break;
 	case LDW_SEQ_LATE:
 		d->tally.late_arrivals++;
-		late = true;
+		*late = true;
 		break;
 	case LDW_SEQ_IN_ORDER:
 		break;
 	}
+	return true;
+}
+
+static void ldwd_alert(struct ldwd *d, const struct ldw_msg *m)
+{
+	bool late;
+
+	if (!ldwd_sequence(d, m, &late))
+		return;
 	ldw_ecs_alert(d->doc, ldwd_ctx(d), m, late);
 	ldwd_emit(d);
 	d->tally.alerts_written++;
+}
+
+static void ldwd_suppressed(struct ldwd *d, const struct ldw_msg *m)
+{
+	bool late;
+
+	if (!ldwd_sequence(d, m, &late))
+		return;
+	ldw_ecs_alerts_suppressed(d->doc, ldwd_ctx(d), m, late);
+	ldwd_emit(d);
 }
 
 static void ldwd_write_counters(struct ldwd *d, uint64_t load_id, const struct ldw_stats *stats,
@@ -598,6 +626,9 @@ static void ldwd_dispatch(struct ldwd *d, const struct nlmsghdr *nlh)
 		break;
 	case LDW_CMD_STOPPING:
 		ldwd_stopping(d, &m);
+		break;
+	case LDW_CMD_SUPPRESSED:
+		ldwd_suppressed(d, &m);
 		break;
 	default:
 		/* Replies to our own requests: SUBSCRIBE's says what GET_STATUS did. */

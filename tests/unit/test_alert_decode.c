@@ -169,6 +169,9 @@ static bool put_stats(struct nl_msg *m, struct mutation mu, int extra_reason)
 	if (extra_reason && nla_put_u64(m, extra_reason, 77))
 		return false;
 	nla_nest_end(m, dropped);
+	/* After the DROPPED nest, as the module puts it (appended later). */
+	if (nla_put_u64(m, LDW_STAT_SUPPRESSED, 1000u + LDW_STAT_SUPPRESSED))
+		return false;
 	nla_nest_end(m, stats);
 	return stats && dropped;
 }
@@ -198,6 +201,29 @@ static struct nl_msg *build_stopping(struct mutation mu)
 
 	if (!put_int(m, LDW_A_LOAD_ID, 42, 8, mu) || !put_int(m, LDW_A_NEXT_SEQ, 100, 8, mu) ||
 	    !put_stats(m, mu, 0))
+		abort();
+	return m;
+}
+
+/* A rate limit summary: window 10 s long, 15 matches suppressed. */
+#define WINDOW_START 1700000000000000000ull
+#define WINDOW_END (WINDOW_START + 10000000000ull)
+
+static struct nl_msg *build_suppressed(struct mutation mu, uint64_t start, uint64_t end,
+				       uint64_t count)
+{
+	struct nl_msg *m = new_msg(LDW_CMD_SUPPRESSED, LDW_GENL_VERSION);
+	bool ok = true;
+
+	ok &= put_int(m, LDW_A_SEQ, 6, 8, mu);
+	ok &= put_int(m, LDW_A_LOAD_ID, 42, 8, mu);
+	ok &= put_int(m, LDW_A_WINDOW_START_NS, start, 8, mu);
+	ok &= put_int(m, LDW_A_WINDOW_END_NS, end, 8, mu);
+	ok &= put_int(m, LDW_A_SUPPRESSED_COUNT, count, 8, mu);
+	ok &= put_str(m, LDW_A_RULE_ID, "640f79d1-571d-4f96-a9af-1194fc8cf763", mu);
+	ok &= put_str(m, LDW_A_RULE_NAME, "Dynamic Linker Creation or Modification", mu);
+	ok &= put_int(m, LDW_A_RULE_VERSION, 3, 4, mu);
+	if (!ok)
 		abort();
 	return m;
 }
@@ -301,6 +327,30 @@ static void test_valid_replies(void)
 	       "a STOPPING message decodes");
 	nlmsg_free(m);
 
+	m = build_stopping(none);
+	ret = decode(m, &d, err);
+	tap_ok(!ret && (d.stats.has_counter >> LDW_STAT_SUPPRESSED & 1) &&
+	       d.stats.counter[LDW_STAT_SUPPRESSED] == 1000u + LDW_STAT_SUPPRESSED,
+	       "the suppressed counter, after the DROPPED nest, decodes");
+	nlmsg_free(m);
+
+	m = build_suppressed(none, WINDOW_START, WINDOW_END, 15);
+	ret = decode(m, &d, err);
+	tap_ok(!ret && d.cmd == LDW_CMD_SUPPRESSED && d.seq == 6 && d.load_id == 42 &&
+	       d.window_start_ns == WINDOW_START && d.window_end_ns == WINDOW_END &&
+	       d.suppressed_count == 15 && d.rule_version == 3 &&
+	       str_is(d.rule_name, "Dynamic Linker Creation or Modification"),
+	       "a SUPPRESSED summary decodes");
+	if (ret)
+		tap_diag("%s", err);
+	nlmsg_free(m);
+
+	m = build_suppressed(none, WINDOW_START, WINDOW_START, 1);
+	ret = decode(m, &d, err);
+	tap_ok(!ret && d.suppressed_count == 1 && d.window_end_ns == d.window_start_ns,
+	       "a SUPPRESSED summary of a window cut to nothing (an unload) decodes");
+	nlmsg_free(m);
+
 	m = new_msg(LDW_CMD_SUBSCRIBE, LDW_GENL_VERSION);
 	nla_put_u8(m, LDW_A_DELIVERY, LDW_DELIVERY_UNICAST);
 	nla_put_u64(m, LDW_A_NEXT_SEQ, 5);
@@ -394,6 +444,45 @@ static void test_alert_refusals(void)
 		"ACTION", "action 0");
 	refused(build_alert(&(struct alert_spec){ LDW_ACTION_CREATION, NULL, "/y", 0, false, false }, none),
 		"sequence number 0", "sequence number 0");
+}
+
+static void test_suppressed_refusals(void)
+{
+	static const struct {
+		int attr;
+		const char *name;
+		bool string;
+	} attrs[] = {
+		{ LDW_A_SEQ, "SEQ", false },
+		{ LDW_A_LOAD_ID, "LOAD_ID", false },
+		{ LDW_A_WINDOW_START_NS, "WINDOW_START_NS", false },
+		{ LDW_A_WINDOW_END_NS, "WINDOW_END_NS", false },
+		{ LDW_A_SUPPRESSED_COUNT, "SUPPRESSED_COUNT", false },
+		{ LDW_A_RULE_ID, "RULE_ID", true },
+		{ LDW_A_RULE_NAME, "RULE_NAME", true },
+		{ LDW_A_RULE_VERSION, "RULE_VERSION", false },
+	};
+	char what[128];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		struct mutation mu = { attrs[i].attr, OMIT };
+
+		snprintf(what, sizeof(what), "suppressed summary without %s", attrs[i].name);
+		refused(build_suppressed(mu, WINDOW_START, WINDOW_END, 15), attrs[i].name, what);
+		mu.how = attrs[i].string ? NO_NUL : SHORTER;
+		snprintf(what, sizeof(what), "suppressed summary with %s %s", attrs[i].name,
+			 attrs[i].string ? "without a terminating NUL" : "one byte short");
+		refused(build_suppressed(mu, WINDOW_START, WINDOW_END, 15), attrs[i].name, what);
+		mu.how = attrs[i].string ? INNER_NUL : LONGER;
+		snprintf(what, sizeof(what), "suppressed summary with %s %s", attrs[i].name,
+			 attrs[i].string ? "with a NUL inside" : "four bytes long");
+		refused(build_suppressed(mu, WINDOW_START, WINDOW_END, 15), attrs[i].name, what);
+	}
+	refused(build_suppressed(none, WINDOW_START, WINDOW_END, 0), "SUPPRESSED_COUNT 0",
+		"suppressed summary that suppressed nothing");
+	refused(build_suppressed(none, WINDOW_END, WINDOW_START, 15), "ends before it starts",
+		"suppressed summary whose window ends before it starts");
 }
 
 static void test_status_refusals(void)
@@ -652,6 +741,7 @@ static void test_names(void)
 					     "queue_full", "send_failed", "unload", "kernel_thread" };
 	static const char *const stats[] = { "seen", "candidates", "not_confirmed", "no_match",
 					     "excluded", "matched", "sent" };
+	bool cmds;
 	bool ok = true;
 	unsigned int i;
 
@@ -664,6 +754,14 @@ static void test_names(void)
 		ok &= ldw_stat_name(LDW_STAT_SEEN + i) && !strcmp(ldw_stat_name(LDW_STAT_SEEN + i), stats[i]);
 	ok &= !ldw_stat_name(LDW_STAT_DROPPED) && !ldw_stat_name(LDW_STAT_PAD);
 	tap_ok(ok, "counters are named seen ... sent");
+	tap_ok(ldw_stat_name(LDW_STAT_SUPPRESSED) &&
+	       !strcmp(ldw_stat_name(LDW_STAT_SUPPRESSED), "suppressed") &&
+	       !ldw_stat_name(LDW_STAT_SUPPRESSED + 1),
+	       "the counter after the DROPPED nest is named suppressed");
+	cmds = ldw_cmd_name(LDW_CMD_SUPPRESSED) &&
+	       !strcmp(ldw_cmd_name(LDW_CMD_SUPPRESSED), "suppressed") &&
+	       !ldw_cmd_name(LDW_CMD_SUPPRESSED + 1);
+	tap_ok(cmds, "the rate limit summary command is named suppressed");
 	tap_ok(!strcmp(ldw_delivery_name(LDW_DELIVERY_MULTICAST), "multicast") &&
 	       !strcmp(ldw_delivery_name(LDW_DELIVERY_UNICAST), "unicast") && !ldw_delivery_name(0),
 	       "delivery modes are named multicast and unicast");
@@ -674,6 +772,7 @@ int main(void)
 	test_valid_alerts();
 	test_valid_replies();
 	test_alert_refusals();
+	test_suppressed_refusals();
 	test_status_refusals();
 	test_header_refusals();
 	test_random_damage();

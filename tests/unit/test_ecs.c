@@ -727,7 +727,7 @@ static void test_alert_hostile(struct ecs_doc *doc, struct ecs_buf *line)
 
 static void test_health(struct ecs_doc *doc, struct ecs_buf *line)
 {
-	struct ldw_msg st;
+	struct ldw_msg st, sup;
 	struct ldw_daemon_counters t = { 10, 2, 1, 5, 3, 4 };
 	static const unsigned char junk[40] = { 40, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 						9, 1 };
@@ -768,6 +768,39 @@ static void test_health(struct ecs_doc *doc, struct ecs_buf *line)
 	       is_cstr(r, "ldwatch.lost.detected_by", "sequence_gap") &&
 	       is_cstr(r, "ldwatch.load_id", "0000000000000001"),
 	       "health: ldwatch-alerts-lost");
+	json_object_put(r);
+
+	memset(&sup, 0, sizeof(sup));
+	sup.cmd = LDW_CMD_SUPPRESSED;
+	sup.seq = 6;
+	sup.load_id = 2;
+	sup.window_start_ns = 1700000000123456789ull;
+	sup.window_end_ns = 1700000003123456789ull;
+	sup.suppressed_count = 15;
+	sup.rule_id = lstr("640f79d1-571d-4f96-a9af-1194fc8cf763");
+	sup.rule_name = lstr("Dynamic Linker Creation or Modification");
+	sup.rule_version = 3;
+	ldw_ecs_alerts_suppressed(doc, &ctx, &sup, false);
+	r = render_parse(doc, line);
+	tap_ok(r && is_cstr(r, "event.kind", "event") &&
+	       is_cstr(r, "event.dataset", "ldwatch.health") &&
+	       is_cstr(r, "event.action", "ldwatch-alerts-suppressed") &&
+	       is_cstr(r, "@timestamp", "2023-11-14T22:13:21.000000000Z") &&
+	       is_u64(r, "event.sequence", 6) && is_cstr(r, "ldwatch.load_id", "0000000000000002") &&
+	       is_u64(r, "ldwatch.suppressed.count", 15) &&
+	       is_cstr(r, "ldwatch.suppressed.window_start", "2023-11-14T22:13:20.123456789Z") &&
+	       is_cstr(r, "ldwatch.suppressed.window_end", "2023-11-14T22:13:23.123456789Z") &&
+	       is_cstr(r, "rule.id", "640f79d1-571d-4f96-a9af-1194fc8cf763") &&
+	       is_cstr(r, "rule.name", "Dynamic Linker Creation or Modification") &&
+	       is_cstr(r, "rule.version", "3") && get(r, "message") &&
+	       absent(r, "ldwatch.late_arrival") && absent(r, "file.path"),
+	       "health: ldwatch-alerts-suppressed");
+	json_object_put(r);
+	ldw_ecs_alerts_suppressed(doc, &ctx, &sup, true);
+	r = render_parse(doc, line);
+	tap_ok(r && get(r, "ldwatch.late_arrival") &&
+	       json_object_get_boolean(get(r, "ldwatch.late_arrival")),
+	       "health: ldwatch-alerts-suppressed that arrived late says so");
 	json_object_put(r);
 
 	memset(&st.stats, 0, sizeof(st.stats));

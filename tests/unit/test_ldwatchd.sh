@@ -86,11 +86,11 @@ stop() {
 }
 
 health_actions=(ldwatch-connected ldwatch-alerts-lost ldwatch-drop-counters
-	ldwatch-socket-overrun ldwatch-sensor-stopping ldwatch-module-absent
+	ldwatch-socket-overrun ldwatch-sensor-stopping ldwatch-module-absent ldwatch-alerts-suppressed
 	ldwatch-malformed-message)
 drop_reasons=(no_slot busy task_exiting path no_memory queue_full send_failed
 	unload kernel_thread)
-counters=(seen candidates not_confirmed no_match excluded matched sent)
+counters=(seen candidates not_confirmed no_match excluded matched sent suppressed)
 
 # --- ldwatchd: help, version, usage errors ---------------------------------
 
