@@ -224,7 +224,8 @@ enum ldw_delivery {
  * @LDW_STAT_EXCLUDED: events the rule selected, then excluded
  * @LDW_STAT_MATCHED: events the rule matched (alerts, including dropped,
  *	and the matches the rate limit suppressed)
- * @LDW_STAT_SENT: alerts delivered to at least one listener
+ * @LDW_STAT_SENT: alerts (and rate limit summaries) delivered to at least
+ *	one listener
  * @LDW_STAT_DROPPED: nest of enum ldw_drop, each a u64: alerts (and
  *	candidates that could not be judged) lost, by reason. Each one
  *	consumed a sequence number.

@@ -25,60 +25,6 @@
 
 KO=/lib/ldwatch/ldwatch.ko
 
-# daemon_start FILE [LDWATCHD OPTION]...: start ldwatchd writing FILE (it
-# becomes $ALERTS for the helpers), its pid into DAEMON_PID; wait for its
-# ldwatch-connected record. A wrapper keeps ldwatchd's exit status.
-daemon_start() {
-	ALERTS=$1
-	shift
-	: >"$ALERTS"
-	rm -f "$ALERTS.pid" "$ALERTS.rc"
-	# shellcheck disable=SC2016 # expanded by the inner sh
-	sh -c '
-		out=$1
-		shift
-		ldwatchd --output "$out" "$@" 2>"$out.stderr" &
-		echo $! >"$out.pid"
-		wait $!
-		echo $? >"$out.rc"
-	' ldwatchd-wrapper "$ALERTS" "$@" </dev/null >/dev/null 2>&1 9>&- &
-	DAEMON_PID=
-	if wait_record ldwatch-connected 1 20; then
-		read -r DAEMON_PID <"$ALERTS.pid"
-		ok "[$SCEN] ldwatchd${*:+ $*} logs ldwatch-connected"
-		return 0
-	fi
-	not_ok "[$SCEN] ldwatchd${*:+ $*} logs ldwatch-connected"
-	sed 's/^/#   /' "$ALERTS.stderr"
-	[ -r "$ALERTS.pid" ] && read -r DAEMON_PID <"$ALERTS.pid"
-	return 1
-}
-
-# daemon_stop: SIGTERM; ldwatchd must exit with status 0 within 10 s.
-daemon_stop() {
-	[ -n "$DAEMON_PID" ] || return 0
-	kill -CONT "$DAEMON_PID" 2>/dev/null
-	kill -TERM "$DAEMON_PID" 2>/dev/null
-	_ds_i=0
-	while [ ! -s "$ALERTS.rc" ] && [ "$_ds_i" -lt 100 ]; do
-		sleep 0.1
-		_ds_i=$((_ds_i + 1))
-	done
-	if [ -s "$ALERTS.rc" ]; then
-		read -r _ds_rc <"$ALERTS.rc"
-		check "[$SCEN] ldwatchd exits with status 0 on SIGTERM (got $_ds_rc)" \
-			test "$_ds_rc" -eq 0
-	else
-		not_ok "[$SCEN] ldwatchd exits within 10 s of SIGTERM"
-		kill -KILL "$DAEMON_PID" 2>/dev/null
-	fi
-	DAEMON_PID=
-	if [ -s "$ALERTS.stderr" ]; then
-		diag "ldwatchd's stderr:"
-		sed 's/^/#   /' "$ALERTS.stderr"
-	fi
-}
-
 # module_load [PARAM=VALUE]...: insmod with these parameters, and without
 # the rate limit: every match is to become an alert here.
 module_load() {
@@ -106,27 +52,6 @@ wait_seq() {
 	tail -n 5 "$ALERTS" >"$LDW_DIR/wait.tail"
 	"$EXPECT" summary "$LDW_DIR/wait.tail" | sed 's/^/#   /'
 	return 1
-}
-
-# status_until FILE FIELD VALUE: ldwatchctl status --json into FILE, asked
-# again for up to 5 s until FIELD is VALUE (the module counts an alert as
-# sent after it sent it, so a moment after ldwatchd may have logged it).
-status_until() {
-	_su_i=0
-	while [ "$_su_i" -lt 50 ]; do
-		if status_json "$1" &&
-			[ "$("$EXPECT" get "$1" "$2" 2>/dev/null)" = "$3" ]; then
-			return 0
-		fi
-		sleep 0.1
-		_su_i=$((_su_i + 1))
-	done
-	if [ ! -s "$1" ]; then
-		not_ok "[$SCEN] ldwatchctl status --json answers"
-		sed 's/^/#   /' "$1.stderr"
-		return 1
-	fi
-	return 0 # the check that follows says what differs
 }
 
 # Start from a known state even if an earlier script failed half-way.
