@@ -254,5 +254,5 @@ void ldw_test_desc(char *desc, const char *text)
 }
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit suites of ldwatch: matcher, prefilter, capture, netlink, queue");
+MODULE_DESCRIPTION("KUnit suites of ldwatch: matcher, prefilter, capture, netlink, rate limit, queue");
 MODULE_AUTHOR("The ldwatch developers");
