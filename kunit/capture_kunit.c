@@ -397,6 +397,7 @@ static void judge_creation_into_an_alert(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ldw_queue_next_seq(), 2ULL);
 	alert = ldw_test_first_alert(test);
 	KUNIT_ASSERT_NOT_NULL(test, alert);
+	KUNIT_EXPECT_EQ(test, alert->record, LDW_RECORD_ALERT);
 	KUNIT_EXPECT_EQ(test, alert->seq, 1ULL);
 	KUNIT_EXPECT_EQ(test, alert->action, LDW_ACTION_CREATION);
 	KUNIT_EXPECT_EQ(test, alert->time_ns, slot->time_ns);
@@ -442,6 +443,36 @@ static void judge_rename_into_an_alert(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, alert->original_path);
 	KUNIT_EXPECT_STREQ(test, alert->original_path, "/tmp/lib.txt");
 	KUNIT_EXPECT_NULL(test, alert->executable);
+}
+
+/*
+ * The alert's header is filled whatever its memory held: kmalloc() may
+ * return a freed rate limit summary, whose record kind would make the
+ * alert go out as a summary (a bug the lab tier once showed).
+ */
+static void alert_header_ignores_stale_memory(struct kunit *test)
+{
+	struct ldw_slot *slot = ldw_test_slot(test, ldw_test_tmpfs(test),
+					      LDW_ACTION_RENAME);
+	struct ldw_alert *alert;
+
+	alert = kunit_kmalloc(test, sizeof(*alert), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, alert);
+	memset(alert, 0xa5, sizeof(*alert));
+	alert->record = LDW_RECORD_SUPPRESSED;
+	slot->time_ns = 42;
+
+	ldw_alert_attribute(alert, slot);
+	KUNIT_EXPECT_EQ(test, alert->record, LDW_RECORD_ALERT);
+	KUNIT_EXPECT_EQ(test, alert->seq, 0ULL);
+	KUNIT_EXPECT_EQ(test, alert->suppressed.count, 0ULL);
+	KUNIT_EXPECT_EQ(test, alert->suppressed.window_start_ns, 0ULL);
+	KUNIT_EXPECT_EQ(test, alert->suppressed.window_end_ns, 0ULL);
+	KUNIT_EXPECT_EQ(test, alert->action, LDW_ACTION_RENAME);
+	KUNIT_EXPECT_EQ(test, alert->time_ns, 42ULL);
+	KUNIT_EXPECT_EQ(test, alert->pid, (u32)task_tgid_nr(current));
+	KUNIT_EXPECT_STREQ(test, alert->comm, current->comm);
+	KUNIT_EXPECT_TRUE(test, list_empty(&alert->node));
 }
 
 /*
@@ -637,6 +668,7 @@ static struct kunit_case __refdata ldw_capture_cases[] = {
 	KUNIT_CASE(judge_creation_into_an_alert),
 	KUNIT_CASE(judge_rename_into_an_alert),
 	KUNIT_CASE(judge_without_an_alert),
+	KUNIT_CASE(alert_header_ignores_stale_memory),
 	KUNIT_CASE(kernel_threads_by_the_rule),
 	KUNIT_CASE(kernel_thread_operations_are_accounted),
 	{}

@@ -566,11 +566,43 @@ static size_t ldw_alert_string_size(struct ldw_str s)
 	return ldw_str_present(s) ? s.len + 1 : 0;
 }
 
+/**
+ * ldw_alert_attribute() - fill an alert's header: the operation and the
+ *	current task
+ * @alert: the record, whatever its memory held before
+ * @slot: the confirmed operation
+ *
+ * One assignment, so that every field it does not name is zero: kmalloc()
+ * memory may hold a freed rate limit summary, and a stale record kind
+ * would send the alert as one. The strings are the caller's.
+ */
+VISIBLE_IF_KUNIT void ldw_alert_attribute(struct ldw_alert *alert,
+					  const struct ldw_slot *slot)
+{
+	const struct cred *cred = current_cred();
+
+	*alert = (struct ldw_alert){
+		.record = LDW_RECORD_ALERT,
+		.time_ns = slot->time_ns,
+		.action = slot->action,
+		.pid = task_tgid_nr(current),
+		.tid = task_pid_nr(current),
+		.uid = from_kuid(&init_user_ns, cred->uid),
+		.euid = from_kuid(&init_user_ns, cred->euid),
+		.gid = from_kgid(&init_user_ns, cred->gid),
+		.mntns = ldw_mnt_ns_inum(current->nsproxy),
+	};
+	INIT_LIST_HEAD(&alert->node);
+	rcu_read_lock();
+	alert->ppid = task_tgid_nr(rcu_dereference(current->real_parent));
+	rcu_read_unlock();
+	get_task_comm(alert->comm, current);
+}
+
 /* The alert for a matched event, attributed to the current task. */
 static struct ldw_alert *ldw_alert_new(const struct ldw_slot *slot,
 				       const struct ldw_facts *facts)
 {
-	const struct cred *cred = current_cred();
 	struct ldw_alert *alert;
 	size_t size;
 	char *p;
@@ -582,21 +614,7 @@ static struct ldw_alert *ldw_alert_new(const struct ldw_slot *slot,
 	if (!alert)
 		return NULL;
 
-	INIT_LIST_HEAD(&alert->node);
-	alert->seq = 0;
-	alert->time_ns = slot->time_ns;
-	alert->action = slot->action;
-	alert->pid = task_tgid_nr(current);
-	alert->tid = task_pid_nr(current);
-	rcu_read_lock();
-	alert->ppid = task_tgid_nr(rcu_dereference(current->real_parent));
-	rcu_read_unlock();
-	alert->uid = from_kuid(&init_user_ns, cred->uid);
-	alert->euid = from_kuid(&init_user_ns, cred->euid);
-	alert->gid = from_kgid(&init_user_ns, cred->gid);
-	alert->mntns = ldw_mnt_ns_inum(current->nsproxy);
-	get_task_comm(alert->comm, current);
-
+	ldw_alert_attribute(alert, slot);
 	p = alert->buf;
 	alert->file_path = ldw_alert_string(&p, facts->path);
 	alert->original_path = ldw_alert_string(&p, facts->original);

@@ -18,6 +18,7 @@
 #include <ldwatch/netlink.h>
 
 struct dentry;
+struct ldw_alert;
 struct ldw_rule;
 struct ldw_str;
 struct path;
@@ -127,6 +128,7 @@ bool ldw_rename_confirmed(const struct ldw_slot *slot);
 char *ldw_path_string(const struct path *path, char *buf, int size);
 int ldw_original_path(const struct ldw_slot *slot, char *buf,
 		      struct ldw_str *original);
+void ldw_alert_attribute(struct ldw_alert *alert, const struct ldw_slot *slot);
 void ldw_judge(const struct ldw_slot *slot);
 bool __init ldw_rule_excludes_kernel_threads(const struct ldw_rule *rule);
 #endif
