@@ -6,8 +6,8 @@
 # module holds, the lossless alert rate and the alert latency. Run with
 # --help for usage.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$LDW_TOP"
 
 PROG=${0##*/}
@@ -99,11 +99,6 @@ Output: the result lines, a summary, and last "N passed, N failed".
 EOF
 }
 
-usage_error() {
-	printf '%s: %s\nTry %s --help\n' "$PROG" "$1" "$PROG" >&2
-	exit 2
-}
-
 seconds_re='^[0-9]+(\.[0-9]+)?$'
 while (($#)); do
 	case $1 in
@@ -153,48 +148,23 @@ for v in "$queue_max_alerts" "$queue_max_bytes"; do
 done
 [[ -z $receive_buffer || $receive_buffer =~ ^[1-9][0-9]*[KMG]?$ ]] ||
 	usage_error "--receive-buffer wants BYTES with an optional K, M or G: $receive_buffer"
-if [[ -n $module ]]; then
-	((${#kernels[@]} == 1)) || usage_error "--module needs exactly one --kernel"
-	[[ -r $module ]] || usage_error "--module: cannot read $module"
-	module=$(realpath "$module")
-fi
-if ((${#kernels[@]} == 0)); then
-	mapfile -t all < <(tests/kernels.sh)
-	for k in "${all[@]}"; do
-		[[ $k == *-rt-* ]] || kernels+=("$k")
-	done
-	((${#kernels[@]})) || usage_error "no target kernel found (tests/kernels.sh)"
-fi
-
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+check_module_option
+default_kernels
+make_out_dir
 
 # ---------------------------------------------------------------- build
 
 ready=1
 check "ldwatchd and ldwatchctl build (make userspace)" make --no-print-directory userspace || ready=0
-read -ra jsonc_cflags < <(pkg-config --cflags json-c 2>/dev/null || true)
-read -ra jsonc_libs < <(pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
+jsonc_flags
 check "ldw-flood builds (static)" \
 	"${CC:-cc}" -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static "${jsonc_cflags[@]}" \
 	-o "$out/ldw-flood" tests/bench/ldw-flood.c "${jsonc_libs[@]}" || ready=0
 # The capture slots are a constant of the module, not a parameter.
 slots=$(sed -n 's/^#define LDW_CAPTURE_SLOTS \([0-9][0-9]*\)$/\1/p' module/capture.c)
 [[ -n $slots ]] || { not_ok "module/capture.c defines LDW_CAPTURE_SLOTS"; ready=0; }
-built=()
-for release in "${kernels[@]}"; do
-	if [[ -n $module ]]; then
-		diag "[$release] measuring $module, not the tree's module"
-		built+=("$release")
-	elif check "[$release] the module builds" \
-		make --no-print-directory module KERNELRELEASE="$release"; then
-		built+=("$release")
-	fi
-done
-if ((!ready || ${#built[@]} == 0)); then
-	summary
-	exit
-fi
+build_modules
+end_unless_ready
 
 params=()
 [[ -n $queue_max_alerts ]] && params+=("queue_max_alerts=$queue_max_alerts")
@@ -410,20 +380,14 @@ for release in "${built[@]}"; do
 	limit=$(awk -v s="$seconds" -v n="$rate_steps" -v t="$rate_step_s" \
 		'BEGIN { printf "%d", 240 + 3 * s * 12 + n * (t * 4 + 20) }')
 	diag "[$release] plain TCG boot, 2 CPUs: floods $configs"
-	tallied=0
-	while IFS= read -r line; do
-		if adopt_tally "$line"; then
-			tallied=1
-		else
-			printf '%s\n' "$line"
-		fi
-	done < <(tests/vm/run-vm.sh --kernel "$release" --out "$dir/vm" \
+	relay_results < <(tests/vm/run-vm.sh --kernel "$release" --out "$dir/vm" \
 		--smp 2 --timeout "$limit" --script-timeout "$limit" \
 		--append slub_nomerge \
 		--module "$ko" --bin "$LDW_BUILD/ldwatchd" --bin "$LDW_BUILD/ldwatchctl" \
 		--bin "$out/ldw-flood" --file "$dir/flood.conf:/tests/flood.conf" \
-		tests/bench/guest/flood.sh || true)
-	((tallied)) || not_ok "[$release] run-vm.sh ended with its tally line"
+		--file tests/bench/guest/lib.sh:/tests/bench/lib.sh \
+		tests/bench/guest/flood.sh || true) ||
+		not_ok "[$release] run-vm.sh ended with its tally line"
 	[[ -r $dir/vm/results.txt ]] || : >"$dir/vm/results.txt"
 	report "$release"
 	if ((first)); then

@@ -14,32 +14,20 @@
 # well-formed, with the issue's fields. No timing is asserted.
 # Ends with "N passed, N failed".
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$LDW_TOP"
 
 out=$LDW_BUILD/bench-flood-smoke
 mkdir -p "$out"
 
-release=$(tests/kernels.sh 2>/dev/null | grep -E '^6\.1\.0-[0-9]+-amd64$' | head -n 1 || true)
-if [[ -z $release ]]; then
-	not_ok "Debian's 6.1 generic kernel is installed (tests/kernels.sh)"
-	summary
-	exit
-fi
+smoke_kernel
 
 rm -f "$out"/flood*.json
-tallied=0
-while IFS= read -r line; do
-	if adopt_tally "$line"; then
-		tallied=1
-	else
-		printf '%s\n' "$line"
-	fi
-done < <(tests/bench/flood.sh --kernel "$release" --configs "flowing stopped" \
+relay_results < <(tests/bench/flood.sh --kernel "$release" --configs "flowing stopped" \
 	--seconds 2 --pause-at 0.5 --pause-for 1 --queue-max-alerts 64 \
-	--receive-buffer 64K --no-timing-checks --out "$out" 2>&1 || true)
-((tallied)) || not_ok "tests/bench/flood.sh ended with its tally line"
+	--receive-buffer 64K --no-timing-checks --out "$out" 2>&1 || true) ||
+	not_ok "tests/bench/flood.sh ended with its tally line"
 
 # check_json FILE: the issue's fields, numbers where the floods ran (the
 # rate search did not run: its figures are null), and the accounting.

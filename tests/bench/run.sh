@@ -5,8 +5,8 @@
 # against no sensor and against the Linux audit subsystem watching the same
 # files. Run with --help for usage.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$LDW_TOP"
 
 PROG=${0##*/}
@@ -72,11 +72,6 @@ flood=1
 out=$LDW_BUILD/bench
 module=
 
-usage_error() {
-	printf '%s: %s\nTry %s --help\n' "$PROG" "$1" "$PROG" >&2
-	exit 2
-}
-
 while (($#)); do
 	case $1 in
 	--kernel) (($# >= 2)) || usage_error "$1 needs an argument"; kernels+=("$2"); shift 2 ;;
@@ -94,21 +89,9 @@ done
 [[ $wall_rounds =~ ^[0-9]+$ ]] || usage_error "--wall-rounds wants an integer: $wall_rounds"
 [[ $scale =~ ^[1-9][0-9]*$ ]] || usage_error "--scale wants a positive integer: $scale"
 
-if [[ -n $module ]]; then
-	((${#kernels[@]} == 1)) || usage_error "--module needs exactly one --kernel"
-	[[ -r $module ]] || usage_error "--module: cannot read $module"
-	module=$(realpath "$module")
-fi
-if ((${#kernels[@]} == 0)); then
-	mapfile -t all < <(tests/kernels.sh)
-	for k in "${all[@]}"; do
-		[[ $k == *-rt-* ]] || kernels+=("$k")
-	done
-	((${#kernels[@]})) || usage_error "no target kernel found (tests/kernels.sh)"
-fi
-
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+check_module_option
+default_kernels
+make_out_dir
 
 # ---------------------------------------------------------------- build
 
@@ -128,20 +111,8 @@ else
 	check "make an ext4 image for the guests" \
 		"$mkfs_ext4" -q -F -L ldw-bench -E root_owner=0:0 "$out/ext4.img" 64M || ready=0
 fi
-built=()
-for release in "${kernels[@]}"; do
-	if [[ -n $module ]]; then
-		diag "[$release] measuring $module, not the tree's module"
-		built+=("$release")
-	elif check "[$release] the module builds" \
-		make --no-print-directory module KERNELRELEASE="$release"; then
-		built+=("$release")
-	fi
-done
-if ((!ready || ${#built[@]} == 0)); then
-	summary
-	exit
-fi
+build_modules
+end_unless_ready
 
 iterations=
 for op in "${operations[@]}"; do
@@ -153,7 +124,7 @@ done
 # boot RELEASE NAME ROUNDS [RUN-VM ARG]...: one benchmark boot, its output
 # in OUT/NAME-RELEASE/; its result lines printed, its tally adopted.
 boot() {
-	local release=$1 name=$2 n=$3 dir line tallied=0 limit
+	local release=$1 name=$2 n=$3 dir limit
 	local ko=${module:-$LDW_BUILD/kernel/$release/ldwatch.ko}
 	shift 3
 	dir=$out/$name-$release
@@ -164,22 +135,17 @@ boot() {
 	} >"$dir/bench.conf"
 	# A generous bound: a round at --scale 100 takes 2-4 min of wall time.
 	limit=$((600 + n * (60 + 3 * scale)))
-	while IFS= read -r line; do
-		if adopt_tally "$line"; then
-			tallied=1
-		else
-			printf '%s\n' "$line"
-		fi
-	done < <(tests/vm/run-vm.sh --kernel "$release" --out "$dir/vm" \
+	relay_results < <(tests/vm/run-vm.sh --kernel "$release" --out "$dir/vm" \
 		--smp 1 --timeout "$limit" --script-timeout "$limit" \
 		--module "$ko" --bin "$LDW_BUILD/ldwatchd" --bin "$out/ldw-bench" \
 		--bin /sbin/auditd --bin /sbin/auditctl \
 		--file tests/bench/auditd.conf:/etc/audit/auditd.conf \
 		--file "$out/ext4.img:/images/ext4.img" \
 		--file "$dir/bench.conf:/tests/bench.conf" \
+		--file tests/bench/guest/lib.sh:/tests/bench/lib.sh \
 		--kmod loop --kmod ext4 \
-		"$@" tests/bench/guest/bench.sh || true)
-	((tallied)) || not_ok "[$release] $name boot: run-vm.sh ended with its tally line"
+		"$@" tests/bench/guest/bench.sh || true) ||
+		not_ok "[$release] $name boot: run-vm.sh ended with its tally line"
 	if [[ -r $dir/vm/results.txt ]]; then
 		grep '^bench ' "$dir/vm/results.txt" >"$dir/figures.txt" || true
 	else
@@ -220,9 +186,9 @@ if ((flood)); then
 		flood_args+=(--kernel "$release")
 	done
 	[[ -n $module ]] && flood_args+=(--module "$module")
-	while IFS= read -r line; do
-		adopt_tally "$line" || printf '%s\n' "$line"
-	done < <(tests/bench/flood.sh "${flood_args[@]}" 2>&1 || true)
+	# Its lines relayed and its tally adopted; no tally means it broke off.
+	relay_results < <(tests/bench/flood.sh "${flood_args[@]}" 2>&1 || true) ||
+		not_ok "tests/bench/flood.sh ended with its tally line"
 fi
 
 summary

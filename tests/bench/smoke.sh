@@ -11,8 +11,8 @@
 # No timing is asserted: that is what `make bench` shows.
 # Ends with "N passed, N failed".
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=../lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$LDW_TOP"
 
 out=$LDW_BUILD/bench-smoke
@@ -27,31 +27,18 @@ for fs in "${filesystems[@]}"; do
 	done
 done
 
-release=$(tests/kernels.sh 2>/dev/null | grep -E '^6\.1\.0-[0-9]+-amd64$' | head -n 1 || true)
-if [[ -z $release ]]; then
-	not_ok "Debian's 6.1 generic kernel is installed (tests/kernels.sh)"
-	summary
-	exit
-fi
+smoke_kernel
 
-read -ra jsonc_cflags < <(pkg-config --cflags json-c 2>/dev/null || true)
-read -ra jsonc_libs < <(pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
+jsonc_flags
 rm -f "$out/check-results"
 check "check-results builds without warnings" \
 	"${CC:-cc}" -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 "${jsonc_cflags[@]}" \
 	-o "$out/check-results" tests/bench/check-results.c "${jsonc_libs[@]}" -lm || true
 
 rm -f "$out"/results*.json "$out"/table-*.txt
-tallied=0
-while IFS= read -r line; do
-	if adopt_tally "$line"; then
-		tallied=1
-	else
-		printf '%s\n' "$line"
-	fi
-done < <(tests/bench/run.sh --kernel "$release" --rounds 1 --wall-rounds 0 --scale 1 --no-flood \
-	--out "$out" 2>&1 || true)
-((tallied)) || not_ok "tests/bench/run.sh ended with its tally line"
+relay_results < <(tests/bench/run.sh --kernel "$release" --rounds 1 --wall-rounds 0 --scale 1 --no-flood \
+	--out "$out" 2>&1 || true) ||
+	not_ok "tests/bench/run.sh ended with its tally line"
 
 # Every operation measured once under every configuration.
 figures=$out/icount-$release/figures.txt

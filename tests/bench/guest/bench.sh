@@ -2,8 +2,9 @@
 #
 # `make bench` in the guest: the microbenchmarks (ldw-bench) under each
 # configuration (none, ldwatch, audit), in alternating rounds, all in this
-# one boot. tests/bench/run.sh packs this script and /tests/bench.conf
-# (ROUNDS, CONFIGS, ITERATIONS, FILESYSTEMS) and reads the figures back.
+# one boot. tests/bench/run.sh packs this script, /tests/bench/lib.sh
+# (tests/bench/guest/lib.sh) and /tests/bench.conf (ROUNDS, CONFIGS,
+# ITERATIONS, FILESYSTEMS) and reads the figures back.
 #
 # Every figure goes to the result channel as one line
 #
@@ -33,6 +34,8 @@
 
 # shellcheck source-path=SCRIPTDIR source=../../vm/guest-lib.sh
 . /tests/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. /tests/bench/lib.sh
 exec 9>>"$LDW_RESULTS"
 
 # Defaults, overridden by /tests/bench.conf.
@@ -57,23 +60,6 @@ AUDIT_WATCHES="/etc/ld.so.preload /etc/ld.so.conf /etc/ld.so.conf.d"
 WAIT_S=20
 
 mkdir -p "$STATE"
-
-# uptime_cs: the guest's uptime in centiseconds, into $NOW.
-uptime_cs() {
-	read -r _up _idle </proc/uptime
-	NOW=$((${_up%.*} * 100 + 1${_up#*.} - 100))
-}
-
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
-wait_for() {
-	_wf_n=$(($1 * 10))
-	shift
-	while ! "$@"; do
-		_wf_n=$((_wf_n - 1))
-		[ "$_wf_n" -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
 
 # has_line FILE PATTERN...: FILE has a line holding every fixed PATTERN.
 has_line() {
@@ -108,25 +94,6 @@ stop_daemon() {
 	pid_alive "$STATE/$1.pid" || return 0
 	kill -TERM "$(cat "$STATE/$1.pid")"
 	wait_for "$WAIT_S" test -e "$STATE/$1.rc"
-}
-
-# start_daemon NAME CMD...: run CMD in a session of its own (init ends each
-# script's session when the script ends; a daemon must not be in ours),
-# its pid in $STATE/NAME.pid, its exit status in $STATE/NAME.rc.
-start_daemon() {
-	_sd_name=$1
-	shift
-	rm -f "$STATE/$_sd_name.pid" "$STATE/$_sd_name.rc"
-	# shellcheck disable=SC2016 # expanded by the inner sh
-	setsid sh -c '
-		state=$1 name=$2
-		shift 2
-		"$@" 2>"$state/$name.stderr" &
-		echo $! >"$state/$name.pid"
-		wait $!
-		echo $? >"$state/$name.rc"
-	' daemon-wrapper "$STATE" "$_sd_name" "$@" </dev/null >/dev/null 2>&1 9>&- &
-	wait_for 5 test -s "$STATE/$_sd_name.pid"
 }
 
 # target_write NAME: a fresh process (so that audit gives it a context)

@@ -1,8 +1,9 @@
 # shellcheck shell=sh
 #
 # The flood measurement in the guest (tests/bench/flood.sh packs this
-# script, ldw-flood, ldwatchd, ldwatchctl, the module and /tests/flood.conf,
-# and reads the figures back). Three floods in this one boot, each by PROCS
+# script, /tests/bench/lib.sh (tests/bench/guest/lib.sh), ldw-flood,
+# ldwatchd, ldwatchctl, the module and /tests/flood.conf, and reads the
+# figures back). Three floods in this one boot, each by PROCS
 # processes creating and renaming files in /etc/ld.so.conf.d, every one an
 # operation the rule alerts on, for FLOOD_S seconds:
 #
@@ -35,6 +36,8 @@
 
 # shellcheck source-path=SCRIPTDIR source=../../vm/guest-lib.sh
 . /tests/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. /tests/bench/lib.sh
 exec 9>>"$LDW_RESULTS"
 
 # Defaults, overridden by /tests/flood.conf.
@@ -68,25 +71,6 @@ figure() {
 	printf 'flood %s\n' "$*" >>"$LDW_RESULTS"
 }
 
-# uptime_cs: the guest's uptime in centiseconds, into $NOW.
-uptime_cs() {
-	read -r _up _idle </proc/uptime
-	NOW=$((${_up%.*} * 100 + 1${_up#*.} - 100))
-}
-
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds, for at
-# most SECONDS of guest time (a check may take a while under TCG).
-wait_for() {
-	uptime_cs
-	_wf_end=$((NOW + $1 * 100))
-	shift
-	while ! "$@"; do
-		uptime_cs
-		[ "$NOW" -lt "$_wf_end" ] || return 1
-		sleep 0.1
-	done
-}
-
 # has_record FILE ACTION: ldwatchd wrote a record with event.action ACTION.
 has_record() {
 	grep -q "\"action\":\"$2\"" "$1" 2>/dev/null
@@ -105,26 +89,6 @@ json_str() {
 # value FILE KEY: the rest of FILE's line "KEY ..." (ldw-flood's output).
 value() {
 	sed -n "s/^$2 //p" "$1"
-}
-
-# start_daemon NAME CMD...: run CMD in a session of its own (init ends each
-# script's session when the script ends), its pid into $STATE/NAME.pid and
-# $DAEMON_PID, its exit status into $STATE/NAME.rc.
-start_daemon() {
-	_sd_name=$1
-	shift
-	rm -f "$STATE/$_sd_name.pid" "$STATE/$_sd_name.rc"
-	# shellcheck disable=SC2016 # expanded by the inner sh
-	setsid sh -c '
-		state=$1 name=$2
-		shift 2
-		"$@" 2>"$state/$name.stderr" &
-		echo $! >"$state/$name.pid"
-		wait $!
-		echo $? >"$state/$name.rc"
-	' daemon-wrapper "$STATE" "$_sd_name" "$@" </dev/null >/dev/null 2>&1 9>&- &
-	DAEMON_PID=
-	wait_for 5 test -s "$STATE/$_sd_name.pid" && read -r DAEMON_PID <"$STATE/$_sd_name.pid"
 }
 
 # stop_daemon NAME: SIGTERM (after SIGCONT), wait for its exit status.
