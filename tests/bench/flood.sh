@@ -324,7 +324,7 @@ report() {
  "module_slab_peak_bytes": $slab, "lossless_alerts_per_s": $(num "$(after rate.lossless alerts_per_s)"),
  "latency_us": {"p50": $(us "$(after rate.lossless latency_p50_ns)"), "p99": $(us "$(after rate.lossless latency_p99_ns)")},
  "kernel": "$release", "cpus": $(num "$(word all.cpus 1)"), "clock": "plain TCG wall time",
- "rate_limit": "none: not built yet, the floods ran without one",
+ "rate_limit": "off: the module loaded with rate_limit_alerts=0",
  "flood": {"procs": $(num "$(after all.config procs)"), "seconds": $(dec "$(after all.config seconds)"), "stop_at_s": $(dec "$(after all.config pause_at)"), "stop_for_s": $(dec "$(after all.config pause_for)")},
  "module_slab_bound_bytes": $bound,
  "floods": {"flowing": ${acct[flowing]}, "stopped": ${acct[stopped]}, "rate_steps": ${acct[rate]}},
@@ -336,7 +336,7 @@ EOF
 		diag "[$release] no accounting came back for: ${missing[*]} (left out, or null, in the JSON)"
 	fi
 
-	printf '\n[%s] floods by %s processes, %s s each, on %s CPUs; no rate limit (not built yet)\n' \
+	printf '\n[%s] floods by %s processes, %s s each, on %s CPUs; rate limit off (rate_limit_alerts=0)\n' \
 		"$release" "$(after all.config procs)" "$(after all.config seconds)" "$(word all.cpus 1)"
 	printf '  flowing + stopped: operations %s = delivered %s + dropped %s; gap records count %s\n' \
 		"$ops" "$delivered" "$dropped" "$gap"

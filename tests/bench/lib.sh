@@ -58,10 +58,17 @@ jsonc_flags() {
 
 # build_modules: the kernels of $kernels there is a module for, into
 # $built: the tree's module, built for each (a result line each), or the
-# --module build ($module) for its one kernel.
+# --module build ($module) for its one kernel. The guests load
+# /lib/ldwatch/ldwatch.ko: a --module by another name is copied to
+# $out/module/ldwatch.ko, and $module is that copy from then on.
 build_modules() {
 	local release
 	built=()
+	if [[ -n $module && ${module##*/} != ldwatch.ko ]]; then
+		mkdir -p "$out/module"
+		cp "$module" "$out/module/ldwatch.ko"
+		module=$out/module/ldwatch.ko
+	fi
 	for release in "${kernels[@]}"; do
 		if [[ -n $module ]]; then
 			diag "[$release] measuring $module, not the tree's module"
