@@ -106,6 +106,17 @@ struct alert_spec {
 static const struct alert_spec creation = { LDW_ACTION_CREATION, NULL, "/usr/bin/tee", 7, false, false };
 static const struct alert_spec rename_spec = { LDW_ACTION_RENAME, "/etc/sedXy12", "/bin/sed", 8, false, false };
 
+/* The rule's attributes, which alerts, status replies and summaries carry. */
+static bool put_rule(struct nl_msg *m, struct mutation mu)
+{
+	bool ok = true;
+
+	ok &= put_str(m, LDW_A_RULE_ID, "640f79d1-571d-4f96-a9af-1194fc8cf763", mu);
+	ok &= put_str(m, LDW_A_RULE_NAME, "Dynamic Linker Creation or Modification", mu);
+	ok &= put_int(m, LDW_A_RULE_VERSION, 3, 4, mu);
+	return ok;
+}
+
 static struct nl_msg *build_alert(const struct alert_spec *a, struct mutation mu)
 {
 	struct nl_msg *m = new_msg(LDW_CMD_ALERT, LDW_GENL_VERSION);
@@ -136,9 +147,7 @@ static struct nl_msg *build_alert(const struct alert_spec *a, struct mutation mu
 		ok &= put_str(m, LDW_A_EXECUTABLE, a->exe, mu);
 	ok &= put_str(m, LDW_A_COMM, "tee", mu);
 	ok &= put_int(m, LDW_A_MNTNS, 4026531841u, 4, mu);
-	ok &= put_str(m, LDW_A_RULE_ID, "640f79d1-571d-4f96-a9af-1194fc8cf763", mu);
-	ok &= put_str(m, LDW_A_RULE_NAME, "Dynamic Linker Creation or Modification", mu);
-	ok &= put_int(m, LDW_A_RULE_VERSION, 3, 4, mu);
+	ok &= put_rule(m, mu);
 	if (!ok)
 		abort();
 	return m;
@@ -186,9 +195,7 @@ static struct nl_msg *build_status(struct mutation mu, int extra_reason)
 	ok &= put_int(m, LDW_A_DELIVERY, LDW_DELIVERY_MULTICAST, 1, mu);
 	ok &= put_int(m, LDW_A_NEXT_SEQ, 9, 8, mu);
 	ok &= put_stats(m, mu, extra_reason);
-	ok &= put_str(m, LDW_A_RULE_ID, "640f79d1-571d-4f96-a9af-1194fc8cf763", mu);
-	ok &= put_str(m, LDW_A_RULE_NAME, "Dynamic Linker Creation or Modification", mu);
-	ok &= put_int(m, LDW_A_RULE_VERSION, 3, 4, mu);
+	ok &= put_rule(m, mu);
 	ok &= put_str(m, LDW_A_RULE_TEXT, "file where host.os.type == \"linux\"\n", mu);
 	if (!ok)
 		abort();
@@ -220,9 +227,7 @@ static struct nl_msg *build_suppressed(struct mutation mu, uint64_t start, uint6
 	ok &= put_int(m, LDW_A_WINDOW_START_NS, start, 8, mu);
 	ok &= put_int(m, LDW_A_WINDOW_END_NS, end, 8, mu);
 	ok &= put_int(m, LDW_A_SUPPRESSED_COUNT, count, 8, mu);
-	ok &= put_str(m, LDW_A_RULE_ID, "640f79d1-571d-4f96-a9af-1194fc8cf763", mu);
-	ok &= put_str(m, LDW_A_RULE_NAME, "Dynamic Linker Creation or Modification", mu);
-	ok &= put_int(m, LDW_A_RULE_VERSION, 3, 4, mu);
+	ok &= put_rule(m, mu);
 	if (!ok)
 		abort();
 	return m;
@@ -374,11 +379,14 @@ static void refused(struct nl_msg *m, const char *needle, const char *what)
 	nlmsg_free(m);
 }
 
-static const struct {
+/* An attribute a message must carry: decoding refuses it without. */
+struct required_attr {
 	int attr;
 	const char *name;
 	bool string;
-} alert_attrs[] = {
+};
+
+static const struct required_attr alert_attrs[] = {
 	{ LDW_A_SEQ, "SEQ", false },
 	{ LDW_A_LOAD_ID, "LOAD_ID", false },
 	{ LDW_A_TIME_NS, "TIME_NS", false },
@@ -448,11 +456,7 @@ static void test_alert_refusals(void)
 
 static void test_suppressed_refusals(void)
 {
-	static const struct {
-		int attr;
-		const char *name;
-		bool string;
-	} attrs[] = {
+	static const struct required_attr attrs[] = {
 		{ LDW_A_SEQ, "SEQ", false },
 		{ LDW_A_LOAD_ID, "LOAD_ID", false },
 		{ LDW_A_WINDOW_START_NS, "WINDOW_START_NS", false },
