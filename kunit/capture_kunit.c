@@ -26,7 +26,6 @@
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uidgid.h>
 #include <asm/unistd.h>
@@ -362,18 +361,6 @@ static void ldw_test_use_rule(struct kunit *test, const struct ldw_rule *rule)
 	ldw_rule = rule;
 }
 
-/* The first alert waiting in the queue (nothing takes it out), or NULL. */
-static struct ldw_alert *ldw_test_first_alert(struct kunit *test)
-{
-	struct ldw_alert *alert;
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&ldw_queue_lock, flags);
-	alert = list_first_entry_or_null(&ldw_queue, struct ldw_alert, node);
-	raw_spin_unlock_irqrestore(&ldw_queue_lock, flags);
-	return alert;
-}
-
 static void judge_creation_into_an_alert(struct kunit *test)
 {
 	struct vfsmount *mnt = ldw_test_tmpfs(test);
@@ -395,7 +382,7 @@ static void judge_creation_into_an_alert(struct kunit *test)
 	ldw_stats_read(stats);
 	KUNIT_EXPECT_EQ(test, stats->counters[LDW_CNT_MATCHED], 1ULL);
 	KUNIT_EXPECT_EQ(test, ldw_queue_next_seq(), 2ULL);
-	alert = ldw_test_first_alert(test);
+	alert = ldw_queue_head();
 	KUNIT_ASSERT_NOT_NULL(test, alert);
 	KUNIT_EXPECT_EQ(test, alert->record, LDW_RECORD_ALERT);
 	KUNIT_EXPECT_EQ(test, alert->seq, 1ULL);
@@ -436,7 +423,7 @@ static void judge_rename_into_an_alert(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ldw_test_rename(tmp, slot->dentry, etc, target, 0), 0);
 	ldw_judge(slot);
 
-	alert = ldw_test_first_alert(test);
+	alert = ldw_queue_head();
 	KUNIT_ASSERT_NOT_NULL(test, alert);
 	KUNIT_EXPECT_EQ(test, alert->action, LDW_ACTION_RENAME);
 	KUNIT_EXPECT_STREQ(test, alert->file_path, "/etc/ld.so.preload");
@@ -508,7 +495,7 @@ static void judge_without_an_alert(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stats->counters[LDW_CNT_MATCHED], 0ULL);
 	KUNIT_EXPECT_EQ(test, stats->dropped[LDW_DROP_PATH], 1ULL);
 	KUNIT_EXPECT_EQ(test, ldw_queue_next_seq(), 2ULL);
-	KUNIT_EXPECT_NULL(test, ldw_test_first_alert(test));
+	KUNIT_EXPECT_NULL(test, ldw_queue_head());
 }
 
 /* ---- kernel threads: the rule decides, the probes account ---- */

@@ -155,7 +155,8 @@ void ldw_queue_kick(void)
 		mod_delayed_work(system_wq, &ldw_queue_work, 0);
 }
 
-static struct ldw_alert *ldw_queue_head(void)
+/* The oldest alert waiting, left in the queue; NULL if none. */
+VISIBLE_IF_KUNIT struct ldw_alert *ldw_queue_head(void)
 {
 	struct ldw_alert *alert;
 	unsigned long flags;

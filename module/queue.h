@@ -11,6 +11,8 @@
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
 
+struct ldw_alert;
+
 int ldw_queue_init(void);
 
 /* A listener appeared: try to send what waits now rather than at the next poll. */
@@ -33,12 +35,13 @@ void ldw_queue_exit(void);
 /*
  * queue.c's internals, visible to its KUnit suite only (VISIBLE_IF_KUNIT):
  * the bounds (module parameters), and the queue with its lock, which the
- * suite walks to see the alerts waiting.
+ * suites walk to see the alerts waiting.
  */
 extern unsigned int queue_max_alerts;
 extern unsigned int queue_max_bytes;
 extern raw_spinlock_t ldw_queue_lock;
 extern struct list_head ldw_queue;
+struct ldw_alert *ldw_queue_head(void);
 #endif
 
 #endif /* _LDWATCH_QUEUE_H */
