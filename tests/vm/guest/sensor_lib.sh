@@ -152,6 +152,19 @@ wait_record() {
 	return 1
 }
 
+# unload_module DESC SECONDS: rmmod ldwatch (the check named DESC);
+# ldwatchd must log ldwatch-sensor-stopping within SECONDS. Sets
+# UNLOAD_LINE, the first line of $ALERTS written after the unload.
+unload_module() {
+	UNLOAD_LINE=$(($(wc -l <"$ALERTS") + 1))
+	check "[$SCEN] $1" rmmod ldwatch
+	if wait_record ldwatch-sensor-stopping 1 "$2" "$UNLOAD_LINE"; then
+		ok "[$SCEN] ldwatchd logs ldwatch-sensor-stopping"
+	else
+		not_ok "[$SCEN] ldwatchd logs ldwatch-sensor-stopping"
+	fi
+}
+
 # status_json FILE: ldwatchctl status --json into FILE; false on failure.
 status_json() {
 	ldwatchctl status --json >"$1" 2>"$1.stderr"

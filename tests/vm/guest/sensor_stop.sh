@@ -23,16 +23,10 @@ else
 fi
 
 SCEN="module unload and reload"
-lines=$(wc -l <"$ALERTS")
-check "[$SCEN] rmmod ldwatch" rmmod ldwatch
-if wait_record ldwatch-sensor-stopping 1 10 "$((lines + 1))"; then
-	ok "[$SCEN] ldwatchd logs ldwatch-sensor-stopping"
-else
-	not_ok "[$SCEN] ldwatchd logs ldwatch-sensor-stopping"
-fi
+unload_module "rmmod ldwatch" 10
 check "[$SCEN] ldwatchd keeps running without the module" kill -0 "$pid"
 check "[$SCEN] insmod ldwatch again" insmod /lib/ldwatch/ldwatch.ko rate_limit_alerts=0
-if wait_record ldwatch-connected 1 20 "$((lines + 1))"; then
+if wait_record ldwatch-connected 1 20 "$UNLOAD_LINE"; then
 	ok "[$SCEN] ldwatchd reconnects (ldwatch-connected)"
 	# A new load numbers its alerts from 1 again: the window starts there.
 	state_set fence.seq 0
