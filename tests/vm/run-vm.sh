@@ -14,9 +14,9 @@ usage() {
 	cat <<EOF
 Usage: $PROG --kernel RELEASE --out DIR [OPTION]... GUEST_SCRIPT...
 
-Boot /boot/vmlinuz-RELEASE under qemu (TCG, never KVM) with an initramfs
-built in DIR, run each GUEST_SCRIPT in the guest with sh (in the order
-given), and report.
+Boot /boot/vmlinuz-RELEASE under qemu (TCG, never KVM; one host thread runs
+all guest CPUs) with an initramfs built in DIR, run each GUEST_SCRIPT in the
+guest with sh (in the order given), and report.
 
 Options:
   --kernel RELEASE      kernel release to boot (required); labels the results
@@ -476,10 +476,20 @@ done
 
 : >"$console_log"
 : >"$results_log"
+# One host thread runs all the guest's CPUs in turn (thread=single), not
+# one thread each (qemu's default, MTTCG). qemu 7.2's MTTCG does not keep
+# cross-modifying code coherent: a CPU can run a translation of a function's
+# entry made while another CPU was patching it, after the patch has
+# completed, so ftrace and kprobes (text_poke_bp()) crash the guest with a
+# stray int3 or a torn instruction. Debian's own 6.12 kernel, with nothing of
+# ldwatch loaded, oopses within two toggles of the function tracer while two
+# CPUs make system calls; with thread=single it survives every toggle
+# (tests/vm/guest/text_patching.sh checks this each run). The guest still
+# has 2 CPUs, preempted and interleaved; they just do not run at once.
 qemu_cmd=(
 	qemu-system-x86_64
 	-nodefaults -nographic -no-reboot
-	-accel tcg
+	-accel "tcg,thread=single"
 	-m "$mem" -smp "$smp"
 	-kernel "$kernel_image"
 	-initrd "$initrd"

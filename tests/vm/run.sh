@@ -65,4 +65,11 @@ else
 	tail -n 10 "$LDW_BUILD/vm-selftest.log" | sed 's/^/#   /'
 fi
 
+# The emulator must patch kernel text faithfully (see run-vm.sh, -accel):
+# otherwise a crash while the module's hooks go in or out would be qemu's.
+last=${built[-1]}
+vm_suite "$last" --kernel "$last" --out "$LDW_BUILD/vm-text-patching" \
+	tests/vm/guest/text_patching.sh ||
+	diag "[$last] why: $LDW_BUILD/vm-text-patching/console.txt"
+
 summary
