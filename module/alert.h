@@ -91,7 +91,7 @@ void ldw_alert_submit(struct ldw_alert *alert);
 /*
  * Counts one alert (or one candidate that could not be judged) as lost for
  * @reason and consumes a sequence number for it, so that listeners see the
- * hole. Never sleeps; callable from a kprobe handler.
+ * hole. Never sleeps; callable from a hook's callback.
  */
 void ldw_drop(enum ldw_drop reason);
 

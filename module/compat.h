@@ -23,7 +23,7 @@
 /*
  * ldw_dget_atomic(dp) - take a reference to the dentry @dp without sleeping
  *
- * For kprobe handlers, which run with preemption disabled. dget() takes
+ * For the hooks' callbacks, which run with preemption disabled. dget() takes
  * d_lock unless its lockref can be updated with one cmpxchg; on PREEMPT_RT
  * d_lock (a spinlock_t) is a sleeping rtmutex and the lockref has no
  * cmpxchg path at all, so there the lock is only tried. Elsewhere dget() is
@@ -74,6 +74,20 @@
 									\
 	ldw_f_ && get_file_rcu(ldw_f_) ? ldw_f_ : NULL;			\
 })
+#endif
+
+/*
+ * ldw_ftrace_arg(fregs, n) - argument @n of the function an ftrace callback
+ * was called on entry to, from its struct ftrace_regs *@fregs
+ *
+ * 6.12's struct ftrace_regs is opaque, read with ftrace_regs_get_argument();
+ * 6.1's holds a struct pt_regs whose argument registers ftrace fills.
+ * Needs <linux/ftrace.h> and <linux/ptrace.h>.
+ */
+#ifdef LDW_HAVE_FTRACE_REGS_GET_ARGUMENT
+#define ldw_ftrace_arg(fregs, n) ftrace_regs_get_argument((fregs), (n))
+#else
+#define ldw_ftrace_arg(fregs, n) regs_get_kernel_argument(&(fregs)->regs, (n))
 #endif
 
 /*

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kprobes: which kernel functions ldwatch hooks, and how their
- * arguments are read. Each handler hands the typed arguments to capture
- * (capture.h) and returns.
+ * The hooks: which kernel functions ldwatch hooks (ftrace callbacks on
+ * their entry), and how their arguments are read. Each callback hands the
+ * typed arguments to capture (capture.h) and returns.
  */
 #ifndef _LDWATCH_PROBES_H
 #define _LDWATCH_PROBES_H
@@ -10,21 +10,21 @@
 #include <linux/init.h>
 
 /**
- * ldw_probes_register() - register every probe of the table
+ * ldw_probes_register() - register every hook of the table
  *
- * A probe on a function this kernel lacks is skipped with a message when
- * the table marks it optional; a required one, or any other error, fails
- * with a message that says what the kernel needs. On failure no probe stays
- * registered. Handlers may run as soon as the first probe is registered.
+ * Every hook is required: a function this kernel lacks, or any other error,
+ * fails with a message that says what the kernel needs. On failure no hook
+ * stays registered. Callbacks may run as soon as the first is registered.
  *
- * Return: 0 or a negative errno from register_kprobe().
+ * Return: 0 or a negative errno from ftrace_set_filter() or
+ * register_ftrace_function().
  */
 int __init ldw_probes_register(void);
 
 /**
- * ldw_probes_unregister() - unregister every probe registered
+ * ldw_probes_unregister() - unregister every hook registered
  *
- * Sleeps; when it returns, no handler is running or will run.
+ * Sleeps; when it returns, no callback is running or will run.
  */
 void ldw_probes_unregister(void);
 

@@ -136,7 +136,7 @@ void ldw_alert_submit(struct ldw_alert *alert)
  * ldw_drop() - count a lost alert and leave a hole in the sequence for it
  * @reason: why it was lost
  *
- * Never sleeps and takes no lock; callable from a kprobe handler.
+ * Never sleeps and takes no lock; callable from a hook's callback.
  */
 void ldw_drop(enum ldw_drop reason)
 {

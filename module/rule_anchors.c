@@ -5,7 +5,7 @@
  * the comparison the probes' prefilter makes with them.
  *
  * Plain C with no kernel headers (see rule_match.c). Derivation runs once,
- * when a rule is loaded; ldw_anchors_match_bytes() runs in kprobe context.
+ * when a rule is loaded; ldw_anchors_match_bytes() runs in the hooks' callbacks.
  */
 #include <ldwatch/anchors.h>
 

@@ -4,8 +4,8 @@
  * against one event, as shared/spec/SEMANTICS.md defines them.
  *
  * Plain C with no kernel headers, compiled into the module, the userspace
- * tools and the tests alike. It runs in kprobe context: no allocation, no
- * recursion, no locks, nothing that sleeps.
+ * tools and the tests alike. It runs in capture's task_work: no allocation,
+ * no recursion, no locks, nothing that sleeps.
  */
 #include <ldwatch/rule.h>
 

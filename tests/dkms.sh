@@ -5,9 +5,9 @@
 #
 # What an administrator's `dkms add` and `dkms build` do, with Debian's real
 # dkms, for each target kernel; and that BUILD_EXCLUSIVE_CONFIG skips a
-# kernel without kprobes instead of failing. Everything happens in a scratch
-# source and DKMS tree (--sourcetree, --dkmstree): the host's DKMS state is
-# not touched.
+# kernel without the hooks' options instead of failing. Everything happens
+# in a scratch source and DKMS tree (--sourcetree, --dkmstree): the host's
+# DKMS state is not touched.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -43,20 +43,23 @@ for release in "$@"; do
 	fi
 done
 
-# A kernel whose configuration lacks CONFIG_KPROBES: DKMS must skip the
-# module (exit status 77) rather than build it or fail.
+# A kernel whose configuration lacks an option the hooks need (ftrace
+# callbacks on the LSM path hooks): DKMS must skip the module (exit status
+# 77) rather than build it or fail.
 first=$1
-fake=$scratch/kernel-without-kprobes
-mkdir -p "$fake"
-grep -v '^CONFIG_KPROBES=' "/lib/modules/$first/build/.config" >"$fake/.config"
-rc=0
-dkms build "${trees[@]}" -m ldwatch -v "$version" -k "$first" --force \
-	--kernelsourcedir "$fake" >"$scratch/exclusive.log" 2>&1 || rc=$?
-if ((rc == 77)) && grep -q BUILD_EXCLUSIVE "$scratch/exclusive.log"; then
-	ok "BUILD_EXCLUSIVE_CONFIG skips a kernel without CONFIG_KPROBES"
-else
-	not_ok "BUILD_EXCLUSIVE_CONFIG skips a kernel without CONFIG_KPROBES (dkms exit $rc)"
-	tail -n 10 "$scratch/exclusive.log" | sed 's/^/#   /'
-fi
+for option in CONFIG_DYNAMIC_FTRACE CONFIG_SECURITY_PATH; do
+	fake=$scratch/kernel-without-$option
+	mkdir -p "$fake"
+	grep -v "^$option=" "/lib/modules/$first/build/.config" >"$fake/.config"
+	rc=0
+	dkms build "${trees[@]}" -m ldwatch -v "$version" -k "$first" --force \
+		--kernelsourcedir "$fake" >"$scratch/exclusive-$option.log" 2>&1 || rc=$?
+	if ((rc == 77)) && grep -q BUILD_EXCLUSIVE "$scratch/exclusive-$option.log"; then
+		ok "BUILD_EXCLUSIVE_CONFIG skips a kernel without $option"
+	else
+		not_ok "BUILD_EXCLUSIVE_CONFIG skips a kernel without $option (dkms exit $rc)"
+		tail -n 10 "$scratch/exclusive-$option.log" | sed 's/^/#   /'
+	fi
+done
 
 summary
