@@ -254,17 +254,15 @@ static void ldw_slot_follow(struct ldw_slot *slot)
 	}
 }
 
-void ldw_capture_create(const struct path *dir, struct dentry *dentry,
-			umode_t mode)
+/*
+ * A creation that the prefilter let through. Out of line, as
+ * ldw_capture_move() is: the hooks' common path, a rejection, then saves
+ * only the registers the prefilter needs.
+ */
+static noinline void ldw_capture_new(const struct path *dir,
+				     struct dentry *dentry)
 {
 	struct ldw_slot *slot;
-
-	ldw_count(LDW_CNT_SEEN);
-	/* open(O_CREAT) passes S_IFREG; mknod() may pass type 0 for it. */
-	if ((mode & S_IFMT) && !S_ISREG(mode))
-		return;
-	if (!ldw_prefilter_match(dir->mnt, dentry))
-		return;
 
 	slot = ldw_candidate(LDW_ACTION_CREATION);
 	if (!slot)
@@ -278,17 +276,27 @@ void ldw_capture_create(const struct path *dir, struct dentry *dentry,
 	ldw_slot_follow(slot);
 }
 
+void ldw_capture_create(const struct path *dir, struct dentry *dentry,
+			umode_t mode)
+{
+	ldw_count(LDW_CNT_SEEN);
+	/* open(O_CREAT) passes S_IFREG; mknod() may pass type 0 for it. */
+	if ((mode & S_IFMT) && !S_ISREG(mode))
+		return;
+	if (ldw_prefilter_match(dir->mnt, dentry))
+		ldw_capture_new(dir, dentry);
+}
+
 /*
- * One direction of a rename: @moved leaves @from for the place of @target
- * in @to. The event's file.path is @target's, so the prefilter looks there.
+ * One direction of a rename that the prefilter let through: @moved leaves
+ * @from for the place of @target in @to.
  */
-static void ldw_capture_move(const struct path *from, struct dentry *moved,
-			     const struct path *to, struct dentry *target)
+static noinline void ldw_capture_move(const struct path *from,
+				      struct dentry *moved,
+				      const struct path *to,
+				      struct dentry *target)
 {
 	struct ldw_slot *slot;
-
-	if (!ldw_prefilter_match(to->mnt, target))
-		return;
 
 	slot = ldw_candidate(LDW_ACTION_RENAME);
 	if (!slot)
@@ -315,9 +323,12 @@ void ldw_capture_rename(const struct path *old_dir, struct dentry *old_dentry,
 			unsigned int flags)
 {
 	ldw_count(LDW_CNT_SEEN);
-	ldw_capture_move(old_dir, old_dentry, new_dir, new_dentry);
+	/* The event's file.path is the target's: the prefilter looks there. */
+	if (ldw_prefilter_match(new_dir->mnt, new_dentry))
+		ldw_capture_move(old_dir, old_dentry, new_dir, new_dentry);
 	/* An exchange also moves the target to the source's place. */
-	if (flags & RENAME_EXCHANGE)
+	if (unlikely(flags & RENAME_EXCHANGE) &&
+	    ldw_prefilter_match(old_dir->mnt, old_dentry))
 		ldw_capture_move(new_dir, new_dentry, old_dir, old_dentry);
 }
 

@@ -14,13 +14,7 @@
 
 #include "stats.h"
 
-/* One CPU's counters; laid out as struct ldw_stats_snapshot is. */
-struct ldw_cpu_stats {
-	u64 counters[LDW_CNT_COUNT];
-	u64 dropped[__LDW_DROP_MAX];
-};
-
-static struct ldw_cpu_stats __percpu *ldw_cpu_stats;
+struct ldw_cpu_stats __percpu *ldw_cpu_stats;
 
 /**
  * ldw_stats_init() - allocate the counters, all zero
@@ -43,23 +37,10 @@ void ldw_stats_exit(void)
 }
 
 /**
- * ldw_count() - add one to @counter
- * @counter: which
- *
- * Never sleeps; callable from any context, a kprobe handler included.
- */
-void ldw_count(enum ldw_counter counter)
-{
-	if (WARN_ON_ONCE((unsigned int)counter >= LDW_CNT_COUNT))
-		return;
-	this_cpu_inc(ldw_cpu_stats->counters[counter]);
-}
-
-/**
  * ldw_count_drop() - add one to the drop counter of @reason
  * @reason: why an alert was lost
  *
- * Never sleeps; callable from any context, a kprobe handler included.
+ * Never sleeps; callable from any context, a hook's callback included.
  * Callers that lose an alert call ldw_drop() (alert.h), which also consumes
  * a sequence number; this only counts.
  */

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The module's counters: what the probes saw and what became of it. They
+ * The module's counters: what the hooks saw and what became of it. They
  * are per-CPU, so that counting costs the hot path no shared cache line;
  * readers (the status command, the stopping message) sum them.
  */
 #ifndef _LDWATCH_STATS_H
 #define _LDWATCH_STATS_H
 
+#include <linux/percpu.h>
 #include <linux/types.h>
 
 #include <ldwatch/netlink.h>
@@ -34,10 +35,30 @@ struct ldw_stats_snapshot {
 	u64 dropped[__LDW_DROP_MAX];
 };
 
+/* One CPU's counters; laid out as struct ldw_stats_snapshot is. */
+struct ldw_cpu_stats {
+	u64 counters[LDW_CNT_COUNT];
+	u64 dropped[__LDW_DROP_MAX];
+};
+
+/* stats.c's; visible here only so that ldw_count() inlines. */
+extern struct ldw_cpu_stats __percpu *ldw_cpu_stats;
+
 int ldw_stats_init(void);
 void ldw_stats_exit(void);
-/* Never sleeps; callable from a kprobe handler. */
-void ldw_count(enum ldw_counter counter);
+
+/**
+ * ldw_count() - add one to @counter
+ * @counter: which
+ *
+ * One preemption-safe per-CPU increment, inline: the hooks count every
+ * operation they see. Never sleeps; callable from any context.
+ */
+static inline void ldw_count(enum ldw_counter counter)
+{
+	this_cpu_inc(ldw_cpu_stats->counters[counter]);
+}
+
 void ldw_count_drop(enum ldw_drop reason);
 void ldw_stats_read(struct ldw_stats_snapshot *snapshot);
 
