@@ -2,7 +2,8 @@
 #
 # The last sensor script of the boot: the daemon's life cycle. The module
 # unloading sends "sensor stopping" (ldwatchd logs it and keeps running),
-# loading it again reconnects ldwatchd, whose next alert is numbered 1;
+# it refuses to load with function tracing off, loading it again
+# reconnects ldwatchd, whose next alert is numbered 1;
 # SIGTERM ends ldwatchd with status 0, its last line complete.
 
 # shellcheck source-path=SCRIPTDIR source=sensor_lib.sh
@@ -25,6 +26,21 @@ fi
 SCEN="module unload and reload"
 unload_module "rmmod ldwatch" 10
 check "[$SCEN] ldwatchd keeps running without the module" kill -0 "$pid"
+# Function tracing off: the hooks cannot work, and loading says why.
+sysctl=/proc/sys/kernel/ftrace_enabled
+if [ -e $sysctl ] && (echo 0 >$sysctl) 2>/dev/null; then
+	if insmod /lib/ldwatch/ldwatch.ko rate_limit_alerts=0 2>/dev/null; then
+		not_ok "[$SCEN] insmod fails while kernel.ftrace_enabled=0 (it loaded)"
+		rmmod ldwatch
+	else
+		ok "[$SCEN] insmod fails while kernel.ftrace_enabled=0"
+		check "[$SCEN] the kernel log says to turn it on" \
+			sh -c 'dmesg | grep -q "function tracing is off (sysctl kernel.ftrace_enabled=0)"'
+	fi
+	echo 1 >$sysctl
+else
+	skip "[$SCEN] kernel.ftrace_enabled cannot be turned off here"
+fi
 check "[$SCEN] insmod ldwatch again" insmod /lib/ldwatch/ldwatch.ko rate_limit_alerts=0
 if wait_record ldwatch-connected 1 20 "$UNLOAD_LINE"; then
 	ok "[$SCEN] ldwatchd reconnects (ldwatch-connected)"
