@@ -56,7 +56,8 @@ key=$({
 	printf 'source %s %s\n' "$source_pkg" "$version"
 	printf 'base %s\n' "$base"
 	printf 'cc %s\n' "$(${CC:-gcc} --version | head -n 1)"
-	cat "$fragment"
+	# Its options, not its comments: a reworded comment rebuilds nothing.
+	grep -E '^CONFIG_|^# CONFIG_[A-Za-z0-9_]+ is not set$' "$fragment"
 	recipe
 } | sha256sum | cut -c1-16)
 
