@@ -24,6 +24,7 @@
 #include <linux/path.h>
 #include <linux/preempt.h>
 #include <linux/ptrace.h>
+#include <linux/security.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -36,6 +37,7 @@
 #include "capture.h"
 #include "ldw_kunit.h"
 #include "prefilter.h"
+#include "probes.h"
 #include "queue.h"
 #include "stats.h"
 
@@ -577,29 +579,35 @@ static void ldw_test_restore_kthreads(void *saved)
 	ldw_kthreads_excluded = *(bool *)saved;
 }
 
-/* A creation and a rename through the probes' entry points. */
-static void ldw_test_probe_ops(struct vfsmount *mnt, struct dentry *etc,
-			       struct dentry *target, struct dentry *other,
-			       struct dentry *tmp_file)
+/*
+ * A creation and a rename through the hooks: the hooked functions are
+ * called, ftrace calls the callbacks (probes.c) with their arguments, and
+ * those call capture. security_path_*() return 0 with no LSM on the path
+ * hooks, and change nothing.
+ */
+static void __init ldw_test_hooked_ops(struct kunit *test, struct vfsmount *mnt,
+				       struct dentry *etc, struct dentry *target,
+				       struct dentry *other, struct dentry *tmp_file)
 {
 	const struct path dir = { .mnt = mnt, .dentry = etc };
 
-	preempt_disable();
-	ldw_capture_create(&dir, target, S_IFREG | 0644);
-	ldw_capture_create(&dir, target, 0);	/* mknod's "regular" */
-	ldw_capture_create(&dir, target, S_IFIFO | 0644);
-	ldw_capture_create(&dir, other, S_IFREG | 0644);
-	ldw_capture_rename(&dir, other, &dir, target, 0);
-	ldw_capture_rename(&dir, target, &dir, other, 0);
+	KUNIT_ASSERT_EQ(test, ldw_probes_register(), 0);
+	security_path_mknod(&dir, target, S_IFREG | 0644, 0);
+	security_path_mknod(&dir, target, 0, 0);	/* mknod's "regular" */
+	security_path_mknod(&dir, target, S_IFIFO | 0644, 0);
+	security_path_mknod(&dir, other, S_IFREG | 0644, 0);
+	security_path_rename(&dir, other, &dir, target, 0);
+	/* A rename's source is positive, as the kernel calls it. */
+	security_path_rename(&dir, tmp_file, &dir, other, 0);
 	/* An exchange moves both ways: the target is one of them. */
-	ldw_capture_rename(&dir, tmp_file, &dir, target, RENAME_EXCHANGE);
-	preempt_enable();
+	security_path_rename(&dir, tmp_file, &dir, target, RENAME_EXCHANGE);
+	ldw_probes_unregister();
 }
 
 /*
- * What the probes' entry points count, called as a handler calls them:
- * every operation is seen; the prefilter's candidates are 2 creations
- * (S_IFREG and mknod's 0; not the FIFO), 1 rename and 1 exchange. In a
+ * What the hooks count and capture: every operation is seen; the
+ * prefilter's candidates are 2 creations (S_IFREG and mknod's 0; not the
+ * FIFO), 1 rename and 1 exchange. In a
  * kernel thread a candidate ends there, excluded or dropped as the rule
  * decided, and pins nothing.
  */
@@ -629,7 +637,7 @@ static void __init kernel_thread_operations_are_accounted(struct kunit *test)
 		u64 seq = ldw_queue_next_seq();
 
 		ldw_kthreads_excluded = excluded;
-		ldw_test_probe_ops(mnt, etc, target, other, tmp_file);
+		ldw_test_hooked_ops(test, mnt, etc, target, other, tmp_file);
 		ldw_stats_read(stats);
 		KUNIT_EXPECT_EQ(test, stats->counters[LDW_CNT_SEEN], 7ULL * (pass + 1));
 		KUNIT_EXPECT_EQ(test, stats->counters[LDW_CNT_CANDIDATES], 4ULL * (pass + 1));

@@ -166,6 +166,37 @@ static void __init others_are_not(struct kunit *test)
 }
 
 /*
+ * Names of an anchor's length that are no anchor, on the way: the walk
+ * compares their bytes (ldw_prefilter_resume()) and goes on up, to an
+ * anchor above them or to the top. "ld.so.preloax" has the length of
+ * ld.so.preload (13), "ld.so.conf.x" and "abcdefghijkl" that of
+ * ld.so.conf.d (12), "ld.so.conX" that of ld.so.conf (10).
+ */
+static void __init lookalike_lengths_on_the_way(struct kunit *test)
+{
+	static const struct {
+		const char *path;
+		bool candidate;
+	} cases[] = {
+		{ "etc/ld.so.conf.d/ld.so.conf.x/abcdefghijkl/x.conf", true },
+		{ "etc/ld.so.conf.d/ld.so.conf.x/abcdefghijkl/ld.so.preloax", true },
+		{ "etc/ld.so.conf.d/LD.SO.CONF.X/ld.so.conX", true },
+		{ "ld.so.conf.x/abcdefghijkl/ld.so.preloax", false },
+		{ "etc/ld.so.conf.x/abcdefghijkl/ld.so.conX", false },
+		{ "abcdefghijkl/abcdefghijkl/abcdefghijkl/x", false },
+	};
+	struct vfsmount *mnt = ldw_test_tmpfs(test);
+	struct dentry *leaf;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		leaf = ldw_test_leaf(test, mnt->mnt_root, cases[i].path);
+		KUNIT_EXPECT_EQ_MSG(test, ldw_test_candidate(mnt, leaf),
+				    cases[i].candidate, "%s", cases[i].path);
+	}
+}
+
+/*
  * Whether @path can be made in a file system as it is: absolute, and each
  * component a name a directory entry can have.
  */
@@ -329,6 +360,7 @@ static void __init mount_up_agrees_with_follow_up(struct kunit *test)
 static struct kunit_case __refdata ldw_prefilter_cases[] = {
 	KUNIT_CASE(targets_are_candidates),
 	KUNIT_CASE(others_are_not),
+	KUNIT_CASE(lookalike_lengths_on_the_way),
 	KUNIT_CASE(case_table_matches_are_candidates),
 	KUNIT_CASE(deep_below_a_target_directory),
 	KUNIT_CASE(crosses_mounts_to_the_mount_point),

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Capture: what happens to an operation the probes saw (capture.h).
+ * Capture: what happens to a candidate operation (capture.h).
  *
- * In the probe handler, with preemption disabled, an operation costs a
- * counter and the prefilter's name comparison; most end there. A candidate
- * takes a slot from a fixed pool, pins the dentries and the vfsmount it
- * needs (without sleeping, see ldw_dget_atomic()), copies the names a
- * rename changes, and queues task_work on the acting task. Nothing there
- * allocates or sleeps.
+ * In the hook's callback (probes.c), with preemption disabled, every
+ * operation costs a counter and the prefilter's name comparison; most end
+ * there. A candidate comes here: it takes a slot from a fixed pool, pins
+ * the dentries and the vfsmount it needs (without sleeping, see
+ * ldw_dget_atomic()), copies the names a rename changes, and queues
+ * task_work on the acting task. Nothing there allocates or sleeps.
  *
  * The task_work callback runs in the same task once the operation is over:
  * on the way back to user space after the system call, or between two
@@ -15,7 +15,7 @@
  * can be seen there:
  *  - a creation happened if the file system instantiated the very dentry
  *    the hook was given, in this task, after the hook (the d_instantiate
- *    probe marks the slot; a dentry found by the lookup of an existing file
+ *    hook marks the slot; a dentry found by the lookup of an existing file
  *    is instantiated while still in lookup, and is not marked), or if the
  *    open system call returned a file descriptor whose file was created by
  *    it (FMODE_CREATED) for that dentry. The first test needs no register,
@@ -254,13 +254,7 @@ static void ldw_slot_follow(struct ldw_slot *slot)
 	}
 }
 
-/*
- * A creation that the prefilter let through. Out of line, as
- * ldw_capture_move() is: the hooks' common path, a rejection, then saves
- * only the registers the prefilter needs.
- */
-static noinline void ldw_capture_new(const struct path *dir,
-				     struct dentry *dentry)
+void ldw_capture_create(const struct path *dir, struct dentry *dentry)
 {
 	struct ldw_slot *slot;
 
@@ -276,25 +270,8 @@ static noinline void ldw_capture_new(const struct path *dir,
 	ldw_slot_follow(slot);
 }
 
-void ldw_capture_create(const struct path *dir, struct dentry *dentry,
-			umode_t mode)
-{
-	ldw_count(LDW_CNT_SEEN);
-	/* open(O_CREAT) passes S_IFREG; mknod() may pass type 0 for it. */
-	if ((mode & S_IFMT) && !S_ISREG(mode))
-		return;
-	if (ldw_prefilter_match(dir->mnt, dentry))
-		ldw_capture_new(dir, dentry);
-}
-
-/*
- * One direction of a rename that the prefilter let through: @moved leaves
- * @from for the place of @target in @to.
- */
-static noinline void ldw_capture_move(const struct path *from,
-				      struct dentry *moved,
-				      const struct path *to,
-				      struct dentry *target)
+void ldw_capture_move(const struct path *from, struct dentry *moved,
+		      const struct path *to, struct dentry *target)
 {
 	struct ldw_slot *slot;
 
@@ -316,20 +293,6 @@ static noinline void ldw_capture_move(const struct path *from,
 	}
 	slot->mnt = mntget(to->mnt);
 	ldw_slot_follow(slot);
-}
-
-void ldw_capture_rename(const struct path *old_dir, struct dentry *old_dentry,
-			const struct path *new_dir, struct dentry *new_dentry,
-			unsigned int flags)
-{
-	ldw_count(LDW_CNT_SEEN);
-	/* The event's file.path is the target's: the prefilter looks there. */
-	if (ldw_prefilter_match(new_dir->mnt, new_dentry))
-		ldw_capture_move(old_dir, old_dentry, new_dir, new_dentry);
-	/* An exchange also moves the target to the source's place. */
-	if (unlikely(flags & RENAME_EXCHANGE) &&
-	    ldw_prefilter_match(old_dir->mnt, old_dentry))
-		ldw_capture_move(new_dir, new_dentry, old_dir, old_dentry);
 }
 
 void ldw_capture_instantiate(const struct dentry *dentry)

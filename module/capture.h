@@ -51,21 +51,26 @@ int __init ldw_capture_init(const struct ldw_rule *rule);
 void ldw_capture_exit(void);
 
 /*
- * The hooks' entry points, called by the probe handlers (probes.c) with
- * the arguments of the probed functions, in the acting task, with
- * preemption disabled. They never sleep and never allocate.
+ * The hooks' entry points, called by their callbacks (probes.c) in the
+ * acting task. They never sleep and never allocate. The callbacks count
+ * every operation and let through only what the prefilter (prefilter.h)
+ * calls a candidate, with preemption disabled.
  */
 
-/* security_path_mknod(): @dentry is to be created in @dir with @mode. */
-void ldw_capture_create(const struct path *dir, struct dentry *dentry,
-			umode_t mode);
+/* security_path_mknod(): a regular file @dentry is to be created in @dir. */
+void ldw_capture_create(const struct path *dir, struct dentry *dentry);
 
-/* security_path_rename(): as renameat2(); RENAME_EXCHANGE moves both. */
-void ldw_capture_rename(const struct path *old_dir, struct dentry *old_dentry,
-			const struct path *new_dir, struct dentry *new_dentry,
-			unsigned int flags);
+/*
+ * security_path_rename(), one direction (an exchange has two): @moved
+ * leaves @from for the place of @target in @to.
+ */
+void ldw_capture_move(const struct path *from, struct dentry *moved,
+		      const struct path *to, struct dentry *target);
 
-/* security_d_instantiate(): @dentry gets an inode. */
+/*
+ * security_d_instantiate(): @dentry gets an inode. Every instantiation
+ * comes here, in any context; it only reads and marks capture's slots.
+ */
 void ldw_capture_instantiate(const struct dentry *dentry);
 
 /*

@@ -15,7 +15,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cache.h>
+#include <linux/compiler.h>
+#include <linux/dcache.h>
 #include <linux/init.h>
+#include <linux/mount.h>
 #include <linux/printk.h>
 #include <linux/string.h>
 
@@ -69,4 +72,40 @@ void __init ldw_prefilter_init(const struct ldw_rule *rule)
 	if (a->ancestors)
 		pr_info("prefilter: ancestors are compared up to %u levels, deeper paths are candidates\n",
 			LDW_PREFILTER_DEPTH);
+}
+
+/*
+ * A concurrent rename may change @dentry's name meanwhile: the pointer and
+ * the length are each read once, and may come from different names. The
+ * compare stops at the name's NUL whatever the length says (see
+ * ldw_anchors_match_bytes()), and an old external name is freed only after
+ * an RCU grace period, so it stays readable inside the caller's RCU
+ * read-side section. A torn read can only give a wrong answer about a name
+ * that is changing at that moment, as an unlucky instant would.
+ */
+static bool ldw_prefilter_name(const struct dentry *dentry,
+			       enum ldw_anchor_place place)
+{
+	u32 len = READ_ONCE(dentry->d_name.len);
+	const unsigned char *name = READ_ONCE(dentry->d_name.name);
+
+	return ldw_anchors_match_bytes(&ldw_prefilter_anchors,
+				       (const char *)name, len, place);
+}
+
+bool ldw_prefilter_resume(const struct vfsmount *mnt,
+			  const struct dentry *dentry, unsigned int level,
+			  unsigned int crossings)
+{
+	for (;;) {
+		if (ldw_prefilter_name(dentry, level ? LDW_ANCHOR_ANCESTOR :
+						       LDW_ANCHOR_NAME))
+			return true;
+		if (!level && !ldw_prefilter_anchors.ancestors)
+			return false;
+		if (++level > LDW_PREFILTER_DEPTH)
+			return true;	/* deeper than the bound */
+		if (!ldw_prefilter_up(&mnt, &dentry, &crossings))
+			return !crossings;
+	}
 }

@@ -51,32 +51,50 @@ extern struct ldw_anchors ldw_prefilter_anchors;
 void __init ldw_prefilter_init(const struct ldw_rule *rule);
 
 /*
- * A concurrent rename may change @dentry's name meanwhile: the pointer and
- * the length are each read once, and may come from different names. The
- * compare stops at the name's NUL whatever the length says (see
- * ldw_anchors_match_bytes()), and an old external name is freed only after
- * an RCU grace period, so it stays readable inside the caller's RCU
- * read-side section. A torn read can only give a wrong answer about a name
- * that is changing at that moment, as an unlucky instant would.
- *
- * The set does not pass everything (the caller checked). The length alone,
- * one byte of @places, settles almost every name. It is indexed by the
+ * Whether @dentry's name has the length of an anchor of @place: the test
+ * almost every name fails, one byte of @places. It is indexed by the
  * length's low byte, with no bound test: no anchor is longer than 255
  * bytes, so a longer name can never be one, and at worst its low byte
- * costs it a byte compare that fails.
+ * makes it a byte compare that fails (ldw_prefilter_resume()).
  */
-static __always_inline bool ldw_prefilter_name(const struct dentry *dentry,
-					       enum ldw_anchor_place place)
+static __always_inline bool ldw_prefilter_len_fits(const struct dentry *dentry,
+						   enum ldw_anchor_place place)
 {
-	const struct ldw_anchors *a = &ldw_prefilter_anchors;
 	u32 len = READ_ONCE(dentry->d_name.len);
 
-	BUILD_BUG_ON(ARRAY_SIZE(a->places) != 256);
-	if (likely(!(a->places[(u8)len] & (1u << place))))
-		return false;
-	return ldw_anchors_match_bytes(a, (const char *)READ_ONCE(dentry->d_name.name),
-				       len, place);
+	BUILD_BUG_ON(ARRAY_SIZE(ldw_prefilter_anchors.places) != 256);
+	return ldw_prefilter_anchors.places[(u8)len] & (1u << place);
 }
+
+/*
+ * One component up the path from (*@mnt, *@dentry): to the parent
+ * directory and, where that is a mount's root, on to its mount point in
+ * the mount above (mounts may stack), whose name is the one the path
+ * shows there. Each mount crossed takes one of *@crossings.
+ *
+ * Return: false at the top of the mount tree, or when *@crossings ran
+ * out (it is then 0).
+ */
+static __always_inline bool ldw_prefilter_up(const struct vfsmount **mnt,
+					     const struct dentry **dentry,
+					     unsigned int *crossings)
+{
+	*dentry = READ_ONCE((*dentry)->d_parent);
+	while (unlikely(*dentry == (*mnt)->mnt_root)) {
+		if (!ldw_mount_up(mnt, dentry) || !--*crossings)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * prefilter.c's: the walk from the component @level up (0: the file
+ * itself), whose length fits an anchor, comparing its bytes and going on
+ * up. Out of line, so that the inline walk holds nothing across a call.
+ */
+bool ldw_prefilter_resume(const struct vfsmount *mnt,
+			  const struct dentry *dentry, unsigned int level,
+			  unsigned int crossings);
 
 /**
  * ldw_prefilter_match() - whether an operation on @dentry is a candidate
@@ -88,14 +106,18 @@ static __always_inline bool ldw_prefilter_name(const struct dentry *dentry,
  * anchors. The walk up follows the file's mount: from a mount's root it
  * continues at the mount point, in the parent mount, so a file system
  * mounted on /etc/ld.so.conf.d (or a bind mount there) hides nothing. It
- * goes up to the top of the mount namespace, past a chroot's root: that
- * can only make more candidates, never fewer, and the rule then judges the
- * path the process sees.
+ * ends at the root of the mount namespace, above which no process sees a
+ * path; a chroot's root is passed, which can only make more candidates,
+ * never fewer, and the rule then judges the path the process sees. Up to
+ * LDW_PREFILTER_DEPTH ancestors are compared, and as many mounts crossed;
+ * a deeper path is a candidate, and so is one above a dentry cut off from
+ * its tree (IS_ROOT() but no mount's root: the walk stays there).
  *
- * Each level is a load of the parent, a compare with the mount's root and
- * a length test; nothing is called unless a length fits. Never sleeps,
- * takes no lock, allocates nothing: callable from the hooks' callbacks,
- * with preemption disabled, on PREEMPT_RT as well.
+ * Inline in the hooks, as it is most of what every create and rename
+ * costs: each level is a load of the parent, a compare with the mount's
+ * root and a length test. Only a length that fits an anchor calls out, to
+ * compare bytes. Never sleeps, takes no lock, allocates nothing: callable
+ * from the hooks' callbacks, in any context, on PREEMPT_RT too.
  *
  * Return: false only when the rule cannot match a path through @dentry;
  * true otherwise.
@@ -103,8 +125,8 @@ static __always_inline bool ldw_prefilter_name(const struct dentry *dentry,
 static __always_inline bool ldw_prefilter_match(const struct vfsmount *mnt,
 						const struct dentry *dentry)
 {
-	unsigned int levels = LDW_PREFILTER_DEPTH;
 	unsigned int crossings = LDW_PREFILTER_DEPTH;
+	unsigned int levels = LDW_PREFILTER_DEPTH;
 	bool candidate = false;
 
 	if (unlikely(ldw_prefilter_anchors.pass_all))
@@ -114,35 +136,30 @@ static __always_inline bool ldw_prefilter_match(const struct vfsmount *mnt,
 	 * concurrent rename can move it, and an old parent is then freed
 	 * after an RCU grace period, which this section holds off; so are
 	 * mounts. An RCU-sched section (preemption disabled) holds off every
-	 * grace period since 4.20, and costs the hooks, which disable
-	 * preemption already, one per-CPU increment, not the calls of a
-	 * preemptible RCU read-side section.
+	 * grace period since 4.20, for one per-CPU increment, where a
+	 * preemptible RCU read-side section costs two calls.
 	 */
 	rcu_read_lock_sched_notrace();
-	if (ldw_prefilter_name(dentry, LDW_ANCHOR_NAME))
-		goto candidate;
+	if (unlikely(ldw_prefilter_len_fits(dentry, LDW_ANCHOR_NAME))) {
+		candidate = ldw_prefilter_resume(mnt, dentry, 0, crossings);
+		goto out;
+	}
 	if (!ldw_prefilter_anchors.ancestors)
 		goto out;
-	/* The file itself is never its mount's root: start with its parent. */
-	while (levels--) {
-		const struct dentry *parent = READ_ONCE(dentry->d_parent);
-
-		if (parent == dentry)		/* IS_ROOT(): the top */
+	do {
+		if (!ldw_prefilter_up(&mnt, &dentry, &crossings)) {
+			/* The top, or more mounts crossed than the bound. */
+			candidate = !crossings;
 			goto out;
-		dentry = parent;
-		/*
-		 * At a mount's root, the name the path shows at this level is
-		 * its mount point's, in the mount above (mounts may stack).
-		 */
-		while (dentry == mnt->mnt_root && ldw_mount_up(&mnt, &dentry)) {
-			if (!--crossings)
-				goto candidate;
 		}
-		if (ldw_prefilter_name(dentry, LDW_ANCHOR_ANCESTOR))
-			goto candidate;
-	}
-	/* Deeper than the bound, or more mounts crossed: a candidate anyway. */
-candidate:
+		if (unlikely(ldw_prefilter_len_fits(dentry, LDW_ANCHOR_ANCESTOR))) {
+			candidate = ldw_prefilter_resume(mnt, dentry,
+							 LDW_PREFILTER_DEPTH + 1 - levels,
+							 crossings);
+			goto out;
+		}
+	} while (--levels);
+	/* Deeper than the bound: a candidate anyway. */
 	candidate = true;
 out:
 	rcu_read_unlock_sched_notrace();

@@ -25,9 +25,8 @@
  * than ldwatch's whole budget of 1% (make bench, README).
  *
  * All of them fire before the operation's outcome is known; capture
- * confirms it afterwards. Handlers run with preemption disabled: they read
- * the hooked function's arguments as it was entered and call capture,
- * which never sleeps there.
+ * confirms it afterwards. The callbacks count the operation, and hand it
+ * to capture only if the prefilter calls it a candidate.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -40,10 +39,13 @@
 #include <linux/printk.h>
 #include <linux/ptrace.h>
 #include <linux/string.h>
+#include <linux/stat.h>
 #include <linux/types.h>
 
 #include "capture.h"
+#include "prefilter.h"
 #include "probes.h"
+#include "stats.h"
 
 /*
  * Callbacks need the hooked function's arguments, which ftrace passes when
@@ -55,43 +57,82 @@
 #error "ldwatch needs CONFIG_DYNAMIC_FTRACE_WITH_ARGS or CONFIG_DYNAMIC_FTRACE_WITH_REGS"
 #endif
 
-/* The hooked function's argument @n, on entry. */
-#define LDW_ARG(fregs, n) ldw_ftrace_arg((fregs), (n))
+/*
+ * The hooked function's argument @n, on entry, typed. The callbacks read
+ * each where they need it, from the frame ftrace saved, rather than all
+ * at once: the common path then keeps none of them across a call.
+ */
+#define LDW_ARG(fregs, n)	ldw_ftrace_arg((fregs), (n))
+#define LDW_PATH(fregs, n)	((const struct path *)LDW_ARG((fregs), (n)))
+#define LDW_DENTRY(fregs, n)	((struct dentry *)LDW_ARG((fregs), (n)))
 
 /*
- * A callback, with preemption disabled around capture.
+ * The callbacks count the operation and run the prefilter (which holds an
+ * RCU-sched section of its own) in whatever context the hooked function
+ * was called, and disable preemption around the capture of a candidate,
+ * as for a kprobe handler.
  *
  * ftrace asks a callback to guard against recursion, for one that calls,
- * directly or not, a function it hooks. These cannot: nothing capture
- * calls from here creates, renames or instantiates a file. So they go
- * without the guard (ftrace_test_recursion_trylock(), some 35 instructions
- * a call, a fifth of what ldwatch cost a rename) and without
- * FTRACE_OPS_FL_RECURSION, which would wrap them in it: ftrace calls them
- * straight from the trampoline.
+ * directly or not, a function it hooks. These cannot: nothing they call
+ * creates, renames or instantiates a file. So they go without the guard
+ * (ftrace_test_recursion_trylock(), some 35 instructions a call) and
+ * without FTRACE_OPS_FL_RECURSION, which would wrap them in it: ftrace
+ * calls them straight from the trampoline.
  */
-#define LDW_HOOK(name, call)						\
-static void notrace name(unsigned long ip, unsigned long parent_ip,	\
-			 struct ftrace_ops *ops, struct ftrace_regs *fregs) \
-{									\
-	preempt_disable_notrace();					\
-	call;								\
-	preempt_enable_notrace();					\
+
+/* security_path_mknod(dir, dentry, mode, dev) */
+static void notrace ldw_hook_path_mknod(unsigned long ip,
+					unsigned long parent_ip,
+					struct ftrace_ops *ops,
+					struct ftrace_regs *fregs)
+{
+	umode_t mode = LDW_ARG(fregs, 2);
+
+	ldw_count(LDW_CNT_SEEN);
+	/* open(O_CREAT) passes S_IFREG; mknod() may pass type 0 for it. */
+	if ((mode & S_IFMT) && !S_ISREG(mode))
+		return;
+	if (likely(!ldw_prefilter_match(LDW_PATH(fregs, 0)->mnt,
+					LDW_DENTRY(fregs, 1))))
+		return;
+	preempt_disable_notrace();
+	ldw_capture_create(LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1));
+	preempt_enable_notrace();
 }
 
-LDW_HOOK(ldw_hook_path_mknod,
-	 ldw_capture_create((const struct path *)LDW_ARG(fregs, 0),
-			    (struct dentry *)LDW_ARG(fregs, 1),
-			    (umode_t)LDW_ARG(fregs, 2)))
+/* security_path_rename(old_dir, old_dentry, new_dir, new_dentry, flags) */
+static void notrace ldw_hook_path_rename(unsigned long ip,
+					 unsigned long parent_ip,
+					 struct ftrace_ops *ops,
+					 struct ftrace_regs *fregs)
+{
+	ldw_count(LDW_CNT_SEEN);
+	/* The event's file.path is the target's: the prefilter looks there. */
+	if (unlikely(ldw_prefilter_match(LDW_PATH(fregs, 2)->mnt,
+					 LDW_DENTRY(fregs, 3)))) {
+		preempt_disable_notrace();
+		ldw_capture_move(LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1),
+				 LDW_PATH(fregs, 2), LDW_DENTRY(fregs, 3));
+		preempt_enable_notrace();
+	}
+	/* An exchange also moves the target to the source's place. */
+	if (unlikely(LDW_ARG(fregs, 4) & RENAME_EXCHANGE) &&
+	    ldw_prefilter_match(LDW_PATH(fregs, 0)->mnt, LDW_DENTRY(fregs, 1))) {
+		preempt_disable_notrace();
+		ldw_capture_move(LDW_PATH(fregs, 2), LDW_DENTRY(fregs, 3),
+				 LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1));
+		preempt_enable_notrace();
+	}
+}
 
-LDW_HOOK(ldw_hook_path_rename,
-	 ldw_capture_rename((const struct path *)LDW_ARG(fregs, 0),
-			    (struct dentry *)LDW_ARG(fregs, 1),
-			    (const struct path *)LDW_ARG(fregs, 2),
-			    (struct dentry *)LDW_ARG(fregs, 3),
-			    (unsigned int)LDW_ARG(fregs, 4)))
-
-LDW_HOOK(ldw_hook_d_instantiate,
-	 ldw_capture_instantiate((const struct dentry *)LDW_ARG(fregs, 0)))
+/* security_d_instantiate(dentry, inode) */
+static void notrace ldw_hook_d_instantiate(unsigned long ip,
+					   unsigned long parent_ip,
+					   struct ftrace_ops *ops,
+					   struct ftrace_regs *fregs)
+{
+	ldw_capture_instantiate(LDW_DENTRY(fregs, 0));
+}
 
 /**
  * struct ldw_hook - one hooked function
@@ -147,8 +188,15 @@ static int __init ldw_hook_register(const struct ldw_hook *hook,
 	int err;
 
 	strscpy(glob, hook->symbol, sizeof(glob));
-	ops->func = hook->callback;
-	ops->flags = LDW_OPS_FLAGS;
+	/*
+	 * A fresh ops, all of it: ftrace keeps its own state in the ops
+	 * (hashes, trampoline, flags), and one registered before (the KUnit
+	 * suite registers twice) must not carry it into this registration.
+	 */
+	*ops = (struct ftrace_ops){
+		.func = hook->callback,
+		.flags = LDW_OPS_FLAGS,
+	};
 	err = ftrace_set_filter(ops, (unsigned char *)glob, strlen(glob), 1);
 	if (err) {
 		/* No such function, or ftrace may not hook it (notrace). */
