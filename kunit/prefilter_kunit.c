@@ -62,6 +62,37 @@ static const struct ldw_rule ldw_nowhere_rule = {
 	.requirements = &ldw_nowhere_clause,
 };
 
+/*
+ * A rule the prefilter cannot narrow: "*.conf" names no whole component,
+ * so every operation is a candidate (the anchors' pass_all).
+ */
+static const char *const ldw_any_conf_values[] = { "*.conf", NULL };
+static const struct ldw_clause ldw_any_conf_clause = {
+	LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD_NOCASE, ldw_any_conf_values
+};
+
+static const struct ldw_rule ldw_any_conf_rule = {
+	.id = "kunit-any-conf",
+	.name = "Any .conf file",
+	.version = 1,
+	.nrequirements = 1,
+	.requirements = &ldw_any_conf_clause,
+};
+
+/* A rule with file names only, no directory to be below. */
+static const char *const ldw_names_only_values[] = { "/etc/ld.so.preload", NULL };
+static const struct ldw_clause ldw_names_only_clause = {
+	LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD_NOCASE, ldw_names_only_values
+};
+
+static const struct ldw_rule ldw_names_only_rule = {
+	.id = "kunit-names-only",
+	.name = "The preload file only",
+	.version = 1,
+	.nrequirements = 1,
+	.requirements = &ldw_names_only_clause,
+};
+
 /* As a probe handler calls it. */
 static bool ldw_test_candidate(const struct vfsmount *mnt,
 			       const struct dentry *dentry)
@@ -193,6 +224,55 @@ static void __init lookalike_lengths_on_the_way(struct kunit *test)
 		leaf = ldw_test_leaf(test, mnt->mnt_root, cases[i].path);
 		KUNIT_EXPECT_EQ_MSG(test, ldw_test_candidate(mnt, leaf),
 				    cases[i].candidate, "%s", cases[i].path);
+	}
+}
+
+/*
+ * The inline walk tests one table, which also stands for the rule's two
+ * special shapes: a rule it cannot narrow marks every length, so every
+ * name is looked at and every operation is a candidate, whatever the
+ * name's length; a rule with file names only marks every ancestor, whose
+ * look ends the walk with no candidate.
+ */
+static void __init rules_without_ancestors_or_anchors(struct kunit *test)
+{
+	static const char *const anything[] = {
+		"x", "tmp/x", "etc/ld.so.conf.d/x.conf", "abcdefghijkl/ld.so.preloax",
+	};
+	static const struct {
+		const char *path;
+		bool candidate;
+	} names_only[] = {
+		{ "etc/ld.so.preload", true },
+		{ "a/b/c/LD.SO.PRELOAD", true },
+		{ "etc/ld.so.conf.d/x.conf", false },
+		{ "ld.so.conf.d/ld.so.conf.d/x", false },
+		{ "etc/ld.so.preload.d/x", false },
+	};
+	struct vfsmount *mnt = ldw_test_tmpfs(test);
+	struct dentry *leaf;
+	char *long_name;
+	unsigned int i;
+
+	ldw_prefilter_init(&ldw_any_conf_rule);
+	for (i = 0; i < ARRAY_SIZE(anything); i++) {
+		leaf = ldw_test_leaf(test, mnt->mnt_root, anything[i]);
+		KUNIT_EXPECT_TRUE_MSG(test, ldw_test_candidate(mnt, leaf),
+				      "cannot narrow: %s", anything[i]);
+	}
+	/* NAME_MAX bytes, the longest a name can be */
+	long_name = kunit_kzalloc(test, NAME_MAX + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, long_name);
+	memset(long_name, 'n', NAME_MAX);
+	leaf = ldw_test_lookup(test, mnt->mnt_root, long_name);
+	KUNIT_EXPECT_TRUE(test, ldw_test_candidate(mnt, leaf));
+
+	ldw_prefilter_init(&ldw_names_only_rule);
+	for (i = 0; i < ARRAY_SIZE(names_only); i++) {
+		leaf = ldw_test_leaf(test, mnt->mnt_root, names_only[i].path);
+		KUNIT_EXPECT_EQ_MSG(test, ldw_test_candidate(mnt, leaf),
+				    names_only[i].candidate, "names only: %s",
+				    names_only[i].path);
 	}
 }
 
@@ -361,6 +441,7 @@ static struct kunit_case __refdata ldw_prefilter_cases[] = {
 	KUNIT_CASE(targets_are_candidates),
 	KUNIT_CASE(others_are_not),
 	KUNIT_CASE(lookalike_lengths_on_the_way),
+	KUNIT_CASE(rules_without_ancestors_or_anchors),
 	KUNIT_CASE(case_table_matches_are_candidates),
 	KUNIT_CASE(deep_below_a_target_directory),
 	KUNIT_CASE(crosses_mounts_to_the_mount_point),

@@ -14,6 +14,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bits.h>
+#include <linux/build_bug.h>
 #include <linux/cache.h>
 #include <linux/compiler.h>
 #include <linux/dcache.h>
@@ -29,11 +31,30 @@
 
 /* Written once at module init, before any hook; read-only after it. */
 struct ldw_anchors ldw_prefilter_anchors __ro_after_init;
+u8 ldw_prefilter_fits[256] __ro_after_init;
 
 static const char *const ldw_place_text[LDW_ANCHOR_PLACES] = {
 	[LDW_ANCHOR_NAME]	= "the file's name",
 	[LDW_ANCHOR_ANCESTOR]	= "an ancestor directory",
 };
+
+/* ldw_prefilter_fits, from the anchors (see prefilter.h). */
+static void __init ldw_prefilter_fill_fits(const struct ldw_anchors *a)
+{
+	unsigned int len;
+
+	BUILD_BUG_ON(ARRAY_SIZE(ldw_prefilter_fits) != ARRAY_SIZE(a->places));
+	BUILD_BUG_ON(LDW_ANCHOR_PLACES > 8);
+	for (len = 0; len < ARRAY_SIZE(ldw_prefilter_fits); len++) {
+		u8 fits = a->places[len];
+
+		if (a->pass_all)
+			fits = GENMASK(LDW_ANCHOR_PLACES - 1, 0);
+		else if (!a->ancestors)
+			fits |= BIT(LDW_ANCHOR_ANCESTOR);
+		ldw_prefilter_fits[len] = fits;
+	}
+}
 
 void __init ldw_prefilter_init(const struct ldw_rule *rule)
 {
@@ -42,6 +63,7 @@ void __init ldw_prefilter_init(const struct ldw_rule *rule)
 	unsigned int i;
 
 	reason = ldw_anchors_derive(rule, &ldw_prefilter_anchors);
+	ldw_prefilter_fill_fits(&ldw_prefilter_anchors);
 	if (reason != LDW_ANCHORS_OK) {
 		if (a->value)
 			pr_warn("prefilter: this rule cannot be prefiltered: %s (require %u/%u, value \"%*pE\")\n",
@@ -97,11 +119,13 @@ bool ldw_prefilter_resume(const struct vfsmount *mnt,
 			  const struct dentry *dentry, unsigned int level,
 			  unsigned int crossings)
 {
+	if (ldw_prefilter_anchors.pass_all)
+		return true;
 	for (;;) {
 		if (ldw_prefilter_name(dentry, level ? LDW_ANCHOR_ANCESTOR :
 						       LDW_ANCHOR_NAME))
 			return true;
-		if (!level && !ldw_prefilter_anchors.ancestors)
+		if (!ldw_prefilter_anchors.ancestors)
 			return false;
 		if (++level > LDW_PREFILTER_DEPTH)
 			return true;	/* deeper than the bound */

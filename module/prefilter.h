@@ -40,6 +40,17 @@ struct ldw_rule;
 /* prefilter.c's: the rule's anchors, read-only once the hooks run. */
 extern struct ldw_anchors ldw_prefilter_anchors;
 
+/*
+ * prefilter.c's: for each length's low byte, a bit per enum
+ * ldw_anchor_place where the inline walk must call out to
+ * ldw_prefilter_resume(). The anchors' lengths, and more where the rule
+ * asks for it: every length when the rule cannot be prefiltered (pass_all;
+ * resume() then says yes), every length as an ancestor when the rule has
+ * no ancestor anchors (resume() then ends the walk at the first ancestor).
+ * So the inline walk tests one table, and neither flag.
+ */
+extern u8 ldw_prefilter_fits[256];
+
 /**
  * ldw_prefilter_init() - derive the prefilter from a rule, and log it
  * @rule: the rule in force; the prefilter keeps no pointer into it
@@ -52,18 +63,21 @@ void __init ldw_prefilter_init(const struct ldw_rule *rule);
 
 /*
  * Whether @dentry's name has the length of an anchor of @place: the test
- * almost every name fails, one byte of @places. It is indexed by the
- * length's low byte, with no bound test: no anchor is longer than 255
- * bytes, so a longer name can never be one, and at worst its low byte
- * makes it a byte compare that fails (ldw_prefilter_resume()).
+ * almost every name fails, one byte of ldw_prefilter_fits. It is indexed
+ * by the length's low byte, with no bound test: no anchor is longer than
+ * 255 bytes, so a longer name can never be one, and at worst its low byte
+ * makes it a byte compare that fails (ldw_prefilter_resume()). Only that
+ * byte is read, one load: a rename may change the length meanwhile, and
+ * whichever length the byte comes from, the answer is one a moment
+ * earlier or later would give.
  */
 static __always_inline bool ldw_prefilter_len_fits(const struct dentry *dentry,
 						   enum ldw_anchor_place place)
 {
-	u32 len = READ_ONCE(dentry->d_name.len);
+	/* A racy read by design: any length read gives a right answer. */
+	u8 len_low = data_race((u8)dentry->d_name.len);
 
-	BUILD_BUG_ON(ARRAY_SIZE(ldw_prefilter_anchors.places) != 256);
-	return ldw_prefilter_anchors.places[(u8)len] & (1u << place);
+	return ldw_prefilter_fits[len_low] & (1u << place);
 }
 
 /*
@@ -89,8 +103,9 @@ static __always_inline bool ldw_prefilter_up(const struct vfsmount **mnt,
 
 /*
  * prefilter.c's: the walk from the component @level up (0: the file
- * itself), whose length fits an anchor, comparing its bytes and going on
- * up. Out of line, so that the inline walk holds nothing across a call.
+ * itself), whose length ldw_prefilter_fits marks, comparing its bytes and
+ * going on up. Out of line, so that the inline walk holds nothing across a
+ * call.
  */
 bool ldw_prefilter_resume(const struct vfsmount *mnt,
 			  const struct dentry *dentry, unsigned int level,
@@ -129,8 +144,6 @@ static __always_inline bool ldw_prefilter_match(const struct vfsmount *mnt,
 	unsigned int levels = LDW_PREFILTER_DEPTH;
 	bool candidate = false;
 
-	if (unlikely(ldw_prefilter_anchors.pass_all))
-		return true;
 	/*
 	 * Ancestors are pinned by @dentry only while it stays below them: a
 	 * concurrent rename can move it, and an old parent is then freed
@@ -144,8 +157,6 @@ static __always_inline bool ldw_prefilter_match(const struct vfsmount *mnt,
 		candidate = ldw_prefilter_resume(mnt, dentry, 0, crossings);
 		goto out;
 	}
-	if (!ldw_prefilter_anchors.ancestors)
-		goto out;
 	do {
 		if (!ldw_prefilter_up(&mnt, &dentry, &crossings)) {
 			/* The top, or more mounts crossed than the bound. */
