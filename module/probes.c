@@ -100,6 +100,32 @@ static void notrace ldw_hook_path_mknod(unsigned long ip,
 	preempt_enable_notrace();
 }
 
+/*
+ * A rename's capture: the move of (@from_dir, @from) to (@to_dir, @to),
+ * whose target the prefilter let through. Out of line, so that the
+ * callback's common path saves no register for it.
+ */
+static noinline void notrace ldw_hook_move(const struct path *from_dir,
+					   struct dentry *from,
+					   const struct path *to_dir,
+					   struct dentry *to)
+{
+	preempt_disable_notrace();
+	ldw_capture_move(from_dir, from, to_dir, to);
+	preempt_enable_notrace();
+}
+
+/* RENAME_EXCHANGE: each side moves to the other's place. */
+static noinline void notrace ldw_hook_exchange(struct ftrace_regs *fregs)
+{
+	if (ldw_prefilter_match(LDW_PATH(fregs, 2)->mnt, LDW_DENTRY(fregs, 3)))
+		ldw_hook_move(LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1),
+			      LDW_PATH(fregs, 2), LDW_DENTRY(fregs, 3));
+	if (ldw_prefilter_match(LDW_PATH(fregs, 0)->mnt, LDW_DENTRY(fregs, 1)))
+		ldw_hook_move(LDW_PATH(fregs, 2), LDW_DENTRY(fregs, 3),
+			      LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1));
+}
+
 /* security_path_rename(old_dir, old_dentry, new_dir, new_dentry, flags) */
 static void notrace ldw_hook_path_rename(unsigned long ip,
 					 unsigned long parent_ip,
@@ -107,22 +133,15 @@ static void notrace ldw_hook_path_rename(unsigned long ip,
 					 struct ftrace_regs *fregs)
 {
 	ldw_count(LDW_CNT_SEEN);
+	if (unlikely(LDW_ARG(fregs, 4) & RENAME_EXCHANGE)) {
+		ldw_hook_exchange(fregs);
+		return;
+	}
 	/* The event's file.path is the target's: the prefilter looks there. */
 	if (unlikely(ldw_prefilter_match(LDW_PATH(fregs, 2)->mnt,
-					 LDW_DENTRY(fregs, 3)))) {
-		preempt_disable_notrace();
-		ldw_capture_move(LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1),
-				 LDW_PATH(fregs, 2), LDW_DENTRY(fregs, 3));
-		preempt_enable_notrace();
-	}
-	/* An exchange also moves the target to the source's place. */
-	if (unlikely(LDW_ARG(fregs, 4) & RENAME_EXCHANGE) &&
-	    ldw_prefilter_match(LDW_PATH(fregs, 0)->mnt, LDW_DENTRY(fregs, 1))) {
-		preempt_disable_notrace();
-		ldw_capture_move(LDW_PATH(fregs, 2), LDW_DENTRY(fregs, 3),
-				 LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1));
-		preempt_enable_notrace();
-	}
+					 LDW_DENTRY(fregs, 3))))
+		ldw_hook_move(LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1),
+			      LDW_PATH(fregs, 2), LDW_DENTRY(fregs, 3));
 }
 
 /* security_d_instantiate(dentry, inode) */
