@@ -42,7 +42,7 @@ struct ldw_cpu_stats {
 };
 
 /* stats.c's; visible here only so that ldw_count() inlines. */
-extern struct ldw_cpu_stats __percpu *ldw_cpu_stats;
+DECLARE_PER_CPU(struct ldw_cpu_stats, ldw_cpu_stats);
 
 int ldw_stats_init(void);
 void ldw_stats_exit(void);
@@ -56,7 +56,7 @@ void ldw_stats_exit(void);
  */
 static inline void ldw_count(enum ldw_counter counter)
 {
-	this_cpu_inc(ldw_cpu_stats->counters[counter]);
+	this_cpu_inc(ldw_cpu_stats.counters[counter]);
 }
 
 void ldw_count_drop(enum ldw_drop reason);
