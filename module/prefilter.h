@@ -159,8 +159,9 @@ static __always_inline bool ldw_prefilter_match(const struct vfsmount *mnt,
 	}
 	do {
 		if (!ldw_prefilter_up(&mnt, &dentry, &crossings)) {
-			/* The top, or more mounts crossed than the bound. */
-			candidate = !crossings;
+			/* More mounts crossed than the bound; or the top. */
+			if (unlikely(!crossings))
+				candidate = true;
 			goto out;
 		}
 		if (unlikely(ldw_prefilter_len_fits(dentry, LDW_ANCHOR_ANCESTOR))) {
