@@ -115,15 +115,26 @@ static noinline void notrace ldw_hook_move(const struct path *from_dir,
 	preempt_enable_notrace();
 }
 
+/*
+ * The move of the file in arguments (@from, @from + 1) of
+ * security_path_rename() to (@to, @to + 1), captured if the prefilter
+ * lets its target through.
+ */
+static __always_inline void ldw_hook_rename_to(struct ftrace_regs *fregs,
+					       unsigned int from,
+					       unsigned int to)
+{
+	if (unlikely(ldw_prefilter_match(LDW_PATH(fregs, to)->mnt,
+					 LDW_DENTRY(fregs, to + 1))))
+		ldw_hook_move(LDW_PATH(fregs, from), LDW_DENTRY(fregs, from + 1),
+			      LDW_PATH(fregs, to), LDW_DENTRY(fregs, to + 1));
+}
+
 /* RENAME_EXCHANGE: each side moves to the other's place. */
 static noinline void notrace ldw_hook_exchange(struct ftrace_regs *fregs)
 {
-	if (ldw_prefilter_match(LDW_PATH(fregs, 2)->mnt, LDW_DENTRY(fregs, 3)))
-		ldw_hook_move(LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1),
-			      LDW_PATH(fregs, 2), LDW_DENTRY(fregs, 3));
-	if (ldw_prefilter_match(LDW_PATH(fregs, 0)->mnt, LDW_DENTRY(fregs, 1)))
-		ldw_hook_move(LDW_PATH(fregs, 2), LDW_DENTRY(fregs, 3),
-			      LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1));
+	ldw_hook_rename_to(fregs, 0, 2);
+	ldw_hook_rename_to(fregs, 2, 0);
 }
 
 /* security_path_rename(old_dir, old_dentry, new_dir, new_dentry, flags) */
@@ -138,10 +149,7 @@ static void notrace ldw_hook_path_rename(unsigned long ip,
 		return;
 	}
 	/* The event's file.path is the target's: the prefilter looks there. */
-	if (unlikely(ldw_prefilter_match(LDW_PATH(fregs, 2)->mnt,
-					 LDW_DENTRY(fregs, 3))))
-		ldw_hook_move(LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1),
-			      LDW_PATH(fregs, 2), LDW_DENTRY(fregs, 3));
+	ldw_hook_rename_to(fregs, 0, 2);
 }
 
 /* security_d_instantiate(dentry, inode) */
