@@ -69,8 +69,18 @@ exec 9>>"$LDW_RESULTS"
 
 # emit LINE: one line on the result channel. Opening and closing the tty for
 # every line means the last close waits until the UART has sent everything.
+# A write the port refuses (printf fails) is made again, up to 5 times,
+# and noted in the kernel log: a lost marker reads on the host as a script
+# that never ended. (A script-exit marker once arrived without its text;
+# what cut it is not known.) The host ignores the repeated blank line.
 emit() {
-	printf '\n%s\n' "$*" >>"$LDW_RESULTS"
+	_emit_try=1
+	until printf '\n%s\n' "$*" >>"$LDW_RESULTS"; do
+		echo "ldwatch-vm: result port refused a write (try $_emit_try): $*" >/dev/kmsg
+		[ "$_emit_try" -lt 5 ] || return 0
+		_emit_try=$((_emit_try + 1))
+		sleep 0.1
+	done
 }
 
 # kmsg MESSAGE: into the kernel log, so that it is timestamped on the console.
