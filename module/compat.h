@@ -23,11 +23,12 @@
 /*
  * ldw_dget_atomic(dp) - take a reference to the dentry @dp without sleeping
  *
- * For the hooks' callbacks, which run with preemption disabled. dget() takes
- * d_lock unless its lockref can be updated with one cmpxchg; on PREEMPT_RT
- * d_lock (a spinlock_t) is a sleeping rtmutex and the lockref has no
- * cmpxchg path at all, so there the lock is only tried. Elsewhere dget() is
- * fine: at worst it spins on a true spinlock that no interrupt takes.
+ * For capture, which the hooks' callbacks enter with preemption disabled.
+ * dget() takes d_lock unless its lockref can be updated with one cmpxchg;
+ * on PREEMPT_RT d_lock (a spinlock_t) is a sleeping rtmutex and the
+ * lockref has no cmpxchg path at all, so there the lock is only tried.
+ * Elsewhere dget() is fine: at worst it spins on a true spinlock that no
+ * interrupt takes.
  * Needs <linux/dcache.h>.
  *
  * Return: true if the reference was taken; false if d_lock was contended.
