@@ -46,7 +46,7 @@ for config in "${configs[@]}"; do
 	missing=()
 	for fs in "${filesystems[@]}"; do
 		for op in "${operations[@]}"; do
-			grep -Eq "^bench $config 1 $fs $op [1-9][0-9]* [1-9][0-9]*\$" "$figures" 2>/dev/null ||
+			grep -Eq "^bench $config 1 $fs $op( [1-9][0-9]*){4}\$" "$figures" 2>/dev/null ||
 				missing+=("$fs/$op")
 		done
 	done

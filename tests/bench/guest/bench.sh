@@ -8,7 +8,7 @@
 #
 # Every figure goes to the result channel as one line
 #
-#     bench CONFIG ROUND FS OPERATION ITERATIONS NANOSECONDS
+#     bench CONFIG ROUND FS OPERATION ITERATIONS NANOSECONDS BATCH FASTEST
 #
 # (run-vm.sh ignores such lines; run.sh collects them). Every switch of
 # configuration is checked: a configuration whose check fails is not
@@ -233,7 +233,7 @@ measure() {
 			_op=${_spec%%:*}
 			_n=${_spec#*:}
 			if _out=$("$BENCH" "$_op" "$_dir" "$_n" 2>"$STATE/bench.stderr"); then
-				# "OPERATION ITERATIONS NANOSECONDS"
+				# "OPERATION ITERATIONS NANOSECONDS BATCH FASTEST"
 				printf 'bench %s %s %s %s\n' "$1" "$ROUND" "$_fs" "$_out" >>"$_sink"
 			else
 				not_ok "[round $ROUND] $1: ldw-bench $_op on $_fs ran"
