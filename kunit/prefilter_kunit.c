@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Suite "ldwatch_prefilter": ldw_prefilter_match() on real dentries, with
- * preemption disabled as in a probe handler. The trees are made in a
+ * Suite "ldwatch_prefilter": ldw_prefilter_maybe() and ldw_prefilter_match()
+ * on real dentries, with preemption disabled as in a probe handler. The trees are made in a
  * tmpfs of the suite's own; what crosses mounts uses the mounts the
  * guest's init made (/tmp, /proc, ...), and skips where there are none.
  *
@@ -93,16 +93,36 @@ static const struct ldw_rule ldw_names_only_rule = {
 	.requirements = &ldw_names_only_clause,
 };
 
-/* As a probe handler calls it. */
-static bool ldw_test_candidate(const struct vfsmount *mnt,
+/*
+ * As the hooks call it: the inline walk first, and the exact one where it
+ * says maybe. Whatever the answer, the inline walk never turns away an
+ * operation the exact one calls a candidate.
+ */
+static bool ldw_test_candidate(struct kunit *test, const struct vfsmount *mnt,
 			       const struct dentry *dentry)
 {
-	bool candidate;
+	bool maybe, candidate;
 
 	preempt_disable();
+	maybe = ldw_prefilter_maybe(mnt, dentry);
 	candidate = ldw_prefilter_match(mnt, dentry);
 	preempt_enable();
+	KUNIT_EXPECT_TRUE_MSG(test, maybe || !candidate,
+			      "ldw_prefilter_maybe() turned away a candidate: %pd",
+			      dentry);
 	return candidate;
+}
+
+/* The inline walk alone, as most operations end. */
+static bool ldw_test_maybe(const struct vfsmount *mnt,
+			   const struct dentry *dentry)
+{
+	bool maybe;
+
+	preempt_disable();
+	maybe = ldw_prefilter_maybe(mnt, dentry);
+	preempt_enable();
+	return maybe;
 }
 
 /*
@@ -156,12 +176,12 @@ static void __init targets_are_candidates(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(targets); i++) {
 		leaf = ldw_test_leaf(test, mnt->mnt_root, targets[i]);
 
-		KUNIT_EXPECT_TRUE_MSG(test, ldw_test_candidate(mnt, leaf),
+		KUNIT_EXPECT_TRUE_MSG(test, ldw_test_candidate(test, mnt, leaf),
 				      "%s (negative dentry)", targets[i]);
 	}
 	/* An existing file, as a rename's target is. */
 	leaf = ldw_test_create(test, mnt->mnt_root, "ld.so.conf");
-	KUNIT_EXPECT_TRUE(test, ldw_test_candidate(mnt, leaf));
+	KUNIT_EXPECT_TRUE(test, ldw_test_candidate(test, mnt, leaf));
 }
 
 /* Names no path the rule matches can go through. */
@@ -188,17 +208,20 @@ static void __init others_are_not(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(others); i++) {
 		leaf = ldw_test_leaf(test, mnt->mnt_root, others[i]);
 
-		KUNIT_EXPECT_FALSE_MSG(test, ldw_test_candidate(mnt, leaf), "%s",
+		KUNIT_EXPECT_FALSE_MSG(test, ldw_test_candidate(test, mnt, leaf), "%s",
 				       others[i]);
+		/* No name of an anchor's length: no byte is compared. */
+		KUNIT_EXPECT_FALSE_MSG(test, ldw_test_maybe(mnt, leaf),
+				       "inline walk: %s", others[i]);
 	}
 	/* An existing file, as a rename's target is. */
 	leaf = ldw_test_create(test, mnt->mnt_root, "ld.so.conf.bak");
-	KUNIT_EXPECT_FALSE(test, ldw_test_candidate(mnt, leaf));
+	KUNIT_EXPECT_FALSE(test, ldw_test_candidate(test, mnt, leaf));
 }
 
 /*
- * Names of an anchor's length that are no anchor, on the way: the walk
- * compares their bytes (ldw_prefilter_resume()) and goes on up, to an
+ * Names of an anchor's length that are no anchor, on the way: the exact
+ * walk compares their bytes (ldw_prefilter_match()) and goes on up, to an
  * anchor above them or to the top. "ld.so.preloax" has the length of
  * ld.so.preload (13), "ld.so.conf.x" and "abcdefghijkl" that of
  * ld.so.conf.d (12), "ld.so.conX" that of ld.so.conf (10).
@@ -222,7 +245,7 @@ static void __init lookalike_lengths_on_the_way(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		leaf = ldw_test_leaf(test, mnt->mnt_root, cases[i].path);
-		KUNIT_EXPECT_EQ_MSG(test, ldw_test_candidate(mnt, leaf),
+		KUNIT_EXPECT_EQ_MSG(test, ldw_test_candidate(test, mnt, leaf),
 				    cases[i].candidate, "%s", cases[i].path);
 	}
 }
@@ -232,7 +255,7 @@ static void __init lookalike_lengths_on_the_way(struct kunit *test)
  * special shapes: a rule it cannot narrow marks every length, so every
  * name is looked at and every operation is a candidate, whatever the
  * name's length; a rule with file names only marks every ancestor, whose
- * look ends the walk with no candidate.
+ * look ends the walk with no candidate, the inline one included.
  */
 static void __init rules_without_ancestors_or_anchors(struct kunit *test)
 {
@@ -257,7 +280,7 @@ static void __init rules_without_ancestors_or_anchors(struct kunit *test)
 	ldw_prefilter_init(&ldw_any_conf_rule);
 	for (i = 0; i < ARRAY_SIZE(anything); i++) {
 		leaf = ldw_test_leaf(test, mnt->mnt_root, anything[i]);
-		KUNIT_EXPECT_TRUE_MSG(test, ldw_test_candidate(mnt, leaf),
+		KUNIT_EXPECT_TRUE_MSG(test, ldw_test_candidate(test, mnt, leaf),
 				      "cannot narrow: %s", anything[i]);
 	}
 	/* NAME_MAX bytes, the longest a name can be */
@@ -265,14 +288,18 @@ static void __init rules_without_ancestors_or_anchors(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, long_name);
 	memset(long_name, 'n', NAME_MAX);
 	leaf = ldw_test_lookup(test, mnt->mnt_root, long_name);
-	KUNIT_EXPECT_TRUE(test, ldw_test_candidate(mnt, leaf));
+	KUNIT_EXPECT_TRUE(test, ldw_test_candidate(test, mnt, leaf));
 
 	ldw_prefilter_init(&ldw_names_only_rule);
 	for (i = 0; i < ARRAY_SIZE(names_only); i++) {
 		leaf = ldw_test_leaf(test, mnt->mnt_root, names_only[i].path);
-		KUNIT_EXPECT_EQ_MSG(test, ldw_test_candidate(mnt, leaf),
+		KUNIT_EXPECT_EQ_MSG(test, ldw_test_candidate(test, mnt, leaf),
 				    names_only[i].candidate, "names only: %s",
 				    names_only[i].path);
+		if (!names_only[i].candidate)
+			KUNIT_EXPECT_FALSE_MSG(test, ldw_test_maybe(mnt, leaf),
+					       "names only, inline walk: %s",
+					       names_only[i].path);
 	}
 }
 
@@ -327,7 +354,7 @@ static void __init case_table_matches_are_candidates(struct kunit *test)
 			continue;
 		rel = ldw_test_strndup(test, path.ptr + 1, path.len - 1);
 		leaf = ldw_test_leaf(test, mnt->mnt_root, rel);
-		KUNIT_EXPECT_TRUE_MSG(test, ldw_test_candidate(mnt, leaf),
+		KUNIT_EXPECT_TRUE_MSG(test, ldw_test_candidate(test, mnt, leaf),
 				      "case \"%s\": %s", c->name, rel);
 		made++;
 	}
@@ -351,7 +378,7 @@ static void __init deep_below_a_target_directory(struct kunit *test)
 			dir = ldw_test_mkdirs(test, dir, "d");
 		/* ld.so.conf.d is levels[i] components above the file */
 		leaf = ldw_test_lookup(test, dir, "x.conf");
-		KUNIT_EXPECT_TRUE_MSG(test, ldw_test_candidate(mnt, leaf),
+		KUNIT_EXPECT_TRUE_MSG(test, ldw_test_candidate(test, mnt, leaf),
 				      "ld.so.conf.d %u levels up", levels[i]);
 	}
 }
@@ -370,10 +397,10 @@ static void __init crosses_mounts_to_the_mount_point(struct kunit *test)
 	leaf = ldw_test_lookup(test, tmp->dentry, "ldw-kunit-absent");
 
 	ldw_prefilter_init(&ldw_tmp_rule);
-	KUNIT_EXPECT_TRUE(test, ldw_test_candidate(tmp->mnt, leaf));
+	KUNIT_EXPECT_TRUE(test, ldw_test_candidate(test, tmp->mnt, leaf));
 	/* Not by accident: with another anchor, the same file is not one. */
 	ldw_prefilter_init(&ldw_nowhere_rule);
-	KUNIT_EXPECT_FALSE(test, ldw_test_candidate(tmp->mnt, leaf));
+	KUNIT_EXPECT_FALSE(test, ldw_test_candidate(test, tmp->mnt, leaf));
 }
 
 /*

@@ -10,7 +10,11 @@
  * then builds the full path as the acting process sees it and the rule
  * decides.
  *
- * This file derives the anchors from the rule at load, and logs them.
+ * The hooks walk with lengths only first (ldw_prefilter_maybe(), inline
+ * in prefilter.h), and only where a length fits compare bytes, here.
+ *
+ * This file derives the anchors from the rule at load, logs them, and
+ * compares the bytes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -22,6 +26,7 @@
 #include <linux/init.h>
 #include <linux/mount.h>
 #include <linux/printk.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 
 #include <ldwatch/anchors.h>
@@ -101,8 +106,8 @@ void __init ldw_prefilter_init(const struct ldw_rule *rule)
  * the length are each read once, and may come from different names. The
  * compare stops at the name's NUL whatever the length says (see
  * ldw_anchors_match_bytes()), and an old external name is freed only after
- * an RCU grace period, so it stays readable inside the caller's RCU
- * read-side section. A torn read can only give a wrong answer about a name
+ * an RCU grace period, so it stays readable inside ldw_prefilter_match()'s
+ * RCU read-side section. A torn read can only give a wrong answer about a name
  * that is changing at that moment, as an unlucky instant would.
  */
 static bool ldw_prefilter_name(const struct dentry *dentry,
@@ -115,21 +120,40 @@ static bool ldw_prefilter_name(const struct dentry *dentry,
 				       (const char *)name, len, place);
 }
 
-bool ldw_prefilter_resume(const struct vfsmount *mnt,
-			  const struct dentry *dentry, unsigned int level,
-			  unsigned int crossings)
+bool ldw_prefilter_match(const struct vfsmount *mnt, const struct dentry *dentry)
 {
+	enum ldw_anchor_place place = LDW_ANCHOR_NAME;
+	unsigned int steps = LDW_PREFILTER_DEPTH;
+	bool candidate;
+
 	if (ldw_prefilter_anchors.pass_all)
 		return true;
+	/*
+	 * Ancestors are pinned by @dentry only while it stays below them: a
+	 * concurrent rename can move it, and an old parent is then freed
+	 * after an RCU grace period, which this section holds off; so are
+	 * mounts. An RCU-sched section (preemption disabled) holds off every
+	 * grace period since 4.20, for one per-CPU increment, where a
+	 * preemptible RCU read-side section costs two calls.
+	 */
+	rcu_read_lock_sched_notrace();
 	for (;;) {
-		if (ldw_prefilter_name(dentry, level ? LDW_ANCHOR_ANCESTOR :
-						       LDW_ANCHOR_NAME))
-			return true;
-		if (!ldw_prefilter_anchors.ancestors)
-			return false;
-		if (++level > LDW_PREFILTER_DEPTH)
-			return true;	/* deeper than the bound */
-		if (!ldw_prefilter_up(&mnt, &dentry, &crossings))
-			return !crossings;
+		if (ldw_prefilter_len_fits(dentry, place) &&
+		    ldw_prefilter_name(dentry, place)) {
+			candidate = true;
+			break;
+		}
+		if (!ldw_prefilter_anchors.ancestors) {
+			candidate = false;
+			break;
+		}
+		if (!ldw_prefilter_up(&mnt, &dentry, &steps)) {
+			/* At the top; or out of steps, a candidate anyway. */
+			candidate = !steps;
+			break;
+		}
+		place = LDW_ANCHOR_ANCESTOR;
 	}
+	rcu_read_unlock_sched_notrace();
+	return candidate;
 }

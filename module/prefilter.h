@@ -4,8 +4,9 @@
  * operation may concern a file the rule can match (a "candidate"). Only
  * candidates get a full path built and the rule evaluated.
  *
- * The walk is inline, here: it is most of what every create and rename
- * costs, and a call with its register saves would add a fifth to it.
+ * The walk is in two parts: ldw_prefilter_maybe(), inline here, compares
+ * lengths only and is most of what every create and rename costs;
+ * ldw_prefilter_match(), out of line, compares bytes where a length fits.
  */
 #ifndef _LDWATCH_PREFILTER_H
 #define _LDWATCH_PREFILTER_H
@@ -24,16 +25,17 @@
 struct ldw_rule;
 
 /*
- * How many ancestors to compare (and mounts to cross) before calling the
- * operation a candidate anyway. A level costs a few loads and a byte test,
- * a false candidate a full path build and a rule evaluation: a hundred
- * levels or more. So the bound is set above the depth of real files, and
- * exists only to cap the time spent with preemption disabled on a
- * pathological tree. Real paths stay below 32: on a Debian 12 development
- * host the deepest of half a million files is 20 levels down, and a
- * container's files written through the host's storage driver
- * (/var/lib/docker/overlay2/ID/diff/..., or containerd's snapshots) are 5
- * to 8 levels deeper than the container sees.
+ * How many steps up the path to take, each an ancestor compared or a mount
+ * crossed, before calling the operation a candidate anyway. A step costs a
+ * few loads and a byte test, a false candidate a full path build and a
+ * rule evaluation: a hundred steps or more. So the bound is set above the
+ * depth of real files, and exists only to cap the time spent with
+ * preemption disabled on a pathological tree. Real paths stay well below
+ * 32: on a Debian 12 development host the deepest of half a million files
+ * is 20 levels down, below 2 mounts; a container's files written through
+ * the host's storage driver (/var/lib/docker/overlay2/ID/diff/..., or
+ * containerd's snapshots) are 5 to 8 levels deeper than the container
+ * sees.
  */
 #define LDW_PREFILTER_DEPTH 32
 
@@ -42,12 +44,12 @@ extern struct ldw_anchors ldw_prefilter_anchors;
 
 /*
  * prefilter.c's: for each length's low byte, a bit per enum
- * ldw_anchor_place where the inline walk must call out to
- * ldw_prefilter_resume(). The anchors' lengths, and more where the rule
- * asks for it: every length when the rule cannot be prefiltered (pass_all;
- * resume() then says yes), every length as an ancestor when the rule has
- * no ancestor anchors (resume() then ends the walk at the first ancestor).
- * So the inline walk tests one table, and neither flag.
+ * ldw_anchor_place where a name of that length may be an anchor: the
+ * anchors' lengths, and more where the rule asks for it. Every length when
+ * the rule cannot be prefiltered (pass_all: every operation is then a
+ * candidate); every length as an ancestor when the rule has no ancestor
+ * anchors (the walk then ends at the first ancestor). So the common path
+ * tests one table, and neither flag.
  */
 extern u8 ldw_prefilter_fits[256];
 
@@ -66,7 +68,7 @@ void __init ldw_prefilter_init(const struct ldw_rule *rule);
  * almost every name fails, one byte of ldw_prefilter_fits. It is indexed
  * by the length's low byte, with no bound test: no anchor is longer than
  * 255 bytes, so a longer name can never be one, and at worst its low byte
- * makes it a byte compare that fails (ldw_prefilter_resume()). Only that
+ * makes it a byte compare that fails (ldw_prefilter_match()). Only that
  * byte is read, one load: a rename may change the length meanwhile, and
  * whichever length the byte comes from, the answer is one a moment
  * earlier or later would give.
@@ -81,35 +83,71 @@ static __always_inline bool ldw_prefilter_len_fits(const struct dentry *dentry,
 }
 
 /*
- * One component up the path from (*@mnt, *@dentry): to the parent
- * directory and, where that is a mount's root, on to its mount point in
- * the mount above (mounts may stack), whose name is the one the path
- * shows there. Each mount crossed takes one of *@crossings.
+ * One step up the path from (*@mnt, *@dentry): to the parent directory
+ * and, where that is a mount's root, on to its mount point in the mount
+ * above (mounts may stack), whose name is the one the path shows there.
+ * The parent and each mount crossed take one of *@steps.
  *
- * Return: false at the top of the mount tree, or when *@crossings ran
- * out (it is then 0).
+ * Return: false at the top of the mount tree (*@steps is then not 0), or
+ * when *@steps ran out (it is then 0).
  */
 static __always_inline bool ldw_prefilter_up(const struct vfsmount **mnt,
 					     const struct dentry **dentry,
-					     unsigned int *crossings)
+					     unsigned int *steps)
 {
+	if (!--*steps)
+		return false;
 	*dentry = READ_ONCE((*dentry)->d_parent);
 	while (unlikely(*dentry == (*mnt)->mnt_root)) {
-		if (!ldw_mount_up(mnt, dentry) || !--*crossings)
+		if (!ldw_mount_up(mnt, dentry) || !--*steps)
 			return false;
 	}
 	return true;
 }
 
-/*
- * prefilter.c's: the walk from the component @level up (0: the file
- * itself), whose length ldw_prefilter_fits marks, comparing its bytes and
- * going on up. Out of line, so that the inline walk holds nothing across a
- * call.
+/**
+ * ldw_prefilter_maybe() - whether an operation on @dentry may be a candidate
+ * @mnt: the mount @dentry is reached through (the hook's directory path's)
+ * @dentry: the dentry being created or renamed to; may be negative or in
+ *	lookup, and the caller holds a reference to it
+ *
+ * The common path of every create and rename, inline in the hooks: the
+ * walk of ldw_prefilter_match() with lengths only, no byte compared. Each
+ * step is a load of the parent, a compare with the mount's root and one
+ * byte of ldw_prefilter_fits; nothing is called, so the hook keeps no
+ * register across a call. Almost every operation ends here, false. True
+ * when a name on the way has an anchor's length, or the walk ran out of
+ * steps: then ldw_prefilter_match(), out of line, decides.
+ *
+ * Never sleeps, takes no lock, allocates nothing: callable from the hooks'
+ * callbacks, in any context, on PREEMPT_RT too.
+ *
+ * Return: false only when ldw_prefilter_match() would be false; true when
+ * it may be true.
  */
-bool ldw_prefilter_resume(const struct vfsmount *mnt,
-			  const struct dentry *dentry, unsigned int level,
-			  unsigned int crossings);
+static __always_inline bool ldw_prefilter_maybe(const struct vfsmount *mnt,
+						const struct dentry *dentry)
+{
+	unsigned int steps = LDW_PREFILTER_DEPTH;
+	bool maybe = true;
+
+	/* See ldw_prefilter_match() for why this protects the walk. */
+	rcu_read_lock_sched_notrace();
+	if (unlikely(ldw_prefilter_len_fits(dentry, LDW_ANCHOR_NAME)))
+		goto out;
+	while (ldw_prefilter_up(&mnt, &dentry, &steps)) {
+		if (unlikely(ldw_prefilter_len_fits(dentry, LDW_ANCHOR_ANCESTOR))) {
+			/* A rule with no ancestor anchors stops here. */
+			maybe = ldw_prefilter_anchors.ancestors;
+			goto out;
+		}
+	}
+	/* At the top, no name fitted; out of steps, a candidate anyway. */
+	maybe = !steps;
+out:
+	rcu_read_unlock_sched_notrace();
+	return maybe;
+}
 
 /**
  * ldw_prefilter_match() - whether an operation on @dentry is a candidate
@@ -124,58 +162,16 @@ bool ldw_prefilter_resume(const struct vfsmount *mnt,
  * ends at the root of the mount namespace, above which no process sees a
  * path; a chroot's root is passed, which can only make more candidates,
  * never fewer, and the rule then judges the path the process sees. Up to
- * LDW_PREFILTER_DEPTH ancestors are compared, and as many mounts crossed;
- * a deeper path is a candidate, and so is one above a dentry cut off from
+ * LDW_PREFILTER_DEPTH steps are taken (ancestors and mounts crossed); a
+ * deeper path is a candidate, and so is one above a dentry cut off from
  * its tree (IS_ROOT() but no mount's root: the walk stays there).
  *
- * Inline in the hooks, as it is most of what every create and rename
- * costs: each level is a load of the parent, a compare with the mount's
- * root and a length test. Only a length that fits an anchor calls out, to
- * compare bytes. Never sleeps, takes no lock, allocates nothing: callable
- * from the hooks' callbacks, in any context, on PREEMPT_RT too.
+ * The hooks call it only where ldw_prefilter_maybe() said true. Never
+ * sleeps, takes no lock, allocates nothing, like that one.
  *
  * Return: false only when the rule cannot match a path through @dentry;
  * true otherwise.
  */
-static __always_inline bool ldw_prefilter_match(const struct vfsmount *mnt,
-						const struct dentry *dentry)
-{
-	unsigned int crossings = LDW_PREFILTER_DEPTH;
-	unsigned int levels = LDW_PREFILTER_DEPTH;
-	bool candidate = false;
-
-	/*
-	 * Ancestors are pinned by @dentry only while it stays below them: a
-	 * concurrent rename can move it, and an old parent is then freed
-	 * after an RCU grace period, which this section holds off; so are
-	 * mounts. An RCU-sched section (preemption disabled) holds off every
-	 * grace period since 4.20, for one per-CPU increment, where a
-	 * preemptible RCU read-side section costs two calls.
-	 */
-	rcu_read_lock_sched_notrace();
-	if (unlikely(ldw_prefilter_len_fits(dentry, LDW_ANCHOR_NAME))) {
-		candidate = ldw_prefilter_resume(mnt, dentry, 0, crossings);
-		goto out;
-	}
-	do {
-		if (!ldw_prefilter_up(&mnt, &dentry, &crossings)) {
-			/* More mounts crossed than the bound; or the top. */
-			if (unlikely(!crossings))
-				candidate = true;
-			goto out;
-		}
-		if (unlikely(ldw_prefilter_len_fits(dentry, LDW_ANCHOR_ANCESTOR))) {
-			candidate = ldw_prefilter_resume(mnt, dentry,
-							 LDW_PREFILTER_DEPTH + 1 - levels,
-							 crossings);
-			goto out;
-		}
-	} while (--levels);
-	/* Deeper than the bound: a candidate anyway. */
-	candidate = true;
-out:
-	rcu_read_unlock_sched_notrace();
-	return candidate;
-}
+bool ldw_prefilter_match(const struct vfsmount *mnt, const struct dentry *dentry);
 
 #endif /* _LDWATCH_PREFILTER_H */

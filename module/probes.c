@@ -67,10 +67,12 @@
 #define LDW_DENTRY(fregs, n)	((struct dentry *)LDW_ARG((fregs), (n)))
 
 /*
- * The callbacks count the operation and run the prefilter (which holds an
- * RCU-sched section of its own) in whatever context the hooked function
- * was called, and disable preemption around the capture of a candidate,
- * as for a kprobe handler.
+ * The callbacks count the operation and run the prefilter's inline walk
+ * (which holds an RCU-sched section of its own) in whatever context the
+ * hooked function was called. Where the walk says maybe, they call out of
+ * line, so that the common path holds nothing across a call: the exact
+ * prefilter, and the capture of a candidate with preemption disabled, as
+ * for a kprobe handler.
  *
  * ftrace asks a callback to guard against recursion, for one that calls,
  * directly or not, a function it hooks. These cannot: nothing they call
@@ -79,6 +81,17 @@
  * without FTRACE_OPS_FL_RECURSION, which would wrap them in it: ftrace
  * calls them straight from the trampoline.
  */
+
+/* The creation of @dentry in @dir, if the prefilter lets it through. */
+static noinline void notrace ldw_hook_create(const struct path *dir,
+					     struct dentry *dentry)
+{
+	if (!ldw_prefilter_match(dir->mnt, dentry))
+		return;
+	preempt_disable_notrace();
+	ldw_capture_create(dir, dentry);
+	preempt_enable_notrace();
+}
 
 /* security_path_mknod(dir, dentry, mode, dev) */
 static void notrace ldw_hook_path_mknod(unsigned long ip,
@@ -92,24 +105,23 @@ static void notrace ldw_hook_path_mknod(unsigned long ip,
 	/* open(O_CREAT) passes S_IFREG; mknod() may pass type 0 for it. */
 	if ((mode & S_IFMT) && !S_ISREG(mode))
 		return;
-	if (likely(!ldw_prefilter_match(LDW_PATH(fregs, 0)->mnt,
+	if (likely(!ldw_prefilter_maybe(LDW_PATH(fregs, 0)->mnt,
 					LDW_DENTRY(fregs, 1))))
 		return;
-	preempt_disable_notrace();
-	ldw_capture_create(LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1));
-	preempt_enable_notrace();
+	ldw_hook_create(LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1));
 }
 
 /*
- * A rename's capture: the move of (@from_dir, @from) to (@to_dir, @to),
- * whose target the prefilter let through. Out of line, so that the
- * callback's common path saves no register for it.
+ * A rename's move of (@from_dir, @from) to (@to_dir, @to), if the
+ * prefilter lets its target through.
  */
 static noinline void notrace ldw_hook_move(const struct path *from_dir,
 					   struct dentry *from,
 					   const struct path *to_dir,
 					   struct dentry *to)
 {
+	if (!ldw_prefilter_match(to_dir->mnt, to))
+		return;
 	preempt_disable_notrace();
 	ldw_capture_move(from_dir, from, to_dir, to);
 	preempt_enable_notrace();
@@ -117,14 +129,14 @@ static noinline void notrace ldw_hook_move(const struct path *from_dir,
 
 /*
  * The move of the file in arguments (@from, @from + 1) of
- * security_path_rename() to (@to, @to + 1), captured if the prefilter
- * lets its target through.
+ * security_path_rename() to (@to, @to + 1): the event's file.path is the
+ * target's, so the prefilter looks there.
  */
 static __always_inline void ldw_hook_rename_to(struct ftrace_regs *fregs,
 					       unsigned int from,
 					       unsigned int to)
 {
-	if (unlikely(ldw_prefilter_match(LDW_PATH(fregs, to)->mnt,
+	if (unlikely(ldw_prefilter_maybe(LDW_PATH(fregs, to)->mnt,
 					 LDW_DENTRY(fregs, to + 1))))
 		ldw_hook_move(LDW_PATH(fregs, from), LDW_DENTRY(fregs, from + 1),
 			      LDW_PATH(fregs, to), LDW_DENTRY(fregs, to + 1));
@@ -148,7 +160,6 @@ static void notrace ldw_hook_path_rename(unsigned long ip,
 		ldw_hook_exchange(fregs);
 		return;
 	}
-	/* The event's file.path is the target's: the prefilter looks there. */
 	ldw_hook_rename_to(fregs, 0, 2);
 }
 
