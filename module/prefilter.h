@@ -30,11 +30,11 @@ struct ldw_rule;
  * few loads and a byte test, a false candidate a full path build and a
  * rule evaluation: a hundred steps or more. So the bound is set above the
  * depth of real files, and exists only to cap the time spent with
- * preemption disabled on a pathological tree. Real paths stay well below
- * 32: on a Debian 12 development host the deepest of half a million files
- * is 20 levels down, below 2 mounts; a container's files written through
- * the host's storage driver (/var/lib/docker/overlay2/ID/diff/..., or
- * containerd's snapshots) are 5 to 8 levels deeper than the container
+ * preemption disabled on a pathological tree. Real paths stay below 32,
+ * mounts crossed included: on a Debian 12 development host the deepest of
+ * half a million files is 20 levels down; a container's files written
+ * through the host's storage driver (/var/lib/docker/overlay2/ID/diff/...,
+ * or containerd's snapshots) are 5 to 8 levels deeper than the container
  * sees.
  */
 #define LDW_PREFILTER_DEPTH 32
