@@ -338,18 +338,8 @@ static void rename_confirmation(struct kunit *test)
 /* ---- ldw_judge(): an event, the rule, an alert ---- */
 
 /* A rule with no exclusion, so that a kernel thread's event matches. */
-static const char *const ldw_preload_values[] = { "/etc/ld.so.preload", NULL };
-static const struct ldw_clause ldw_preload_clause = {
-	LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD_NOCASE, ldw_preload_values
-};
-
-static const struct ldw_rule ldw_preload_rule = {
-	.id = "kunit-preload",
-	.name = "ld.so.preload written, by anyone",
-	.version = 7,
-	.nrequirements = 1,
-	.requirements = &ldw_preload_clause,
-};
+LDW_TEST_PATH_RULE(ldw_preload_rule, "/etc/ld.so.preload",
+		   "ld.so.preload written, by anyone");
 
 static void ldw_test_restore_rule(void *rule)
 {
@@ -564,7 +554,7 @@ static void __init kernel_threads_by_the_rule(struct kunit *test)
 			.id = "kunit",
 			.name = rules[i].what,
 			.nrequirements = 1,
-			.requirements = &ldw_preload_clause,
+			.requirements = ldw_preload_rule.requirements,
 			.nexclusions = rules[i].nexclusions,
 			.exclusions = rules[i].exclusions,
 		};

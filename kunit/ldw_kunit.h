@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the KUnit suites of ldwatch share (ldw_kunit.c): a private tmpfs to
- * make real dentries in, the module's state brought up and down around a
- * case, and alerts made to order.
+ * What the KUnit suites of ldwatch share (ldw_kunit.c): rules of one
+ * file.path clause, a private tmpfs to make real dentries in, the module's
+ * state brought up and down around a case, and alerts made to order.
  *
  * Every object a helper hands out with a struct kunit is released by KUnit
  * when the case ends, passed or failed, in the reverse order of creation:
@@ -14,12 +14,32 @@
 #include <kunit/test.h>
 #include <linux/types.h>
 
+#include <ldwatch/rule.h>
+
 #include "alert.h"
 #include "stats.h"
 
 struct dentry;
 struct path;
 struct vfsmount;
+
+/*
+ * LDW_TEST_PATH_RULE(rule, pattern, what) - defines the rule @rule (id
+ * "kunit-" #rule, name @what) whose one requirement is file.path :
+ * @pattern (wildcard, any ASCII case, as the real rule's file.path clause).
+ */
+#define LDW_TEST_PATH_RULE(rule, pattern, what)				\
+	static const char *const rule##_values[] = { pattern, NULL };	\
+	static const struct ldw_clause rule##_clause = {		\
+		LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD_NOCASE, rule##_values \
+	};								\
+	static const struct ldw_rule rule = {				\
+		.id = "kunit-" #rule,					\
+		.name = what,						\
+		.version = 1,						\
+		.nrequirements = 1,					\
+		.requirements = &rule##_clause,				\
+	}
 
 /*
  * A tmpfs of the test's own, mounted inside the kernel and in no mount

@@ -35,63 +35,21 @@
 #include "rule_cases.h"
 
 /* A rule whose only anchor is "tmp", as an ancestor: "/tmp/" and a star. */
-static const char *const ldw_tmp_values[] = { "/tmp/*", NULL };
-static const struct ldw_clause ldw_tmp_clause = {
-	LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD_NOCASE, ldw_tmp_values
-};
-
-static const struct ldw_rule ldw_tmp_rule = {
-	.id = "kunit-tmp",
-	.name = "A file below /tmp",
-	.version = 1,
-	.nrequirements = 1,
-	.requirements = &ldw_tmp_clause,
-};
+LDW_TEST_PATH_RULE(ldw_tmp_rule, "/tmp/*", "A file below /tmp");
 
 /* The same with a name no guest has. */
-static const char *const ldw_nowhere_values[] = { "/ldw-kunit-nowhere/*", NULL };
-static const struct ldw_clause ldw_nowhere_clause = {
-	LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD_NOCASE, ldw_nowhere_values
-};
-
-static const struct ldw_rule ldw_nowhere_rule = {
-	.id = "kunit-nowhere",
-	.name = "A file below a directory no guest has",
-	.version = 1,
-	.nrequirements = 1,
-	.requirements = &ldw_nowhere_clause,
-};
+LDW_TEST_PATH_RULE(ldw_nowhere_rule, "/ldw-kunit-nowhere/*",
+		   "A file below a directory no guest has");
 
 /*
  * A rule the prefilter cannot narrow: "*.conf" names no whole component,
  * so every operation is a candidate (the anchors' pass_all).
  */
-static const char *const ldw_any_conf_values[] = { "*.conf", NULL };
-static const struct ldw_clause ldw_any_conf_clause = {
-	LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD_NOCASE, ldw_any_conf_values
-};
-
-static const struct ldw_rule ldw_any_conf_rule = {
-	.id = "kunit-any-conf",
-	.name = "Any .conf file",
-	.version = 1,
-	.nrequirements = 1,
-	.requirements = &ldw_any_conf_clause,
-};
+LDW_TEST_PATH_RULE(ldw_any_conf_rule, "*.conf", "Any .conf file");
 
 /* A rule with file names only, no directory to be below. */
-static const char *const ldw_names_only_values[] = { "/etc/ld.so.preload", NULL };
-static const struct ldw_clause ldw_names_only_clause = {
-	LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD_NOCASE, ldw_names_only_values
-};
-
-static const struct ldw_rule ldw_names_only_rule = {
-	.id = "kunit-names-only",
-	.name = "The preload file only",
-	.version = 1,
-	.nrequirements = 1,
-	.requirements = &ldw_names_only_clause,
-};
+LDW_TEST_PATH_RULE(ldw_names_only_rule, "/etc/ld.so.preload",
+		   "The preload file only");
 
 /*
  * As the hooks call it: the inline walk first, and the exact one where it
