@@ -171,21 +171,14 @@ int ldw_test_rename(struct dentry *old_dir, struct dentry *old_dentry,
 
 int ldw_test_state_init(struct kunit *test)
 {
-	int err = ldw_stats_init();
-
-	if (err)
-		return err;
-	err = ldw_queue_init();
-	if (err)
-		ldw_stats_exit();
-	return err;
+	ldw_stats_init();
+	return ldw_queue_init();
 }
 
 void ldw_test_state_exit(struct kunit *test)
 {
 	ldw_queue_stop();
 	ldw_queue_exit();
-	ldw_stats_exit();
 }
 
 static size_t ldw_test_string_size(const char *s)

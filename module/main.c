@@ -36,12 +36,10 @@ static int __init ldw_init(void)
 	if (err)
 		return err;
 
-	err = ldw_stats_init();
-	if (err)
-		return err;
+	ldw_stats_init();
 	err = ldw_queue_init();
 	if (err)
-		goto err_stats;
+		return err;
 	err = ldw_ratelimit_init();
 	if (err)
 		goto err_queue;
@@ -63,8 +61,6 @@ err_genl:
 	ldw_genl_exit();
 err_queue:
 	ldw_queue_exit();
-err_stats:
-	ldw_stats_exit();
 	return err;
 }
 
@@ -91,7 +87,6 @@ static void __exit ldw_exit(void)
 		stats.counters[LDW_CNT_MATCHED],
 		stats.counters[LDW_CNT_SUPPRESSED], stats.counters[LDW_CNT_SENT],
 		dropped, stats.dropped[LDW_DROP_UNLOAD]);
-	ldw_stats_exit();
 	pr_info("unloaded\n");
 }
 

@@ -24,23 +24,15 @@ DEFINE_PER_CPU(struct ldw_cpu_stats, ldw_cpu_stats);
 /**
  * ldw_stats_init() - set every counter to zero
  *
- * Return: 0.
+ * The counters are static: nothing to allocate, nothing to free at exit.
  */
-int ldw_stats_init(void)
+void ldw_stats_init(void)
 {
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(&ldw_cpu_stats, cpu), 0,
 		       sizeof(struct ldw_cpu_stats));
-	return 0;
-}
-
-/**
- * ldw_stats_exit() - the end of counting; nothing may count any more
- */
-void ldw_stats_exit(void)
-{
 }
 
 /**

@@ -44,8 +44,7 @@ struct ldw_cpu_stats {
 /* stats.c's; visible here only so that ldw_count() inlines. */
 DECLARE_PER_CPU(struct ldw_cpu_stats, ldw_cpu_stats);
 
-int ldw_stats_init(void);
-void ldw_stats_exit(void);
+void ldw_stats_init(void);
 
 /**
  * ldw_count() - add one to @counter
