@@ -83,6 +83,12 @@ static bool ldw_test_maybe(const struct vfsmount *mnt,
 	return maybe;
 }
 
+/* A path below a test's tmpfs, and whether the prefilter lets it through. */
+struct ldw_test_path_case {
+	const char *path;
+	bool candidate;
+};
+
 /*
  * The dentry of @path ("a/b/name", relative to @root; its directories
  * made), negative as a file about to be created is.
@@ -186,10 +192,7 @@ static void __init others_are_not(struct kunit *test)
  */
 static void __init lookalike_lengths_on_the_way(struct kunit *test)
 {
-	static const struct {
-		const char *path;
-		bool candidate;
-	} cases[] = {
+	static const struct ldw_test_path_case cases[] = {
 		{ "etc/ld.so.conf.d/ld.so.conf.x/abcdefghijkl/x.conf", true },
 		{ "etc/ld.so.conf.d/ld.so.conf.x/abcdefghijkl/ld.so.preloax", true },
 		{ "etc/ld.so.conf.d/LD.SO.CONF.X/ld.so.conX", true },
@@ -220,10 +223,7 @@ static void __init rules_without_ancestors_or_anchors(struct kunit *test)
 	static const char *const anything[] = {
 		"x", "tmp/x", "etc/ld.so.conf.d/x.conf", "abcdefghijkl/ld.so.preloax",
 	};
-	static const struct {
-		const char *path;
-		bool candidate;
-	} names_only[] = {
+	static const struct ldw_test_path_case names_only[] = {
 		{ "etc/ld.so.preload", true },
 		{ "a/b/c/LD.SO.PRELOAD", true },
 		{ "etc/ld.so.conf.d/x.conf", false },

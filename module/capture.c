@@ -2,10 +2,10 @@
 /*
  * Capture: what happens to a candidate operation (capture.h).
  *
- * In the hook's callback (probes.c), with preemption disabled, every
- * operation costs a counter and the prefilter's name comparison; most end
- * there. A candidate comes here: it takes a slot from a fixed pool, pins
- * the dentries and the vfsmount it needs (without sleeping, see
+ * In the hook's callback (probes.c), every operation costs a counter and
+ * the prefilter's walk over name lengths; most end there. A candidate
+ * comes here, with preemption disabled: it takes a slot from a fixed
+ * pool, pins the dentries and the vfsmount it needs (without sleeping, see
  * ldw_dget_atomic()), copies the names a rename changes, and queues
  * task_work on the acting task. Nothing there allocates or sleeps.
  *
