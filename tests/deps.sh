@@ -11,12 +11,11 @@ packages=(
 	# userspace build and tests; liburing for the guests' io_uring test program
 	gcc make pkg-config libjson-c-dev libnl-genl-3-dev liburing-dev clang
 	libclang-rt-14-dev shellcheck git
-	# module builds and checks: target kernels (meta-packages pull in the
-	# newest ABI), sparse, the source tree that carries checkpatch.pl, DKMS
-	linux-image-amd64 linux-headers-amd64
-	linux-image-rt-amd64 linux-headers-rt-amd64
-	linux-image-6.12-amd64 linux-headers-6.12-amd64
-	linux-source-6.12 xz-utils perl sparse dkms kmod openssl
+	# module builds and checks: sparse, the source tree that carries
+	# checkpatch.pl, DKMS, pahole (6.12's headers make BTF). The target
+	# kernels are not installed here: tests/kernels.sh unpacks them into
+	# the cache, so that the tests never change how this machine boots.
+	linux-source-6.12 xz-utils perl sparse dkms kmod openssl dwarves
 	# the qemu guests
 	qemu-system-x86 busybox-static cpio gzip
 	# an ext4 image for the guests' file-system scenarios

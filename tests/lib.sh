@@ -65,3 +65,22 @@ summary() {
 	printf '%d passed, %d failed\n' "$ldw_passed" "$ldw_failed"
 	((ldw_failed == 0))
 }
+
+# The target kernels' files, as tests/kernels.sh unpacks them into the
+# cache (never onto this machine): for RELEASE, the tree's root, the image
+# to boot, the headers to build modules against (a KDIR) and the modules.
+ldw_kernel_root() {
+	printf '%s\n' "$LDW_CACHE/kernels/$1"
+}
+
+ldw_kernel_image() {
+	printf '%s\n' "$LDW_CACHE/kernels/$1/boot/vmlinuz-$1"
+}
+
+ldw_kernel_build() {
+	printf '%s\n' "$LDW_CACHE/kernels/$1/usr/src/linux-headers-$1"
+}
+
+ldw_kernel_moddir() {
+	printf '%s\n' "$LDW_CACHE/kernels/$1/lib/modules/$1"
+}
