@@ -41,7 +41,8 @@ GENL_CFLAGS := $(or $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null),-I/u
 GENL_LIBS := $(or $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null),-lnl-genl-3 -lnl-3)
 
 # The matcher: one source, compiled into the module and into the tools.
-MATCHER_SOURCES := module/rule_match.c module/rule_format.c module/rule_default.c
+MATCHER_SOURCES := module/rule_match.c module/rule_format.c module/rule_default.c \
+	module/rule_companion.c
 # The netlink client and the ECS writer, shared by both tools.
 NETLINK_SOURCES := userspace/genl_client.c userspace/ecs.c
 LDWATCHCTL_SOURCES := userspace/ldwatchctl.c userspace/event_json.c $(NETLINK_SOURCES) \

@@ -50,7 +50,10 @@ static void ldw_test_need_kthread(struct kunit *test)
 		kunit_skip(test, "KUnit ran this case outside a kernel thread");
 }
 
-/* A slot over @mnt, as the probe handler fills it. */
+/*
+ * A slot over @mnt, as the probe handler fills it for a candidate of
+ * Elastic's rule: the test's files are no host targets.
+ */
 static struct ldw_slot *ldw_test_slot(struct kunit *test, struct vfsmount *mnt,
 				      enum ldw_action action)
 {
@@ -60,6 +63,7 @@ static struct ldw_slot *ldw_test_slot(struct kunit *test, struct vfsmount *mnt,
 	slot->task = current;
 	slot->mnt = mnt;
 	slot->action = action;
+	slot->elastic = true;
 	return slot;
 }
 

@@ -58,6 +58,11 @@ struct ldw_suppressed {
  * @file_path: the file's path (NUL-terminated, in @buf); NULL in a summary
  * @original_path: the old path of a rename, or NULL
  * @executable: the process's executable, or NULL for kernel threads
+ * @target_path: the host's path of the target, or NULL (targets.h)
+ * @host_executable: the executable's path from the host's root, or NULL
+ * @rule: the rule that matched
+ * @aliases: enum ldw_alias bits
+ * @file_type: the file's type (S_IFMT bits), or 0
  * @buf: storage for the strings
  */
 struct ldw_alert {
@@ -78,6 +83,11 @@ struct ldw_alert {
 	const char *file_path;
 	const char *original_path;
 	const char *executable;
+	const char *target_path;
+	const char *host_executable;
+	const struct ldw_rule *rule;
+	u32 aliases;
+	umode_t file_type;
 	char buf[];
 };
 

@@ -42,6 +42,7 @@
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/limits.h>
@@ -77,6 +78,7 @@
 #include "probes.h"
 #include "ratelimit.h"
 #include "stats.h"
+#include "targets.h"
 
 /*
  * Operations followed at once. A slot is held from the hook to the end of
@@ -110,6 +112,10 @@ VISIBLE_IF_KUNIT bool ldw_kthreads_excluded;
 static const char *const ldw_action_names[] = {
 	[LDW_ACTION_CREATION] = "creation",
 	[LDW_ACTION_RENAME] = "rename",
+	[LDW_ACTION_MODIFICATION] = "modification",
+	[LDW_ACTION_LINK] = "link",
+	[LDW_ACTION_SYMLINK] = "symlink",
+	[LDW_ACTION_MOUNT] = "mount",
 };
 
 /* --- Slots ------------------------------------------------------------ */
@@ -144,6 +150,8 @@ static void ldw_slot_put(struct ldw_slot *slot)
 	dput(slot->from_dir);
 	dput(slot->to_dir);
 	mntput(slot->mnt);
+	if (slot->file)
+		fput(slot->file);
 	clear_bit_unlock(slot - ldw_slots, ldw_slot_map);
 	if (atomic_dec_and_test(&ldw_slots_in_use))
 		wake_up(&ldw_slots_drained);
@@ -233,6 +241,13 @@ VISIBLE_IF_KUNIT bool ldw_name_copy(struct ldw_name *copy,
 
 static void ldw_capture_callback(struct callback_head *work);
 
+/* The actions that bind a new name, confirmed by its d_instantiate(). */
+static bool ldw_action_binds(enum ldw_action action)
+{
+	return action == LDW_ACTION_CREATION || action == LDW_ACTION_LINK ||
+	       action == LDW_ACTION_SYMLINK;
+}
+
 /* Hand the pinned @slot to its task_work, or give it up. */
 static void ldw_slot_follow(struct ldw_slot *slot)
 {
@@ -248,20 +263,31 @@ static void ldw_slot_follow(struct ldw_slot *slot)
 	 * the callback after that, both in this task: arming now is in time,
 	 * and needs no barrier, as only this task acts on what the slot says.
 	 */
-	if (slot->action == LDW_ACTION_CREATION) {
+	if (ldw_action_binds(slot->action)) {
 		atomic_inc(&ldw_slots_armed);
 		WRITE_ONCE(slot->armed, true);
 	}
 }
 
-void ldw_capture_create(const struct path *dir, struct dentry *dentry)
+void ldw_capture_bind(const struct path *dir, struct dentry *dentry,
+		      enum ldw_action action, umode_t type, bool elastic,
+		      bool host)
 {
 	struct ldw_slot *slot;
 
-	slot = ldw_candidate(LDW_ACTION_CREATION);
+	slot = ldw_candidate(action);
 	if (!slot)
 		return;
-	if (!ldw_pin(&slot->dentry, dentry)) {
+	slot->type = type;
+	slot->elastic = elastic;
+	slot->host = host;
+	if (!ldw_name_copy(&slot->new_name, dentry)) {
+		ldw_drop(LDW_DROP_PATH);
+		ldw_slot_put_atomic(slot);
+		return;
+	}
+	if (!ldw_pin(&slot->dentry, dentry) ||
+	    !ldw_pin(&slot->to_dir, dir->dentry)) {
 		ldw_drop(LDW_DROP_BUSY);
 		ldw_slot_put_atomic(slot);
 		return;
@@ -270,14 +296,55 @@ void ldw_capture_create(const struct path *dir, struct dentry *dentry)
 	ldw_slot_follow(slot);
 }
 
+void ldw_capture_write(struct file *file)
+{
+	struct ldw_slot *slot;
+
+	slot = ldw_candidate(LDW_ACTION_MODIFICATION);
+	if (!slot)
+		return;
+	slot->host = true;
+	slot->type = file_inode(file)->i_mode & S_IFMT;
+	if (!ldw_pin(&slot->dentry, file->f_path.dentry)) {
+		ldw_drop(LDW_DROP_BUSY);
+		ldw_slot_put_atomic(slot);
+		return;
+	}
+	slot->mnt = mntget(file->f_path.mnt);
+	slot->file = get_file(file);
+	ldw_slot_follow(slot);
+}
+
+void ldw_capture_path(const struct path *path, enum ldw_action action)
+{
+	struct ldw_slot *slot;
+
+	slot = ldw_candidate(action);
+	if (!slot)
+		return;
+	slot->host = true;
+	slot->type = d_inode(path->dentry)->i_mode & S_IFMT;
+	if (!ldw_pin(&slot->dentry, path->dentry)) {
+		ldw_drop(LDW_DROP_BUSY);
+		ldw_slot_put_atomic(slot);
+		return;
+	}
+	slot->mnt = mntget(path->mnt);
+	ldw_slot_follow(slot);
+}
+
 void ldw_capture_move(const struct path *from, struct dentry *moved,
-		      const struct path *to, struct dentry *target)
+		      const struct path *to, struct dentry *target,
+		      bool elastic, bool host)
 {
 	struct ldw_slot *slot;
 
 	slot = ldw_candidate(LDW_ACTION_RENAME);
 	if (!slot)
 		return;
+	slot->elastic = elastic;
+	slot->host = host;
+	slot->type = d_inode(moved)->i_mode & S_IFMT;
 	if (!ldw_name_copy(&slot->old_name, moved) ||
 	    !ldw_name_copy(&slot->new_name, target)) {
 		ldw_drop(LDW_DROP_PATH);
@@ -385,18 +452,70 @@ VISIBLE_IF_KUNIT bool ldw_rename_confirmed(const struct ldw_slot *slot)
 	return moved;
 }
 
+/*
+ * Whether the task's system call is one that acts on a path by @action
+ * without a file it returns (truncate, mount), and returned 0. io_uring has
+ * none of these by path.
+ */
+static bool ldw_syscall_succeeded(enum ldw_action action)
+{
+	struct pt_regs *regs = task_pt_regs(current);
+	long nr;
+
+	if (current->flags & PF_IO_WORKER)
+		return false;
+	if (syscall_get_return_value(current, regs))
+		return false;
+	nr = syscall_get_nr(current, regs);
+	if (in_ia32_syscall()) {
+		if (action == LDW_ACTION_MOUNT)
+			return nr == __NR_ia32_mount || nr == __NR_ia32_move_mount;
+		return nr == __NR_ia32_truncate || nr == __NR_ia32_truncate64 ||
+		       nr == __NR_ia32_ftruncate ||
+		       nr == __NR_ia32_ftruncate64;
+	}
+	nr &= ~(long)__X32_SYSCALL_BIT;
+	if (action == LDW_ACTION_MOUNT)
+		return nr == __NR_mount || nr == __NR_move_mount;
+	return nr == __NR_truncate || nr == __NR_ftruncate;
+}
+
+/* Whether the operation of @slot happened. */
+static bool ldw_confirmed(const struct ldw_slot *slot)
+{
+	switch (slot->action) {
+	case LDW_ACTION_RENAME:
+		return ldw_rename_confirmed(slot);
+	case LDW_ACTION_MODIFICATION:
+		if (slot->file)
+			return slot->file->f_mode & FMODE_OPENED;
+		return ldw_syscall_succeeded(slot->action);
+	case LDW_ACTION_MOUNT:
+		return ldw_syscall_succeeded(slot->action);
+	default:
+		return ldw_creation_confirmed(slot);
+	}
+}
+
 /**
  * struct ldw_facts - an event's primary facts
  * @path: file.path
  * @original: file.Ext.original.path, or absent
  * @executable: process.executable, or absent
+ * @target: ldwatch.target.path: the host's path of the target, or absent
+ * @host_executable: ldwatch.process.executable: the executable's path from
+ *	the host's root, absent outside the host's mount namespace
+ * @aliases: enum ldw_alias bits: how the process's view differs
  * @buf: the buffers they point into
  */
 struct ldw_facts {
 	struct ldw_str path;
 	struct ldw_str original;
 	struct ldw_str executable;
-	char *buf[3];
+	struct ldw_str target;
+	struct ldw_str host_executable;
+	u32 aliases;
+	char *buf[5];
 };
 
 static void ldw_facts_free(struct ldw_facts *facts)
@@ -467,13 +586,21 @@ VISIBLE_IF_KUNIT int ldw_original_path(const struct ldw_slot *slot, char *buf,
 	return 0;
 }
 
-/* process.executable; absent (not an error) if the task has none. */
-static int ldw_executable(char *buf, struct ldw_str *executable)
+/*
+ * process.executable, and ldwatch.process.executable where the task is in
+ * the host's mount namespace: the same path when its root is the host's,
+ * else the path from the host's root. Absent (not an error) if the task
+ * has no executable.
+ */
+static int ldw_executable(struct ldw_facts *facts)
 {
+	bool host_ns = ldw_targets_host_mntns(current->nsproxy);
+	struct path root;
 	struct file *exe;
 	char *s;
 
-	*executable = LDW_STR_ABSENT;
+	facts->executable = LDW_STR_ABSENT;
+	facts->host_executable = LDW_STR_ABSENT;
 	if (!current->mm)
 		return 0;
 	/* get_mm_exe_file(), which is not exported */
@@ -482,12 +609,59 @@ static int ldw_executable(char *buf, struct ldw_str *executable)
 	rcu_read_unlock();
 	if (!exe)
 		return 0;
-	s = ldw_path_string(&exe->f_path, buf, PATH_MAX);
-	fput(exe);
+	s = ldw_path_string(&exe->f_path, facts->buf[1], PATH_MAX);
 	if (IS_ERR(s))
-		return PTR_ERR(s);
-	*executable = ldw_str_of(s);
-	return 0;
+		goto out;
+	facts->executable = ldw_str_of(s);
+	if (!host_ns)
+		goto out;
+	get_fs_root(current->fs, &root);
+	if (ldw_targets_host_root(&root)) {
+		facts->host_executable = facts->executable;
+	} else {
+		char *h = ldw_targets_d_path(&exe->f_path, facts->buf[4],
+					     PATH_MAX);
+
+		if (!IS_ERR(h))
+			facts->host_executable = ldw_str_of(h);
+	}
+	path_put(&root);
+out:
+	fput(exe);
+	return PTR_ERR_OR_ZERO(s);
+}
+
+/* ldwatch.target.path, and how the process's view differs from it. */
+static void ldw_target_facts(const struct ldw_slot *slot,
+			     struct ldw_facts *facts)
+{
+	const struct ldw_name *name = &slot->new_name;
+	const struct inode *inode = d_inode(slot->dentry);
+	const struct dentry *dir = slot->to_dir;
+	struct path root;
+	size_t len;
+
+	facts->target = LDW_STR_ABSENT;
+	if (!slot->host)
+		return;
+	/*
+	 * The place the name was bound at, if it is a target place; else the
+	 * object itself (a file written or mounted onto, a directory moved
+	 * out of its place).
+	 */
+	len = ldw_targets_host_path(inode, dir, (const unsigned char *)name->name,
+				    name->len, facts->buf[3], PATH_MAX);
+	if (!len)
+		return;
+	facts->target = (struct ldw_str){ facts->buf[3], len };
+	if (facts->path.len != len || memcmp(facts->path.ptr, facts->buf[3], len))
+		facts->aliases |= LDW_ALIAS_PATH;
+	if (!ldw_targets_host_mntns(current->nsproxy))
+		facts->aliases |= LDW_ALIAS_MOUNT_NAMESPACE;
+	get_fs_root(current->fs, &root);
+	if (!ldw_targets_host_root(&root))
+		facts->aliases |= LDW_ALIAS_ROOT;
+	path_put(&root);
 }
 
 /*
@@ -502,9 +676,12 @@ static int ldw_facts_gather(const struct ldw_slot *slot,
 	char *s;
 	int err;
 
-	if (!ldw_facts_buf(facts, 0) || !ldw_facts_buf(facts, 1))
+	if (!ldw_facts_buf(facts, 0) || !ldw_facts_buf(facts, 1) ||
+	    !ldw_facts_buf(facts, 4))
 		return -ENOMEM;
 	if (slot->action == LDW_ACTION_RENAME && !ldw_facts_buf(facts, 2))
+		return -ENOMEM;
+	if (slot->host && !ldw_facts_buf(facts, 3))
 		return -ENOMEM;
 
 	s = ldw_path_string(&file, facts->buf[0], PATH_MAX);
@@ -512,10 +689,11 @@ static int ldw_facts_gather(const struct ldw_slot *slot,
 		return PTR_ERR(s);
 	facts->path = ldw_str_of(s);
 
-	err = ldw_executable(facts->buf[1], &facts->executable);
+	err = ldw_executable(facts);
 	if (err)
 		return err;
 
+	ldw_target_facts(slot, facts);
 	facts->original = LDW_STR_ABSENT;
 	if (slot->action == LDW_ACTION_RENAME)
 		return ldw_original_path(slot, facts->buf[2], &facts->original);
@@ -573,9 +751,10 @@ VISIBLE_IF_KUNIT void ldw_alert_attribute(struct ldw_alert *alert,
 	get_task_comm(alert->comm, current);
 }
 
-/* The alert for a matched event, attributed to the current task. */
+/* The alert for a match of @rule, attributed to the current task. */
 static struct ldw_alert *ldw_alert_new(const struct ldw_slot *slot,
-				       const struct ldw_facts *facts)
+				       const struct ldw_facts *facts,
+				       const struct ldw_rule *rule)
 {
 	struct ldw_alert *alert;
 	size_t size;
@@ -583,7 +762,9 @@ static struct ldw_alert *ldw_alert_new(const struct ldw_slot *slot,
 
 	size = ldw_alert_string_size(facts->path) +
 	       ldw_alert_string_size(facts->original) +
-	       ldw_alert_string_size(facts->executable);
+	       ldw_alert_string_size(facts->executable) +
+	       ldw_alert_string_size(facts->target) +
+	       ldw_alert_string_size(facts->host_executable);
 	alert = kmalloc(struct_size(alert, buf, size), GFP_NOWAIT | __GFP_NOWARN);
 	if (!alert)
 		return NULL;
@@ -593,17 +774,52 @@ static struct ldw_alert *ldw_alert_new(const struct ldw_slot *slot,
 	alert->file_path = ldw_alert_string(&p, facts->path);
 	alert->original_path = ldw_alert_string(&p, facts->original);
 	alert->executable = ldw_alert_string(&p, facts->executable);
+	alert->target_path = ldw_alert_string(&p, facts->target);
+	alert->host_executable = ldw_alert_string(&p, facts->host_executable);
+	alert->rule = rule;
+	alert->aliases = facts->aliases;
+	alert->file_type = slot->type;
 	return alert;
 }
 
 /* Build the event of a confirmed operation, evaluate the rule, act. */
+/*
+ * Judge @event by @rule; on a match, send @rule's alert (within the rate
+ * limit). Return: the verdict's outcome.
+ */
+static enum ldw_outcome ldw_judge_by(const struct ldw_rule *rule,
+				     const struct ldw_event *event,
+				     const struct ldw_slot *slot,
+				     const struct ldw_facts *facts)
+{
+	struct ldw_verdict verdict = ldw_rule_eval(rule, event);
+	struct ldw_alert *alert;
+
+	if (verdict.outcome != LDW_MATCH)
+		return verdict.outcome;
+	/* Beyond the rate limit: counted, and summarised later. */
+	if (!ldw_ratelimit_admit())
+		return LDW_MATCH;
+	alert = ldw_alert_new(slot, facts, rule);
+	if (alert)
+		ldw_alert_submit(alert);
+	else
+		ldw_drop(LDW_DROP_NO_MEMORY);
+	return LDW_MATCH;
+}
+
+/*
+ * Build the event of a confirmed operation and judge it: by Elastic's rule
+ * where it is one Elastic's rule sees (a candidate of its paths), then,
+ * unless that gave an alert, by the companion rule where it concerns a host
+ * target. One operation, one alert.
+ */
 VISIBLE_IF_KUNIT void ldw_judge(const struct ldw_slot *slot)
 {
 	const char *action = ldw_action_names[slot->action];
+	enum ldw_outcome outcome = LDW_NO_MATCH, companion;
 	struct ldw_facts facts = {};
-	struct ldw_verdict verdict;
 	struct ldw_event event;
-	struct ldw_alert *alert;
 	int err;
 
 	err = ldw_facts_gather(slot, &facts);
@@ -614,8 +830,17 @@ VISIBLE_IF_KUNIT void ldw_judge(const struct ldw_slot *slot)
 
 	ldw_event_fill(&event, ldw_str_of(action), facts.path, facts.original,
 		       facts.executable);
-	verdict = ldw_rule_eval(ldw_rule, &event);
-	switch (verdict.outcome) {
+	event.field[LDW_FIELD_TARGET_PATH] = facts.target;
+	event.field[LDW_FIELD_HOST_EXECUTABLE] = facts.host_executable;
+	if (slot->elastic)
+		outcome = ldw_judge_by(ldw_rule, &event, slot, &facts);
+	if (outcome != LDW_MATCH && ldw_str_present(facts.target)) {
+		companion = ldw_judge_by(&ldw_companion_rule, &event, slot,
+					 &facts);
+		if (companion != LDW_NO_MATCH)
+			outcome = companion;
+	}
+	switch (outcome) {
 	case LDW_NO_MATCH:
 		ldw_count(LDW_CNT_NO_MATCH);
 		break;
@@ -624,18 +849,25 @@ VISIBLE_IF_KUNIT void ldw_judge(const struct ldw_slot *slot)
 		break;
 	case LDW_MATCH:
 		ldw_count(LDW_CNT_MATCHED);
-		/* Beyond the rate limit: counted, and summarised later. */
-		if (!ldw_ratelimit_admit())
-			break;
-		alert = ldw_alert_new(slot, &facts);
-		if (alert)
-			ldw_alert_submit(alert);
-		else
-			ldw_drop(LDW_DROP_NO_MEMORY);
 		break;
 	}
 out:
 	ldw_facts_free(&facts);
+}
+
+/*
+ * A file written was a target by the set the hook read; the set holds no
+ * reference, so a target deleted since its last refresh could have had its
+ * inode number reused by an unrelated file. Ask again, from a fresh set.
+ * (A mount is judged by the set before it: after it, the host's path leads
+ * to what was mounted.)
+ */
+static void ldw_recheck_object(struct ldw_slot *slot)
+{
+	ldw_targets_refresh();
+	rcu_read_lock_sched();
+	slot->host = ldw_targets_object(d_inode(slot->dentry));
+	rcu_read_unlock_sched();
 }
 
 static void ldw_capture_callback(struct callback_head *work)
@@ -652,14 +884,19 @@ static void ldw_capture_callback(struct callback_head *work)
 		goto out;
 	}
 
-	if (slot->action == LDW_ACTION_CREATION)
-		confirmed = ldw_creation_confirmed(slot);
-	else
-		confirmed = ldw_rename_confirmed(slot);
+	confirmed = ldw_confirmed(slot);
+	if (confirmed && slot->action == LDW_ACTION_MODIFICATION)
+		ldw_recheck_object(slot);
 	if (confirmed)
 		ldw_judge(slot);
 	else
 		ldw_count(LDW_CNT_NOT_CONFIRMED);
+	/*
+	 * What the host's paths lead to may have changed: find the targets
+	 * anew before this task's next operation is judged.
+	 */
+	if (confirmed && slot->host && slot->action != LDW_ACTION_MODIFICATION)
+		ldw_targets_refresh();
 out:
 	ldw_slot_put(slot);
 }
@@ -721,6 +958,9 @@ int __init ldw_capture_init(const struct ldw_rule *rule)
 	int err;
 
 	ldw_rule = rule;
+	err = ldw_targets_init();
+	if (err)
+		return err;
 	ldw_prefilter_init(rule);
 	ldw_kthreads_excluded = ldw_rule_excludes_kernel_threads(rule);
 	pr_info("capture: %u operations followed at once; kernel threads' operations are %s\n",
@@ -729,8 +969,10 @@ int __init ldw_capture_init(const struct ldw_rule *rule)
 		"dropped (KERNEL_THREAD): the rule does not exclude them");
 	err = ldw_probes_register();
 	/* The probes registered before the one that failed may have fired. */
-	if (err)
+	if (err) {
 		ldw_capture_drain();
+		ldw_targets_exit();
+	}
 	return err;
 }
 
@@ -738,4 +980,5 @@ void ldw_capture_exit(void)
 {
 	ldw_probes_unregister();
 	ldw_capture_drain();
+	ldw_targets_exit();
 }

@@ -57,15 +57,31 @@ void ldw_capture_exit(void);
  * calls a candidate, with preemption disabled.
  */
 
-/* security_path_mknod(): a regular file @dentry is to be created in @dir. */
-void ldw_capture_create(const struct path *dir, struct dentry *dentry);
+/*
+ * security_path_mknod(), _mkdir(), _symlink(), _link(): @dentry, of
+ * @type, is to be made in @dir by @action (creation, link or symlink).
+ * @elastic: a candidate for Elastic's rule; @host: a host target place.
+ */
+void ldw_capture_bind(const struct path *dir, struct dentry *dentry,
+		      enum ldw_action action, umode_t type, bool elastic,
+		      bool host);
 
 /*
  * security_path_rename(), one direction (an exchange has two): @moved
  * leaves @from for the place of @target in @to.
  */
 void ldw_capture_move(const struct path *from, struct dentry *moved,
-		      const struct path *to, struct dentry *target);
+		      const struct path *to, struct dentry *target,
+		      bool elastic, bool host);
+
+/* security_file_open(): a host target @file is being opened for writing. */
+void ldw_capture_write(struct file *file);
+
+/*
+ * security_path_truncate(), security_sb_mount(), security_move_mount():
+ * @action (modification or mount) on the host target at @path.
+ */
+void ldw_capture_path(const struct path *path, enum ldw_action action);
 
 /*
  * security_d_instantiate(): @dentry gets an inode. Every instantiation
@@ -100,7 +116,11 @@ struct ldw_name {
  * @from_dir: rename: the old parent (pinned)
  * @to_dir: rename: the new parent (pinned)
  * @time_ns: CLOCK_REALTIME at the hook
- * @action: creation or rename
+ * @file: modification by an open: the opened file (pinned)
+ * @action: what the operation is
+ * @type: the file's type (S_IFMT bits) where the operation makes one
+ * @elastic: the prefilter let it through for Elastic's rule (by path)
+ * @host: it concerns a host target by identity (targets.h)
  * @armed: creation whose d_instantiate the probe is watching for
  * @instantiated: the file system instantiated @dentry in @task
  * @old_name: rename: the entry's name before
@@ -114,8 +134,12 @@ struct ldw_slot {
 	struct dentry *dentry;
 	struct dentry *from_dir;
 	struct dentry *to_dir;
+	struct file *file;
 	u64 time_ns;
 	enum ldw_action action;
+	umode_t type;
+	bool elastic;
+	bool host;
 	bool armed;
 	bool instantiated;
 	struct ldw_name old_name;

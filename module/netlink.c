@@ -711,7 +711,7 @@ static struct sk_buff *ldw_alert_msg(const struct ldw_alert *alert)
 	int err;
 
 	msg = genlmsg_new(summary ? ldw_msg_suppressed_size(ldw_rule) :
-			  ldw_msg_alert_size(alert, ldw_rule), GFP_KERNEL);
+			  ldw_msg_alert_size(alert, alert->rule), GFP_KERNEL);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
 	hdr = genlmsg_put(msg, 0, 0, &ldw_family, 0,
@@ -722,7 +722,7 @@ static struct sk_buff *ldw_alert_msg(const struct ldw_alert *alert)
 	}
 	err = summary ?
 	      ldw_msg_put_suppressed(msg, alert, ldw_rule, ldw_load_id) :
-	      ldw_msg_put_alert(msg, alert, ldw_rule, ldw_load_id);
+	      ldw_msg_put_alert(msg, alert, alert->rule, ldw_load_id);
 	if (err) {
 		nlmsg_free(msg);
 		return ERR_PTR(-EMSGSIZE);

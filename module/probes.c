@@ -33,6 +33,8 @@
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/ftrace.h>
+#include <linux/mount.h>
+#include <uapi/linux/mount.h>
 #include <linux/kernel.h>
 #include <linux/path.h>
 #include <linux/preempt.h>
@@ -46,6 +48,7 @@
 #include "prefilter.h"
 #include "probes.h"
 #include "stats.h"
+#include "targets.h"
 
 /*
  * Callbacks need the hooked function's arguments, which ftrace passes when
@@ -82,14 +85,24 @@
  * calls them straight from the trampoline.
  */
 
-/* The creation of @dentry in @dir, if the prefilter lets it through. */
-static noinline void notrace ldw_hook_create(const struct path *dir,
-					     struct dentry *dentry)
+/*
+ * The binding of @dentry, of @type, in @dir by @action, if it is a
+ * candidate: of Elastic's rule by its path (where @elastic, the inline
+ * walk's maybe, holds up), or a host target place by identity.
+ */
+static noinline void notrace ldw_hook_bind(const struct path *dir,
+					   struct dentry *dentry,
+					   enum ldw_action action, umode_t type,
+					   bool elastic)
 {
-	if (!ldw_prefilter_match(dir->mnt, dentry))
-		return;
+	bool host;
+
+	elastic = elastic && ldw_prefilter_match(dir->mnt, dentry);
 	preempt_disable_notrace();
-	ldw_capture_create(dir, dentry);
+	host = ldw_targets_place(dir->dentry, dentry->d_name.name,
+				 dentry->d_name.len) != LDW_NDIRS;
+	if (elastic || host)
+		ldw_capture_bind(dir, dentry, action, type, elastic, host);
 	preempt_enable_notrace();
 }
 
@@ -99,47 +112,110 @@ static void notrace ldw_hook_path_mknod(unsigned long ip,
 					struct ftrace_ops *ops,
 					struct ftrace_regs *fregs)
 {
-	umode_t mode = LDW_ARG(fregs, 2);
+	umode_t type = LDW_ARG(fregs, 2) & S_IFMT;
+	bool elastic;
 
 	ldw_count(LDW_CNT_SEEN);
-	/* open(O_CREAT) passes S_IFREG; mknod() may pass type 0 for it. */
-	if ((mode & S_IFMT) && !S_ISREG(mode))
+	/*
+	 * open(O_CREAT) passes S_IFREG; mknod() may pass type 0 for it. Only
+	 * a regular file is an event of Elastic's; any file at a host target
+	 * place (a FIFO, a device) is the companion rule's.
+	 */
+	elastic = (!type || type == S_IFREG) &&
+		  ldw_prefilter_maybe(LDW_PATH(fregs, 0)->mnt, LDW_DENTRY(fregs, 1));
+	if (likely(!elastic && !ldw_targets_dir_maybe(LDW_PATH(fregs, 0)->dentry)))
 		return;
-	if (likely(!ldw_prefilter_maybe(LDW_PATH(fregs, 0)->mnt,
-					LDW_DENTRY(fregs, 1))))
-		return;
-	ldw_hook_create(LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1));
+	ldw_hook_bind(LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1),
+		      LDW_ACTION_CREATION, type ?: S_IFREG, elastic);
 }
 
 /*
- * A rename's move of (@from_dir, @from) to (@to_dir, @to), if the
- * prefilter lets its target through.
+ * A binding that only the companion rule judges (a directory, a link):
+ * the host target places alone.
+ */
+static __always_inline void ldw_hook_bind_host(struct ftrace_regs *fregs,
+					       unsigned int dir,
+					       enum ldw_action action,
+					       umode_t type)
+{
+	ldw_count(LDW_CNT_SEEN);
+	if (likely(!ldw_targets_dir_maybe(LDW_PATH(fregs, dir)->dentry)))
+		return;
+	ldw_hook_bind(LDW_PATH(fregs, dir), LDW_DENTRY(fregs, dir + 1),
+		      action, type, false);
+}
+
+/* security_path_mkdir(dir, dentry, mode) */
+static void notrace ldw_hook_path_mkdir(unsigned long ip,
+					unsigned long parent_ip,
+					struct ftrace_ops *ops,
+					struct ftrace_regs *fregs)
+{
+	ldw_hook_bind_host(fregs, 0, LDW_ACTION_CREATION, S_IFDIR);
+}
+
+/* security_path_symlink(dir, dentry, old_name) */
+static void notrace ldw_hook_path_symlink(unsigned long ip,
+					  unsigned long parent_ip,
+					  struct ftrace_ops *ops,
+					  struct ftrace_regs *fregs)
+{
+	ldw_hook_bind_host(fregs, 0, LDW_ACTION_SYMLINK, S_IFLNK);
+}
+
+/* security_path_link(old_dentry, new_dir, new_dentry) */
+static void notrace ldw_hook_path_link(unsigned long ip,
+				       unsigned long parent_ip,
+				       struct ftrace_ops *ops,
+				       struct ftrace_regs *fregs)
+{
+	const struct inode *inode = d_inode(LDW_DENTRY(fregs, 0));
+
+	ldw_hook_bind_host(fregs, 1, LDW_ACTION_LINK, inode->i_mode & S_IFMT);
+}
+
+/*
+ * A rename's move of (@from_dir, @from) to (@to_dir, @to), if it is a
+ * candidate: of Elastic's rule by the target's path, or a host target by
+ * identity (a target place taken, or a target directory moved).
  */
 static noinline void notrace ldw_hook_move(const struct path *from_dir,
 					   struct dentry *from,
 					   const struct path *to_dir,
-					   struct dentry *to)
+					   struct dentry *to, bool elastic)
 {
-	if (!ldw_prefilter_match(to_dir->mnt, to))
-		return;
+	const struct inode *moved = d_inode(from);
+	bool host;
+
+	elastic = elastic && ldw_prefilter_match(to_dir->mnt, to);
 	preempt_disable_notrace();
-	ldw_capture_move(from_dir, from, to_dir, to);
+	host = ldw_targets_place(to_dir->dentry, to->d_name.name,
+				 to->d_name.len) != LDW_NDIRS ||
+	       (S_ISDIR(moved->i_mode) && ldw_targets_object(moved));
+	if (elastic || host)
+		ldw_capture_move(from_dir, from, to_dir, to, elastic, host);
 	preempt_enable_notrace();
 }
 
 /*
  * The move of the file in arguments (@from, @from + 1) of
  * security_path_rename() to (@to, @to + 1): the event's file.path is the
- * target's, so the prefilter looks there.
+ * target's, so the prefilter looks there; the host's view also asks
+ * whether a target directory leaves its place.
  */
 static __always_inline void ldw_hook_rename_to(struct ftrace_regs *fregs,
 					       unsigned int from,
 					       unsigned int to)
 {
-	if (unlikely(ldw_prefilter_maybe(LDW_PATH(fregs, to)->mnt,
-					 LDW_DENTRY(fregs, to + 1))))
+	bool elastic = ldw_prefilter_maybe(LDW_PATH(fregs, to)->mnt,
+					   LDW_DENTRY(fregs, to + 1));
+
+	if (unlikely(elastic ||
+		     ldw_targets_dir_maybe(LDW_PATH(fregs, to)->dentry) ||
+		     ldw_targets_moved_maybe(LDW_DENTRY(fregs, from + 1))))
 		ldw_hook_move(LDW_PATH(fregs, from), LDW_DENTRY(fregs, from + 1),
-			      LDW_PATH(fregs, to), LDW_DENTRY(fregs, to + 1));
+			      LDW_PATH(fregs, to), LDW_DENTRY(fregs, to + 1),
+			      elastic);
 }
 
 /* RENAME_EXCHANGE: each side moves to the other's place. */
@@ -161,6 +237,86 @@ static void notrace ldw_hook_path_rename(unsigned long ip,
 		return;
 	}
 	ldw_hook_rename_to(fregs, 0, 2);
+}
+
+/* The write-open or truncation of @inode at @path, if it is a target. */
+static noinline void notrace ldw_hook_modify(const struct path *path,
+					     struct file *file)
+{
+	preempt_disable_notrace();
+	if (ldw_targets_object(d_inode(path->dentry))) {
+		if (file)
+			ldw_capture_write(file);
+		else
+			ldw_capture_path(path, LDW_ACTION_MODIFICATION);
+	}
+	preempt_enable_notrace();
+}
+
+/*
+ * security_file_open(file): every open. Only one for writing, of a file
+ * whose inode number has a target's bit, goes further.
+ */
+static void notrace ldw_hook_file_open(unsigned long ip,
+				       unsigned long parent_ip,
+				       struct ftrace_ops *ops,
+				       struct ftrace_regs *fregs)
+{
+	struct file *file = (struct file *)LDW_ARG(fregs, 0);
+
+	if (likely(!(file->f_mode & FMODE_WRITE)))
+		return;
+	if (likely(!ldw_targets_file_maybe(file->f_inode)))
+		return;
+	ldw_hook_modify(&file->f_path, file);
+}
+
+/* security_path_truncate(path): truncate(2), and ftruncate(2) on 6.1. */
+static void notrace ldw_hook_path_truncate(unsigned long ip,
+					   unsigned long parent_ip,
+					   struct ftrace_ops *ops,
+					   struct ftrace_regs *fregs)
+{
+	const struct path *path = LDW_PATH(fregs, 0);
+
+	if (likely(!ldw_targets_file_maybe(d_inode(path->dentry))))
+		return;
+	ldw_hook_modify(path, NULL);
+}
+
+/* A mount attached at @path, if it is a target or the host's root. */
+static noinline void notrace ldw_hook_mount(const struct path *path)
+{
+	preempt_disable_notrace();
+	if (ldw_targets_mountpoint(d_inode(path->dentry)))
+		ldw_capture_path(path, LDW_ACTION_MOUNT);
+	preempt_enable_notrace();
+}
+
+/*
+ * security_sb_mount(dev_name, path, type, flags, data): mount(2). A
+ * remount or a change of propagation attaches nothing.
+ */
+static void notrace ldw_hook_sb_mount(unsigned long ip,
+				      unsigned long parent_ip,
+				      struct ftrace_ops *ops,
+				      struct ftrace_regs *fregs)
+{
+	unsigned long flags = LDW_ARG(fregs, 3);
+
+	if (flags & (MS_REMOUNT | MS_SHARED | MS_PRIVATE | MS_SLAVE |
+		     MS_UNBINDABLE))
+		return;
+	ldw_hook_mount(LDW_PATH(fregs, 1));
+}
+
+/* security_move_mount(from_path, to_path): move_mount(2), the new API. */
+static void notrace ldw_hook_move_mount(unsigned long ip,
+					unsigned long parent_ip,
+					struct ftrace_ops *ops,
+					struct ftrace_regs *fregs)
+{
+	ldw_hook_mount(LDW_PATH(fregs, 1));
 }
 
 /* security_d_instantiate(dentry, inode) */
@@ -194,6 +350,41 @@ static const struct ldw_hook ldw_hook_table[] = {
 		.symbol = "security_path_rename",
 		.callback = ldw_hook_path_rename,
 		.lost = "renames",
+	},
+	{
+		.symbol = "security_path_mkdir",
+		.callback = ldw_hook_path_mkdir,
+		.lost = "directories made at target places",
+	},
+	{
+		.symbol = "security_path_symlink",
+		.callback = ldw_hook_path_symlink,
+		.lost = "symbolic links made at target places",
+	},
+	{
+		.symbol = "security_path_link",
+		.callback = ldw_hook_path_link,
+		.lost = "hard links made at target places",
+	},
+	{
+		.symbol = "security_file_open",
+		.callback = ldw_hook_file_open,
+		.lost = "writes to existing targets",
+	},
+	{
+		.symbol = "security_path_truncate",
+		.callback = ldw_hook_path_truncate,
+		.lost = "truncations of targets",
+	},
+	{
+		.symbol = "security_sb_mount",
+		.callback = ldw_hook_sb_mount,
+		.lost = "mounts onto targets",
+	},
+	{
+		.symbol = "security_move_mount",
+		.callback = ldw_hook_move_mount,
+		.lost = "mounts onto targets by the new mount API",
 	},
 	{
 		.symbol = "security_d_instantiate",

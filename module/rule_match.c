@@ -20,6 +20,8 @@ static const char *const ldw_field_names[LDW_FIELD_COUNT] = {
 	[LDW_FIELD_ORIGINAL_EXTENSION]	= "file.Ext.original.extension",
 	[LDW_FIELD_PROCESS_EXECUTABLE]	= "process.executable",
 	[LDW_FIELD_PROCESS_NAME]	= "process.name",
+	[LDW_FIELD_TARGET_PATH]		= "ldwatch.target.path",
+	[LDW_FIELD_HOST_EXECUTABLE]	= "ldwatch.process.executable",
 };
 
 const char *ldw_field_name(enum ldw_field field)
@@ -229,4 +231,7 @@ void ldw_event_fill(struct ldw_event *event, struct ldw_str action,
 	event->field[LDW_FIELD_ORIGINAL_EXTENSION] = ldw_extension(original_name);
 	event->field[LDW_FIELD_PROCESS_EXECUTABLE] = executable;
 	event->field[LDW_FIELD_PROCESS_NAME] = ldw_basename(executable);
+	/* ldwatch's own facts: absent until whoever knows them sets them. */
+	event->field[LDW_FIELD_TARGET_PATH] = LDW_STR_ABSENT;
+	event->field[LDW_FIELD_HOST_EXECUTABLE] = LDW_STR_ABSENT;
 }

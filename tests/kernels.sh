@@ -64,14 +64,18 @@ newest_release() {
 
 # Unpack @release's packages into the cache, complete or not at all.
 fetch() {
-	local release=$1 stamp=$2 root tmp p
+	local release=$1 stamp=$2 root tmp p pkgs
 	root=$(ldw_kernel_root "$release")
 	tmp=$root.tmp
 	rm -rf "$tmp"
 	mkdir -p "$tmp/debs"
 	log "fetching $release into $root"
-	(cd "$tmp/debs" && apt-get download -q $(printf '%s\n' "$stamp") 2>&1 |
-		grep -v '^W: Download is performed unsandboxed' >&2) || return 1
+	mapfile -t pkgs <<<"$stamp"
+	# As root apt cannot hand the download to its sandbox user in a
+	# directory of root's; it says so on every package.
+	(cd "$tmp/debs" && apt-get download -q "${pkgs[@]}") 2>&1 |
+		{ grep -v '^W: Download is performed unsandboxed' || true; } >&2
+	((PIPESTATUS[0] == 0)) || return 1
 	for p in "$tmp"/debs/*.deb; do
 		dpkg-deb -x "$p" "$tmp"
 	done

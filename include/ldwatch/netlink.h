@@ -194,10 +194,35 @@ enum ldw_attr {
  *	or a mknod of a regular file; by syscall or io_uring
  * @LDW_ACTION_RENAME: a rename/renameat/renameat2 that succeeded; by
  *	syscall or io_uring. RENAME_EXCHANGE gives one alert per direction.
+ * @LDW_ACTION_MODIFICATION: an existing host target opened for writing
+ *	(once per open file, whatever writes follow), or truncated by path
+ * @LDW_ACTION_LINK: a hard link made at a host target place
+ * @LDW_ACTION_SYMLINK: a symbolic link made at a host target place
+ * @LDW_ACTION_MOUNT: a mount (or bind, or move) onto a host target or an
+ *	ancestor of one
  */
 enum ldw_action {
 	LDW_ACTION_CREATION = 1,
 	LDW_ACTION_RENAME = 2,
+	LDW_ACTION_MODIFICATION = 3,
+	LDW_ACTION_LINK = 4,
+	LDW_ACTION_SYMLINK = 5,
+	LDW_ACTION_MOUNT = 6,
+};
+
+/**
+ * enum ldw_alias - how the path an operation used differs from the host's
+ *	path of the target (bits of LDW_A_TARGET_ALIASES)
+ * @LDW_ALIAS_PATH: the paths differ (a bind mount, a hard link, a chroot,
+ *	another mount namespace, an overlay)
+ * @LDW_ALIAS_MOUNT_NAMESPACE: the process is not in the host's (pid 1's)
+ *	mount namespace
+ * @LDW_ALIAS_ROOT: the process's root is not the host's root
+ */
+enum ldw_alias {
+	LDW_ALIAS_PATH = 1 << 0,
+	LDW_ALIAS_MOUNT_NAMESPACE = 1 << 1,
+	LDW_ALIAS_ROOT = 1 << 2,
 };
 
 /**

@@ -54,6 +54,8 @@ enum ldw_field {
 	LDW_FIELD_ORIGINAL_EXTENSION,	/* file.Ext.original.extension */
 	LDW_FIELD_PROCESS_EXECUTABLE,	/* process.executable */
 	LDW_FIELD_PROCESS_NAME,		/* process.name */
+	LDW_FIELD_TARGET_PATH,		/* ldwatch.target.path */
+	LDW_FIELD_HOST_EXECUTABLE,	/* ldwatch.process.executable */
 	LDW_FIELD_COUNT
 };
 
@@ -108,12 +110,16 @@ struct ldw_conjunction {
 
 /*
  * A rule: it matches an event when every requirement holds and no exclusion
- * does. @id, @name and @version identify it in alerts.
+ * does. @id, @name and @version identify it in alerts; @severity (ECS's
+ * words: "low", "medium", "high", "critical") and @risk_score (0 to 100)
+ * rate them.
  */
 struct ldw_rule {
 	const char *id;
 	const char *name;
 	unsigned int version;
+	const char *severity;
+	unsigned int risk_score;
 	unsigned int nrequirements;
 	const struct ldw_clause *requirements;
 	unsigned int nexclusions;
@@ -122,6 +128,12 @@ struct ldw_rule {
 
 /* The built-in rule: the query of shared/spec's rule text, copied whole. */
 extern const struct ldw_rule ldw_default_rule;
+
+/*
+ * ldwatch's companion rule: what the host's dynamic linker will read,
+ * judged by identity, where the built-in rule cannot see or lets through.
+ */
+extern const struct ldw_rule ldw_companion_rule;
 
 enum ldw_outcome {
 	LDW_MATCH,		/* every requirement held, no exclusion did */

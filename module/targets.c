@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The host's targets, known by identity (targets.h).
+ *
+ * The set is found by path lookups from the host's root, in a work item:
+ * kernel workers share pid 1's root and mount namespace (they share its
+ * fs_struct from boot, so a switch_root moves them too) and run with full
+ * credentials, so a lookup neither depends on the acting task's root,
+ * namespace or permissions nor can be steered by them. An absolute symlink
+ * at a target resolves as the host's linker would resolve it.
+ *
+ * What the set does not follow: directories that /etc/ld.so.conf includes
+ * besides /etc/ld.so.conf.d, and the libraries the target files name.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/namei.h>
+#include <linux/nsproxy.h>
+#include <linux/path.h>
+#include <linux/printk.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+
+#include "targets.h"
+
+const char *const ldw_target_dir_paths[LDW_NDIRS] = {
+	[LDW_DIR_ROOT] = "/",
+	[LDW_DIR_ETC] = "/etc",
+	[LDW_DIR_CONFD] = "/etc/ld.so.conf.d",
+};
+
+/* The names in /etc that are target places, and the files among them. */
+static const char *const ldw_etc_names[] = {
+	"ld.so.preload", "ld.so.conf", "ld.so.cache", "ld.so.conf.d",
+};
+
+static const char *const ldw_etc_files[] = {
+	"/etc/ld.so.preload", "/etc/ld.so.conf", "/etc/ld.so.cache",
+};
+
+struct ldw_targets __rcu *ldw_targets;
+unsigned long ldw_target_dir_ino[LDW_NDIRS];
+unsigned long ldw_target_file_hint[BITS_TO_LONGS(LDW_TARGET_HINT_BITS)];
+
+/* The host's root and mount namespace, compared only: they live forever. */
+static const struct dentry *ldw_host_root_dentry;
+static const struct vfsmount *ldw_host_root_mnt;
+static const struct mnt_namespace *ldw_host_mntns;
+
+static DEFINE_MUTEX(ldw_targets_lock);
+static u64 ldw_targets_generation;
+
+static void ldw_targets_refresh_work(struct work_struct *work);
+static DECLARE_WORK(ldw_targets_work, ldw_targets_refresh_work);
+
+static bool ldw_ident_of(const struct ldw_ident *id, const struct inode *inode)
+{
+	return id->sb && id->ino == inode->i_ino && id->sb == inode->i_sb;
+}
+
+static struct ldw_ident ldw_ident_make(const struct inode *inode)
+{
+	return (struct ldw_ident){ .sb = inode->i_sb, .ino = inode->i_ino };
+}
+
+enum ldw_target_dir ldw_targets_place(const struct dentry *dir,
+				      const unsigned char *name, u32 len)
+{
+	const struct ldw_targets *t = rcu_dereference_sched(ldw_targets);
+	const struct inode *inode = READ_ONCE(dir->d_inode);
+	unsigned int i;
+
+	if (!t || !inode)
+		return LDW_NDIRS;
+	if (ldw_ident_of(&t->dir[LDW_DIR_CONFD], inode))
+		return LDW_DIR_CONFD;
+	if (ldw_ident_of(&t->dir[LDW_DIR_ETC], inode)) {
+		for (i = 0; i < ARRAY_SIZE(ldw_etc_names); i++)
+			if (len == strlen(ldw_etc_names[i]) &&
+			    !memcmp(name, ldw_etc_names[i], len))
+				return LDW_DIR_ETC;
+		return LDW_NDIRS;
+	}
+	if (ldw_ident_of(&t->dir[LDW_DIR_ROOT], inode) &&
+	    len == 3 && !memcmp(name, "etc", 3))
+		return LDW_DIR_ROOT;
+	return LDW_NDIRS;
+}
+
+/* The index of @inode in the set: a file, or LDW_TARGET_FILES_MAX + dir. */
+static int ldw_targets_find(const struct ldw_targets *t,
+			    const struct inode *inode)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nfiles; i++)
+		if (ldw_ident_of(&t->files[i].ident, inode))
+			return i;
+	for (i = LDW_DIR_ETC; i < LDW_NDIRS; i++)
+		if (ldw_ident_of(&t->dir[i], inode))
+			return LDW_TARGET_FILES_MAX + i;
+	return -1;
+}
+
+bool ldw_targets_object(const struct inode *inode)
+{
+	const struct ldw_targets *t = rcu_dereference_sched(ldw_targets);
+
+	return t && ldw_targets_find(t, inode) >= 0;
+}
+
+size_t ldw_targets_host_path(const struct inode *inode,
+			     const struct dentry *dir, const unsigned char *name,
+			     u32 len, char *buf, size_t size)
+{
+	const struct ldw_targets *t;
+	enum ldw_target_dir place = LDW_NDIRS;
+	int n = -1, i = -1;
+
+	rcu_read_lock_sched();
+	t = rcu_dereference_sched(ldw_targets);
+	if (t && dir)
+		place = ldw_targets_place(dir, name, len);
+	if (t && place == LDW_NDIRS && inode)
+		i = ldw_targets_find(t, inode);
+	if (place != LDW_NDIRS)
+		n = snprintf(buf, size, "%s/%.*s",
+			     place == LDW_DIR_ROOT ? "" : ldw_target_dir_paths[place],
+			     (int)len, (const char *)name);
+	else if (i >= LDW_TARGET_FILES_MAX)
+		n = snprintf(buf, size, "%s",
+			     ldw_target_dir_paths[i - LDW_TARGET_FILES_MAX]);
+	else if (i >= 0)
+		n = snprintf(buf, size, "%s", t->files[i].path);
+	rcu_read_unlock_sched();
+	if (n < 0)
+		return 0;
+	return min_t(size_t, n, size - 1);
+}
+
+bool ldw_targets_mountpoint(const struct inode *inode)
+{
+	const struct ldw_targets *t = rcu_dereference_sched(ldw_targets);
+
+	return t && (ldw_targets_find(t, inode) >= 0 ||
+		     ldw_ident_of(&t->dir[LDW_DIR_ROOT], inode));
+}
+
+bool ldw_targets_host_root(const struct path *root)
+{
+	return root->dentry == ldw_host_root_dentry &&
+	       root->mnt == ldw_host_root_mnt;
+}
+
+bool ldw_targets_host_mntns(const struct nsproxy *nsproxy)
+{
+	return nsproxy && nsproxy->mnt_ns == ldw_host_mntns;
+}
+
+/* --- Finding the set, in the work item ---------------------------------- */
+
+/* The identity @path leads to, following a final symlink; absent if none. */
+static struct ldw_ident ldw_lookup(const char *path, unsigned int flags)
+{
+	struct ldw_ident id = {};
+	struct path p;
+
+	if (kern_path(path, LOOKUP_FOLLOW | flags, &p))
+		return id;
+	if (d_really_is_positive(p.dentry))
+		id = ldw_ident_make(d_inode(p.dentry));
+	path_put(&p);
+	return id;
+}
+
+static void ldw_add_file(struct ldw_targets *t, const char *path)
+{
+	struct ldw_target_file *f;
+	struct ldw_ident id;
+
+	if (t->nfiles == LDW_TARGET_FILES_MAX ||
+	    strlen(path) >= sizeof(f->path)) {
+		t->truncated = true;
+		return;
+	}
+	id = ldw_lookup(path, 0);
+	if (!id.sb)
+		return;
+	f = &t->files[t->nfiles++];
+	f->ident = id;
+	strscpy(f->path, path, sizeof(f->path));
+}
+
+/* Collects the names of ld.so.conf.d's entries into the set. */
+struct ldw_confd_reader {
+	struct dir_context ctx;
+	struct ldw_targets *t;
+};
+
+static bool ldw_confd_entry(struct dir_context *ctx, const char *name,
+			    int len, loff_t pos, u64 ino, unsigned int type)
+{
+	struct ldw_confd_reader *r = container_of(ctx, struct ldw_confd_reader,
+						  ctx);
+	char path[sizeof(r->t->files[0].path)];
+
+	if ((len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return true;
+	/* ld.so.conf's globs read files; a directory there is no target. */
+	if (type == DT_DIR)
+		return true;
+	if (snprintf(path, sizeof(path), "%s/%.*s",
+		     ldw_target_dir_paths[LDW_DIR_CONFD], len, name) >=
+	    sizeof(path)) {
+		r->t->truncated = true;
+		return true;
+	}
+	/* Lookups may not run under iterate_dir()'s lock: collect, then look. */
+	if (r->t->nfiles == LDW_TARGET_FILES_MAX) {
+		r->t->truncated = true;
+		return false;
+	}
+	strscpy(r->t->files[r->t->nfiles++].path, path,
+		sizeof(r->t->files[0].path));
+	return true;
+}
+
+static void ldw_find_confd(struct ldw_targets *t)
+{
+	struct ldw_confd_reader r = {
+		.ctx.actor = ldw_confd_entry,
+		.t = t,
+	};
+	unsigned int first = t->nfiles, i, kept;
+	struct file *dir;
+
+	dir = filp_open(ldw_target_dir_paths[LDW_DIR_CONFD],
+			O_RDONLY | O_DIRECTORY, 0);
+	if (IS_ERR(dir))
+		return;
+	iterate_dir(dir, &r.ctx);
+	fput(dir);
+	/* Now resolve each name collected, keeping those that exist. */
+	for (i = first, kept = first; i < t->nfiles; i++) {
+		struct ldw_ident id = ldw_lookup(t->files[i].path, 0);
+
+		if (!id.sb)
+			continue;
+		if (kept != i)
+			memcpy(t->files[kept].path, t->files[i].path,
+			       sizeof(t->files[kept].path));
+		t->files[kept++].ident = id;
+	}
+	t->nfiles = kept;
+}
+
+static void ldw_targets_find_all(struct ldw_targets *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < LDW_NDIRS; i++)
+		t->dir[i] = ldw_lookup(ldw_target_dir_paths[i], LOOKUP_DIRECTORY);
+	for (i = 0; i < ARRAY_SIZE(ldw_etc_files); i++)
+		ldw_add_file(t, ldw_etc_files[i]);
+	if (t->dir[LDW_DIR_CONFD].sb)
+		ldw_find_confd(t);
+}
+
+/* Set the hint's bits for @t's files; first clear the others unless @add. */
+static void ldw_targets_hint(const struct ldw_targets *t, bool add)
+{
+	unsigned long hint[BITS_TO_LONGS(LDW_TARGET_HINT_BITS)] = {};
+	unsigned int i;
+
+	for (i = 0; i < t->nfiles; i++)
+		__set_bit(t->files[i].ident.ino % LDW_TARGET_HINT_BITS, hint);
+	for (i = 0; i < ARRAY_SIZE(hint); i++)
+		WRITE_ONCE(ldw_target_file_hint[i],
+			   add ? ldw_target_file_hint[i] | hint[i] : hint[i]);
+}
+
+static void ldw_targets_refresh_work(struct work_struct *work)
+{
+	struct ldw_targets *t, *old;
+	struct path root;
+	unsigned int i;
+
+	t = kvzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t) {
+		pr_warn_ratelimited("targets: no memory to refresh the targets; the previous set stays in force\n");
+		return;
+	}
+	get_fs_root(current->fs, &root);
+	ldw_host_root_dentry = root.dentry;
+	ldw_host_root_mnt = root.mnt;
+	path_put(&root);
+	ldw_host_mntns = current->nsproxy->mnt_ns;
+
+	mutex_lock(&ldw_targets_lock);
+	ldw_targets_find_all(t);
+	t->generation = ++ldw_targets_generation;
+	/* The hint covers the old set and the new while either may be read. */
+	ldw_targets_hint(t, true);
+	old = rcu_replace_pointer(ldw_targets, t,
+				  lockdep_is_held(&ldw_targets_lock));
+	for (i = 0; i < LDW_NDIRS; i++)
+		WRITE_ONCE(ldw_target_dir_ino[i], t->dir[i].ino);
+	if (old) {
+		/* The hooks read the set with preemption disabled. */
+		synchronize_rcu();
+		kvfree(old);
+	}
+	ldw_targets_hint(t, false);
+	mutex_unlock(&ldw_targets_lock);
+
+	if (t->truncated)
+		pr_warn_ratelimited("targets: %s holds more files than ldwatch follows by identity (%u); writes to the others are seen only where they are created or renamed\n",
+				    ldw_target_dir_paths[LDW_DIR_CONFD],
+				    LDW_TARGET_FILES_MAX);
+}
+
+void ldw_targets_refresh(void)
+{
+	queue_work(system_unbound_wq, &ldw_targets_work);
+	flush_work(&ldw_targets_work);
+}
+
+int __init ldw_targets_init(void)
+{
+	const struct ldw_targets *t;
+	unsigned int i;
+
+	ldw_targets_refresh();
+	t = rcu_dereference_protected(ldw_targets, true);
+	if (!t) {
+		pr_err("targets: no memory for the set of targets\n");
+		return -ENOMEM;
+	}
+	for (i = 0; i < LDW_NDIRS; i++)
+		if (!t->dir[i].sb)
+			pr_info("targets: %s does not exist; its creation will be watched\n",
+				ldw_target_dir_paths[i]);
+	pr_info("targets: %u files followed by identity\n", t->nfiles);
+	return 0;
+}
+
+void ldw_targets_exit(void)
+{
+	struct ldw_targets *t;
+
+	flush_work(&ldw_targets_work);
+	t = rcu_replace_pointer(ldw_targets, NULL, true);
+	synchronize_rcu();
+	kvfree(t);
+}
+
+/* --- Paths as the host sees them --------------------------------------- */
+
+struct ldw_host_path_work {
+	struct work_struct work;
+	const struct path *path;
+	char *buf;
+	int size;
+	char *result;
+};
+
+static void ldw_host_path_fn(struct work_struct *work)
+{
+	struct ldw_host_path_work *w =
+		container_of(work, struct ldw_host_path_work, work);
+
+	w->result = d_path(w->path, w->buf, w->size);
+}
+
+char *ldw_targets_d_path(const struct path *path, char *buf, int size)
+{
+	struct ldw_host_path_work w = {
+		.path = path,
+		.buf = buf,
+		.size = size,
+	};
+
+	/* d_path() resolves against the caller's root: a worker's is the host's. */
+	INIT_WORK_ONSTACK(&w.work, ldw_host_path_fn);
+	queue_work(system_unbound_wq, &w.work);
+	flush_work(&w.work);
+	destroy_work_on_stack(&w.work);
+	return w.result;
+}
