@@ -4,7 +4,8 @@
 # Userspace unit tests: the matcher against the shared case table,
 # ldwatchctl's command line, the ECS writer and ldwatchd's records, the
 # netlink decoder and sequence accounting, and ldwatchd's command line and
-# behaviour without the module; all built with ASan and UBSan. Also: all
+# behaviour without the module; all built with ASan and UBSan. The guests'
+# ldw-ops, operation by operation, on this machine. Also: all
 # userspace C builds without a warning under -Wall -Wextra, with gcc and
 # clang (an error here, never in a user's build); and the shell scripts
 # pass shellcheck.
@@ -107,6 +108,17 @@ if check "ldwatchd builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}"
 	-o "$out/ldwatchd" "${ldwatchd[@]}" "${genl_libs[@]}" &&
 	[[ -x $out/ldwatchctl ]]; then
 	run_tap ldwatchd tests/unit/test_ldwatchd.sh "$out/ldwatchd" "$out/ldwatchctl"
+fi
+
+# ldw-ops, the guests' file-operation program: each operation's effect, on
+# this machine's kernel (as root; skipped otherwise).
+for cc in gcc clang; do
+	check "ldw-ops builds without warnings ($cc, static)" \
+		make --no-print-directory -s -C tests/vm/progs CC="$cc" OUT="$out/vm-progs-$cc" \
+		"$out/vm-progs-$cc/ldw-ops"
+done
+if [[ -x $out/vm-progs-gcc/ldw-ops ]]; then
+	run_tap ldw-ops tests/vm/progs/test-ldw-ops.sh "$out/vm-progs-gcc/ldw-ops"
 fi
 
 run_tap version tests/unit/test_version.sh
