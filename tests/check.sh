@@ -57,7 +57,7 @@ if ! tests/deps.sh >"$logs/deps.log" 2>&1; then
 fi
 if ! kernels=$(tests/kernels.sh 2>"$logs/kernels.log"); then
 	cat "$logs/kernels.log"
-	not_ok "the target kernels are installed"
+	not_ok "the target kernels are in the cache (tests/kernels.sh)"
 	finish
 fi
 mapfile -t kernels <<<"$kernels"

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make demo [KERNEL=RELEASE] [SCENARIO=script.sh]`: boot one of Debian's
-# kernels under qemu (default: 6.1) with ldwatch loaded and ldwatchd
-# logging, run a scenario as root in the guest, then show what ldwatchd
-# logged: one readable line per JSON document, and the JSON lines
-# themselves in build/demo/alerts.ndjson.
+# kernels (from the cache of tests/kernels.sh) under qemu (default: 6.1)
+# with ldwatch loaded and ldwatchd logging, run a scenario as root in the
+# guest, then show what ldwatchd logged: one readable line per JSON
+# document, and the JSON lines themselves in build/demo/alerts.ndjson.
 #
 # The default scenario, tests/demo/attack.sh, writes /etc/ld.so.preload and
 # the like as an attacker would, then does look-alikes the rule lets pass.
@@ -29,9 +29,10 @@ scenario=${SCENARIO:-$default_scenario}
 
 tests/deps.sh
 kernel=${KERNEL:-$(tests/kernels.sh | sed -n 1p)}
-[[ -e /boot/vmlinuz-$kernel && -d /lib/modules/$kernel/build ]] || {
-	echo "demo: KERNEL=$kernel needs /boot/vmlinuz-$kernel and its headers" \
-		"(apt-get install linux-image-$kernel linux-headers-$kernel)" >&2
+# The kernel comes from the cache (tests/kernels.sh), never from /boot.
+[[ -r $(ldw_kernel_image "$kernel") && -d $(ldw_kernel_build "$kernel") ]] || {
+	echo "demo: KERNEL=$kernel is not in the cache ($(ldw_kernel_root "$kernel"));" \
+		"tests/kernels.sh lists the ones there are" >&2
 	exit 2
 }
 
@@ -41,7 +42,7 @@ mkdir -p "$out"
 rm -f "$out/alerts.ndjson"
 echo "demo: building ldwatch for $kernel"
 {
-	make --no-print-directory -s module userspace KERNELRELEASE="$kernel" &&
+	make --no-print-directory -s module userspace KDIR="$(ldw_kernel_build "$kernel")" &&
 		make --no-print-directory -s -C tests/vm/progs OUT="$progs"
 } >"$out/build.log" 2>&1 || {
 	tail -n 20 "$out/build.log" >&2

@@ -7,7 +7,10 @@
 # dkms, for each target kernel; and that BUILD_EXCLUSIVE_CONFIG skips a
 # kernel without the hooks' options instead of failing. Everything happens
 # in a scratch source and DKMS tree (--sourcetree, --dkmstree): the host's
-# DKMS state is not touched.
+# DKMS state is not touched. The kernels' headers come from the cache
+# (tests/kernels.sh), given to dkms with --kernelsourcedir; with no
+# sign-file under /usr/lib/linux-kbuild-* on this machine, dkms builds
+# without signing.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -28,7 +31,8 @@ check "dkms add ldwatch/$version" dkms add "${trees[@]}" -m ldwatch -v "$version
 
 for release in "$@"; do
 	log=$scratch/build-$release.log
-	if dkms build "${trees[@]}" -m ldwatch -v "$version" -k "$release" >"$log" 2>&1; then
+	if dkms build "${trees[@]}" -m ldwatch -v "$version" -k "$release" \
+		--kernelsourcedir "$(ldw_kernel_build "$release")" >"$log" 2>&1; then
 		ok "[$release] dkms build"
 	else
 		not_ok "[$release] dkms build"
@@ -50,7 +54,7 @@ first=$1
 for option in CONFIG_DYNAMIC_FTRACE CONFIG_SECURITY_PATH; do
 	fake=$scratch/kernel-without-$option
 	mkdir -p "$fake"
-	grep -v "^$option=" "/lib/modules/$first/build/.config" >"$fake/.config"
+	grep -v "^$option=" "$(ldw_kernel_build "$first")/.config" >"$fake/.config"
 	rc=0
 	dkms build "${trees[@]}" -m ldwatch -v "$version" -k "$first" --force \
 		--kernelsourcedir "$fake" >"$scratch/exclusive-$option.log" 2>&1 || rc=$?

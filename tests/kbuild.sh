@@ -3,7 +3,8 @@
 #
 # Usage: tests/kbuild.sh RELEASE...
 #
-# The module's kernel-side standards, for each target kernel: it builds, with
+# The module's kernel-side standards, for each target kernel (its headers
+# from the cache, tests/kernels.sh): it builds, with
 # zero warnings at W=1, and sparse (C=2) finds nothing; and its sources are
 # clean under checkpatch.pl --strict, taken from Debian's linux-source-6.12
 # and cached outside the work tree, keyed by that package's version.
@@ -18,7 +19,7 @@ for release in "$@"; do
 	log=$LDW_BUILD/kernel/$release/kbuild.log
 	mkdir -p "$(dirname "$log")"
 	# -B: the W=1 C=2 build must compile (and check) every file again.
-	if make -B --no-print-directory module KERNELRELEASE="$release" \
+	if make -B --no-print-directory module KDIR="$(ldw_kernel_build "$release")" \
 		KBUILD_ARGS="W=1 C=2" >"$log" 2>&1; then
 		ok "[$release] module builds"
 	else

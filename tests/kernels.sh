@@ -10,7 +10,8 @@
 # kernel, an initramfs run or a bootloader change. apt-get download takes
 # the image, the headers and the kbuild tools; dpkg-deb -x unpacks them into
 # $LDW_CACHE/kernels/RELEASE/, a tree laid out as the packages would lay out
-# /, whose headers build modules as installed ones would (tests/lib.sh's
+# /, whose headers build modules as installed ones would and whose modules
+# depmod has indexed, as the package's postinst would (tests/lib.sh's
 # ldw_kernel_* functions name its parts). A tree is complete once it holds
 # the stamp listing the packages' versions; a newer version in the archive
 # fetches the release anew.
@@ -66,6 +67,7 @@ newest_release() {
 fetch() {
 	local release=$1 stamp=$2 root tmp p pkgs
 	root=$(ldw_kernel_root "$release")
+	mapfile -t pkgs <<<"$stamp"
 	tmp=$root.tmp
 	rm -rf "$tmp"
 	mkdir -p "$tmp/debs"
@@ -86,6 +88,7 @@ fetch() {
 	rm -f "$tmp/lib/modules/$release/source"
 	sed -i "s|^include /usr/src/|include $root/usr/src/|" \
 		"$tmp/usr/src/linux-headers-$release/Makefile"
+	depmod_tree "$tmp" "$release" || return 1
 	[[ -r $tmp/boot/vmlinuz-$release &&
 		-r $tmp/usr/src/linux-headers-$release/Makefile ]] || {
 		log "$release: the packages hold no image or no headers"
@@ -94,6 +97,17 @@ fetch() {
 	printf '%s\n' "$stamp" >"$tmp/stamp"
 	rm -rf "$root"
 	mv "$tmp" "$root"
+}
+
+# depmod_tree ROOT RELEASE: the module index (modules.dep, modules.alias,
+# ...) that the package's postinst would have made, so that modinfo -b and
+# a guest's modprobe find the tree's modules by name and alias.
+depmod_tree() {
+	local root=$1 release=$2
+	PATH=$PATH:/sbin:/usr/sbin depmod -b "$root" "$release" || {
+		log "$release: depmod failed"
+		return 1
+	}
 }
 
 # The newest release in the cache matching @re with a complete tree.
@@ -134,6 +148,12 @@ for f in "${flavours[@]}"; do
 			status=1
 			continue
 		fi
+	elif [[ ! -r $root/lib/modules/$release/modules.dep ]]; then
+		# A tree fetched before the index was part of it.
+		depmod_tree "$root" "$release" || {
+			status=1
+			continue
+		}
 	fi
 	echo "$release"
 done

@@ -68,7 +68,9 @@ summary() {
 
 # The target kernels' files, as tests/kernels.sh unpacks them into the
 # cache (never onto this machine): for RELEASE, the tree's root, the image
-# to boot, the headers to build modules against (a KDIR) and the modules.
+# to boot, the headers to build modules against (a KDIR: `make module
+# KDIR=$(ldw_kernel_build RELEASE)`) and the modules (with depmod's index).
+# Nothing of the tests looks in /boot or /lib/modules.
 ldw_kernel_root() {
 	printf '%s\n' "$LDW_CACHE/kernels/$1"
 }

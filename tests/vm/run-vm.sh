@@ -9,25 +9,32 @@ set -euo pipefail
 PROG=${0##*/}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly PROG HERE
+# The target kernels' places in the cache (ldw_kernel_*); this script's own
+# result functions below are its own.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$HERE/../lib.sh"
 
 usage() {
 	cat <<EOF
 Usage: $PROG --kernel RELEASE --out DIR [OPTION]... GUEST_SCRIPT...
 
-Boot /boot/vmlinuz-RELEASE under qemu (TCG, never KVM; one host thread runs
-all guest CPUs) with an initramfs built in DIR, run each GUEST_SCRIPT in the
-guest with sh (in the order given), and report.
+Boot the target kernel RELEASE as tests/kernels.sh unpacked it into the
+cache ($LDW_CACHE/kernels/RELEASE/boot/vmlinuz-RELEASE; never the host's
+/boot) under qemu (TCG, never KVM; one host thread runs all guest CPUs)
+with an initramfs built in DIR, run each GUEST_SCRIPT in the guest with sh
+(in the order given), and report.
 
 Options:
   --kernel RELEASE      kernel release to boot (required); labels the results
-                        and locates /lib/modules/RELEASE for --kmod
-  --kernel-image PATH   boot PATH instead of /boot/vmlinuz-RELEASE
+                        and locates its modules for --kmod, in the cache
+                        ($LDW_CACHE/kernels/RELEASE/lib/modules/RELEASE)
+  --kernel-image PATH   boot PATH instead of the cached image
                         (e.g. a lab kernel's bzImage)
   --out DIR             working and output directory (required); created if
                         missing; everything this script writes goes there
   --module PATH.ko      out-of-tree module to pack into /lib/ldwatch/
                         (repeatable; .ko.xz/.ko.zst/.ko.gz are decompressed)
-  --kmod NAME           distribution module from /lib/modules/RELEASE, packed
+  --kmod NAME           distribution module of RELEASE (from the cache), packed
                         with its dependencies (modules.dep or the module's
                         depends field, plus resolvable "pre:" softdeps),
                         decompressed, and insmod-ed by init before the
@@ -185,9 +192,13 @@ mkdir -p -- "$out"
 out=$(cd -- "$out" && pwd)
 export TMPDIR="$out"
 
-[[ -n $kernel_image ]] || kernel_image=/boot/vmlinuz-$release
-[[ -r $kernel_image ]] || setup_fail "kernel image not readable: $kernel_image"
-moddir=/lib/modules/$release
+[[ -n $kernel_image ]] || kernel_image=$(ldw_kernel_image "$release")
+[[ -r $kernel_image ]] ||
+	setup_fail "kernel image not readable: $kernel_image (tests/kernels.sh fetches the target kernels)"
+# The distribution modules: the cached tree of tests/kernels.sh (root
+# $kroot, as / would hold them), indexed by depmod.
+kroot=$(ldw_kernel_root "$release")
+moddir=$(ldw_kernel_moddir "$release")
 
 for tool in qemu-system-x86_64 cpio gzip timeout ldd; do
 	command -v "$tool" >/dev/null || setup_fail "$tool not found"
@@ -361,7 +372,7 @@ kmod_find() {
 			printf '%s\n' "$p"
 			found=0
 		fi
-	done < <(modinfo -k "$release" -n -- "$name" 2>/dev/null || true)
+	done < <(modinfo -b "$kroot" -k "$release" -n -- "$name" 2>/dev/null || true)
 	[[ $found -eq 0 ]] && return 0
 	# Fallback: search by file name.
 	while IFS= read -r -d '' p; do

@@ -4,9 +4,10 @@
 # Usage: tests/vm/run.sh RELEASE...
 #
 # The guest tests: for each target kernel, build the module for it, boot
-# Debian's own kernel image under qemu with it, and run the guest scripts:
-# the module's load and unload, then the sensor scenarios (tests/vm/guest/
-# sensor_*.sh) with ldwatchd, all in one boot per kernel.
+# Debian's own kernel image (unpacked into the cache by tests/kernels.sh)
+# under qemu with it, and run the guest scripts: the module's load and
+# unload, then the sensor scenarios (tests/vm/guest/sensor_*.sh) with
+# ldwatchd, all in one boot per kernel.
 # Ends with one "N passed, N failed" line over all kernels.
 #
 # Also built here: the guest test programs (tests/vm/progs), checked
@@ -30,7 +31,7 @@ fi
 
 built=()
 for release in "$@"; do
-	if make --no-print-directory module KERNELRELEASE="$release" \
+	if make --no-print-directory module KDIR="$(ldw_kernel_build "$release")" \
 		>"$LDW_BUILD/vm-module-$release.log" 2>&1; then
 		built+=("$release")
 	else
