@@ -72,7 +72,6 @@ fetch() {
 	rm -rf "$tmp"
 	mkdir -p "$tmp/debs"
 	log "fetching $release into $root"
-	mapfile -t pkgs <<<"$stamp"
 	# As root apt cannot hand the download to its sandbox user in a
 	# directory of root's; it says so on every package.
 	(cd "$tmp/debs" && apt-get download -q "${pkgs[@]}") 2>&1 |
