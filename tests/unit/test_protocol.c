@@ -211,47 +211,48 @@ static void test_names(void)
 
 /* --- kernel-doc --- */
 
-static char *slurp(const char *path)
+/* The enumerators netlink.h's kernel-doc describes: " * @NAME:" lines. */
+#define MAX_DOCUMENTED 256
+
+static char *documented_names[MAX_DOCUMENTED];
+static size_t ndocumented;
+
+static bool read_doc(const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char *text = NULL;
-	long len;
+	char *line = NULL;
+	size_t size = 0;
 
 	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET)) {
-		text = calloc(1, (size_t)len + 1);
-		if (text && fread(text, 1, (size_t)len, f) != (size_t)len) {
-			free(text);
-			text = NULL;
-		}
+		return false;
+	while (getline(&line, &size, f) > 0 && ndocumented < MAX_DOCUMENTED) {
+		if (strncmp(line, " * @", 4) || !strchr(line, ':'))
+			continue;
+		documented_names[ndocumented++] = strndup(line + 4, strcspn(line + 4, ":"));
 	}
+	free(line);
 	fclose(f);
-	return text;
+	return true;
 }
 
-/* How many times " * @@enumerator:" starts a line of @doc. */
-static int documented(const char *doc, const char *enumerator)
+/* How many times the kernel-doc describes @enumerator. */
+static int documented(const char *enumerator)
 {
-	char needle[96];
-	const char *p = doc;
+	size_t i;
 	int n = 0;
 
-	snprintf(needle, sizeof(needle), "\n * @%s:", enumerator);
-	while ((p = strstr(p, needle))) {
-		n++;
-		p++;
-	}
+	for (i = 0; i < ndocumented; i++)
+		n += !strcmp(documented_names[i], enumerator);
 	return n;
 }
 
-static void check_doc(const char *doc, const char *what, const struct line *l, size_t n)
+static void check_doc(const char *what, const struct line *l, size_t n)
 {
 	size_t i;
 	bool ok = true;
 
 	for (i = 0; i < n; i++) {
-		if (documented(doc, l[i].enumerator) != 1) {
+		if (documented(l[i].enumerator) != 1) {
 			tap_diag("%s: no kernel-doc line, or more than one", l[i].enumerator);
 			ok = false;
 		}
@@ -259,50 +260,47 @@ static void check_doc(const char *doc, const char *what, const struct line *l, s
 	tap_ok(ok, "netlink.h's kernel-doc documents every %s once", what);
 }
 
-/* Every "@LDW_<prefix>X:" of the kernel-doc is a listed line, or @fixed. */
-static void check_no_stale_doc(const char *doc, const char *prefix, const struct line *l,
-			       size_t n)
+/* Every @prefixX the kernel-doc describes is a listed line, UNSPEC, PAD or MAX. */
+static void check_no_stale_doc(const char *prefix, const struct line *l, size_t n)
 {
 	static const char *const fixed[] = { "UNSPEC", "PAD", "MAX" };
-	char needle[32];
-	const char *p = doc;
+	size_t i, k, len = strlen(prefix);
 	bool ok = true;
-	size_t i, len;
 
-	snprintf(needle, sizeof(needle), "\n * @%s", prefix);
-	while ((p = strstr(p, needle))) {
-		const char *name = p + strlen(needle);
+	for (k = 0; k < ndocumented; k++) {
+		const char *name = documented_names[k] + len;
 		bool known = false;
 
-		len = strcspn(name, ":");
+		if (strncmp(documented_names[k], prefix, len))
+			continue;
 		for (i = 0; i < n && !known; i++)
-			known = strlen(l[i].NAME) == len && !strncmp(name, l[i].NAME, len);
+			known = !strcmp(name, l[i].NAME);
 		for (i = 0; i < 3 && !known; i++)
-			known = strlen(fixed[i]) == len && !strncmp(name, fixed[i], len);
+			known = !strcmp(name, fixed[i]);
 		if (!known) {
-			tap_diag("@%s%.*s is documented but has no line", prefix, (int)len, name);
+			tap_diag("@%s is documented but has no line", documented_names[k]);
 			ok = false;
 		}
-		p++;
 	}
 	tap_ok(ok, "netlink.h's kernel-doc of %s* documents no enumerator without a line", prefix);
 }
 
 static void test_doc(const char *header)
 {
-	char *doc = slurp(header);
+	size_t i;
 
-	if (!tap_ok(doc != NULL, "%s is readable", header))
+	if (!tap_ok(read_doc(header), "%s is readable", header))
 		return;
-	check_doc(doc, "command", cmds, NLINES(cmds));
-	check_doc(doc, "attribute", attrs, NLINES(attrs));
-	check_doc(doc, "counter", stats, NLINES(stats));
-	check_doc(doc, "drop reason", drops, NLINES(drops));
-	check_no_stale_doc(doc, "LDW_CMD_", cmds, NLINES(cmds));
-	check_no_stale_doc(doc, "LDW_A_", attrs, NLINES(attrs));
-	check_no_stale_doc(doc, "LDW_STAT_", stats, NLINES(stats));
-	check_no_stale_doc(doc, "LDW_DROP_", drops, NLINES(drops));
-	free(doc);
+	check_doc("command", cmds, NLINES(cmds));
+	check_doc("attribute", attrs, NLINES(attrs));
+	check_doc("counter", stats, NLINES(stats));
+	check_doc("drop reason", drops, NLINES(drops));
+	check_no_stale_doc("LDW_CMD_", cmds, NLINES(cmds));
+	check_no_stale_doc("LDW_A_", attrs, NLINES(attrs));
+	check_no_stale_doc("LDW_STAT_", stats, NLINES(stats));
+	check_no_stale_doc("LDW_DROP_", drops, NLINES(drops));
+	for (i = 0; i < ndocumented; i++)
+		free(documented_names[i]);
 }
 
 /* --- messages made of the tables --- */
