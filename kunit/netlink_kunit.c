@@ -40,18 +40,6 @@ static const struct genl_family ldw_test_family = {
 	.policy = ldw_genl_policy,
 };
 
-/* The LDW_STAT_* attribute of each counter, as the UAPI documents them. */
-static const u16 ldw_test_stat_attr[LDW_CNT_COUNT] = {
-	[LDW_CNT_SEEN] = LDW_STAT_SEEN,
-	[LDW_CNT_CANDIDATES] = LDW_STAT_CANDIDATES,
-	[LDW_CNT_NOT_CONFIRMED] = LDW_STAT_NOT_CONFIRMED,
-	[LDW_CNT_NO_MATCH] = LDW_STAT_NO_MATCH,
-	[LDW_CNT_EXCLUDED] = LDW_STAT_EXCLUDED,
-	[LDW_CNT_MATCHED] = LDW_STAT_MATCHED,
-	[LDW_CNT_SENT] = LDW_STAT_SENT,
-	[LDW_CNT_SUPPRESSED] = LDW_STAT_SUPPRESSED,
-};
-
 KUNIT_DEFINE_ACTION_WRAPPER(ldw_test_free_skb, kfree_skb, struct sk_buff *);
 
 /* A message with room for @size attribute bytes, freed when the case ends. */
@@ -277,7 +265,7 @@ static void ldw_test_expect_stats(struct kunit *test, struct nlattr **tb,
 	KUNIT_ASSERT_EQ(test, nla_parse_nested(stats, LDW_STAT_MAX, tb[LDW_A_STATS],
 					       NULL, NULL), 0);
 	for (i = 0; i < LDW_CNT_COUNT; i++) {
-		const struct nlattr *attr = stats[ldw_test_stat_attr[i]];
+		const struct nlattr *attr = stats[ldw_counter_attr[i]];
 
 		KUNIT_ASSERT_NOT_NULL_MSG(test, attr, "counter %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, nla_get_u64(attr), s->counters[i],
@@ -514,14 +502,14 @@ static int ldw_put_original_of_path_max(struct sk_buff *skb)
 	return ldw_put_long_string(skb, LDW_A_ORIGINAL_PATH, PATH_MAX);
 }
 
-static int ldw_put_comm_of_16(struct sk_buff *skb)
+static int ldw_put_comm_too_long(struct sk_buff *skb)
 {
-	return ldw_put_long_string(skb, LDW_A_COMM, TASK_COMM_LEN);
+	return ldw_put_long_string(skb, LDW_A_COMM, LDW_COMM_MAX + 1);
 }
 
-static int ldw_put_rule_id_of_256(struct sk_buff *skb)
+static int ldw_put_rule_id_too_long(struct sk_buff *skb)
 {
-	return ldw_put_long_string(skb, LDW_A_RULE_ID, 256);
+	return ldw_put_long_string(skb, LDW_A_RULE_ID, LDW_RULE_STRING_MAX + 1);
 }
 
 static int ldw_put_unknown_attr(struct sk_buff *skb)
@@ -578,8 +566,8 @@ static const struct ldw_bad_attr ldw_bad_attrs[] = {
 	{ "EXECUTABLE without its NUL", ldw_put_executable_without_nul },
 	{ "FILE_PATH of PATH_MAX bytes", ldw_put_path_of_path_max },
 	{ "ORIGINAL_PATH of PATH_MAX bytes", ldw_put_original_of_path_max },
-	{ "COMM of TASK_COMM_LEN bytes", ldw_put_comm_of_16 },
-	{ "RULE_ID of 256 bytes", ldw_put_rule_id_of_256 },
+	{ "COMM of TASK_COMM_LEN bytes", ldw_put_comm_too_long },
+	{ "RULE_ID of LDW_RULE_STRING_MAX + 1 bytes", ldw_put_rule_id_too_long },
 	{ "an attribute past LDW_A_MAX", ldw_put_unknown_attr },
 	{ "attribute 0 (UNSPEC)", ldw_put_attr_0 },
 	{ "STATS not a nest", ldw_put_stats_not_nested },

@@ -18,6 +18,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/build_bug.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/limits.h>
@@ -53,9 +54,9 @@ MODULE_PARM_DESC(unicast,
 /* Subscribers at most: a daemon and a few tools. */
 #define LDW_MAX_SUBSCRIBERS 16
 
-/* Bounds of the strings the module sends, for the policy. */
-#define LDW_RULE_STRING_MAX 255
-#define LDW_VERSION_STRING_MAX 31
+/* The bounds netlink.h gives the strings are the kernel's. */
+static_assert(LDW_COMM_MAX + 1 == TASK_COMM_LEN);
+static_assert(sizeof(LDW_VERSION) <= LDW_VERSION_STRING_MAX + 1);
 
 /**
  * struct ldw_subscriber - a socket that receives alerts by unicast
@@ -83,59 +84,32 @@ enum ldw_mcgrp {
 	LDW_MCGRP_ALERTS,
 };
 
-/* Attribute types and bounds, as the module sends them and accepts them. */
+/*
+ * Attribute types and bounds, as the module sends them and accepts them:
+ * the policy of each line of netlink_spec.h, by its type.
+ */
+#define LDW_NLA_U8(bound)	NLA_POLICY_RANGE(NLA_U8, 1, bound)
+#define LDW_NLA_U32(...)	{ .type = NLA_U32 }
+#define LDW_NLA_U64(...)	{ .type = NLA_U64 }
+#define LDW_NLA_STRING(bound)	{ .type = NLA_NUL_STRING, .len = (bound) }
+#define LDW_NLA_NEST(bound)	NLA_POLICY_NESTED(ldw_##bound##_policy)
+
 static const struct nla_policy ldw_dropped_policy[LDW_DROP_MAX + 1] = {
-	[LDW_DROP_NO_SLOT ... LDW_DROP_MAX] = { .type = NLA_U64 },
+#define LDW_DROP(NAME, ...) \
+	[LDW_DROP_##NAME] = LDW_NLA_U64(),
+#include <ldwatch/netlink_spec.h>
 };
 
 static const struct nla_policy ldw_stats_policy[LDW_STAT_MAX + 1] = {
-	[LDW_STAT_SEEN ... LDW_STAT_SENT] = { .type = NLA_U64 },
-	[LDW_STAT_DROPPED] = NLA_POLICY_NESTED(ldw_dropped_policy),
-	[LDW_STAT_SUPPRESSED] = { .type = NLA_U64 },
+#define LDW_STAT(NAME, type, bound, ...) \
+	[LDW_STAT_##NAME] = LDW_NLA_##type(bound),
+#include <ldwatch/netlink_spec.h>
 };
 
 const struct nla_policy ldw_genl_policy[LDW_A_MAX + 1] = {
-	[LDW_A_SEQ] = { .type = NLA_U64 },
-	[LDW_A_LOAD_ID] = { .type = NLA_U64 },
-	[LDW_A_TIME_NS] = { .type = NLA_U64 },
-	[LDW_A_ACTION] = NLA_POLICY_RANGE(NLA_U8, LDW_ACTION_CREATION,
-					  LDW_ACTION_RENAME),
-	[LDW_A_FILE_PATH] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
-	[LDW_A_ORIGINAL_PATH] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
-	[LDW_A_PID] = { .type = NLA_U32 },
-	[LDW_A_TID] = { .type = NLA_U32 },
-	[LDW_A_PPID] = { .type = NLA_U32 },
-	[LDW_A_UID] = { .type = NLA_U32 },
-	[LDW_A_EUID] = { .type = NLA_U32 },
-	[LDW_A_GID] = { .type = NLA_U32 },
-	[LDW_A_EXECUTABLE] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
-	[LDW_A_COMM] = { .type = NLA_NUL_STRING, .len = TASK_COMM_LEN - 1 },
-	[LDW_A_MNTNS] = { .type = NLA_U32 },
-	[LDW_A_RULE_ID] = { .type = NLA_NUL_STRING, .len = LDW_RULE_STRING_MAX },
-	[LDW_A_RULE_NAME] = { .type = NLA_NUL_STRING, .len = LDW_RULE_STRING_MAX },
-	[LDW_A_RULE_VERSION] = { .type = NLA_U32 },
-	[LDW_A_RULE_TEXT] = { .type = NLA_NUL_STRING },
-	[LDW_A_MODULE_VERSION] = { .type = NLA_NUL_STRING,
-				   .len = LDW_VERSION_STRING_MAX },
-	[LDW_A_DELIVERY] = NLA_POLICY_RANGE(NLA_U8, LDW_DELIVERY_MULTICAST,
-					    LDW_DELIVERY_UNICAST),
-	[LDW_A_NEXT_SEQ] = { .type = NLA_U64 },
-	[LDW_A_STATS] = NLA_POLICY_NESTED(ldw_stats_policy),
-	[LDW_A_WINDOW_START_NS] = { .type = NLA_U64 },
-	[LDW_A_WINDOW_END_NS] = { .type = NLA_U64 },
-	[LDW_A_SUPPRESSED_COUNT] = { .type = NLA_U64 },
-};
-
-/* The LDW_STAT_* attribute of each counter. */
-static const u16 ldw_counter_attr[LDW_CNT_COUNT] = {
-	[LDW_CNT_SEEN] = LDW_STAT_SEEN,
-	[LDW_CNT_CANDIDATES] = LDW_STAT_CANDIDATES,
-	[LDW_CNT_NOT_CONFIRMED] = LDW_STAT_NOT_CONFIRMED,
-	[LDW_CNT_NO_MATCH] = LDW_STAT_NO_MATCH,
-	[LDW_CNT_EXCLUDED] = LDW_STAT_EXCLUDED,
-	[LDW_CNT_MATCHED] = LDW_STAT_MATCHED,
-	[LDW_CNT_SENT] = LDW_STAT_SENT,
-	[LDW_CNT_SUPPRESSED] = LDW_STAT_SUPPRESSED,
+#define LDW_ATTR(NAME, type, bound, ...) \
+	[LDW_A_##NAME] = LDW_NLA_##type(bound),
+#include <ldwatch/netlink_spec.h>
 };
 
 /* ---- Encoders ---- */
@@ -181,7 +155,15 @@ size_t ldw_msg_alert_size(const struct ldw_alert *alert,
 		size += ldw_string_size(alert->original_path);
 	if (alert->executable)
 		size += ldw_string_size(alert->executable);
-	return size;
+	if (alert->target_path)
+		size += ldw_string_size(alert->target_path) +
+			nla_total_size(sizeof(u32));	/* TARGET_ALIASES */
+	if (alert->host_executable)
+		size += ldw_string_size(alert->host_executable);
+	if (rule->severity)
+		size += ldw_string_size(rule->severity);
+	/* FILE_TYPE, RULE_RISK_SCORE */
+	return size + 2 * nla_total_size(sizeof(u32));
 }
 
 /**
@@ -216,7 +198,16 @@ int ldw_msg_put_alert(struct sk_buff *skb, const struct ldw_alert *alert,
 	    nla_put_u32(skb, LDW_A_MNTNS, alert->mntns) ||
 	    nla_put_string(skb, LDW_A_RULE_ID, rule->id) ||
 	    nla_put_string(skb, LDW_A_RULE_NAME, rule->name) ||
-	    nla_put_u32(skb, LDW_A_RULE_VERSION, rule->version))
+	    nla_put_u32(skb, LDW_A_RULE_VERSION, rule->version) ||
+	    (rule->severity &&
+	     nla_put_string(skb, LDW_A_RULE_SEVERITY, rule->severity)) ||
+	    nla_put_u32(skb, LDW_A_RULE_RISK_SCORE, rule->risk_score) ||
+	    nla_put_u32(skb, LDW_A_FILE_TYPE, alert->file_type) ||
+	    (alert->target_path &&
+	     (nla_put_string(skb, LDW_A_TARGET_PATH, alert->target_path) ||
+	      nla_put_u32(skb, LDW_A_TARGET_ALIASES, alert->aliases))) ||
+	    (alert->host_executable &&
+	     nla_put_string(skb, LDW_A_HOST_EXECUTABLE, alert->host_executable)))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -21,6 +21,12 @@
  */
 DEFINE_PER_CPU(struct ldw_cpu_stats, ldw_cpu_stats);
 
+const u16 ldw_counter_attr[LDW_CNT_COUNT] = {
+#define LDW_STAT(NAME, type, ...) \
+	LDW_IF_COUNTER_##type([LDW_CNT_##NAME] = LDW_STAT_##NAME)
+#include <ldwatch/netlink_spec.h>
+};
+
 /**
  * ldw_stats_init() - set every counter to zero
  *

@@ -12,18 +12,23 @@
 
 #include <ldwatch/netlink.h>
 
-/* One counter per LDW_STAT_* attribute but DROPPED (see alert.h). */
+/*
+ * For the LDW_STAT lines of netlink_spec.h: the item made of a counter (a
+ * U64 line), with its comma, and nothing of the DROPPED nest, whose
+ * counters are by enum ldw_drop.
+ */
+#define LDW_IF_COUNTER_U64(item)	item,
+#define LDW_IF_COUNTER_NEST(...)
+
+/* One per counter of the LDW_A_STATS nest, in the order of the protocol. */
 enum ldw_counter {
-	LDW_CNT_SEEN,
-	LDW_CNT_CANDIDATES,
-	LDW_CNT_NOT_CONFIRMED,
-	LDW_CNT_NO_MATCH,
-	LDW_CNT_EXCLUDED,
-	LDW_CNT_MATCHED,
-	LDW_CNT_SENT,
-	LDW_CNT_SUPPRESSED,
+#define LDW_STAT(NAME, type, ...) LDW_IF_COUNTER_##type(LDW_CNT_##NAME)
+#include <ldwatch/netlink_spec.h>
 	LDW_CNT_COUNT
 };
+
+/* The LDW_STAT_* attribute of each counter. */
+extern const u16 ldw_counter_attr[LDW_CNT_COUNT];
 
 /**
  * struct ldw_stats_snapshot - every counter, summed over CPUs

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <linux/genetlink.h>
 
 #include "ecs_records.h"
@@ -103,13 +104,67 @@ static void ldw_file(struct ecs_doc *doc, const char *prefix, struct ldw_str pat
 	ldw_put(doc, key, ldw_directory(path));
 }
 
+/* ECS event.type of each action: what it does to the file. */
+static const char *ldw_event_type(unsigned int action)
+{
+	switch (action) {
+	case LDW_ACTION_RENAME:
+	case LDW_ACTION_MODIFICATION:
+	case LDW_ACTION_MOUNT:
+		return "change";
+	default:
+		return "creation";
+	}
+}
+
+/* ECS file.type of the S_IFMT bits: file, dir, symlink, or another word. */
+static const char *ldw_file_type(uint32_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "file";
+	case S_IFDIR:
+		return "dir";
+	case S_IFLNK:
+		return "symlink";
+	case S_IFIFO:
+		return "fifo";
+	case S_IFCHR:
+		return "char_device";
+	case S_IFBLK:
+		return "block_device";
+	case S_IFSOCK:
+		return "socket";
+	default:
+		return "unknown";
+	}
+}
+
+/* ldwatch.target.alias: how the process's view differs from the host's. */
+static void ldw_aliases(struct ecs_doc *doc, uint32_t aliases)
+{
+	const char *names[3];
+	size_t n = 0;
+
+	if (aliases & LDW_ALIAS_PATH)
+		names[n++] = "path";
+	if (aliases & LDW_ALIAS_MOUNT_NAMESPACE)
+		names[n++] = "mount_namespace";
+	if (aliases & LDW_ALIAS_ROOT)
+		names[n++] = "root";
+	if (n)
+		ecs_put_strv(doc, "ldwatch.target.alias", names, n);
+}
+
 void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 		   const struct ldw_msg *a, bool late)
 {
 	bool rename = a->action == LDW_ACTION_RENAME;
-	const char *action = rename ? "rename" : "creation";
-	const char *type = rename ? "change" : "creation";
+	const char *action = ldw_action_name(a->action);
+	const char *type = ldw_event_type(a->action);
 	const char *category = "file";
+	uint32_t risk = LDW_HAS(a, LDW_A_RULE_RISK_SCORE) ? a->rule_risk_score :
+			LDW_RISK_SCORE;
 	const char *user_name = NULL;
 	char version[11];
 
@@ -119,10 +174,12 @@ void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 	ecs_put_cstr(doc, "event.action", action);
 	ecs_put_cstr(doc, "event.outcome", "success");
 	ecs_put_u64(doc, "event.sequence", a->seq);
-	ecs_put_u64(doc, "event.severity", LDW_SEVERITY);
-	ecs_put_u64(doc, "event.risk_score", LDW_RISK_SCORE);
+	ecs_put_u64(doc, "event.severity", risk);
+	ecs_put_u64(doc, "event.risk_score", risk);
 
 	ldw_file(doc, "file", a->file_path);
+	if (LDW_HAS(a, LDW_A_FILE_TYPE))
+		ecs_put_cstr(doc, "file.type", ldw_file_type(a->file_type));
 	if (rename)
 		ldw_file(doc, "file.Ext.original", a->original_path);
 
@@ -159,6 +216,14 @@ void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 		     LDW_LEN(ldw_subtechnique_names));
 
 	ldw_put_load_id(doc, a->load_id);
+	if (LDW_HAS(a, LDW_A_RULE_SEVERITY))
+		ldw_put(doc, "ldwatch.rule.severity", a->rule_severity);
+	if (LDW_HAS(a, LDW_A_TARGET_PATH)) {
+		ldw_put(doc, "ldwatch.target.path", a->target_path);
+		ldw_aliases(doc, a->target_aliases);
+	}
+	if (LDW_HAS(a, LDW_A_HOST_EXECUTABLE))
+		ldw_put(doc, "ldwatch.process.executable", a->host_executable);
 	ldw_put(doc, "ldwatch.process.comm", a->comm);
 	ecs_put_u64(doc, "ldwatch.mount_namespace", a->mntns);
 	if (late)

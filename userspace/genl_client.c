@@ -35,69 +35,103 @@
 /* How long a request waits for the module's answer. */
 #define LDW_REQUEST_TIMEOUT_S 5
 
-/* --- names --- */
+/* --- the protocol's tables, from netlink_spec.h --- */
+
+/* Attribute numbers index the bits of struct ldw_msg's present. */
+_Static_assert(LDW_A_MAX < 64, "an attribute number past the bits of a uint64_t");
 
 static const char *const ldw_cmd_names[] = {
-	[LDW_CMD_ALERT] = "alert",
-	[LDW_CMD_GET_STATUS] = "get_status",
-	[LDW_CMD_SUBSCRIBE] = "subscribe",
-	[LDW_CMD_UNSUBSCRIBE] = "unsubscribe",
-	[LDW_CMD_STOPPING] = "stopping",
-	[LDW_CMD_SUPPRESSED] = "suppressed",
+#define LDW_CMD(NAME, name) [LDW_CMD_##NAME] = #name,
+#include <ldwatch/netlink_spec.h>
 };
 
-static const char *const ldw_attr_names[] = {
-	[LDW_A_SEQ] = "SEQ",
-	[LDW_A_LOAD_ID] = "LOAD_ID",
-	[LDW_A_TIME_NS] = "TIME_NS",
-	[LDW_A_ACTION] = "ACTION",
-	[LDW_A_FILE_PATH] = "FILE_PATH",
-	[LDW_A_ORIGINAL_PATH] = "ORIGINAL_PATH",
-	[LDW_A_PID] = "PID",
-	[LDW_A_TID] = "TID",
-	[LDW_A_PPID] = "PPID",
-	[LDW_A_UID] = "UID",
-	[LDW_A_EUID] = "EUID",
-	[LDW_A_GID] = "GID",
-	[LDW_A_EXECUTABLE] = "EXECUTABLE",
-	[LDW_A_COMM] = "COMM",
-	[LDW_A_MNTNS] = "MNTNS",
-	[LDW_A_RULE_ID] = "RULE_ID",
-	[LDW_A_RULE_NAME] = "RULE_NAME",
-	[LDW_A_RULE_VERSION] = "RULE_VERSION",
-	[LDW_A_RULE_TEXT] = "RULE_TEXT",
-	[LDW_A_MODULE_VERSION] = "MODULE_VERSION",
-	[LDW_A_DELIVERY] = "DELIVERY",
-	[LDW_A_NEXT_SEQ] = "NEXT_SEQ",
-	[LDW_A_STATS] = "STATS",
-	[LDW_A_WINDOW_START_NS] = "WINDOW_START_NS",
-	[LDW_A_WINDOW_END_NS] = "WINDOW_END_NS",
-	[LDW_A_SUPPRESSED_COUNT] = "SUPPRESSED_COUNT",
-};
+/* Counters are named; the DROPPED nest is not one. */
+#define LDW_COUNTER_NAME_U64(name)	name
+#define LDW_COUNTER_NAME_NEST(name)	NULL
 
-/* The enums' names in lower case: ECS field names and `ldwatchctl status` lines. */
 static const char *const ldw_stat_names[] = {
-	[LDW_STAT_SEEN] = "seen",
-	[LDW_STAT_CANDIDATES] = "candidates",
-	[LDW_STAT_NOT_CONFIRMED] = "not_confirmed",
-	[LDW_STAT_NO_MATCH] = "no_match",
-	[LDW_STAT_EXCLUDED] = "excluded",
-	[LDW_STAT_MATCHED] = "matched",
-	[LDW_STAT_SENT] = "sent",
-	[LDW_STAT_SUPPRESSED] = "suppressed",
+#define LDW_STAT(NAME, type, bound, name) [LDW_STAT_##NAME] = LDW_COUNTER_NAME_##type(#name),
+#include <ldwatch/netlink_spec.h>
 };
 
 static const char *const ldw_drop_names[] = {
-	[LDW_DROP_NO_SLOT] = "no_slot",
-	[LDW_DROP_BUSY] = "busy",
-	[LDW_DROP_TASK_EXITING] = "task_exiting",
-	[LDW_DROP_PATH] = "path",
-	[LDW_DROP_NO_MEMORY] = "no_memory",
-	[LDW_DROP_QUEUE_FULL] = "queue_full",
-	[LDW_DROP_SEND_FAILED] = "send_failed",
-	[LDW_DROP_UNLOAD] = "unload",
-	[LDW_DROP_KERNEL_THREAD] = "kernel_thread",
+#define LDW_DROP(NAME, name) [LDW_DROP_##NAME] = #name,
+#include <ldwatch/netlink_spec.h>
 };
+
+#define LDW_BOUND_U8(bound)	(bound)
+#define LDW_BOUND_U32(bound)	0
+#define LDW_BOUND_U64(bound)	0
+#define LDW_BOUND_STRING(bound)	(bound)
+#define LDW_BOUND_NEST(bound)	0
+
+#define LDW_USE_R LDW_USE_REQUIRED
+#define LDW_USE_O LDW_USE_OPTIONAL
+#define LDW_USE__ LDW_USE_NEVER
+
+static const struct ldw_attr_spec ldw_attr_specs[LDW_A_MAX + 1] = {
+#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, name) \
+	[LDW_A_##NAME] = { #NAME, LDW_TYPE_##type, LDW_BOUND_##type(bound), {		\
+		[LDW_CMD_ALERT] = LDW_USE_##alert,					\
+		[LDW_CMD_GET_STATUS] = LDW_USE_##status,				\
+		[LDW_CMD_SUBSCRIBE] = LDW_USE_##subscribe,				\
+		[LDW_CMD_STOPPING] = LDW_USE_##stopping,				\
+		[LDW_CMD_SUPPRESSED] = LDW_USE_##suppressed,				\
+	} },
+#include <ldwatch/netlink_spec.h>
+};
+
+/*
+ * libnl's policy of each type. minlen == maxlen pins integers to their
+ * exact size: libnl's own policy check accepts a longer payload otherwise.
+ * A string's maxlen counts its NUL.
+ */
+#define LDW_POLICY_U8(bound)	{ .type = NLA_U8, .minlen = 1, .maxlen = 1 }
+#define LDW_POLICY_U32(bound)	{ .type = NLA_U32, .minlen = 4, .maxlen = 4 }
+#define LDW_POLICY_U64(bound)	{ .type = NLA_U64, .minlen = 8, .maxlen = 8 }
+#define LDW_POLICY_STRING(bound) { .type = NLA_STRING, .maxlen = (bound) ? (bound) + 1 : 0 }
+#define LDW_POLICY_NEST(bound)	{ .type = NLA_NESTED }
+
+static const struct nla_policy ldw_policy[LDW_A_MAX + 1] = {
+#define LDW_ATTR(NAME, type, bound, ...) [LDW_A_##NAME] = LDW_POLICY_##type(bound),
+#include <ldwatch/netlink_spec.h>
+};
+
+/*
+ * The nests' policies: the listed counters, then (ldw_policies_init()) a
+ * u64 for each number past the list, the counters a newer module adds.
+ */
+static struct nla_policy ldw_stats_policy[LDW_STATS_SLOTS] = {
+#define LDW_STAT(NAME, type, bound, ...) [LDW_STAT_##NAME] = LDW_POLICY_##type(bound),
+#include <ldwatch/netlink_spec.h>
+};
+
+static struct nla_policy ldw_drop_policy[LDW_DROP_SLOTS] = {
+#define LDW_DROP(NAME, ...) [LDW_DROP_##NAME] = LDW_POLICY_U64(0),
+#include <ldwatch/netlink_spec.h>
+};
+
+const struct ldw_attr_spec *ldw_attr_spec(unsigned int attr)
+{
+	return attr <= LDW_A_MAX && ldw_attr_specs[attr].name ? &ldw_attr_specs[attr] : NULL;
+}
+
+uint64_t ldw_cmd_attrs(unsigned int cmd, enum ldw_use use)
+{
+	uint64_t attrs = 0;
+	unsigned int i;
+
+	for (i = 0; cmd <= LDW_CMD_MAX && i <= LDW_A_MAX; i++) {
+		if (ldw_attr_specs[i].name && ldw_attr_specs[i].use[cmd] == use)
+			attrs |= LDW_BIT(i);
+	}
+	return attrs;
+}
+
+const struct nla_policy *ldw_attr_policy(unsigned int attr)
+{
+	return attr <= LDW_A_MAX ? &ldw_policy[attr] : NULL;
+}
 
 static const char *const ldw_delivery_names[] = {
 	[LDW_DELIVERY_MULTICAST] = "multicast",
@@ -107,6 +141,10 @@ static const char *const ldw_delivery_names[] = {
 static const char *const ldw_action_names[] = {
 	[LDW_ACTION_CREATION] = "creation",
 	[LDW_ACTION_RENAME] = "rename",
+	[LDW_ACTION_MODIFICATION] = "modification",
+	[LDW_ACTION_LINK] = "link",
+	[LDW_ACTION_SYMLINK] = "symlink",
+	[LDW_ACTION_MOUNT] = "mount",
 };
 
 static const char *ldw_name(const char *const *names, size_t n, unsigned int i)
@@ -117,6 +155,13 @@ static const char *ldw_name(const char *const *names, size_t n, unsigned int i)
 const char *ldw_cmd_name(unsigned int cmd)
 {
 	return ldw_name(ldw_cmd_names, LDW_ARRAY_LEN(ldw_cmd_names), cmd);
+}
+
+const char *ldw_attr_name(unsigned int attr)
+{
+	const struct ldw_attr_spec *spec = ldw_attr_spec(attr);
+
+	return spec ? spec->name : NULL;
 }
 
 const char *ldw_stat_name(unsigned int stat)
@@ -142,56 +187,19 @@ const char *ldw_action_name(unsigned int action)
 /* --- decoding --- */
 
 /*
- * The attributes' types. maxlen == minlen pins integers to their exact
- * size: libnl's own policy check accepts a longer payload otherwise.
- */
-static const struct nla_policy ldw_policy[LDW_A_MAX + 1] = {
-	[LDW_A_SEQ] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
-	[LDW_A_LOAD_ID] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
-	[LDW_A_TIME_NS] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
-	[LDW_A_ACTION] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
-	[LDW_A_FILE_PATH] = { .type = NLA_STRING },
-	[LDW_A_ORIGINAL_PATH] = { .type = NLA_STRING },
-	[LDW_A_PID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
-	[LDW_A_TID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
-	[LDW_A_PPID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
-	[LDW_A_UID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
-	[LDW_A_EUID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
-	[LDW_A_GID] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
-	[LDW_A_EXECUTABLE] = { .type = NLA_STRING },
-	[LDW_A_COMM] = { .type = NLA_STRING },
-	[LDW_A_MNTNS] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
-	[LDW_A_RULE_ID] = { .type = NLA_STRING },
-	[LDW_A_RULE_NAME] = { .type = NLA_STRING },
-	[LDW_A_RULE_VERSION] = { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
-	[LDW_A_RULE_TEXT] = { .type = NLA_STRING },
-	[LDW_A_MODULE_VERSION] = { .type = NLA_STRING },
-	[LDW_A_DELIVERY] = { .type = NLA_U8, .minlen = 1, .maxlen = 1 },
-	[LDW_A_NEXT_SEQ] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
-	[LDW_A_STATS] = { .type = NLA_NESTED },
-	[LDW_A_WINDOW_START_NS] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
-	[LDW_A_WINDOW_END_NS] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
-	[LDW_A_SUPPRESSED_COUNT] = { .type = NLA_U64, .minlen = 8, .maxlen = 8 },
-};
-
-/*
  * Inside the nests every counter is a u64, those a newer module adds
  * included; PAD (and UNSPEC) carry nothing and are skipped.
  */
 static bool ldw_stat_is_counter(unsigned int type)
 {
-	return type != LDW_STAT_UNSPEC && type != LDW_STAT_PAD && type != LDW_STAT_DROPPED;
+	return type > LDW_STAT_MAX || ldw_stat_name(type);
 }
 
 static bool ldw_drop_is_counter(unsigned int type)
 {
-	return type != LDW_DROP_UNSPEC && type != LDW_DROP_PAD;
+	return type > LDW_DROP_PAD;
 }
 
-static struct nla_policy ldw_stats_policy[LDW_STATS_SLOTS];
-static struct nla_policy ldw_drop_policy[LDW_DROP_SLOTS];
-
-/* The nest policies follow from the two predicates above. */
 static void ldw_policies_init(void)
 {
 	static bool done;
@@ -199,41 +207,12 @@ static void ldw_policies_init(void)
 
 	if (done)
 		return;
-	for (i = 0; i < LDW_STATS_SLOTS; i++) {
-		if (i == LDW_STAT_DROPPED)
-			ldw_stats_policy[i] = (struct nla_policy){ .type = NLA_NESTED };
-		else if (ldw_stat_is_counter(i))
-			ldw_stats_policy[i] = (struct nla_policy){ NLA_U64, 8, 8 };
-	}
-	for (i = 0; i < LDW_DROP_SLOTS; i++) {
-		if (ldw_drop_is_counter(i))
-			ldw_drop_policy[i] = (struct nla_policy){ NLA_U64, 8, 8 };
-	}
+	for (i = LDW_STAT_MAX + 1; i < LDW_STATS_SLOTS; i++)
+		ldw_stats_policy[i] = (struct nla_policy)LDW_POLICY_U64(0);
+	for (i = LDW_DROP_MAX + 1; i < LDW_DROP_SLOTS; i++)
+		ldw_drop_policy[i] = (struct nla_policy)LDW_POLICY_U64(0);
 	done = true;
 }
-
-/* The attributes each command must carry (netlink.h, enum ldw_cmd). */
-static const uint64_t ldw_required[] = {
-	[LDW_CMD_ALERT] = LDW_BIT(LDW_A_SEQ) | LDW_BIT(LDW_A_LOAD_ID) |
-		LDW_BIT(LDW_A_TIME_NS) | LDW_BIT(LDW_A_ACTION) |
-		LDW_BIT(LDW_A_FILE_PATH) | LDW_BIT(LDW_A_PID) | LDW_BIT(LDW_A_TID) |
-		LDW_BIT(LDW_A_PPID) | LDW_BIT(LDW_A_UID) | LDW_BIT(LDW_A_EUID) |
-		LDW_BIT(LDW_A_GID) | LDW_BIT(LDW_A_COMM) | LDW_BIT(LDW_A_MNTNS) |
-		LDW_BIT(LDW_A_RULE_ID) | LDW_BIT(LDW_A_RULE_NAME) |
-		LDW_BIT(LDW_A_RULE_VERSION),
-	[LDW_CMD_GET_STATUS] = LDW_BIT(LDW_A_LOAD_ID) | LDW_BIT(LDW_A_MODULE_VERSION) |
-		LDW_BIT(LDW_A_DELIVERY) | LDW_BIT(LDW_A_NEXT_SEQ) | LDW_BIT(LDW_A_STATS) |
-		LDW_BIT(LDW_A_RULE_ID) | LDW_BIT(LDW_A_RULE_NAME) |
-		LDW_BIT(LDW_A_RULE_VERSION) | LDW_BIT(LDW_A_RULE_TEXT),
-	[LDW_CMD_SUBSCRIBE] = LDW_BIT(LDW_A_DELIVERY) | LDW_BIT(LDW_A_NEXT_SEQ),
-	[LDW_CMD_UNSUBSCRIBE] = 0,
-	[LDW_CMD_STOPPING] = LDW_BIT(LDW_A_LOAD_ID) | LDW_BIT(LDW_A_NEXT_SEQ) |
-		LDW_BIT(LDW_A_STATS),
-	[LDW_CMD_SUPPRESSED] = LDW_BIT(LDW_A_SEQ) | LDW_BIT(LDW_A_LOAD_ID) |
-		LDW_BIT(LDW_A_WINDOW_START_NS) | LDW_BIT(LDW_A_WINDOW_END_NS) |
-		LDW_BIT(LDW_A_SUPPRESSED_COUNT) | LDW_BIT(LDW_A_RULE_ID) |
-		LDW_BIT(LDW_A_RULE_NAME) | LDW_BIT(LDW_A_RULE_VERSION),
-};
 
 __attribute__((format(printf, 2, 3)))
 static int ldw_refuse(char *err, const char *fmt, ...)
@@ -246,9 +225,9 @@ static int ldw_refuse(char *err, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static const char *ldw_attr_name(unsigned int type)
+static const char *ldw_attr_label(unsigned int type)
 {
-	const char *name = ldw_name(ldw_attr_names, LDW_ARRAY_LEN(ldw_attr_names), type);
+	const char *name = ldw_attr_name(type);
 
 	return name ? name : "?";
 }
@@ -269,14 +248,17 @@ static const char *ldw_drop_label(unsigned int type)
 
 /*
  * Our own pass over the attributes at @head (@len bytes) under @policy
- * (@maxtype + 1 entries): the first one that is wrong, described with @what
- * ("attribute", "STATS attribute" ...) and its @label, or 0 if all are right.
+ * (@maxtype + 1 entries) and, for the top level, @specs (the U8s' bounds):
+ * the first one that is wrong, described with @what ("attribute", "STATS
+ * attribute" ...) and its @label, or 0 if all are right.
  */
 static int ldw_check_attrs(const struct nlattr *head, int len,
-			   const struct nla_policy *policy, int maxtype, const char *what,
+			   const struct nla_policy *policy, const struct ldw_attr_spec *specs,
+			   int maxtype, const char *what,
 			   const char *(*label)(unsigned int type), char *err)
 {
 	const struct nlattr *nla;
+	unsigned int value;
 	const char *data;
 	int rem, type, plen;
 
@@ -294,6 +276,10 @@ static int ldw_check_attrs(const struct nlattr *head, int len,
 				return ldw_refuse(err, "%s %s (%d): %d bytes, expected %u",
 						  what, label(type), type, plen,
 						  policy[type].maxlen);
+			value = (unsigned char)data[0];
+			if (specs && specs[type].type == LDW_TYPE_U8 &&
+			    (value < 1 || value > specs[type].bound))
+				return ldw_refuse(err, "unknown %s %u", label(type), value);
 			break;
 		case NLA_STRING:
 			if (plen < 1 || data[plen - 1] != '\0')
@@ -302,6 +288,10 @@ static int ldw_check_attrs(const struct nlattr *head, int len,
 			if (memchr(data, '\0', plen - 1))
 				return ldw_refuse(err, "%s %s (%d): NUL byte inside the string",
 						  what, label(type), type);
+			if (policy[type].maxlen && plen > policy[type].maxlen)
+				return ldw_refuse(err, "%s %s (%d): string of %d bytes, at most %u",
+						  what, label(type), type, plen - 1,
+						  policy[type].maxlen - 1);
 			break;
 		case NLA_NESTED:
 			/* Checked by the caller, with the nest's own policy. */
@@ -326,7 +316,7 @@ static int ldw_decode_drops(const struct nlattr *nest, struct ldw_stats *stats, 
 	unsigned int i;
 	int ret;
 
-	ret = ldw_check_attrs(nla_data(nest), nla_len(nest), ldw_drop_policy,
+	ret = ldw_check_attrs(nla_data(nest), nla_len(nest), ldw_drop_policy, NULL,
 			      LDW_DROP_SLOTS - 1, "DROPPED attribute", ldw_drop_label, err);
 	if (ret)
 		return ret;
@@ -347,7 +337,7 @@ static int ldw_decode_stats(const struct nlattr *nest, struct ldw_stats *stats, 
 	unsigned int i;
 	int ret;
 
-	ret = ldw_check_attrs(nla_data(nest), nla_len(nest), ldw_stats_policy,
+	ret = ldw_check_attrs(nla_data(nest), nla_len(nest), ldw_stats_policy, NULL,
 			      LDW_STATS_SLOTS - 1, "STATS attribute", ldw_stat_label, err);
 	if (ret)
 		return ret;
@@ -364,6 +354,13 @@ static int ldw_decode_stats(const struct nlattr *nest, struct ldw_stats *stats, 
 	return 0;
 }
 
+/* Reading an attribute into its member of struct ldw_msg, by its type. */
+#define LDW_FILL_U8(member, nla)	((member) = nla_get_u8(nla))
+#define LDW_FILL_U32(member, nla)	((member) = nla_get_u32(nla))
+#define LDW_FILL_U64(member, nla)	((member) = nla_get_u64(nla))
+#define LDW_FILL_STRING(member, nla)	((member) = ldw_attr_str(nla))
+#define LDW_FILL_NEST(member, nla)	((void)0)	/* ldw_decode_stats() */
+
 /* Copy the attributes libnl parsed into @msg. */
 static void ldw_fill(struct ldw_msg *msg, struct nlattr **tb)
 {
@@ -373,51 +370,24 @@ static void ldw_fill(struct ldw_msg *msg, struct nlattr **tb)
 		if (tb[i] && i != LDW_A_PAD && i != LDW_A_UNSPEC)
 			msg->present |= LDW_BIT(i);
 	}
-#define LDW_GET(attr, field, get) do { if (tb[attr]) msg->field = get(tb[attr]); } while (0)
-	LDW_GET(LDW_A_SEQ, seq, nla_get_u64);
-	LDW_GET(LDW_A_LOAD_ID, load_id, nla_get_u64);
-	LDW_GET(LDW_A_TIME_NS, time_ns, nla_get_u64);
-	LDW_GET(LDW_A_ACTION, action, nla_get_u8);
-	LDW_GET(LDW_A_FILE_PATH, file_path, ldw_attr_str);
-	LDW_GET(LDW_A_ORIGINAL_PATH, original_path, ldw_attr_str);
-	LDW_GET(LDW_A_PID, pid, nla_get_u32);
-	LDW_GET(LDW_A_TID, tid, nla_get_u32);
-	LDW_GET(LDW_A_PPID, ppid, nla_get_u32);
-	LDW_GET(LDW_A_UID, uid, nla_get_u32);
-	LDW_GET(LDW_A_EUID, euid, nla_get_u32);
-	LDW_GET(LDW_A_GID, gid, nla_get_u32);
-	LDW_GET(LDW_A_EXECUTABLE, executable, ldw_attr_str);
-	LDW_GET(LDW_A_COMM, comm, ldw_attr_str);
-	LDW_GET(LDW_A_MNTNS, mntns, nla_get_u32);
-	LDW_GET(LDW_A_RULE_ID, rule_id, ldw_attr_str);
-	LDW_GET(LDW_A_RULE_NAME, rule_name, ldw_attr_str);
-	LDW_GET(LDW_A_RULE_VERSION, rule_version, nla_get_u32);
-	LDW_GET(LDW_A_RULE_TEXT, rule_text, ldw_attr_str);
-	LDW_GET(LDW_A_MODULE_VERSION, module_version, ldw_attr_str);
-	LDW_GET(LDW_A_DELIVERY, delivery, nla_get_u8);
-	LDW_GET(LDW_A_NEXT_SEQ, next_seq, nla_get_u64);
-	LDW_GET(LDW_A_WINDOW_START_NS, window_start_ns, nla_get_u64);
-	LDW_GET(LDW_A_WINDOW_END_NS, window_end_ns, nla_get_u64);
-	LDW_GET(LDW_A_SUPPRESSED_COUNT, suppressed_count, nla_get_u64);
-#undef LDW_GET
+#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, name) \
+	if (tb[LDW_A_##NAME])								\
+		LDW_FILL_##type(msg->name, tb[LDW_A_##NAME]);
+#include <ldwatch/netlink_spec.h>
 }
 
 /* The rules between attributes, after each one is well formed. */
 static int ldw_check_semantics(const struct ldw_msg *msg, char *err)
 {
-	uint64_t missing = ldw_required[msg->cmd] & ~msg->present;
+	uint64_t missing = ldw_cmd_attrs(msg->cmd, LDW_USE_REQUIRED) & ~msg->present;
 	bool rename;
 	unsigned int i;
 
 	for (i = 0; missing; i++) {
 		if (missing & LDW_BIT(i))
 			return ldw_refuse(err, "%s message without attribute %s (%u)",
-					  ldw_cmd_name(msg->cmd), ldw_attr_name(i), i);
+					  ldw_cmd_name(msg->cmd), ldw_attr_label(i), i);
 	}
-	if (LDW_HAS(msg, LDW_A_ACTION) && !ldw_action_name(msg->action))
-		return ldw_refuse(err, "unknown ACTION %u", msg->action);
-	if (LDW_HAS(msg, LDW_A_DELIVERY) && !ldw_delivery_name(msg->delivery))
-		return ldw_refuse(err, "unknown DELIVERY %u", msg->delivery);
 	if (LDW_HAS(msg, LDW_A_SEQ) && msg->seq == 0)
 		return ldw_refuse(err, "sequence number 0 (they start at 1)");
 	if (LDW_HAS(msg, LDW_A_NEXT_SEQ) && msg->next_seq == 0)
@@ -466,10 +436,11 @@ int ldw_msg_decode(const struct nlmsghdr *nlh, int family, struct ldw_msg *msg,
 			 gh->version, LDW_GENL_VERSION);
 		return -EPROTO;
 	}
-	if (gh->cmd >= LDW_ARRAY_LEN(ldw_required) || gh->cmd == LDW_CMD_UNSPEC)
+	if (gh->cmd > LDW_CMD_MAX || gh->cmd == LDW_CMD_UNSPEC)
 		return ldw_refuse(err, "unknown command %u", gh->cmd);
 	ret = ldw_check_attrs(genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0),
-			      ldw_policy, LDW_A_MAX, "attribute", ldw_attr_name, err);
+			      ldw_policy, ldw_attr_specs, LDW_A_MAX, "attribute", ldw_attr_label,
+			      err);
 	if (ret)
 		return ret;
 	if (genlmsg_parse(hdr, 0, tb, LDW_A_MAX, (struct nla_policy *)ldw_policy) < 0)

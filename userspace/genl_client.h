@@ -48,47 +48,32 @@ struct ldw_stats {
 	uint64_t dropped[LDW_DROP_SLOTS];
 };
 
+/* The member of struct ldw_msg that holds an attribute, by its type. */
+#define LDW_MSG_MEMBER_U8(bound, name)		uint8_t name;
+#define LDW_MSG_MEMBER_U32(bound, name)		uint32_t name;
+#define LDW_MSG_MEMBER_U64(bound, name)		uint64_t name;
+#define LDW_MSG_MEMBER_STRING(bound, name)	struct ldw_str name;
+#define LDW_MSG_MEMBER_NEST(bound, name)	struct ldw_##bound name;
+
 /**
  * struct ldw_msg - one decoded message of the ldwatch family
  * @cmd: enum ldw_cmd
  * @version: the genl header's version byte
  * @present: bit N set when attribute N (enum ldw_attr) was present
  *
- * The other members are the attributes of the same names, valid when
- * present. Strings (struct ldw_str) point into the message, exclude the
- * terminating NUL and hold no NUL; they live as long as the message.
+ * Then one member per attribute, named by the name column of its line in
+ * netlink_spec.h (seq, file_path, stats, ...), valid when present. Strings
+ * (struct ldw_str) point into the message, exclude the terminating NUL and
+ * hold no NUL; they live as long as the message.
  */
 struct ldw_msg {
 	uint8_t cmd;
 	uint8_t version;
 	uint64_t present;
 
-	uint64_t seq;
-	uint64_t load_id;
-	uint64_t time_ns;
-	uint8_t action;
-	struct ldw_str file_path;
-	struct ldw_str original_path;
-	uint32_t pid;
-	uint32_t tid;
-	uint32_t ppid;
-	uint32_t uid;
-	uint32_t euid;
-	uint32_t gid;
-	struct ldw_str executable;
-	struct ldw_str comm;
-	uint32_t mntns;
-	struct ldw_str rule_id;
-	struct ldw_str rule_name;
-	uint32_t rule_version;
-	struct ldw_str rule_text;
-	struct ldw_str module_version;
-	uint8_t delivery;
-	uint64_t next_seq;
-	struct ldw_stats stats;
-	uint64_t window_start_ns;
-	uint64_t window_end_ns;
-	uint64_t suppressed_count;
+#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, name) \
+	LDW_MSG_MEMBER_##type(bound, name)
+#include <ldwatch/netlink_spec.h>
 };
 
 #define LDW_HAS(msg, attr) (((msg)->present >> (attr)) & 1)
@@ -120,10 +105,54 @@ int ldw_msg_decode(const struct nlmsghdr *nlh, int family, struct ldw_msg *msg,
 
 /* Names for the protocol's numbers, as logs and `ldwatchctl status` print them. */
 const char *ldw_cmd_name(unsigned int cmd);		/* "alert", ...; NULL if unknown */
+const char *ldw_attr_name(unsigned int attr);		/* "SEQ", ...; NULL if unknown */
 const char *ldw_stat_name(unsigned int stat);		/* "seen", ...; NULL if unknown */
 const char *ldw_drop_name(unsigned int reason);		/* "no_slot", ...; NULL if unknown */
 const char *ldw_delivery_name(unsigned int delivery);	/* "multicast", "unicast"; NULL */
 const char *ldw_action_name(unsigned int action);	/* "creation", "rename"; NULL */
+
+/* The type column of netlink_spec.h. */
+enum ldw_type {
+	LDW_TYPE_NONE,		/* UNSPEC, PAD, or not an attribute */
+	LDW_TYPE_U8,
+	LDW_TYPE_U32,
+	LDW_TYPE_U64,
+	LDW_TYPE_STRING,
+	LDW_TYPE_NEST,
+};
+
+/* R, O and _ of the message columns of netlink_spec.h. */
+enum ldw_use {
+	LDW_USE_NEVER,
+	LDW_USE_OPTIONAL,
+	LDW_USE_REQUIRED,
+};
+
+/*
+ * An attribute as netlink_spec.h declares it: @bound is the U8's highest
+ * value or the STRING's longest length (0 for the others, and for a
+ * string without a bound); @use says, by enum ldw_cmd, which messages
+ * carry it.
+ */
+struct ldw_attr_spec {
+	const char *name;
+	enum ldw_type type;
+	unsigned int bound;
+	enum ldw_use use[LDW_CMD_MAX + 1];
+};
+
+/* Attribute @attr's line, or NULL for UNSPEC, PAD and unknown numbers. */
+const struct ldw_attr_spec *ldw_attr_spec(unsigned int attr);
+
+/* Bit N set when command @cmd's message has attribute N as @use says. */
+uint64_t ldw_cmd_attrs(unsigned int cmd, enum ldw_use use);
+
+/*
+ * The libnl policy the decoder parses with, for attribute @attr (all zero
+ * for UNSPEC and PAD), or NULL past LDW_A_MAX.
+ */
+struct nla_policy;
+const struct nla_policy *ldw_attr_policy(unsigned int attr);
 
 /*
  * Sequence numbers of one listener. Alerts count up from 1 per module load

@@ -49,26 +49,33 @@
  *
  * Interface version bump rules: LDW_GENL_VERSION increases when a command
  * or attribute changes meaning or is removed. Adding a command, an
- * attribute or a drop reason at the end of its enum does not bump it:
+ * attribute or a drop reason at the end of its list does not bump it:
  * readers ignore attributes they do not know.
  */
 #ifndef _LDWATCH_NETLINK_H
 #define _LDWATCH_NETLINK_H
 
+#include <linux/limits.h>
+
 #define LDW_GENL_NAME		"ldwatch"
 #define LDW_GENL_VERSION	1
 #define LDW_GENL_MCGRP_ALERTS	"alerts"
 
+/* Bounds of strings, in bytes before the NUL. */
+#define LDW_COMM_MAX		15	/* the kernel's TASK_COMM_LEN - 1 */
+#define LDW_RULE_STRING_MAX	255
+#define LDW_VERSION_STRING_MAX	31
+
 /**
- * enum ldw_cmd - generic netlink commands of the ldwatch family
+ * enum ldw_cmd - generic netlink commands of the ldwatch family (netlink_spec.h)
  * @LDW_CMD_UNSPEC: unused
- * @LDW_CMD_ALERT: kernel to listeners: one alert, a rule match. Attributes:
- *	SEQ, LOAD_ID, TIME_NS, ACTION, FILE_PATH, [ORIGINAL_PATH on renames],
- *	PID, TID, PPID, UID, EUID, GID, [EXECUTABLE unless the process has
- *	none], COMM, MNTNS, RULE_ID, RULE_NAME, RULE_VERSION.
- * @LDW_CMD_GET_STATUS: request, empty; the reply (same command) carries
- *	LOAD_ID, MODULE_VERSION, DELIVERY, NEXT_SEQ, the STATS nest, RULE_ID,
- *	RULE_NAME, RULE_VERSION and RULE_TEXT.
+ * @LDW_CMD_ALERT: kernel to listeners: one alert, a rule match; its
+ *	attributes are the alert column of netlink_spec.h, ORIGINAL_PATH on
+ *	renames only and EXECUTABLE unless the process has none.
+ * @LDW_CMD_GET_STATUS: request, empty; the reply (same command) carries the
+ *	status column of netlink_spec.h: the rule in force and its text, the
+ *	module's version, the delivery mode, the next sequence number and the
+ *	STATS nest.
  * @LDW_CMD_SUBSCRIBE: request, empty; registers the sender's socket for
  *	unicast alerts. The reply carries DELIVERY and NEXT_SEQ; alerts still
  *	queued, numbered below NEXT_SEQ, may follow it. Needed only when
@@ -86,8 +93,8 @@
  * @LDW_CMD_SUPPRESSED: kernel to listeners: the rate limiter's summary of
  *	one window in which the rule matched more often than the limit (the
  *	module parameters rate_limit_alerts per rate_limit_seconds): SEQ,
- *	LOAD_ID, WINDOW_START_NS, WINDOW_END_NS, SUPPRESSED_COUNT, RULE_ID,
- *	RULE_NAME, RULE_VERSION. The first rate_limit_alerts matches of a
+ *	LOAD_ID, the window, SUPPRESSED_COUNT and the rule. The first
+ *	rate_limit_alerts matches of a
  *	window became alerts; the SUPPRESSED_COUNT after them did not, and
  *	consumed no sequence number (they are not lost: they are counted
  *	here and in LDW_STAT_SUPPRESSED). Sent once the window has ended, at
@@ -99,90 +106,73 @@
  */
 enum ldw_cmd {
 	LDW_CMD_UNSPEC,
-	LDW_CMD_ALERT,
-	LDW_CMD_GET_STATUS,
-	LDW_CMD_SUBSCRIBE,
-	LDW_CMD_UNSUBSCRIBE,
-	LDW_CMD_STOPPING,
-	LDW_CMD_SUPPRESSED,
+#define LDW_CMD(NAME, ...) LDW_CMD_##NAME,
+#include "netlink_spec.h"
 
 	__LDW_CMD_MAX,
 	LDW_CMD_MAX = __LDW_CMD_MAX - 1
 };
 
 /**
- * enum ldw_attr - attributes of the ldwatch family's messages
+ * enum ldw_attr - attributes of the ldwatch family's messages (netlink_spec.h
+ *	gives each one's type, bound and the messages that carry it)
  * @LDW_A_UNSPEC: unused
  * @LDW_A_PAD: padding for 64-bit attributes
- * @LDW_A_SEQ: u64, the alert's sequence number (see above)
- * @LDW_A_LOAD_ID: u64, random per module load: tells reloads apart
- * @LDW_A_TIME_NS: u64, CLOCK_REALTIME of the operation, nanoseconds
- * @LDW_A_ACTION: u8, enum ldw_action
- * @LDW_A_FILE_PATH: NUL-terminated string; the file's path as the acting
- *	process sees it (resolved against its root). Any byte but NUL may
- *	occur in it, including newlines and invalid UTF-8. For a rename,
- *	the new path.
- * @LDW_A_ORIGINAL_PATH: NUL-terminated string; on renames, the old path
- * @LDW_A_PID: u32, process (thread group) id, in the initial pid namespace
- * @LDW_A_TID: u32, thread id of the acting thread
- * @LDW_A_PPID: u32, the parent process's id
- * @LDW_A_UID: u32, real user id (initial user namespace)
- * @LDW_A_EUID: u32, effective user id
- * @LDW_A_GID: u32, real group id
- * @LDW_A_EXECUTABLE: NUL-terminated string; the process's executable, as
- *	its own root sees it. Absent for kernel threads.
- * @LDW_A_COMM: NUL-terminated string, the thread's comm (at most 15 bytes)
- * @LDW_A_MNTNS: u32, inode number of the process's mount namespace
- * @LDW_A_RULE_ID: NUL-terminated string, the rule's id
- * @LDW_A_RULE_NAME: NUL-terminated string, the rule's name
- * @LDW_A_RULE_VERSION: u32, the rule's version
- * @LDW_A_RULE_TEXT: NUL-terminated string: the rule in force as EQL, one
- *	clause per line: "file where", each requirement (" and" after all but
- *	the last), then "not (", each exclusion (" or" after all but the
- *	last; one of several clauses in parentheses) and ")"; lines indented,
- *	each ending in a newline
- * @LDW_A_MODULE_VERSION: NUL-terminated string, the module's version
- * @LDW_A_DELIVERY: u8, enum ldw_delivery
- * @LDW_A_NEXT_SEQ: u64, the sequence number the next alert will get
+ * @LDW_A_SEQ: the alert's sequence number (see above)
+ * @LDW_A_LOAD_ID: random per module load: tells reloads apart
+ * @LDW_A_TIME_NS: CLOCK_REALTIME of the operation, nanoseconds
+ * @LDW_A_ACTION: enum ldw_action
+ * @LDW_A_FILE_PATH: the file's path as the acting process sees it
+ *	(resolved against its root). Any byte but NUL may occur in it,
+ *	including newlines and invalid UTF-8. For a rename, the new path.
+ * @LDW_A_ORIGINAL_PATH: on renames, the old path
+ * @LDW_A_PID: process (thread group) id, in the initial pid namespace
+ * @LDW_A_TID: thread id of the acting thread
+ * @LDW_A_PPID: the parent process's id
+ * @LDW_A_UID: real user id (initial user namespace)
+ * @LDW_A_EUID: effective user id
+ * @LDW_A_GID: real group id
+ * @LDW_A_EXECUTABLE: the process's executable, as its own root sees it.
+ *	Absent for kernel threads.
+ * @LDW_A_COMM: the thread's comm
+ * @LDW_A_MNTNS: inode number of the process's mount namespace
+ * @LDW_A_RULE_ID: the rule's id
+ * @LDW_A_RULE_NAME: the rule's name
+ * @LDW_A_RULE_VERSION: the rule's version
+ * @LDW_A_RULE_TEXT: the rule in force as EQL, one clause per line:
+ *	"file where", each requirement (" and" after all but the last), then
+ *	"not (", each exclusion (" or" after all but the last; one of several
+ *	clauses in parentheses) and ")"; lines indented, each ending in a
+ *	newline
+ * @LDW_A_MODULE_VERSION: the module's version
+ * @LDW_A_DELIVERY: enum ldw_delivery
+ * @LDW_A_NEXT_SEQ: the sequence number the next alert will get
  * @LDW_A_STATS: nest of enum ldw_stat_attr
- * @LDW_A_WINDOW_START_NS: u64, CLOCK_REALTIME nanoseconds: when a rate
- *	limit window began (its first match)
- * @LDW_A_WINDOW_END_NS: u64, CLOCK_REALTIME nanoseconds: when it ended
- *	(the start plus rate_limit_seconds, or the unload if earlier)
- * @LDW_A_SUPPRESSED_COUNT: u64, matches in the window beyond the limit,
- *	not sent as alerts; at least 1
+ * @LDW_A_WINDOW_START_NS: CLOCK_REALTIME nanoseconds: when a rate limit
+ *	window began (its first match)
+ * @LDW_A_WINDOW_END_NS: CLOCK_REALTIME nanoseconds: when it ended (the
+ *	start plus rate_limit_seconds, or the unload if earlier)
+ * @LDW_A_SUPPRESSED_COUNT: matches in the window beyond the limit, not
+ *	sent as alerts; at least 1
+ * @LDW_A_TARGET_PATH: in an alert about a host target (targets by
+ *	identity), the host's path of the target: the path pid 1 reaches it
+ *	by, whatever path the process used (FILE_PATH)
+ * @LDW_A_TARGET_ALIASES: with TARGET_PATH, enum ldw_alias bits: how the
+ *	process's view differs from the host's
+ * @LDW_A_HOST_EXECUTABLE: the process's executable by its path from the
+ *	host's root; absent outside the host's mount namespace
+ * @LDW_A_FILE_TYPE: the file's type, as the S_IFMT bits of st_mode
+ * @LDW_A_RULE_SEVERITY: the matched rule's severity: "low", "medium",
+ *	"high" or "critical"
+ * @LDW_A_RULE_RISK_SCORE: the matched rule's risk score, 0 to 100
  * @__LDW_A_MAX: internal
  * @LDW_A_MAX: highest attribute number
  */
 enum ldw_attr {
 	LDW_A_UNSPEC,
 	LDW_A_PAD,
-	LDW_A_SEQ,
-	LDW_A_LOAD_ID,
-	LDW_A_TIME_NS,
-	LDW_A_ACTION,
-	LDW_A_FILE_PATH,
-	LDW_A_ORIGINAL_PATH,
-	LDW_A_PID,
-	LDW_A_TID,
-	LDW_A_PPID,
-	LDW_A_UID,
-	LDW_A_EUID,
-	LDW_A_GID,
-	LDW_A_EXECUTABLE,
-	LDW_A_COMM,
-	LDW_A_MNTNS,
-	LDW_A_RULE_ID,
-	LDW_A_RULE_NAME,
-	LDW_A_RULE_VERSION,
-	LDW_A_RULE_TEXT,
-	LDW_A_MODULE_VERSION,
-	LDW_A_DELIVERY,
-	LDW_A_NEXT_SEQ,
-	LDW_A_STATS,
-	LDW_A_WINDOW_START_NS,
-	LDW_A_WINDOW_END_NS,
-	LDW_A_SUPPRESSED_COUNT,
+#define LDW_ATTR(NAME, ...) LDW_A_##NAME,
+#include "netlink_spec.h"
 
 	__LDW_A_MAX,
 	LDW_A_MAX = __LDW_A_MAX - 1
@@ -200,6 +190,8 @@ enum ldw_attr {
  * @LDW_ACTION_SYMLINK: a symbolic link made at a host target place
  * @LDW_ACTION_MOUNT: a mount (or bind, or move) onto a host target or an
  *	ancestor of one
+ * @__LDW_ACTION_MAX: internal
+ * @LDW_ACTION_MAX: highest action
  */
 enum ldw_action {
 	LDW_ACTION_CREATION = 1,
@@ -208,11 +200,14 @@ enum ldw_action {
 	LDW_ACTION_LINK = 4,
 	LDW_ACTION_SYMLINK = 5,
 	LDW_ACTION_MOUNT = 6,
+
+	__LDW_ACTION_MAX,
+	LDW_ACTION_MAX = __LDW_ACTION_MAX - 1
 };
 
 /**
  * enum ldw_alias - how the path an operation used differs from the host's
- *	path of the target (bits of LDW_A_TARGET_ALIASES)
+ *	path of the target
  * @LDW_ALIAS_PATH: the paths differ (a bind mount, a hard link, a chroot,
  *	another mount namespace, an overlay)
  * @LDW_ALIAS_MOUNT_NAMESPACE: the process is not in the host's (pid 1's)
@@ -229,15 +224,20 @@ enum ldw_alias {
  * enum ldw_delivery - how alerts reach listeners
  * @LDW_DELIVERY_MULTICAST: join the "alerts" group (capability-checked)
  * @LDW_DELIVERY_UNICAST: send LDW_CMD_SUBSCRIBE (admin-only) to receive
+ * @__LDW_DELIVERY_MAX: internal
+ * @LDW_DELIVERY_MAX: highest delivery mode
  */
 enum ldw_delivery {
 	LDW_DELIVERY_MULTICAST = 1,
 	LDW_DELIVERY_UNICAST = 2,
+
+	__LDW_DELIVERY_MAX,
+	LDW_DELIVERY_MAX = __LDW_DELIVERY_MAX - 1
 };
 
 /**
- * enum ldw_stat_attr - counters in the LDW_A_STATS nest, each a u64 since
- *	the module was loaded
+ * enum ldw_stat_attr - counters in the LDW_A_STATS nest (netlink_spec.h), each
+ *	a u64 since the module was loaded
  * @LDW_STAT_UNSPEC: unused
  * @LDW_STAT_PAD: padding
  * @LDW_STAT_SEEN: create and rename operations the probes saw
@@ -264,15 +264,8 @@ enum ldw_delivery {
 enum ldw_stat_attr {
 	LDW_STAT_UNSPEC,
 	LDW_STAT_PAD,
-	LDW_STAT_SEEN,
-	LDW_STAT_CANDIDATES,
-	LDW_STAT_NOT_CONFIRMED,
-	LDW_STAT_NO_MATCH,
-	LDW_STAT_EXCLUDED,
-	LDW_STAT_MATCHED,
-	LDW_STAT_SENT,
-	LDW_STAT_DROPPED,
-	LDW_STAT_SUPPRESSED,
+#define LDW_STAT(NAME, ...) LDW_STAT_##NAME,
+#include "netlink_spec.h"
 
 	__LDW_STAT_MAX,
 	LDW_STAT_MAX = __LDW_STAT_MAX - 1
@@ -280,7 +273,7 @@ enum ldw_stat_attr {
 
 /**
  * enum ldw_drop - why an alert was lost; attribute types in the
- *	LDW_STAT_DROPPED nest (each a u64)
+ *	LDW_STAT_DROPPED nest (netlink_spec.h), each a u64
  * @LDW_DROP_UNSPEC: unused
  * @LDW_DROP_PAD: padding
  * @LDW_DROP_NO_SLOT: a candidate found every capture slot busy (a burst
@@ -305,15 +298,8 @@ enum ldw_stat_attr {
 enum ldw_drop {
 	LDW_DROP_UNSPEC,
 	LDW_DROP_PAD,
-	LDW_DROP_NO_SLOT,
-	LDW_DROP_BUSY,
-	LDW_DROP_TASK_EXITING,
-	LDW_DROP_PATH,
-	LDW_DROP_NO_MEMORY,
-	LDW_DROP_QUEUE_FULL,
-	LDW_DROP_SEND_FAILED,
-	LDW_DROP_UNLOAD,
-	LDW_DROP_KERNEL_THREAD,
+#define LDW_DROP(NAME, ...) LDW_DROP_##NAME,
+#include "netlink_spec.h"
 
 	__LDW_DROP_MAX,
 	LDW_DROP_MAX = __LDW_DROP_MAX - 1

@@ -3,7 +3,8 @@
 #
 # Userspace unit tests: the matcher against the shared case table,
 # ldwatchctl's command line, the ECS writer and ldwatchd's records, the
-# netlink decoder and sequence accounting, and ldwatchd's command line and
+# netlink decoder and sequence accounting, the protocol's tables against
+# their declaration (netlink_spec.h), and ldwatchd's command line and
 # behaviour without the module; all built with ASan and UBSan. The guests'
 # ldw-ops, operation by operation, on this machine. Also: all
 # userspace C builds without a warning under -Wall -Wextra, with gcc and
@@ -72,6 +73,9 @@ for cc in gcc clang; do
 	check "decoder tests build without warnings ($cc -Wall -Wextra)" \
 		"$cc" "${warn[@]}" -O2 -o "$out/test_alert_decode-$cc" tests/unit/test_alert_decode.c \
 		userspace/genl_client.c "${genl_libs[@]}"
+	check "protocol tests build without warnings ($cc -Wall -Wextra)" \
+		"$cc" "${warn[@]}" -O2 -o "$out/test_protocol-$cc" tests/unit/test_protocol.c \
+		userspace/genl_client.c "${genl_libs[@]}"
 done
 
 mapfile -t scripts < <(git ls-files -- '*.sh' .ci/run)
@@ -102,6 +106,12 @@ if check "test_alert_decode builds with ASan and UBSan" gcc "${warn[@]}" "${sani
 	-o "$out/test_alert_decode" tests/unit/test_alert_decode.c userspace/genl_client.c \
 	"${genl_libs[@]}"; then
 	run_tap decode "$out/test_alert_decode"
+fi
+
+if check "test_protocol builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
+	-o "$out/test_protocol" tests/unit/test_protocol.c userspace/genl_client.c \
+	"${genl_libs[@]}"; then
+	run_tap protocol "$out/test_protocol" include/ldwatch/netlink.h
 fi
 
 if check "ldwatchd builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \

@@ -5,7 +5,8 @@
  * libnl the way the module builds them (nlmsg_alloc, genlmsg_put,
  * nla_put...), then broken one way at a time, and fed to ldw_msg_decode().
  * Expected values are the ones put in; expected refusals follow from
- * include/ldwatch/netlink.h (each command's attributes and their types).
+ * include/ldwatch/netlink_spec.h (each command's required attributes and
+ * their types, as ldw_cmd_attrs() and ldw_attr_spec() give them).
  * Also: the sequence-number accounting, scenario by scenario, and the
  * names of counters and drop reasons as the brief lists them.
  *
@@ -379,31 +380,23 @@ static void refused(struct nl_msg *m, const char *needle, const char *what)
 	nlmsg_free(m);
 }
 
-/* An attribute a message must carry: decoding refuses it without. */
-struct required_attr {
-	int attr;
-	const char *name;
-	bool string;
-};
+/*
+ * The attributes message @cmd must carry (netlink_spec.h), one per call,
+ * in number order: *@attr is the next after *@attr (start at 0); false
+ * after the last.
+ */
+static bool next_required(uint8_t cmd, int *attr, const struct ldw_attr_spec **spec)
+{
+	uint64_t required = ldw_cmd_attrs(cmd, LDW_USE_REQUIRED);
 
-static const struct required_attr alert_attrs[] = {
-	{ LDW_A_SEQ, "SEQ", false },
-	{ LDW_A_LOAD_ID, "LOAD_ID", false },
-	{ LDW_A_TIME_NS, "TIME_NS", false },
-	{ LDW_A_ACTION, "ACTION", false },
-	{ LDW_A_FILE_PATH, "FILE_PATH", true },
-	{ LDW_A_PID, "PID", false },
-	{ LDW_A_TID, "TID", false },
-	{ LDW_A_PPID, "PPID", false },
-	{ LDW_A_UID, "UID", false },
-	{ LDW_A_EUID, "EUID", false },
-	{ LDW_A_GID, "GID", false },
-	{ LDW_A_COMM, "COMM", true },
-	{ LDW_A_MNTNS, "MNTNS", false },
-	{ LDW_A_RULE_ID, "RULE_ID", true },
-	{ LDW_A_RULE_NAME, "RULE_NAME", true },
-	{ LDW_A_RULE_VERSION, "RULE_VERSION", false },
-};
+	while (++*attr <= LDW_A_MAX) {
+		if (required >> *attr & 1) {
+			*spec = ldw_attr_spec((unsigned int)*attr);
+			return true;
+		}
+	}
+	return false;
+}
 
 static void test_alert_refusals(void)
 {
@@ -414,27 +407,29 @@ static void test_alert_refusals(void)
 		[NO_NUL] = "without a terminating NUL", [INNER_NUL] = "with a NUL inside",
 		[EMPTY] = "empty",
 	};
+	const struct ldw_attr_spec *spec;
 	char what[128];
-	unsigned int i, k;
+	unsigned int k;
+	int attr = 0;
 
-	for (i = 0; i < sizeof(alert_attrs) / sizeof(alert_attrs[0]); i++) {
-		struct mutation mu = { alert_attrs[i].attr, OMIT };
+	while (next_required(LDW_CMD_ALERT, &attr, &spec)) {
+		struct mutation mu = { attr, OMIT };
 
-		snprintf(what, sizeof(what), "alert without %s", alert_attrs[i].name);
-		refused(build_alert(&creation, mu), alert_attrs[i].name, what);
-		if (alert_attrs[i].string) {
+		snprintf(what, sizeof(what), "alert without %s", spec->name);
+		refused(build_alert(&creation, mu), spec->name, what);
+		if (spec->type == LDW_TYPE_STRING) {
 			for (k = 0; k < 3; k++) {
 				mu.how = str_breaks[k];
-				snprintf(what, sizeof(what), "alert with %s %s", alert_attrs[i].name,
+				snprintf(what, sizeof(what), "alert with %s %s", spec->name,
 					 break_names[mu.how]);
-				refused(build_alert(&creation, mu), alert_attrs[i].name, what);
+				refused(build_alert(&creation, mu), spec->name, what);
 			}
 		} else {
 			for (k = 0; k < 2; k++) {
 				mu.how = int_breaks[k];
-				snprintf(what, sizeof(what), "alert with %s %s", alert_attrs[i].name,
+				snprintf(what, sizeof(what), "alert with %s %s", spec->name,
 					 break_names[mu.how]);
-				refused(build_alert(&creation, mu), alert_attrs[i].name, what);
+				refused(build_alert(&creation, mu), spec->name, what);
 			}
 		}
 	}
@@ -456,32 +451,24 @@ static void test_alert_refusals(void)
 
 static void test_suppressed_refusals(void)
 {
-	static const struct required_attr attrs[] = {
-		{ LDW_A_SEQ, "SEQ", false },
-		{ LDW_A_LOAD_ID, "LOAD_ID", false },
-		{ LDW_A_WINDOW_START_NS, "WINDOW_START_NS", false },
-		{ LDW_A_WINDOW_END_NS, "WINDOW_END_NS", false },
-		{ LDW_A_SUPPRESSED_COUNT, "SUPPRESSED_COUNT", false },
-		{ LDW_A_RULE_ID, "RULE_ID", true },
-		{ LDW_A_RULE_NAME, "RULE_NAME", true },
-		{ LDW_A_RULE_VERSION, "RULE_VERSION", false },
-	};
+	const struct ldw_attr_spec *spec;
 	char what[128];
-	unsigned int i;
+	int attr = 0;
 
-	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
-		struct mutation mu = { attrs[i].attr, OMIT };
+	while (next_required(LDW_CMD_SUPPRESSED, &attr, &spec)) {
+		bool string = spec->type == LDW_TYPE_STRING;
+		struct mutation mu = { attr, OMIT };
 
-		snprintf(what, sizeof(what), "suppressed summary without %s", attrs[i].name);
-		refused(build_suppressed(mu, WINDOW_START, WINDOW_END, 15), attrs[i].name, what);
-		mu.how = attrs[i].string ? NO_NUL : SHORTER;
-		snprintf(what, sizeof(what), "suppressed summary with %s %s", attrs[i].name,
-			 attrs[i].string ? "without a terminating NUL" : "one byte short");
-		refused(build_suppressed(mu, WINDOW_START, WINDOW_END, 15), attrs[i].name, what);
-		mu.how = attrs[i].string ? INNER_NUL : LONGER;
-		snprintf(what, sizeof(what), "suppressed summary with %s %s", attrs[i].name,
-			 attrs[i].string ? "with a NUL inside" : "four bytes long");
-		refused(build_suppressed(mu, WINDOW_START, WINDOW_END, 15), attrs[i].name, what);
+		snprintf(what, sizeof(what), "suppressed summary without %s", spec->name);
+		refused(build_suppressed(mu, WINDOW_START, WINDOW_END, 15), spec->name, what);
+		mu.how = string ? NO_NUL : SHORTER;
+		snprintf(what, sizeof(what), "suppressed summary with %s %s", spec->name,
+			 string ? "without a terminating NUL" : "one byte short");
+		refused(build_suppressed(mu, WINDOW_START, WINDOW_END, 15), spec->name, what);
+		mu.how = string ? INNER_NUL : LONGER;
+		snprintf(what, sizeof(what), "suppressed summary with %s %s", spec->name,
+			 string ? "with a NUL inside" : "four bytes long");
+		refused(build_suppressed(mu, WINDOW_START, WINDOW_END, 15), spec->name, what);
 	}
 	refused(build_suppressed(none, WINDOW_START, WINDOW_END, 0), "SUPPRESSED_COUNT 0",
 		"suppressed summary that suppressed nothing");
@@ -491,20 +478,14 @@ static void test_suppressed_refusals(void)
 
 static void test_status_refusals(void)
 {
-	static const struct { int attr; const char *name; } req[] = {
-		{ LDW_A_LOAD_ID, "LOAD_ID" }, { LDW_A_MODULE_VERSION, "MODULE_VERSION" },
-		{ LDW_A_DELIVERY, "DELIVERY" }, { LDW_A_NEXT_SEQ, "NEXT_SEQ" },
-		{ LDW_A_STATS, "STATS" }, { LDW_A_RULE_ID, "RULE_ID" },
-		{ LDW_A_RULE_NAME, "RULE_NAME" }, { LDW_A_RULE_VERSION, "RULE_VERSION" },
-		{ LDW_A_RULE_TEXT, "RULE_TEXT" },
-	};
+	const struct ldw_attr_spec *spec;
 	struct nl_msg *m;
 	char what[96];
-	unsigned int i;
+	int attr = 0;
 
-	for (i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
-		snprintf(what, sizeof(what), "status reply without %s", req[i].name);
-		refused(build_status((struct mutation){ req[i].attr, OMIT }, 0), req[i].name, what);
+	while (next_required(LDW_CMD_GET_STATUS, &attr, &spec)) {
+		snprintf(what, sizeof(what), "status reply without %s", spec->name);
+		refused(build_status((struct mutation){ attr, OMIT }, 0), spec->name, what);
 	}
 	refused(build_status((struct mutation){ -LDW_STAT_MATCHED, SHORTER }, 0), "matched",
 		"a 4-byte counter in STATS");

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * The ldwatch netlink protocol, declared once: one line per command,
+ * attribute, counter and drop reason, in number order. netlink.h documents
+ * each one and makes its enums from these lines; the module's policy and
+ * counters and the tools' policy, names and checks are made from them too.
+ * Adding an attribute is adding its line at the end of its list and its
+ * line of kernel-doc at its enum in netlink.h; the code that puts and reads
+ * it is all that remains to write.
+ *
+ * Included several times, so without an include guard: define the
+ * macros of the lists you want, include this file, and it undefines them;
+ * the lists whose macro is not defined expand to nothing.
+ *
+ * Number 0 of every enum is UNSPEC, unused, and number 1 of every
+ * attribute space is PAD, the padding of 64-bit attributes: neither is
+ * listed.
+ *
+ * The columns, by name:
+ *  NAME:  the enumerator's suffix (LDW_CMD_NAME, LDW_A_NAME, LDW_STAT_NAME,
+ *	   LDW_DROP_NAME); an attribute's name in the tools' messages
+ *  type:  U8, an enum numbered from 1 up to its bound; U32 and U64, of
+ *	   exactly that size; STRING, NUL-terminated, without a NUL inside
+ *	   and at most bound bytes before the NUL (0: as long as an attribute
+ *	   holds); NEST, attributes of the list that bound names (stats:
+ *	   LDW_STAT, dropped: LDW_DROP)
+ *  bound: as type says
+ *  alert, status, subscribe, stopping, suppressed: whether the message
+ *	   carries the attribute: R required, O optional (the command's
+ *	   kernel-doc says when), _ never. The messages are LDW_CMD_ALERT, the
+ *	   replies to LDW_CMD_GET_STATUS and LDW_CMD_SUBSCRIBE,
+ *	   LDW_CMD_STOPPING and LDW_CMD_SUPPRESSED; LDW_CMD_UNSUBSCRIBE is
+ *	   answered by the ack alone. A reader refuses a message without a
+ *	   required attribute and ignores one the message does not list, as
+ *	   it ignores one it does not know.
+ *  name:  NAME in lower case: what the tools print for a command, counter
+ *	   or drop reason (their JSON field names too), and the member of
+ *	   the tools' decoded message that holds an attribute
+ */
+
+#ifndef LDW_CMD
+#define LDW_CMD(...)
+#endif
+#ifndef LDW_ATTR
+#define LDW_ATTR(...)
+#endif
+#ifndef LDW_STAT
+#define LDW_STAT(...)
+#endif
+#ifndef LDW_DROP
+#define LDW_DROP(...)
+#endif
+
+/* enum ldw_cmd		name */
+LDW_CMD(ALERT,			alert)
+LDW_CMD(GET_STATUS,		get_status)
+LDW_CMD(SUBSCRIBE,		subscribe)
+LDW_CMD(UNSUBSCRIBE,		unsubscribe)
+LDW_CMD(STOPPING,		stopping)
+LDW_CMD(SUPPRESSED,		suppressed)
+
+/*
+ * enum ldw_attr		type	bound			messages	name
+ * (messages: alert, status, subscribe, stopping, suppressed)
+ */
+LDW_ATTR(SEQ,			U64,	0,			R, _, _, _, R,	seq)
+LDW_ATTR(LOAD_ID,		U64,	0,			R, R, _, R, R,	load_id)
+LDW_ATTR(TIME_NS,		U64,	0,			R, _, _, _, _,	time_ns)
+LDW_ATTR(ACTION,		U8,	LDW_ACTION_MAX,		R, _, _, _, _,	action)
+LDW_ATTR(FILE_PATH,		STRING,	PATH_MAX - 1,		R, _, _, _, _,	file_path)
+LDW_ATTR(ORIGINAL_PATH,		STRING,	PATH_MAX - 1,		O, _, _, _, _,	original_path)
+LDW_ATTR(PID,			U32,	0,			R, _, _, _, _,	pid)
+LDW_ATTR(TID,			U32,	0,			R, _, _, _, _,	tid)
+LDW_ATTR(PPID,			U32,	0,			R, _, _, _, _,	ppid)
+LDW_ATTR(UID,			U32,	0,			R, _, _, _, _,	uid)
+LDW_ATTR(EUID,			U32,	0,			R, _, _, _, _,	euid)
+LDW_ATTR(GID,			U32,	0,			R, _, _, _, _,	gid)
+LDW_ATTR(EXECUTABLE,		STRING,	PATH_MAX - 1,		O, _, _, _, _,	executable)
+LDW_ATTR(COMM,			STRING,	LDW_COMM_MAX,		R, _, _, _, _,	comm)
+LDW_ATTR(MNTNS,			U32,	0,			R, _, _, _, _,	mntns)
+LDW_ATTR(RULE_ID,		STRING,	LDW_RULE_STRING_MAX,	R, R, _, _, R,	rule_id)
+LDW_ATTR(RULE_NAME,		STRING,	LDW_RULE_STRING_MAX,	R, R, _, _, R,	rule_name)
+LDW_ATTR(RULE_VERSION,		U32,	0,			R, R, _, _, R,	rule_version)
+LDW_ATTR(RULE_TEXT,		STRING,	0,			_, R, _, _, _,	rule_text)
+LDW_ATTR(MODULE_VERSION,	STRING,	LDW_VERSION_STRING_MAX,	_, R, _, _, _,	module_version)
+LDW_ATTR(DELIVERY,		U8,	LDW_DELIVERY_MAX,	_, R, R, _, _,	delivery)
+LDW_ATTR(NEXT_SEQ,		U64,	0,			_, R, R, R, _,	next_seq)
+LDW_ATTR(STATS,			NEST,	stats,			_, R, _, R, _,	stats)
+LDW_ATTR(WINDOW_START_NS,	U64,	0,			_, _, _, _, R,	window_start_ns)
+LDW_ATTR(WINDOW_END_NS,		U64,	0,			_, _, _, _, R,	window_end_ns)
+LDW_ATTR(SUPPRESSED_COUNT,	U64,	0,			_, _, _, _, R,	suppressed_count)
+LDW_ATTR(TARGET_PATH,		STRING,	PATH_MAX - 1,		O, _, _, _, _,	target_path)
+LDW_ATTR(TARGET_ALIASES,	U32,	0,			O, _, _, _, _,	target_aliases)
+LDW_ATTR(HOST_EXECUTABLE,	STRING,	PATH_MAX - 1,		O, _, _, _, _,	host_executable)
+LDW_ATTR(FILE_TYPE,		U32,	0,			O, _, _, _, _,	file_type)
+LDW_ATTR(RULE_SEVERITY,		STRING,	LDW_RULE_STRING_MAX,	O, _, _, _, _,	rule_severity)
+LDW_ATTR(RULE_RISK_SCORE,	U32,	0,			O, _, _, _, _,	rule_risk_score)
+
+/* enum ldw_stat_attr		type	bound		name */
+LDW_STAT(SEEN,			U64,	0,		seen)
+LDW_STAT(CANDIDATES,		U64,	0,		candidates)
+LDW_STAT(NOT_CONFIRMED,		U64,	0,		not_confirmed)
+LDW_STAT(NO_MATCH,		U64,	0,		no_match)
+LDW_STAT(EXCLUDED,		U64,	0,		excluded)
+LDW_STAT(MATCHED,		U64,	0,		matched)
+LDW_STAT(SENT,			U64,	0,		sent)
+LDW_STAT(DROPPED,		NEST,	dropped,	dropped)
+LDW_STAT(SUPPRESSED,		U64,	0,		suppressed)
+
+/* enum ldw_drop: U64 each	name */
+LDW_DROP(NO_SLOT,		no_slot)
+LDW_DROP(BUSY,			busy)
+LDW_DROP(TASK_EXITING,		task_exiting)
+LDW_DROP(PATH,			path)
+LDW_DROP(NO_MEMORY,		no_memory)
+LDW_DROP(QUEUE_FULL,		queue_full)
+LDW_DROP(SEND_FAILED,		send_failed)
+LDW_DROP(UNLOAD,		unload)
+LDW_DROP(KERNEL_THREAD,		kernel_thread)
+
+#undef LDW_CMD
+#undef LDW_ATTR
+#undef LDW_STAT
+#undef LDW_DROP
