@@ -441,8 +441,9 @@ static void test_alert_refusals(void)
 		"ORIGINAL_PATH", "rename without ORIGINAL_PATH");
 	refused(build_alert(&(struct alert_spec){ LDW_ACTION_CREATION, "/x", "/y", 1, false, false }, none),
 		"ORIGINAL_PATH", "creation with an ORIGINAL_PATH");
-	refused(build_alert(&(struct alert_spec){ 3, NULL, "/y", 1, false, false }, none),
-		"ACTION", "unknown action 3");
+	refused(build_alert(&(struct alert_spec){ LDW_ACTION_MAX + 1, NULL, "/y", 1, false, false },
+			    none),
+		"ACTION", "an action past the last one the protocol declares");
 	refused(build_alert(&(struct alert_spec){ 0, NULL, "/y", 1, false, false }, none),
 		"ACTION", "action 0");
 	refused(build_alert(&(struct alert_spec){ LDW_ACTION_CREATION, NULL, "/y", 0, false, false }, none),
@@ -603,7 +604,7 @@ static void test_random_damage(void)
 			/* What is accepted obeys the protocol. */
 			if (d.cmd == LDW_CMD_ALERT &&
 			    (!d.seq || !d.file_path.ptr || memchr(d.file_path.ptr, 0, d.file_path.len) ||
-			     (d.action != LDW_ACTION_CREATION && d.action != LDW_ACTION_RENAME)))
+			     d.action < LDW_ACTION_CREATION || d.action > LDW_ACTION_MAX))
 				bad++;
 		} else if (strlen(err) == 0) {
 			bad++;
