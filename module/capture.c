@@ -48,6 +48,8 @@
 #include <linux/limits.h>
 #include <linux/llist.h>
 #include <linux/mm_types.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mount.h>
 #include <linux/ns_common.h>
 #include <linux/nsproxy.h>
@@ -103,6 +105,16 @@ static atomic_t ldw_slots_armed = ATOMIC_INIT(0);
 static LLIST_HEAD(ldw_release_list);
 static void ldw_release_deferred(struct work_struct *work);
 static DECLARE_WORK(ldw_release_work, ldw_release_deferred);
+
+/*
+ * Off by default until the guest scenarios judge its alerts: with it off,
+ * the host's targets are not followed and no operation is the companion
+ * rule's.
+ */
+static bool companion;
+module_param(companion, bool, 0444);
+MODULE_PARM_DESC(companion,
+		 "Follow the host's targets by identity and judge what Elastic's rule cannot see by ldwatch's companion rule (default: off)");
 
 VISIBLE_IF_KUNIT const struct ldw_rule *ldw_rule;
 /* The rule excludes every event without process.executable. */
@@ -958,9 +970,11 @@ int __init ldw_capture_init(const struct ldw_rule *rule)
 	int err;
 
 	ldw_rule = rule;
-	err = ldw_targets_init();
-	if (err)
-		return err;
+	if (companion) {
+		err = ldw_targets_init();
+		if (err)
+			return err;
+	}
 	ldw_prefilter_init(rule);
 	ldw_kthreads_excluded = ldw_rule_excludes_kernel_threads(rule);
 	pr_info("capture: %u operations followed at once; kernel threads' operations are %s\n",
