@@ -53,6 +53,42 @@ for release in "${built[@]}"; do
 		diag "[$release] why: $LDW_BUILD/vm/$release/console.txt"
 done
 
+# The result channel under a burst (tests/vm/guest/channel_burst.sh, two
+# writers at full speed): every line arrived whole, once and in order. On
+# the rt kernel this is what a second UART could not do.
+for release in "${built[@]}"; do
+	dir=$LDW_BUILD/vm-channel/$release
+	vm_suite "$release" --kernel "$release" --out "$dir" tests/vm/guest/channel_burst.sh ||
+		diag "[$release] why: $dir/console.txt"
+	if why=$(awk '
+		$1 == "channel-burst" && NF == 3 && ($2 == "a" || $2 == "b") && $3 ~ /^[0-9]+$/ {
+			if ($3 != due[$2] + 0) {
+				bad++
+				if (bad <= 5) printf "writer %s: line %s where %d was due\n", $2, $3, due[$2]
+			}
+			due[$2] = $3 + 1
+			next
+		}
+		$1 == "channel-burst-end" && NF == 2 { n = $2; next }
+		/channel-burst/ {
+			bad++
+			if (bad <= 5) printf "mangled line: %s\n", $0
+		}
+		END {
+			if (n == "") { print "no end marker"; bad++ }
+			else if (due["a"] != n || due["b"] != n) {
+				printf "writer a reached %d, writer b %d, of %d\n", due["a"], due["b"], n
+				bad++
+			}
+			exit (bad > 0)
+		}' "$dir/results.txt" 2>&1); then
+		ok "[$release] the result channel carried two writers' burst, every line whole and in order"
+	else
+		not_ok "[$release] the result channel carried two writers' burst, every line whole and in order"
+		printf '%s\n' "$why" | sed 's/^/#   /'
+	fi
+done
+
 # The harness must fail a run whose kernel log shows a splat: otherwise
 # every "no kernel splat" above would prove nothing.
 first=${built[0]}
