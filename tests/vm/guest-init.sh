@@ -80,15 +80,18 @@ if [ ! -c "$LDW_RESULTS" ]; then
 fi
 export LDW_RESULTS LDW_RELEASE
 
-# Raw mode: no \n -> \r\n, no echo, no flow control.
-stty -F "$LDW_RESULTS" raw -echo clocal -ixon 2>/dev/null ||
-	echo "ldwatch-vm: warning: stty on $LDW_RESULTS failed"
 # Hold the result port open for the whole run: a tty's last close can be
 # interrupted by a signal while it waits for output still buffered, and that
 # output is then lost (seen once on the UART this channel replaced, as a
 # script's exit marker that never arrived). With one more opener, no
-# emit() is ever the last close.
+# emit() is ever the last close. It also keeps the mode set below: the hvc
+# driver resets a tty's termios at its last close (TTY_DRIVER_RESET_TERMIOS).
 exec 9>>"$LDW_RESULTS"
+# Raw mode: no \n -> \r\n, no echo, no flow control. (No clocal: hvc has no
+# modem lines and keeps c_cflag as it is, which stty would call a failure.)
+if [ -c "$LDW_RESULTS" ] && ! stty -F "$LDW_RESULTS" raw -echo -ixon 2>/dev/null; then
+	echo "ldwatch-vm: warning: stty on $LDW_RESULTS failed"
+fi
 
 # emit LINE: one line on the result channel. A write on the virtio console
 # returns once qemu has taken the bytes (put_chars waits for the host), so

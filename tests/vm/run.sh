@@ -54,7 +54,8 @@ for release in "${built[@]}"; do
 done
 
 # The result channel under a burst (tests/vm/guest/channel_burst.sh, two
-# writers at full speed): every line arrived whole, once and in order. On
+# writers at full speed): every line arrived whole, once and in order, and
+# as written (raw: no carriage returns, which results.txt would hide). On
 # the rt kernel this is what a second UART could not do.
 for release in "${built[@]}"; do
 	dir=$LDW_BUILD/vm-channel/$release
@@ -81,11 +82,14 @@ for release in "${built[@]}"; do
 				bad++
 			}
 			exit (bad > 0)
-		}' "$dir/results.txt" 2>&1); then
+		}' "$dir/results.txt" 2>&1) && ! grep -q $'\r' "$dir/results.log"; then
 		ok "[$release] the result channel carried two writers' burst, every line whole and in order"
 	else
 		not_ok "[$release] the result channel carried two writers' burst, every line whole and in order"
 		printf '%s\n' "$why" | sed 's/^/#   /'
+		if grep -q $'\r' "$dir/results.log" 2>/dev/null; then
+			diag "[$release] results.log holds carriage returns: the channel is not in raw mode"
+		fi
 	fi
 done
 
