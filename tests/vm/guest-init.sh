@@ -59,7 +59,9 @@ LDW_SCRIPT_TIMEOUT=120
 [ -r /tests/.config ] && . /tests/.config
 
 # The result channel's drivers, where the kernel has them as modules
-# (dependencies first); then wait for the console's device node.
+# (dependencies first); then wait until the console opens. virtio_console
+# adds its ports from a work item after the probe: /dev/hvc0 can exist and
+# still refuse an open with ENODEV for a while (seen on 6.1-rt).
 if [ -r /lib/modules/ldwatch-channel.order ]; then
 	while IFS= read -r rel; do
 		[ -n "$rel" ] || continue
@@ -68,14 +70,19 @@ if [ -r /lib/modules/ldwatch-channel.order ]; then
 	done </lib/modules/ldwatch-channel.order
 fi
 LDW_RESULTS=/dev/hvc0
+# channel_opens: the node is there (a character device: an open with >>
+# before it exists would make a plain file in its place) and opens.
+channel_opens() {
+	[ -c "$LDW_RESULTS" ] && (: >>"$LDW_RESULTS") 2>/dev/null
+}
 _i=0
-while [ ! -c "$LDW_RESULTS" ] && [ "$_i" -lt 100 ]; do
+until channel_opens || [ "$_i" -ge 200 ]; do
 	sleep 0.1
 	_i=$((_i + 1))
 done
-if [ ! -c "$LDW_RESULTS" ]; then
+if ! channel_opens; then
 	# The host reads nothing then, and says the boot never completed.
-	echo "ldwatch-vm: no result channel: $LDW_RESULTS did not appear" >/dev/kmsg
+	echo "ldwatch-vm: no result channel: $LDW_RESULTS does not open" >/dev/kmsg
 	LDW_RESULTS=/dev/null
 fi
 export LDW_RESULTS LDW_RELEASE
@@ -86,7 +93,10 @@ export LDW_RESULTS LDW_RELEASE
 # script's exit marker that never arrived). With one more opener, no
 # emit() is ever the last close. It also keeps the mode set below: the hvc
 # driver resets a tty's termios at its last close (TTY_DRIVER_RESET_TERMIOS).
-exec 9>>"$LDW_RESULTS"
+# (A failed redirection of exec would end this shell: PID 1.)
+if [ "$LDW_RESULTS" = /dev/null ] || channel_opens; then
+	exec 9>>"$LDW_RESULTS"
+fi
 # Raw mode: no \n -> \r\n, no echo, no flow control. (No clocal: hvc has no
 # modem lines and keeps c_cflag as it is, which stty would call a failure.)
 if [ -c "$LDW_RESULTS" ] && ! stty -F "$LDW_RESULTS" raw -echo -ixon 2>/dev/null; then
