@@ -39,6 +39,9 @@ Options:
                         depends field, plus resolvable "pre:" softdeps),
                         decompressed, and insmod-ed by init before the
                         scripts run (repeatable)
+  --kmod-pack NAME      distribution module packed with its dependencies as
+                        --kmod does, but not loaded: the guest's modprobe
+                        (busybox) finds it and what it needs (repeatable)
   --bin PATH            executable to pack into /usr/local/bin/ (repeatable);
                         shared libraries it needs (ldd) are packed too
   --file SRC:DEST       copy file or directory SRC to absolute guest path
@@ -91,6 +94,7 @@ mem=1024
 verbose=0
 modules=()
 kmods=()
+kmod_packs=()
 bins=()
 files=()
 appends=()
@@ -108,6 +112,7 @@ while [[ $# -gt 0 ]]; do
 	--out) need_arg "$@"; out=$2; shift 2 ;;
 	--module) need_arg "$@"; modules+=("$2"); shift 2 ;;
 	--kmod) need_arg "$@"; kmods+=("$2"); shift 2 ;;
+	--kmod-pack) need_arg "$@"; kmod_packs+=("$2"); shift 2 ;;
 	--bin) need_arg "$@"; bins+=("$2"); shift 2 ;;
 	--file) need_arg "$@"; files+=("$2"); shift 2 ;;
 	--timeout) need_arg "$@"; timeout_s=$2; shift 2 ;;
@@ -350,9 +355,10 @@ for spec in "${files[@]}"; do
 	fi
 done
 
-# Distribution modules: the result channel's (virtio) and --kmod.
+# Distribution modules: the result channel's (virtio), --kmod, --kmod-pack.
 # kmod_add appends what it packs to the list named by $kmod_list: channel
-# (init loads these first) or order (init loads these before the scripts).
+# (init loads these first), order (init loads these before the scripts) or
+# pack (packed only, for the guest's modprobe).
 declare -A kmod_done=() kmod_file_done=()
 kmod_order=()
 kmod_channel=()
@@ -469,10 +475,14 @@ if [[ -r $moddir/modules.builtin ]]; then
 	fi
 fi
 
-if [[ ${#kmods[@]} -gt 0 || ${#kmod_channel[@]} -gt 0 ]]; then
-	[[ -d $moddir ]] || setup_fail "--kmod needs $moddir"
+if [[ ${#kmods[@]} -gt 0 || ${#kmod_packs[@]} -gt 0 || ${#kmod_channel[@]} -gt 0 ]]; then
+	[[ -d $moddir ]] || setup_fail "--kmod and --kmod-pack need $moddir"
 	kmod_list=order
 	for k in "${kmods[@]}"; do
+		kmod_add "$k" no
+	done
+	kmod_list=pack
+	for k in "${kmod_packs[@]}"; do
 		kmod_add "$k" no
 	done
 	if [[ ${#kmod_order[@]} -gt 0 ]]; then

@@ -93,6 +93,33 @@ for release in "${built[@]}"; do
 	fi
 done
 
+# make demo for a user's own attack (tests/demo/extras.sh): the guest
+# modprobes the kernel's modules named in DEMO_KMODS (fuse, overlay) and
+# runs a static program given in DEMO_BINS.
+first=${built[0]}
+demo_out=$LDW_BUILD/vm-demo
+demo_bin=$demo_out/ldw-demo-bin
+mkdir -p "$demo_out"
+if check "[$first] a static program for DEMO_BINS builds" \
+	gcc -static -O2 -x c -o "$demo_bin" - <<'EOF'
+#include <stdio.h>
+int main(void) { return puts("ldw-demo-bin ran") < 0; }
+EOF
+then
+	tallied=0
+	demo_failed=$ldw_failed
+	while IFS= read -r line; do
+		if adopt_tally "$line"; then
+			tallied=1
+		elif [[ $line == 'not ok - ['* || $line == '#'* ]]; then
+			printf '%s\n' "$line"
+		fi
+	done < <(KERNEL=$first SCENARIO=tests/demo/extras.sh DEMO_KMODS="fuse overlay" \
+		DEMO_BINS=$demo_bin DEMO_OUT=$demo_out tests/demo.sh 2>&1 || true)
+	((tallied)) || not_ok "[$first] make demo with DEMO_KMODS and DEMO_BINS ended with its tally line"
+	((ldw_failed == demo_failed)) || diag "[$first] why: $demo_out/vm/console.txt"
+fi
+
 # The harness must fail a run whose kernel log shows a splat: otherwise
 # every "no kernel splat" above would prove nothing.
 first=${built[0]}
