@@ -55,8 +55,7 @@ done
 
 # The result channel under a burst (tests/vm/guest/channel_burst.sh, two
 # writers at full speed): every line arrived whole, once and in order, and
-# as written (raw: no carriage returns, which results.txt would hide). On
-# the rt kernel this is what a second UART could not do.
+# as written (raw: no carriage returns, which results.txt would hide).
 for release in "${built[@]}"; do
 	dir=$LDW_BUILD/vm-channel/$release
 	vm_suite "$release" --kernel "$release" --out "$dir" tests/vm/guest/channel_burst.sh ||
