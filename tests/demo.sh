@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make demo [KERNEL=RELEASE] [SCENARIO=script.sh]`: boot one of Debian's
-# kernels (from the cache of tests/kernels.sh) under qemu (default: 6.1)
-# with ldwatch loaded and ldwatchd logging, run a scenario as root in the
-# guest, then show what ldwatchd logged: one readable line per JSON
-# document, and the JSON lines themselves in build/demo/alerts.ndjson.
+# `make demo [KERNEL=RELEASE] [SCENARIO=script.sh] [DEMO_KMODS="mod..."]
+# [DEMO_BINS="path..."]`: boot one of Debian's kernels under qemu (default:
+# 6.1, from the cache of tests/kernels.sh) with ldwatch loaded and ldwatchd
+# logging, run a scenario as root in the guest, then show what ldwatchd
+# logged: one readable line per JSON document, and the JSON lines
+# themselves in build/demo/alerts.ndjson.
 #
 # The default scenario, tests/demo/attack.sh, writes /etc/ld.so.preload and
 # the like as an attacker would, then does look-alikes the rule lets pass.
@@ -16,8 +17,15 @@
 #     any user: ldw-ops --help), ldw-expect and ldw-listen;
 #   - the module is loaded (from /lib/ldwatch/ldwatch.ko) and ldwatchd runs,
 #     writing /run/ldw/alerts.ndjson;
+#   - `modprobe NAME` (busybox) loads the kernel's own modules named in
+#     DEMO_KMODS (default: fuse overlay loop ext4), packed with everything
+#     they depend on; any module of the kernel can be named;
+#   - the executables in DEMO_BINS (space-separated paths; static ones, or
+#     dynamic ones whose libraries are packed too) are in /usr/local/bin;
 #   - /tests/lib.sh offers ok, not_ok and check for reporting results.
-# Installs what it needs on first use (as root).
+# Installs what it needs on first use (as root). DEMO_OUT (default
+# build/demo) is where it all goes; the vm suite's own run of the demo
+# sets it.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -26,6 +34,19 @@ cd "$LDW_TOP"
 default_scenario=tests/demo/attack.sh
 scenario=${SCENARIO:-$default_scenario}
 [[ -f $scenario && -r $scenario ]] || { echo "demo: cannot read SCENARIO=$scenario" >&2; exit 2; }
+read -ra kmods <<<"${DEMO_KMODS-fuse overlay loop ext4}"
+read -ra bins <<<"${DEMO_BINS:-}"
+extra=()
+for k in "${kmods[@]}"; do
+	[[ $k =~ ^[A-Za-z0-9_-]+$ ]] || { echo "demo: DEMO_KMODS: not a module name: $k" >&2; exit 2; }
+	extra+=(--kmod-pack "$k")
+done
+for b in "${bins[@]}"; do
+	[[ -f $b && -x $b ]] || { echo "demo: DEMO_BINS: not an executable file: $b" >&2; exit 2; }
+	[[ ${b##*/} =~ ^(ldwatchd|ldwatchctl|ldw-ops|ldw-expect|ldw-listen)$ ]] &&
+		{ echo "demo: DEMO_BINS: $b would replace the demo's own ${b##*/}" >&2; exit 2; }
+	extra+=(--bin "$b")
+done
 
 tests/deps.sh
 kernel=${KERNEL:-$(tests/kernels.sh | sed -n 1p)}
@@ -36,7 +57,7 @@ kernel=${KERNEL:-$(tests/kernels.sh | sed -n 1p)}
 	exit 2
 }
 
-out=$LDW_BUILD/demo
+out=${DEMO_OUT:-$LDW_BUILD/demo}
 progs=$LDW_BUILD/vm-progs
 mkdir -p "$out"
 rm -f "$out/alerts.ndjson"
@@ -65,6 +86,7 @@ tests/vm/run-vm.sh --kernel "$kernel" --out "$out/vm" \
 	--bin "$LDW_BUILD/ldwatchd" --bin "$LDW_BUILD/ldwatchctl" \
 	--bin "$progs/ldw-ops" --bin "$progs/ldw-expect" --bin "$progs/ldw-listen" \
 	--file tests/vm/guest/sensor_lib.sh:/tests/sensor_lib.sh \
+	"${extra[@]}" \
 	tests/demo/start.sh "$guest_scenario" tests/demo/report.sh \
 	>"$out/result.txt" 2>&1 || status=$?
 

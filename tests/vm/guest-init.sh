@@ -3,13 +3,16 @@
 #
 # ldwatch VM harness: the guest's /init (PID 1), run by busybox sh.
 #
-# Mounts the pseudo file systems, loads the distribution kernel modules that
-# run-vm.sh packed (--kmod), runs every script listed in /tests/.order with
-# `sh`, each in its own session with a timeout, and powers the machine off.
+# Mounts the pseudo file systems, loads the result channel's drivers and the
+# distribution kernel modules that run-vm.sh packed (--kmod), runs every
+# script listed in /tests/.order with `sh`, each in its own session with a
+# timeout, and powers the machine off.
 #
 # Channels:
 #   /dev/console (ttyS0)  kernel log, init's messages, the scripts' stdout/stderr
-#   /dev/ttyS1            results: `ok - ...` / `not ok - ...` lines written by
+#   /dev/hvc0             results (a virtio console; run-vm.sh packs
+#                         virtio_pci and virtio_console where they are
+#                         modules): `ok - ...` / `not ok - ...` lines written by
 #                         /tests/lib.sh, plus init's markers:
 #                           init-start RELEASE UPTIME
 #                           script-start NAME
@@ -55,24 +58,57 @@ LDW_SCRIPT_TIMEOUT=120
 # shellcheck source=/dev/null
 [ -r /tests/.config ] && . /tests/.config
 
-LDW_RESULTS=/dev/ttyS1
+# The result channel's drivers, where the kernel has them as modules
+# (dependencies first); then wait until the console opens. virtio_console
+# adds its ports from a work item after the probe: /dev/hvc0 can exist and
+# still refuse an open with ENODEV for a while (seen on 6.1-rt).
+if [ -r /lib/modules/ldwatch-channel.order ]; then
+	while IFS= read -r rel; do
+		[ -n "$rel" ] || continue
+		out=$(insmod "/lib/modules/$LDW_RELEASE/${rel#'? '}" 2>&1) ||
+			echo "ldwatch-vm: result channel: insmod $rel failed: $out" >/dev/kmsg
+	done </lib/modules/ldwatch-channel.order
+fi
+LDW_RESULTS=/dev/hvc0
+# channel_opens: the node is there (a character device: an open with >>
+# before it exists would make a plain file in its place) and opens.
+channel_opens() {
+	[ -c "$LDW_RESULTS" ] && (: >>"$LDW_RESULTS") 2>/dev/null
+}
+_i=0
+until channel_opens || [ "$_i" -ge 200 ]; do
+	sleep 0.1
+	_i=$((_i + 1))
+done
+if ! channel_opens; then
+	# The host reads nothing then, and says the boot never completed.
+	echo "ldwatch-vm: no result channel: $LDW_RESULTS does not open" >/dev/kmsg
+	LDW_RESULTS=/dev/null
+fi
 export LDW_RESULTS LDW_RELEASE
 
-# Raw mode: no \n -> \r\n, no echo, no flow control, ignore modem lines.
-stty -F "$LDW_RESULTS" raw -echo clocal -crtscts -ixon 2>/dev/null ||
+# Hold the result port open for the whole run: a tty's last close can be
+# interrupted by a signal while it waits for output still buffered, and that
+# output is then lost (seen once on the UART this channel replaced, as a
+# script's exit marker that never arrived). With one more opener, no
+# emit() is ever the last close. It also keeps the mode set below: the hvc
+# driver resets a tty's termios at its last close (TTY_DRIVER_RESET_TERMIOS).
+# (A failed redirection of exec would end this shell: PID 1.)
+if [ "$LDW_RESULTS" = /dev/null ] || channel_opens; then
+	exec 9>>"$LDW_RESULTS"
+fi
+# Raw mode: no \n -> \r\n, no echo, no flow control. (No clocal: hvc has no
+# modem lines and keeps c_cflag as it is, which stty would call a failure.)
+if [ -c "$LDW_RESULTS" ] && ! stty -F "$LDW_RESULTS" raw -echo -ixon 2>/dev/null; then
 	echo "ldwatch-vm: warning: stty on $LDW_RESULTS failed"
-# Hold the result port open for the whole run: a signal can interrupt the
-# wait in the last close of a tty, and the output not yet sent is then lost
-# (seen once, as a script's exit marker that never arrived). With one more
-# opener, no emit() is ever the last close.
-exec 9>>"$LDW_RESULTS"
+fi
 
-# emit LINE: one line on the result channel. Opening and closing the tty for
-# every line means the last close waits until the UART has sent everything.
-# A write the port refuses (printf fails) is made again, up to 5 times,
-# and noted in the kernel log: a lost marker reads on the host as a script
-# that never ended. (A script-exit marker once arrived without its text;
-# what cut it is not known.) The host ignores the repeated blank line.
+# emit LINE: one line on the result channel. A write on the virtio console
+# returns once qemu has taken the bytes (put_chars waits for the host), so
+# nothing is left in the guest after it. A write the port refuses (printf
+# fails) is made again, up to 5 times, and noted in the kernel log: a lost
+# marker reads on the host as a script that never ended. The host ignores
+# the repeated blank line.
 emit() {
 	_emit_try=1
 	until printf '\n%s\n' "$*" >>"$LDW_RESULTS"; do

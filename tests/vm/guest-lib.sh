@@ -14,13 +14,14 @@
 #     check_fails DESC CMD... run CMD; ok if it exits non-zero, else not_ok
 #     diag MESSAGE...         a comment on the console only
 #
-# Result lines go to the result channel ($LDW_RESULTS, /dev/ttyS1, which the
-# host reads as results.log) as `ok - DESC` / `not ok - DESC`, and are echoed
-# to stdout (the console) for context. Control characters (newlines included)
-# in DESC become spaces, so one call is always exactly one result line.
+# Result lines go to the result channel ($LDW_RESULTS, /dev/hvc0, a virtio
+# console the host reads as results.log) as `ok - DESC` / `not ok - DESC`,
+# and are echoed to stdout (the console) for context. Control characters
+# (newlines included) in DESC become spaces, so one call is always exactly
+# one result line.
 # The script's exit status counts too: non-zero is one more failure.
 
-LDW_RESULTS=${LDW_RESULTS:-/dev/ttyS1}
+LDW_RESULTS=${LDW_RESULTS:-/dev/hvc0}
 
 # _ldw_line TEXT...: write one sanitized line to the result channel and stdout.
 _ldw_line() {

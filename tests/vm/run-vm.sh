@@ -39,6 +39,9 @@ Options:
                         depends field, plus resolvable "pre:" softdeps),
                         decompressed, and insmod-ed by init before the
                         scripts run (repeatable)
+  --kmod-pack NAME      distribution module packed with its dependencies as
+                        --kmod does, but not loaded: the guest's modprobe
+                        (busybox) finds it and what it needs (repeatable)
   --bin PATH            executable to pack into /usr/local/bin/ (repeatable);
                         shared libraries it needs (ldd) are packed too
   --file SRC:DEST       copy file or directory SRC to absolute guest path
@@ -54,9 +57,12 @@ Options:
   -h, --help            this text
 
 Guest scripts source /tests/lib.sh (tests/vm/guest-lib.sh) and report with
-ok / not_ok / skip / check / check_fails; results travel on the second
-serial port to DIR/results.log, the console (kernel log and the scripts'
-stdout/stderr) goes to DIR/console.log.
+ok / not_ok / skip / check / check_fails; results travel on a virtio
+console (the guest's /dev/hvc0; a PCI virtio-serial device, whose output
+needs no interrupt) to DIR/results.log, the console (ttyS0: kernel log and
+the scripts' stdout/stderr) goes to DIR/console.log. For a kernel that has
+virtio_pci and virtio_console as modules, init loads them (packed from the
+kernel's modules, with their dependencies) before anything else.
 
 Output: one line per result, "ok - [RELEASE] DESC" or "not ok - [RELEASE]
 DESC", including the harness's own checks (boot completed, VM powered off
@@ -88,6 +94,7 @@ mem=1024
 verbose=0
 modules=()
 kmods=()
+kmod_packs=()
 bins=()
 files=()
 appends=()
@@ -105,6 +112,7 @@ while [[ $# -gt 0 ]]; do
 	--out) need_arg "$@"; out=$2; shift 2 ;;
 	--module) need_arg "$@"; modules+=("$2"); shift 2 ;;
 	--kmod) need_arg "$@"; kmods+=("$2"); shift 2 ;;
+	--kmod-pack) need_arg "$@"; kmod_packs+=("$2"); shift 2 ;;
 	--bin) need_arg "$@"; bins+=("$2"); shift 2 ;;
 	--file) need_arg "$@"; files+=("$2"); shift 2 ;;
 	--timeout) need_arg "$@"; timeout_s=$2; shift 2 ;;
@@ -347,9 +355,15 @@ for spec in "${files[@]}"; do
 	fi
 done
 
-# Distribution modules (--kmod).
+# Distribution modules: the result channel's (virtio), --kmod, --kmod-pack.
+# kmod_add appends what it packs to the list named by $kmod_list: channel
+# (init loads these first), order (init loads these before the scripts) or
+# pack (packed only, for the guest's modprobe).
 declare -A kmod_done=() kmod_file_done=()
 kmod_order=()
+kmod_channel=()
+kmod_list=order
+kmod_quiet=0
 
 # kmod_builtin NAME: true if NAME is built into the kernel.
 kmod_builtin() {
@@ -397,7 +411,7 @@ kmod_add() {
 	[[ -n ${kmod_done[$key]:-} ]] && return 0
 	kmod_done[$key]=1
 	if kmod_builtin "$name"; then
-		comment "$label module $name is built into the kernel"
+		((kmod_quiet)) || comment "$label module $name is built into the kernel"
 		return 0
 	fi
 	if ! paths=$(kmod_find "$name"); then
@@ -441,16 +455,34 @@ kmod_add_file() {
 	rel=${rel%.zst}
 	rel=${rel%.gz}
 	decompress "$path" "$stage/lib/modules/$release/$rel"
-	if [[ $optional == yes ]]; then
-		kmod_order+=("? $rel")
-	else
-		kmod_order+=("$rel")
-	fi
+	[[ $optional == yes ]] && rel="? $rel"
+	case $kmod_list in
+	channel) kmod_channel+=("$rel") ;;
+	order) kmod_order+=("$rel") ;;
+	esac
 }
 
-if [[ ${#kmods[@]} -gt 0 ]]; then
-	[[ -d $moddir ]] || setup_fail "--kmod needs $moddir"
+# The result channel's drivers, where they are modules. Without the
+# kernel's modules (a lab kernel's image), they must be built in.
+if [[ -r $moddir/modules.builtin ]]; then
+	kmod_list=channel
+	kmod_quiet=1
+	kmod_add virtio_pci no
+	kmod_add virtio_console no
+	kmod_quiet=0
+	if [[ ${#kmod_channel[@]} -gt 0 ]]; then
+		printf '%s\n' "${kmod_channel[@]}" >"$stage/lib/modules/ldwatch-channel.order"
+	fi
+fi
+
+if [[ ${#kmods[@]} -gt 0 || ${#kmod_packs[@]} -gt 0 || ${#kmod_channel[@]} -gt 0 ]]; then
+	[[ -d $moddir ]] || setup_fail "--kmod and --kmod-pack need $moddir"
+	kmod_list=order
 	for k in "${kmods[@]}"; do
+		kmod_add "$k" no
+	done
+	kmod_list=pack
+	for k in "${kmod_packs[@]}"; do
 		kmod_add "$k" no
 	done
 	if [[ ${#kmod_order[@]} -gt 0 ]]; then
@@ -507,8 +539,13 @@ qemu_cmd=(
 	-append "$cmdline"
 	-chardev "file,id=console,path=$(qpath "$console_log")"
 	-serial chardev:console
+	# The results: a virtio console, not a second UART. On PREEMPT_RT a
+	# burst of result lines on an 8250 ended in "irq 3: nobody cared" and
+	# the port went silent; the virtio console's output is a buffer handed
+	# to qemu, which the guest's write waits for, and no interrupt.
+	-device "virtio-serial-pci,id=ldwvser"
 	-chardev "file,id=results,path=$(qpath "$results_log")"
-	-serial chardev:results
+	-device "virtconsole,bus=ldwvser.0,chardev=results,name=org.ldwatch.results"
 	-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
 	-monitor none
 	-nic none

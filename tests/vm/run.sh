@@ -53,6 +53,72 @@ for release in "${built[@]}"; do
 		diag "[$release] why: $LDW_BUILD/vm/$release/console.txt"
 done
 
+# The result channel under a burst (tests/vm/guest/channel_burst.sh, two
+# writers at full speed): every line arrived whole, once and in order, and
+# as written (raw: no carriage returns, which results.txt would hide).
+for release in "${built[@]}"; do
+	dir=$LDW_BUILD/vm-channel/$release
+	vm_suite "$release" --kernel "$release" --out "$dir" tests/vm/guest/channel_burst.sh ||
+		diag "[$release] why: $dir/console.txt"
+	if why=$(awk '
+		$1 == "channel-burst" && NF == 3 && ($2 == "a" || $2 == "b") && $3 ~ /^[0-9]+$/ {
+			if ($3 != due[$2] + 0) {
+				bad++
+				if (bad <= 5) printf "writer %s: line %s where %d was due\n", $2, $3, due[$2]
+			}
+			due[$2] = $3 + 1
+			next
+		}
+		$1 == "channel-burst-end" && NF == 2 { n = $2; next }
+		/channel-burst/ {
+			bad++
+			if (bad <= 5) printf "mangled line: %s\n", $0
+		}
+		END {
+			if (n == "") { print "no end marker"; bad++ }
+			else if (due["a"] != n || due["b"] != n) {
+				printf "writer a reached %d, writer b %d, of %d\n", due["a"], due["b"], n
+				bad++
+			}
+			exit (bad > 0)
+		}' "$dir/results.txt" 2>&1) && ! grep -q $'\r' "$dir/results.log"; then
+		ok "[$release] the result channel carried two writers' burst, every line whole and in order"
+	else
+		not_ok "[$release] the result channel carried two writers' burst, every line whole and in order"
+		printf '%s\n' "$why" | sed 's/^/#   /'
+		if grep -q $'\r' "$dir/results.log" 2>/dev/null; then
+			diag "[$release] results.log holds carriage returns: the channel is not in raw mode"
+		fi
+	fi
+done
+
+# make demo for a user's own attack (tests/demo/extras.sh): the guest
+# modprobes the kernel's modules named in DEMO_KMODS (fuse, overlay) and
+# runs a static program given in DEMO_BINS.
+first=${built[0]}
+demo_out=$LDW_BUILD/vm-demo
+demo_bin=$demo_out/ldw-demo-bin
+mkdir -p "$demo_out"
+if check "[$first] a static program for DEMO_BINS builds" \
+	gcc -static -O2 -x c -o "$demo_bin" - <<'EOF'
+#include <stdio.h>
+int main(void) { return puts("ldw-demo-bin ran") < 0; }
+EOF
+then
+	tallied=0
+	demo_failed=$ldw_failed
+	while IFS= read -r line; do
+		if adopt_tally "$line"; then
+			tallied=1
+		elif [[ $line == 'not ok - ['* || $line == '#'* ]]; then
+			printf '%s\n' "$line"
+		fi
+	done < <(KERNEL=$first SCENARIO=tests/demo/extras.sh DEMO_KMODS="fuse overlay" \
+		DEMO_BINS=$demo_bin DEMO_OUT=$demo_out tests/demo.sh 2>&1 || true)
+	((tallied)) || not_ok "[$first] make demo with DEMO_KMODS and DEMO_BINS ended with its tally line"
+	((ldw_failed == demo_failed)) || diag "[$first] why: $demo_out/vm/console.txt"
+fi
+
 # The harness must fail a run whose kernel log shows a splat: otherwise
 # every "no kernel splat" above would prove nothing.
 first=${built[0]}
