@@ -107,14 +107,13 @@ static void ldw_release_deferred(struct work_struct *work);
 static DECLARE_WORK(ldw_release_work, ldw_release_deferred);
 
 /*
- * Off by default until the guest scenarios judge its alerts: with it off,
- * the host's targets are not followed and no operation is the companion
- * rule's.
+ * With companion=0 the host's targets are not followed and no operation is
+ * the companion rule's: Elastic's rule alone, as Elastic would judge.
  */
-static bool companion;
+static bool companion = true;
 module_param(companion, bool, 0444);
 MODULE_PARM_DESC(companion,
-		 "Follow the host's targets by identity and judge what Elastic's rule cannot see by ldwatch's companion rule (default: off)");
+		 "Follow the host's targets by identity and judge what Elastic's rule cannot see by ldwatch's companion rule (default: on)");
 
 VISIBLE_IF_KUNIT const struct ldw_rule *ldw_rule;
 /* The rule excludes every event without process.executable. */
@@ -829,7 +828,7 @@ static enum ldw_outcome ldw_judge_by(const struct ldw_rule *rule,
 VISIBLE_IF_KUNIT void ldw_judge(const struct ldw_slot *slot)
 {
 	const char *action = ldw_action_names[slot->action];
-	enum ldw_outcome outcome = LDW_NO_MATCH, companion;
+	enum ldw_outcome outcome = LDW_NO_MATCH, second;
 	struct ldw_facts facts = {};
 	struct ldw_event event;
 	int err;
@@ -847,10 +846,9 @@ VISIBLE_IF_KUNIT void ldw_judge(const struct ldw_slot *slot)
 	if (slot->elastic)
 		outcome = ldw_judge_by(ldw_rule, &event, slot, &facts);
 	if (outcome != LDW_MATCH && ldw_str_present(facts.target)) {
-		companion = ldw_judge_by(&ldw_companion_rule, &event, slot,
-					 &facts);
-		if (companion != LDW_NO_MATCH)
-			outcome = companion;
+		second = ldw_judge_by(&ldw_companion_rule, &event, slot, &facts);
+		if (second != LDW_NO_MATCH)
+			outcome = second;
 	}
 	switch (outcome) {
 	case LDW_NO_MATCH:
@@ -974,6 +972,9 @@ int __init ldw_capture_init(const struct ldw_rule *rule)
 		err = ldw_targets_init();
 		if (err)
 			return err;
+		pr_info("capture: companion rule %s \"%s\" version %u judges, by identity, what the host's dynamic linker reads (companion=0: Elastic's rule alone)\n",
+			ldw_companion_rule.id, ldw_companion_rule.name,
+			ldw_companion_rule.version);
 	}
 	ldw_prefilter_init(rule);
 	ldw_kthreads_excluded = ldw_rule_excludes_kernel_threads(rule);

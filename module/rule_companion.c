@@ -86,6 +86,23 @@ static const struct ldw_clause exclude_ldconfig_cache[] = {
 	LDW_CLAUSE(LDW_FIELD_TARGET_PATH, LDW_OP_EQUAL, ld_so_cache),
 };
 
+/*
+ * A new directory (or file) made where the linker only looks for others:
+ * /etc or /etc/ld.so.conf.d made anew holds nothing the linker reads yet.
+ * (Capture finds the targets anew after it, so what is then put inside is
+ * judged; a directory renamed there, with its content, is a rename.)
+ */
+static const char *const creation[] = { "creation", NULL };
+
+static const char *const containers[] = {
+	"/etc", "/etc/ld.so.conf.d", NULL
+};
+
+static const struct ldw_clause exclude_empty_containers[] = {
+	LDW_CLAUSE(LDW_FIELD_EVENT_ACTION, LDW_OP_EQUAL, creation),
+	LDW_CLAUSE(LDW_FIELD_TARGET_PATH, LDW_OP_EQUAL, containers),
+};
+
 static const struct ldw_conjunction exclusions[] = {
 	{
 		.nclauses = LDW_ARRAY_SIZE(exclude_package_managers),
@@ -98,6 +115,10 @@ static const struct ldw_conjunction exclusions[] = {
 	{
 		.nclauses = LDW_ARRAY_SIZE(exclude_ldconfig_cache),
 		.clauses = exclude_ldconfig_cache,
+	},
+	{
+		.nclauses = LDW_ARRAY_SIZE(exclude_empty_containers),
+		.clauses = exclude_empty_containers,
 	},
 };
 
