@@ -92,6 +92,21 @@
 #endif
 
 /*
+ * ldw_ftrace_regs_of(regs) - a kprobe's register frame, as the struct
+ * ftrace_regs an ftrace callback reads its arguments from, so that one
+ * callback serves both attachments (attach.c).
+ *
+ * On x86 a struct ftrace_regs is a struct pt_regs and nothing else (6.1's
+ * asm/ftrace.h; 6.12's __arch_ftrace_regs, whose accessors cast the
+ * pointer), so the frame is one. The assertion keeps another layout from
+ * building.
+ */
+#define ldw_ftrace_regs_of(regs) ({					\
+	BUILD_BUG_ON(!IS_ENABLED(CONFIG_X86_64));			\
+	(struct ftrace_regs *)(regs);					\
+})
+
+/*
  * ldw_mnt_ns_inum(nsproxy) - the inode number of the mount namespace of a
  * struct nsproxy, as /proc/PID/ns/mnt shows it
  *

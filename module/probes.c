@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hooks, as a table: adding one is an entry and a handler.
+ * The hooks, as a table: adding one is an entry and a callback. How each
+ * is attached (an ftrace callback, or a kprobe) is attach.c's business.
  *
  * The hooked functions are LSM hook functions, because they are called once
  * per operation with everything capture needs, wherever the operation comes
@@ -13,20 +14,20 @@
  *    on overlayfs it fires once per user operation, not once per layer.
  *  - security_path_rename(old_dir, old_dentry, new_dir, new_dentry, flags):
  *    rename, renameat, renameat2, once per user operation as well.
+ *  - security_path_mkdir(), _symlink(), _link(): names bound at a host
+ *    target place (targets.h).
+ *  - security_file_open(file): every open; one for writing of a host
+ *    target goes further. security_path_truncate(path): truncate(2).
+ *  - security_sb_mount(), security_move_mount(): a mount onto a host
+ *    target, by mount(2) or the new mount API.
  *  - security_d_instantiate(dentry, inode): a dentry gets its inode. It
  *    tells capture that a file system created the file it watches, where no
  *    system call return value can (io_uring workers, mknod).
  *
- * Each is hooked by an ftrace callback on its entry (an ftrace_ops with a
- * filter of that one function), the mechanism kprobes use on these
- * functions too (KPROBES_ON_FTRACE), without the kprobe layer on top: no
- * full register frame, no kprobe lookup and state. A kprobe that does
- * nothing adds about 140 instructions to a tmpfs rename of 9,400, more
- * than ldwatch's whole budget of 1% (make bench, README).
- *
  * All of them fire before the operation's outcome is known; capture
  * confirms it afterwards. The callbacks count the operation, and hand it
- * to capture only if the prefilter calls it a candidate.
+ * to capture only if the prefilter (Elastic's rule, by path) or the host's
+ * targets (by identity) call it a candidate.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -49,16 +50,6 @@
 #include "probes.h"
 #include "stats.h"
 #include "targets.h"
-
-/*
- * Callbacks need the hooked function's arguments, which ftrace passes when
- * it saves them (WITH_ARGS) or a full register frame (WITH_REGS, asked for
- * with FTRACE_OPS_FL_SAVE_REGS below).
- */
-#if !defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS) && \
-	!defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS)
-#error "ldwatch needs CONFIG_DYNAMIC_FTRACE_WITH_ARGS or CONFIG_DYNAMIC_FTRACE_WITH_REGS"
-#endif
 
 /*
  * The hooked function's argument @n, on entry, typed. The callbacks read
@@ -328,19 +319,7 @@ static void notrace ldw_hook_d_instantiate(unsigned long ip,
 	ldw_capture_instantiate(LDW_DENTRY(fregs, 0));
 }
 
-/**
- * struct ldw_hook - one hooked function
- * @symbol: its name
- * @callback: called on entry to it
- * @lost: what goes unwatched without it, for the log
- */
-struct ldw_hook {
-	const char *symbol;
-	ftrace_func_t callback;
-	const char *lost;
-};
-
-static const struct ldw_hook ldw_hook_table[] = {
+const struct ldw_hook ldw_hook_table[LDW_HOOK_COUNT] = {
 	{
 		.symbol = "security_path_mknod",
 		.callback = ldw_hook_path_mknod,
@@ -393,87 +372,3 @@ static const struct ldw_hook ldw_hook_table[] = {
 	},
 };
 
-/*
- * One ftrace_ops per function, so that ftrace gives each its own
- * trampoline calling the callback directly, not a list walk.
- *
- * PERMANENT: while ldwatch is loaded, the kernel.ftrace_enabled sysctl
- * cannot be turned off, which would blind it without a word (livepatch
- * does the same). SAVE_REGS only where ftrace cannot pass arguments alone.
- */
-#define LDW_OPS_FLAGS (FTRACE_OPS_FL_PERMANENT |			\
-		       (IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_ARGS) ?	\
-			0 : FTRACE_OPS_FL_SAVE_REGS))
-
-static struct ftrace_ops ldw_ops[ARRAY_SIZE(ldw_hook_table)];
-static unsigned int ldw_nregistered;
-
-/* Hook @hook->symbol with @ops; on failure @ops holds no filter. */
-static int __init ldw_hook_register(const struct ldw_hook *hook,
-				    struct ftrace_ops *ops)
-{
-	/* ftrace_set_filter() takes a glob it may write to: a copy. */
-	char glob[KSYM_NAME_LEN];
-	int err;
-
-	strscpy(glob, hook->symbol, sizeof(glob));
-	/*
-	 * A fresh ops, all of it: ftrace keeps its own state in the ops
-	 * (hashes, trampoline, flags), and one registered before (the KUnit
-	 * suite registers twice) must not carry it into this registration.
-	 */
-	*ops = (struct ftrace_ops){
-		.func = hook->callback,
-		.flags = LDW_OPS_FLAGS,
-	};
-	err = ftrace_set_filter(ops, (unsigned char *)glob, strlen(glob), 1);
-	if (err) {
-		/* No such function, or ftrace may not hook it (notrace). */
-		pr_err("probe: cannot hook %s (error %d): it is not in this kernel's ftrace functions (see /sys/kernel/tracing/available_filter_functions); %s would not be watched\n",
-		       hook->symbol, err, hook->lost);
-		return err;
-	}
-	err = register_ftrace_function(ops);
-	if (err) {
-		if (err == -EBUSY)
-			pr_err("probe: cannot hook %s (error %d): function tracing is off (sysctl kernel.ftrace_enabled=0); turn it on to load ldwatch\n",
-			       hook->symbol, err);
-		else
-			pr_err("probe: cannot hook %s (error %d); %s would not be watched\n",
-			       hook->symbol, err, hook->lost);
-		ftrace_free_filter(ops);
-	}
-	return err;
-}
-
-int __init ldw_probes_register(void)
-{
-	unsigned int i;
-	int err;
-
-	for (i = 0; i < ARRAY_SIZE(ldw_hook_table); i++) {
-		err = ldw_hook_register(&ldw_hook_table[i], &ldw_ops[i]);
-		if (err) {
-			pr_err("probe: ldwatch needs a kernel with CONFIG_DYNAMIC_FTRACE, CONFIG_SECURITY and CONFIG_SECURITY_PATH\n");
-			ldw_probes_unregister();
-			return err;
-		}
-		ldw_nregistered++;
-	}
-	pr_info("probe: %u hooks registered\n", ldw_nregistered);
-	return 0;
-}
-
-void ldw_probes_unregister(void)
-{
-	/*
-	 * Each returns when no callback of its ops runs or will run, and the
-	 * ops is no longer referenced by ftrace.
-	 */
-	while (ldw_nregistered) {
-		struct ftrace_ops *ops = &ldw_ops[--ldw_nregistered];
-
-		unregister_ftrace_function(ops);
-		ftrace_free_filter(ops);
-	}
-}
