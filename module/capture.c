@@ -344,6 +344,23 @@ void ldw_capture_path(const struct path *path, enum ldw_action action)
 	ldw_slot_follow(slot);
 }
 
+void ldw_capture_unmount(void)
+{
+	struct ldw_slot *slot = ldw_slot_get();
+
+	/* Not a candidate: nothing is counted, nothing can be dropped. */
+	if (!slot) {
+		ldw_targets_refresh_later();
+		return;
+	}
+	slot->unmount = true;
+	init_task_work(&slot->work, ldw_capture_callback);
+	if (task_work_add(current, &slot->work, TWA_RESUME)) {
+		ldw_slot_put_atomic(slot);
+		ldw_targets_refresh_later();
+	}
+}
+
 void ldw_capture_move(const struct path *from, struct dentry *moved,
 		      const struct path *to, struct dentry *target,
 		      bool elastic, bool host)
@@ -884,6 +901,11 @@ static void ldw_capture_callback(struct callback_head *work)
 {
 	struct ldw_slot *slot = container_of(work, struct ldw_slot, work);
 	bool confirmed;
+
+	if (slot->unmount) {
+		ldw_targets_refresh();
+		goto out;
+	}
 
 	/*
 	 * An io_uring worker (or a task dumping core) may run it from

@@ -84,6 +84,13 @@ void ldw_capture_write(struct file *file);
 void ldw_capture_path(const struct path *path, enum ldw_action action);
 
 /*
+ * security_sb_umount(): a mount over a host target is being unmounted.
+ * Not an event: once it is gone, the targets are found anew (what was
+ * under the mount is the target again).
+ */
+void ldw_capture_unmount(void);
+
+/*
  * security_d_instantiate(): @dentry gets an inode. Every instantiation
  * comes here, in any context; it only reads and marks capture's slots.
  */
@@ -121,6 +128,7 @@ struct ldw_name {
  * @type: the file's type (S_IFMT bits) where the operation makes one
  * @elastic: the prefilter let it through for Elastic's rule (by path)
  * @host: it concerns a host target by identity (targets.h)
+ * @unmount: an unmount after which the targets are found anew; no event
  * @armed: creation whose d_instantiate the probe is watching for
  * @instantiated: the file system instantiated @dentry in @task
  * @old_name: rename: the entry's name before
@@ -140,6 +148,7 @@ struct ldw_slot {
 	umode_t type;
 	bool elastic;
 	bool host;
+	bool unmount;
 	bool armed;
 	bool instantiated;
 	struct ldw_name old_name;

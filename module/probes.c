@@ -310,6 +310,30 @@ static void notrace ldw_hook_move_mount(unsigned long ip,
 	ldw_hook_mount(LDW_PATH(fregs, 1));
 }
 
+/* A mount being unmounted, if it is one over a host target. */
+static noinline void notrace ldw_hook_unmount(const struct vfsmount *mnt)
+{
+	preempt_disable_notrace();
+	if (ldw_targets_object(d_inode(mnt->mnt_root)))
+		ldw_capture_unmount();
+	preempt_enable_notrace();
+}
+
+/* security_sb_umount(mnt, flags): umount(2), lazy or not. */
+static void notrace ldw_hook_sb_umount(unsigned long ip,
+				       unsigned long parent_ip,
+				       struct ftrace_ops *ops,
+				       struct ftrace_regs *fregs)
+{
+	const struct vfsmount *mnt = (const struct vfsmount *)LDW_ARG(fregs, 0);
+	const struct dentry *root = mnt->mnt_root;
+
+	if (likely(!ldw_targets_file_maybe(d_inode(root)) &&
+		   !ldw_targets_dir_maybe(root)))
+		return;
+	ldw_hook_unmount(mnt);
+}
+
 /* security_d_instantiate(dentry, inode) */
 static void notrace ldw_hook_d_instantiate(unsigned long ip,
 					   unsigned long parent_ip,
@@ -364,6 +388,11 @@ const struct ldw_hook ldw_hook_table[LDW_HOOK_COUNT] = {
 		.symbol = "security_move_mount",
 		.callback = ldw_hook_move_mount,
 		.lost = "mounts onto targets by the new mount API",
+	},
+	{
+		.symbol = "security_sb_umount",
+		.callback = ldw_hook_sb_umount,
+		.lost = "unmounts that reveal targets again",
 	},
 	{
 		.symbol = "security_d_instantiate",

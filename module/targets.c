@@ -330,6 +330,11 @@ static void ldw_targets_refresh_work(struct work_struct *work)
 				    LDW_TARGET_FILES_MAX);
 }
 
+void ldw_targets_refresh_later(void)
+{
+	queue_work(system_unbound_wq, &ldw_targets_work);
+}
+
 void ldw_targets_refresh(void)
 {
 	queue_work(system_unbound_wq, &ldw_targets_work);

@@ -233,6 +233,12 @@ char *ldw_targets_d_path(const struct path *path, char *buf, int size);
  */
 void ldw_targets_refresh(void);
 
+/*
+ * The same, from a context that cannot wait: the work item runs later.
+ * Never sleeps.
+ */
+void ldw_targets_refresh_later(void);
+
 /* Find the targets before the hooks are registered; free them after. */
 int __init ldw_targets_init(void);
 void ldw_targets_exit(void);
