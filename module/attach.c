@@ -75,7 +75,6 @@ static unsigned int ldw_nregistered;
 		       (IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_ARGS) ?	\
 			0 : FTRACE_OPS_FL_SAVE_REGS))
 
-
 /* Hook @hook->symbol with @ops; on failure @ops holds no filter. */
 static int __init ldw_ftrace_attach(const struct ldw_hook *hook,
 				    struct ftrace_ops *ops)

@@ -296,11 +296,10 @@ static void ldw_targets_refresh_work(struct work_struct *work)
 	struct path root;
 	unsigned int i;
 
+	/* Without memory the previous set stays in force. */
 	t = kvzalloc(sizeof(*t), GFP_KERNEL);
-	if (!t) {
-		pr_warn_ratelimited("targets: no memory to refresh the targets; the previous set stays in force\n");
+	if (!t)
 		return;
-	}
 	get_fs_root(current->fs, &root);
 	ldw_host_root_dentry = root.dentry;
 	ldw_host_root_mnt = root.mnt;

@@ -117,14 +117,15 @@ extern unsigned long ldw_target_dir_ino[LDW_NDIRS];
 static __always_inline bool ldw_targets_dir_maybe(const struct dentry *dir)
 {
 	const struct inode *inode = READ_ONCE(dir->d_inode);
+	const unsigned long *hint = ldw_target_dir_ino;
 	unsigned long ino;
 
 	if (unlikely(!inode))
 		return false;
 	ino = inode->i_ino;
-	return ino == data_race(ldw_target_dir_ino[LDW_DIR_CONFD]) ||
-	       ino == data_race(ldw_target_dir_ino[LDW_DIR_ETC]) ||
-	       ino == data_race(ldw_target_dir_ino[LDW_DIR_ROOT]);
+	/* Racy reads by design: see above. */
+	return data_race(ino == hint[LDW_DIR_CONFD] || ino == hint[LDW_DIR_ETC] ||
+			 ino == hint[LDW_DIR_ROOT]);
 }
 
 /**
@@ -169,6 +170,7 @@ static __always_inline bool ldw_targets_file_maybe(const struct inode *inode)
 {
 	unsigned long ino = inode->i_ino % LDW_TARGET_HINT_BITS;
 
+	/* A racy read by design: the hint is a superset at every moment. */
 	return data_race(ldw_target_file_hint[BIT_WORD(ino)]) & BIT_MASK(ino);
 }
 
@@ -179,13 +181,14 @@ static __always_inline bool ldw_targets_file_maybe(const struct inode *inode)
 static __always_inline bool ldw_targets_moved_maybe(const struct dentry *dentry)
 {
 	const struct inode *inode = READ_ONCE(dentry->d_inode);
+	const unsigned long *hint = ldw_target_dir_ino;
 	unsigned long ino;
 
 	if (!inode)
 		return false;
 	ino = inode->i_ino;
-	return ino == data_race(ldw_target_dir_ino[LDW_DIR_CONFD]) ||
-	       ino == data_race(ldw_target_dir_ino[LDW_DIR_ETC]);
+	/* Racy reads by design, as in ldw_targets_dir_maybe(). */
+	return data_race(ino == hint[LDW_DIR_CONFD] || ino == hint[LDW_DIR_ETC]);
 }
 
 /**
