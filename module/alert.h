@@ -63,6 +63,8 @@ struct ldw_suppressed {
  * @rule: the rule that matched
  * @aliases: enum ldw_alias bits
  * @file_type: the file's type (S_IFMT bits), or 0
+ * @failed: the operation failed (report_failures)
+ * @error: then, its errno, or 0 if unknown
  * @buf: storage for the strings
  */
 struct ldw_alert {
@@ -88,6 +90,8 @@ struct ldw_alert {
 	const struct ldw_rule *rule;
 	u32 aliases;
 	umode_t file_type;
+	bool failed;
+	int error;
 	char buf[];
 };
 

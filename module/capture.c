@@ -115,6 +115,17 @@ module_param(companion, bool, 0444);
 MODULE_PARM_DESC(companion,
 		 "Follow the host's targets by identity and judge what Elastic's rule cannot see by ldwatch's companion rule (default: on)");
 
+/*
+ * Failed attempts on a host target (an operation the hooks saw that then
+ * failed: EACCES, EPERM, ENOSPC ...) judged as events whose outcome is
+ * failure. Off by default: Elastic's rule and most SIEM rules count
+ * successes, and a failure changed nothing the linker reads.
+ */
+static bool report_failures;
+module_param(report_failures, bool, 0444);
+MODULE_PARM_DESC(report_failures,
+		 "Report failed operations on the host's targets (event.outcome failure) (default: off)");
+
 VISIBLE_IF_KUNIT const struct ldw_rule *ldw_rule;
 /* The rule excludes every event without process.executable. */
 VISIBLE_IF_KUNIT bool ldw_kthreads_excluded;
@@ -508,6 +519,17 @@ static bool ldw_syscall_succeeded(enum ldw_action action)
 	return nr == __NR_truncate || nr == __NR_ftruncate;
 }
 
+/* The errno the task's system call returned, or 0 (none, or io_uring). */
+static int ldw_syscall_error(void)
+{
+	long ret;
+
+	if (current->flags & PF_IO_WORKER)
+		return 0;
+	ret = syscall_get_return_value(current, task_pt_regs(current));
+	return ret < 0 && ret >= -MAX_ERRNO ? -ret : 0;
+}
+
 /* Whether the operation of @slot happened. */
 static bool ldw_confirmed(const struct ldw_slot *slot)
 {
@@ -594,12 +616,12 @@ static struct ldw_str ldw_str_of(const char *s)
 	return (struct ldw_str){ s, strlen(s) };
 }
 
-/* file.Ext.original.path: the old parent's path now, and the old name. */
-VISIBLE_IF_KUNIT int ldw_original_path(const struct ldw_slot *slot, char *buf,
-				       struct ldw_str *original)
+/* @name in @dir (on @mnt): the directory's path now, and the name. */
+static int ldw_place_path(struct vfsmount *mnt, struct dentry *parent,
+			  const struct ldw_name *name, char *buf,
+			  struct ldw_str *out)
 {
-	const struct path dir = { .mnt = slot->mnt, .dentry = slot->from_dir };
-	const struct ldw_name *name = &slot->old_name;
+	const struct path dir = { .mnt = mnt, .dentry = parent };
 	char *s, *end;
 
 	/* Leave room for '/' and the name after the directory's NUL. */
@@ -610,8 +632,16 @@ VISIBLE_IF_KUNIT int ldw_original_path(const struct ldw_slot *slot, char *buf,
 	if (end == s || end[-1] != '/')
 		*end++ = '/';
 	memcpy(end, name->name, name->len + 1);
-	*original = (struct ldw_str){ s, end + name->len - s };
+	*out = (struct ldw_str){ s, end + name->len - s };
 	return 0;
+}
+
+/* file.Ext.original.path: the old parent's path now, and the old name. */
+VISIBLE_IF_KUNIT int ldw_original_path(const struct ldw_slot *slot, char *buf,
+				       struct ldw_str *original)
+{
+	return ldw_place_path(slot->mnt, slot->from_dir, &slot->old_name, buf,
+			      original);
 }
 
 /*
@@ -712,10 +742,18 @@ static int ldw_facts_gather(const struct ldw_slot *slot,
 	if (slot->host && !ldw_facts_buf(facts, 3))
 		return -ENOMEM;
 
-	s = ldw_path_string(&file, facts->buf[0], PATH_MAX);
-	if (IS_ERR(s))
-		return PTR_ERR(s);
-	facts->path = ldw_str_of(s);
+	/* A rename that failed left the file where it was: name its target. */
+	if (slot->failed && slot->action == LDW_ACTION_RENAME) {
+		err = ldw_place_path(slot->mnt, slot->to_dir, &slot->new_name,
+				     facts->buf[0], &facts->path);
+		if (err)
+			return err;
+	} else {
+		s = ldw_path_string(&file, facts->buf[0], PATH_MAX);
+		if (IS_ERR(s))
+			return PTR_ERR(s);
+		facts->path = ldw_str_of(s);
+	}
 
 	err = ldw_executable(facts);
 	if (err)
@@ -807,6 +845,8 @@ static struct ldw_alert *ldw_alert_new(const struct ldw_slot *slot,
 	alert->rule = rule;
 	alert->aliases = facts->aliases;
 	alert->file_type = slot->type;
+	alert->failed = slot->failed;
+	alert->error = slot->error;
 	return alert;
 }
 
@@ -860,7 +900,8 @@ VISIBLE_IF_KUNIT void ldw_judge(const struct ldw_slot *slot)
 		       facts.executable);
 	event.field[LDW_FIELD_TARGET_PATH] = facts.target;
 	event.field[LDW_FIELD_HOST_EXECUTABLE] = facts.host_executable;
-	if (slot->elastic)
+	/* Elastic's rule judges what happened; its events are successes. */
+	if (slot->elastic && !slot->failed)
 		outcome = ldw_judge_by(ldw_rule, &event, slot, &facts);
 	if (outcome != LDW_MATCH && ldw_str_present(facts.target)) {
 		second = ldw_judge_by(&ldw_companion_rule, &event, slot, &facts);
@@ -919,10 +960,15 @@ static void ldw_capture_callback(struct callback_head *work)
 	confirmed = ldw_confirmed(slot);
 	if (confirmed && slot->action == LDW_ACTION_MODIFICATION)
 		ldw_recheck_object(slot);
-	if (confirmed)
+	if (confirmed) {
 		ldw_judge(slot);
-	else
+	} else if (slot->host && report_failures) {
+		slot->failed = true;
+		slot->error = ldw_syscall_error();
+		ldw_judge(slot);
+	} else {
 		ldw_count(LDW_CNT_NOT_CONFIRMED);
+	}
 	/*
 	 * What the host's paths lead to may have changed: find the targets
 	 * anew before this task's next operation is judged.

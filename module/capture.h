@@ -129,6 +129,8 @@ struct ldw_name {
  * @elastic: the prefilter let it through for Elastic's rule (by path)
  * @host: it concerns a host target by identity (targets.h)
  * @unmount: an unmount after which the targets are found anew; no event
+ * @failed: the operation failed, and is judged as such (report_failures)
+ * @error: then, the errno its system call returned, or 0 if unknown
  * @armed: creation whose d_instantiate the probe is watching for
  * @instantiated: the file system instantiated @dentry in @task
  * @old_name: rename: the entry's name before
@@ -149,6 +151,8 @@ struct ldw_slot {
 	bool elastic;
 	bool host;
 	bool unmount;
+	bool failed;
+	int error;
 	bool armed;
 	bool instantiated;
 	struct ldw_name old_name;

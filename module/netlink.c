@@ -162,8 +162,9 @@ size_t ldw_msg_alert_size(const struct ldw_alert *alert,
 		size += ldw_string_size(alert->host_executable);
 	if (rule->severity)
 		size += ldw_string_size(rule->severity);
-	/* FILE_TYPE, RULE_RISK_SCORE */
-	return size + 2 * nla_total_size(sizeof(u32));
+	/* FILE_TYPE, RULE_RISK_SCORE, ERROR; OUTCOME */
+	return size + 3 * nla_total_size(sizeof(u32)) +
+	       nla_total_size(sizeof(u8));
 }
 
 /**
@@ -203,6 +204,9 @@ int ldw_msg_put_alert(struct sk_buff *skb, const struct ldw_alert *alert,
 	     nla_put_string(skb, LDW_A_RULE_SEVERITY, rule->severity)) ||
 	    nla_put_u32(skb, LDW_A_RULE_RISK_SCORE, rule->risk_score) ||
 	    nla_put_u32(skb, LDW_A_FILE_TYPE, alert->file_type) ||
+	    nla_put_u8(skb, LDW_A_OUTCOME, alert->failed ? LDW_OUTCOME_FAILURE :
+						       LDW_OUTCOME_SUCCESS) ||
+	    (alert->failed && nla_put_u32(skb, LDW_A_ERROR, alert->error)) ||
 	    (alert->target_path &&
 	     (nla_put_string(skb, LDW_A_TARGET_PATH, alert->target_path) ||
 	      nla_put_u32(skb, LDW_A_TARGET_ALIASES, alert->aliases))) ||

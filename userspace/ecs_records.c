@@ -165,6 +165,7 @@ void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 	const char *category = "file";
 	uint32_t risk = LDW_HAS(a, LDW_A_RULE_RISK_SCORE) ? a->rule_risk_score :
 			LDW_RISK_SCORE;
+	bool failed = LDW_HAS(a, LDW_A_OUTCOME) && a->outcome == LDW_OUTCOME_FAILURE;
 	const char *user_name = NULL;
 	char version[11];
 
@@ -172,7 +173,7 @@ void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 	ecs_put_strv(doc, "event.category", &category, 1);
 	ecs_put_strv(doc, "event.type", &type, 1);
 	ecs_put_cstr(doc, "event.action", action);
-	ecs_put_cstr(doc, "event.outcome", "success");
+	ecs_put_cstr(doc, "event.outcome", failed ? "failure" : "success");
 	ecs_put_u64(doc, "event.sequence", a->seq);
 	ecs_put_u64(doc, "event.severity", risk);
 	ecs_put_u64(doc, "event.risk_score", risk);
@@ -180,6 +181,15 @@ void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 	ldw_file(doc, "file", a->file_path);
 	if (LDW_HAS(a, LDW_A_FILE_TYPE))
 		ecs_put_cstr(doc, "file.type", ldw_file_type(a->file_type));
+	if (failed && LDW_HAS(a, LDW_A_ERROR) && a->error) {
+		/* error.code is a keyword: the errno's name, or its number. */
+		const char *name = strerrorname_np((int)a->error);
+		char number[11];
+
+		snprintf(number, sizeof(number), "%" PRIu32, a->error);
+		ecs_put_cstr(doc, "error.code", name ? name : number);
+		ecs_put_cstr(doc, "error.message", strerror((int)a->error));
+	}
 	if (rename)
 		ldw_file(doc, "file.Ext.original", a->original_path);
 

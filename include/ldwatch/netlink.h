@@ -165,6 +165,10 @@ enum ldw_cmd {
  * @LDW_A_RULE_SEVERITY: the matched rule's severity: "low", "medium",
  *	"high" or "critical"
  * @LDW_A_RULE_RISK_SCORE: the matched rule's risk score, 0 to 100
+ * @LDW_A_OUTCOME: enum ldw_event_outcome; absent means success (modules
+ *	before it reported successes only)
+ * @LDW_A_ERROR: with LDW_OUTCOME_FAILURE, the errno the operation's system
+ *	call returned, where known
  * @__LDW_A_MAX: internal
  * @LDW_A_MAX: highest attribute number
  */
@@ -203,6 +207,22 @@ enum ldw_action {
 
 	__LDW_ACTION_MAX,
 	LDW_ACTION_MAX = __LDW_ACTION_MAX - 1
+};
+
+/**
+ * enum ldw_event_outcome - how the operation ended (ECS event.outcome)
+ * @LDW_OUTCOME_SUCCESS: it happened
+ * @LDW_OUTCOME_FAILURE: it was attempted on a host target and failed;
+ *	sent only with the module parameter report_failures=1
+ * @__LDW_OUTCOME_MAX: internal
+ * @LDW_OUTCOME_MAX: highest outcome
+ */
+enum ldw_event_outcome {
+	LDW_OUTCOME_SUCCESS = 1,
+	LDW_OUTCOME_FAILURE = 2,
+
+	__LDW_OUTCOME_MAX,
+	LDW_OUTCOME_MAX = __LDW_OUTCOME_MAX - 1
 };
 
 /**

@@ -95,6 +95,8 @@ LDW_ATTR(HOST_EXECUTABLE,	STRING,	PATH_MAX - 1,		O, _, _, _, _,	host_executable)
 LDW_ATTR(FILE_TYPE,		U32,	0,			O, _, _, _, _,	file_type)
 LDW_ATTR(RULE_SEVERITY,		STRING,	LDW_RULE_STRING_MAX,	O, _, _, _, _,	rule_severity)
 LDW_ATTR(RULE_RISK_SCORE,	U32,	0,			O, _, _, _, _,	rule_risk_score)
+LDW_ATTR(OUTCOME,		U8,	LDW_OUTCOME_MAX,	O, _, _, _, _,	outcome)
+LDW_ATTR(ERROR,			U32,	0,			O, _, _, _, _,	error)
 
 /* enum ldw_stat_attr		type	bound		name */
 LDW_STAT(SEEN,			U64,	0,		seen)
