@@ -1040,9 +1040,8 @@ int __init ldw_capture_init(const struct ldw_rule *rule)
 		err = ldw_targets_init();
 		if (err)
 			return err;
-		pr_info("capture: companion rule %s \"%s\" version %u judges, by identity, what the host's dynamic linker reads (companion=0: Elastic's rule alone)\n",
-			ldw_companion_rule.id, ldw_companion_rule.name,
-			ldw_companion_rule.version);
+		pr_info("capture: companion rule %s version %u on (companion=0 turns it off)\n",
+			ldw_companion_rule.id, ldw_companion_rule.version);
 	}
 	ldw_prefilter_init(rule);
 	ldw_kthreads_excluded = ldw_rule_excludes_kernel_threads(rule);
