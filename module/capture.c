@@ -689,6 +689,65 @@ out:
 	return PTR_ERR_OR_ZERO(s);
 }
 
+/*
+ * The file an overlay (or another stacking file system) keeps @slot's
+ * regular file in, pinned, if it is another dentry: an overlay whose upper
+ * layer is the host's /etc writes the host's targets through names no
+ * hook sees. NULL otherwise.
+ */
+static struct dentry *ldw_real_file(const struct ldw_slot *slot)
+{
+	struct dentry *real;
+
+	if (!(slot->dentry->d_flags & DCACHE_OP_REAL) ||
+	    !d_is_reg(slot->dentry))
+		return NULL;
+	real = ldw_d_real(slot->dentry);
+	if (IS_ERR_OR_NULL(real) || real == slot->dentry)
+		return NULL;
+	return dget(real);
+}
+
+/*
+ * Whether the file a creation or rename put in a stacking file system's
+ * name is, in its real layer, at a host target place (module's hooks saw
+ * only the overlay's names).
+ */
+static bool ldw_real_place_is_target(const struct ldw_slot *slot)
+{
+	struct dentry *real = ldw_real_file(slot);
+	struct dentry *parent;
+	bool target;
+
+	if (!real)
+		return false;
+	parent = dget_parent(real);
+	rcu_read_lock_sched();
+	target = ldw_targets_place(parent, real->d_name.name,
+				   real->d_name.len) != LDW_NDIRS;
+	rcu_read_unlock_sched();
+	dput(parent);
+	dput(real);
+	return target;
+}
+
+/* ldwatch.target.path of the real file's place, into @buf; 0 if none. */
+static size_t ldw_real_host_path(const struct ldw_slot *slot, char *buf)
+{
+	struct dentry *real = ldw_real_file(slot);
+	struct dentry *parent;
+	size_t len;
+
+	if (!real)
+		return 0;
+	parent = dget_parent(real);
+	len = ldw_targets_host_path(NULL, parent, real->d_name.name,
+				    real->d_name.len, buf, PATH_MAX);
+	dput(parent);
+	dput(real);
+	return len;
+}
+
 /* ldwatch.target.path, and how the process's view differs from it. */
 static void ldw_target_facts(const struct ldw_slot *slot,
 			     struct ldw_facts *facts)
@@ -709,6 +768,8 @@ static void ldw_target_facts(const struct ldw_slot *slot,
 	 */
 	len = ldw_targets_host_path(inode, dir, (const unsigned char *)name->name,
 				    name->len, facts->buf[3], PATH_MAX);
+	if (!len)
+		len = ldw_real_host_path(slot, facts->buf[3]);
 	if (!len)
 		return;
 	facts->target = (struct ldw_str){ facts->buf[3], len };
@@ -960,6 +1021,10 @@ static void ldw_capture_callback(struct callback_head *work)
 	confirmed = ldw_confirmed(slot);
 	if (confirmed && slot->action == LDW_ACTION_MODIFICATION)
 		ldw_recheck_object(slot);
+	if (confirmed && !slot->host && companion &&
+	    (slot->action == LDW_ACTION_CREATION ||
+	     slot->action == LDW_ACTION_RENAME))
+		slot->host = ldw_real_place_is_target(slot);
 	if (confirmed) {
 		ldw_judge(slot);
 	} else if (slot->host && report_failures) {

@@ -92,6 +92,17 @@
 #endif
 
 /*
+ * ldw_d_real(dentry) - the dentry a stacking file system (overlayfs) keeps
+ * @dentry's data in: its upper layer's, once it is there; @dentry itself
+ * on any other file system. Needs <linux/dcache.h>.
+ */
+#ifdef LDW_HAVE_D_REAL_TYPE
+#define ldw_d_real(dentry) d_real((dentry), D_REAL_DATA)
+#else
+#define ldw_d_real(dentry) d_real((dentry), NULL)
+#endif
+
+/*
  * ldw_ftrace_regs_of(regs) - a kprobe's register frame, as the struct
  * ftrace_regs an ftrace callback reads its arguments from, so that one
  * callback serves both attachments (attach.c).
