@@ -17,7 +17,8 @@ cd "$LDW_TOP"
 
 out=$LDW_BUILD/test
 mkdir -p "$out"
-matcher=(module/rule_match.c module/rule_format.c module/rule_default.c module/rule_anchors.c)
+matcher=(module/rule_match.c module/rule_format.c module/rule_default.c module/rule_companion.c
+	module/rule_anchors.c)
 netlink=(userspace/genl_client.c userspace/ecs.c)
 ldwatchctl=(userspace/ldwatchctl.c userspace/event_json.c "${netlink[@]}")
 ldwatchd=(userspace/ldwatchd.c userspace/ecs_records.c "${netlink[@]}" module/rule_match.c)
@@ -64,6 +65,9 @@ for cc in gcc clang; do
 	check "unit tests build without warnings ($cc -Wall -Wextra)" \
 		"$cc" "${warn[@]}" -O2 -o "$out/test_rule-$cc" tests/unit/test_rule.c \
 		tests/rule_cases.c "${matcher[@]}"
+	check "test_companion builds without warnings ($cc -Wall -Wextra)" \
+		"$cc" "${warn[@]}" -O2 -o "$out/test_companion-$cc" tests/unit/test_companion.c \
+		"${matcher[@]}"
 	check "test_anchors builds without warnings ($cc -Wall -Wextra)" \
 		"$cc" "${warn[@]}" -O2 -o "$out/test_anchors-$cc" tests/unit/test_anchors.c \
 		tests/rule_cases.c "${matcher[@]}"
@@ -85,6 +89,11 @@ if check "test_rule builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}
 	-o "$out/test_rule" tests/unit/test_rule.c tests/rule_cases.c "${matcher[@]}"; then
 	run_tap matcher "$out/test_rule" \
 		tests/data/elastic-rule-dynamic-linker-creation-or-modification.txt
+fi
+
+if check "test_companion builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
+	-o "$out/test_companion" tests/unit/test_companion.c "${matcher[@]}"; then
+	run_tap companion "$out/test_companion"
 fi
 
 if check "test_anchors builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
