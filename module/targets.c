@@ -30,6 +30,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
+#include <kunit/visibility.h>
 
 #include "targets.h"
 
@@ -290,24 +291,16 @@ static void ldw_targets_hint(const struct ldw_targets *t, bool add)
 			   add ? ldw_target_file_hint[i] | hint[i] : hint[i]);
 }
 
-static void ldw_targets_refresh_work(struct work_struct *work)
+/*
+ * Make @t the set in force, and free the one before once no hook can read
+ * it. Sleeps.
+ */
+VISIBLE_IF_KUNIT void ldw_targets_publish(struct ldw_targets *t)
 {
-	struct ldw_targets *t, *old;
-	struct path root;
+	struct ldw_targets *old;
 	unsigned int i;
 
-	/* Without memory the previous set stays in force. */
-	t = kvzalloc(sizeof(*t), GFP_KERNEL);
-	if (!t)
-		return;
-	get_fs_root(current->fs, &root);
-	ldw_host_root_dentry = root.dentry;
-	ldw_host_root_mnt = root.mnt;
-	path_put(&root);
-	ldw_host_mntns = current->nsproxy->mnt_ns;
-
 	mutex_lock(&ldw_targets_lock);
-	ldw_targets_find_all(t);
 	t->generation = ++ldw_targets_generation;
 	/* The hint covers the old set and the new while either may be read. */
 	ldw_targets_hint(t, true);
@@ -322,8 +315,28 @@ static void ldw_targets_refresh_work(struct work_struct *work)
 	}
 	ldw_targets_hint(t, false);
 	mutex_unlock(&ldw_targets_lock);
+}
 
-	if (t->truncated)
+static void ldw_targets_refresh_work(struct work_struct *work)
+{
+	struct ldw_targets *t;
+	struct path root;
+	bool truncated;
+
+	/* Without memory the previous set stays in force. */
+	t = kvzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return;
+	get_fs_root(current->fs, &root);
+	ldw_host_root_dentry = root.dentry;
+	ldw_host_root_mnt = root.mnt;
+	path_put(&root);
+	ldw_host_mntns = current->nsproxy->mnt_ns;
+
+	ldw_targets_find_all(t);
+	truncated = t->truncated;
+	ldw_targets_publish(t);
+	if (truncated)
 		pr_warn_ratelimited("targets: %s holds more files than ldwatch follows by identity (%u); writes to the others are seen only where they are created or renamed\n",
 				    ldw_target_dir_paths[LDW_DIR_CONFD],
 				    LDW_TARGET_FILES_MAX);
@@ -362,9 +375,17 @@ int __init ldw_targets_init(void)
 void ldw_targets_exit(void)
 {
 	struct ldw_targets *t;
+	unsigned int i;
 
 	flush_work(&ldw_targets_work);
-	t = rcu_replace_pointer(ldw_targets, NULL, true);
+	mutex_lock(&ldw_targets_lock);
+	t = rcu_replace_pointer(ldw_targets, NULL,
+				lockdep_is_held(&ldw_targets_lock));
+	for (i = 0; i < LDW_NDIRS; i++)
+		WRITE_ONCE(ldw_target_dir_ino[i], 0);
+	for (i = 0; i < ARRAY_SIZE(ldw_target_file_hint); i++)
+		WRITE_ONCE(ldw_target_file_hint[i], 0);
+	mutex_unlock(&ldw_targets_lock);
 	synchronize_rcu();
 	kvfree(t);
 }

@@ -246,4 +246,9 @@ void ldw_targets_refresh_later(void);
 int __init ldw_targets_init(void);
 void ldw_targets_exit(void);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* targets.c's internals, visible to its KUnit suite only. */
+void ldw_targets_publish(struct ldw_targets *t);
+#endif
+
 #endif /* _LDWATCH_TARGETS_H */
