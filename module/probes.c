@@ -178,6 +178,9 @@ static noinline void notrace ldw_hook_move(const struct path *from_dir,
 	const struct inode *moved = d_inode(from);
 	bool host;
 
+	/* A name renamed onto itself: rename(2) succeeds, and nothing moves. */
+	if (from == to)
+		return;
 	elastic = elastic && ldw_prefilter_match(to_dir->mnt, to);
 	preempt_disable_notrace();
 	host = ldw_targets_place(to_dir->dentry, to->d_name.name,
