@@ -654,6 +654,59 @@ static void test_alert_rename(struct ecs_doc *doc, struct ecs_buf *line)
 	json_object_put(r);
 }
 
+/*
+ * The companion rule's alert about a host target reached through a chroot:
+ * the rule's own risk score, the host's view, a failure with its errno.
+ */
+static void test_alert_host_target(struct ecs_doc *doc, struct ecs_buf *line)
+{
+	static const char *const change[] = { "change" };
+	static const char *const aliases[] = { "path", "root" };
+	struct ldw_msg m = alert_msg(LDW_ACTION_MODIFICATION, "/ld.so.conf", NULL,
+				     "/bin/sh");
+	json_object *r;
+
+	m.rule_id = lstr("e2d361bb-21b8-45a5-a2ee-c85b3a7d9aba");
+	m.rule_version = 1;
+	m.rule_severity = lstr("high");
+	m.rule_risk_score = 73;
+	m.target_path = lstr("/etc/ld.so.conf");
+	m.target_aliases = LDW_ALIAS_PATH | LDW_ALIAS_ROOT;
+	m.host_executable = lstr("/srv/jail/bin/sh");
+	m.file_type = 0100000;	/* S_IFREG */
+	m.present |= 1ull << LDW_A_RULE_SEVERITY | 1ull << LDW_A_RULE_RISK_SCORE |
+		     1ull << LDW_A_TARGET_PATH | 1ull << LDW_A_TARGET_ALIASES |
+		     1ull << LDW_A_HOST_EXECUTABLE | 1ull << LDW_A_FILE_TYPE;
+	ldw_ecs_alert(doc, &ctx, &m, false);
+	r = render_parse(doc, line);
+	tap_ok(r && is_cstr(r, "event.action", "modification") &&
+	       is_strv(r, "event.type", change, 1) &&
+	       is_u64(r, "event.severity", 73) && is_u64(r, "event.risk_score", 73) &&
+	       is_cstr(r, "ldwatch.rule.severity", "high") &&
+	       is_cstr(r, "event.outcome", "success") && absent(r, "error"),
+	       "alert: a modification, scored by the rule that matched it");
+	tap_ok(r && is_cstr(r, "file.path", "/ld.so.conf") && is_cstr(r, "file.type", "file") &&
+	       is_cstr(r, "ldwatch.target.path", "/etc/ld.so.conf") &&
+	       is_strv(r, "ldwatch.target.alias", aliases, 2) &&
+	       is_cstr(r, "ldwatch.process.executable", "/srv/jail/bin/sh") &&
+	       is_cstr(r, "process.executable", "/bin/sh"),
+	       "alert: the process's view and the host's, and how they differ");
+	json_object_put(r);
+
+	m.action = LDW_ACTION_LINK;
+	m.outcome = LDW_OUTCOME_FAILURE;
+	m.error = 13;	/* EACCES */
+	m.present |= 1ull << LDW_A_OUTCOME | 1ull << LDW_A_ERROR;
+	ldw_ecs_alert(doc, &ctx, &m, false);
+	r = render_parse(doc, line);
+	tap_ok(r && is_cstr(r, "event.action", "link") &&
+	       is_cstr(r, "event.outcome", "failure") &&
+	       is_cstr(r, "error.code", "EACCES") &&
+	       is_cstr(r, "error.message", "Permission denied"),
+	       "alert: a failed link, with its errno's name");
+	json_object_put(r);
+}
+
 static void test_alert_derivations(struct ecs_doc *doc, struct ecs_buf *line)
 {
 	struct ldw_msg m;
@@ -881,6 +934,7 @@ int main(void)
 	test_tree(doc, &line);
 	test_alert_creation(doc, &line);
 	test_alert_rename(doc, &line);
+	test_alert_host_target(doc, &line);
 	test_alert_derivations(doc, &line);
 	test_alert_hostile(doc, &line);
 	test_health(doc, &line);
