@@ -50,7 +50,7 @@ static const char *const ldw_etc_files[] = {
 };
 
 struct ldw_targets __rcu *ldw_targets;
-unsigned long ldw_target_dir_ino[LDW_NDIRS];
+unsigned long ldw_target_dir_hint[BITS_TO_LONGS(LDW_TARGET_HINT_BITS)];
 unsigned long ldw_target_file_hint[BITS_TO_LONGS(LDW_TARGET_HINT_BITS)];
 
 /* The host's root and mount namespace, compared only: they live forever. */
@@ -278,17 +278,30 @@ static void ldw_targets_find_all(struct ldw_targets *t)
 		ldw_find_confd(t);
 }
 
-/* Set the hint's bits for @t's files; first clear the others unless @add. */
-static void ldw_targets_hint(const struct ldw_targets *t, bool add)
+/* Set @hint to @bits, or add them to it if @add. */
+static void ldw_hint_store(unsigned long *hint, const unsigned long *bits,
+			   bool add)
 {
-	unsigned long hint[BITS_TO_LONGS(LDW_TARGET_HINT_BITS)] = {};
 	unsigned int i;
 
+	for (i = 0; i < BITS_TO_LONGS(LDW_TARGET_HINT_BITS); i++)
+		WRITE_ONCE(hint[i], add ? hint[i] | bits[i] : bits[i]);
+}
+
+/* Set the hints' bits for @t; first clear the others unless @add. */
+static void ldw_targets_hint(const struct ldw_targets *t, bool add)
+{
+	unsigned long dirs[BITS_TO_LONGS(LDW_TARGET_HINT_BITS)] = {};
+	unsigned long files[BITS_TO_LONGS(LDW_TARGET_HINT_BITS)] = {};
+	unsigned int i;
+
+	for (i = 0; i < LDW_NDIRS; i++)
+		if (t->dir[i].sb)
+			__set_bit(t->dir[i].ino % LDW_TARGET_HINT_BITS, dirs);
 	for (i = 0; i < t->nfiles; i++)
-		__set_bit(t->files[i].ident.ino % LDW_TARGET_HINT_BITS, hint);
-	for (i = 0; i < ARRAY_SIZE(hint); i++)
-		WRITE_ONCE(ldw_target_file_hint[i],
-			   add ? ldw_target_file_hint[i] | hint[i] : hint[i]);
+		__set_bit(t->files[i].ident.ino % LDW_TARGET_HINT_BITS, files);
+	ldw_hint_store(ldw_target_dir_hint, dirs, add);
+	ldw_hint_store(ldw_target_file_hint, files, add);
 }
 
 /*
@@ -298,7 +311,6 @@ static void ldw_targets_hint(const struct ldw_targets *t, bool add)
 VISIBLE_IF_KUNIT void ldw_targets_publish(struct ldw_targets *t)
 {
 	struct ldw_targets *old;
-	unsigned int i;
 
 	mutex_lock(&ldw_targets_lock);
 	t->generation = ++ldw_targets_generation;
@@ -306,8 +318,6 @@ VISIBLE_IF_KUNIT void ldw_targets_publish(struct ldw_targets *t)
 	ldw_targets_hint(t, true);
 	old = rcu_replace_pointer(ldw_targets, t,
 				  lockdep_is_held(&ldw_targets_lock));
-	for (i = 0; i < LDW_NDIRS; i++)
-		WRITE_ONCE(ldw_target_dir_ino[i], t->dir[i].ino);
 	if (old) {
 		/* The hooks read the set with preemption disabled. */
 		synchronize_rcu();
@@ -381,10 +391,10 @@ void ldw_targets_exit(void)
 	mutex_lock(&ldw_targets_lock);
 	t = rcu_replace_pointer(ldw_targets, NULL,
 				lockdep_is_held(&ldw_targets_lock));
-	for (i = 0; i < LDW_NDIRS; i++)
-		WRITE_ONCE(ldw_target_dir_ino[i], 0);
-	for (i = 0; i < ARRAY_SIZE(ldw_target_file_hint); i++)
+	for (i = 0; i < BITS_TO_LONGS(LDW_TARGET_HINT_BITS); i++) {
+		WRITE_ONCE(ldw_target_dir_hint[i], 0);
 		WRITE_ONCE(ldw_target_file_hint[i], 0);
+	}
 	mutex_unlock(&ldw_targets_lock);
 	synchronize_rcu();
 	kvfree(t);

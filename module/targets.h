@@ -101,31 +101,48 @@ extern const char *const ldw_target_dir_paths[LDW_NDIRS];
 extern struct ldw_targets __rcu *ldw_targets;
 
 /*
- * The directories' inode numbers, copied where the hooks test them in a
- * few instructions: a hint, exact for the published set; a number that
- * differs says "not a target directory", one that matches is checked
- * against the set (ldw_targets_place()).
+ * The hints: the target directories' and the target files' inode numbers,
+ * a bit each (modulo LDW_TARGET_HINT_BITS), where the hooks test them in a
+ * few instructions. Each is a superset of the published set's at every
+ * moment: a clear bit says "not a target", a set bit is checked against
+ * the set (ldw_targets_place(), ldw_targets_object()).
  */
-extern unsigned long ldw_target_dir_ino[LDW_NDIRS];
+#define LDW_TARGET_HINT_BITS	1024
+extern unsigned long ldw_target_dir_hint[BITS_TO_LONGS(LDW_TARGET_HINT_BITS)];
+extern unsigned long ldw_target_file_hint[BITS_TO_LONGS(LDW_TARGET_HINT_BITS)];
+
+static __always_inline bool ldw_targets_hinted(const unsigned long *hint,
+					       const struct inode *inode)
+{
+	unsigned long bit = inode->i_ino % LDW_TARGET_HINT_BITS;
+
+	/* A racy read by design: a refresh changes the hint in place. */
+	return data_race(hint[BIT_WORD(bit)]) & BIT_MASK(bit);
+}
 
 /*
- * Whether @dir may be a target directory: the one inline test the create,
- * link and rename hooks add for the host's view. Racy by design: a
- * refresh changes the hint after publishing a set, and a stale answer is
- * one a moment earlier would have given.
+ * Whether the directory @dir (a positive dentry, as every hook's parent
+ * directory is) may be a target directory: the one inline test the create,
+ * link and rename hooks add for the host's view.
  */
 static __always_inline bool ldw_targets_dir_maybe(const struct dentry *dir)
 {
-	const struct inode *inode = READ_ONCE(dir->d_inode);
-	const unsigned long *hint = ldw_target_dir_ino;
-	unsigned long ino;
+	return ldw_targets_hinted(ldw_target_dir_hint, d_inode(dir));
+}
 
-	if (unlikely(!inode))
-		return false;
-	ino = inode->i_ino;
-	/* Racy reads by design: see above. */
-	return data_race(ino == hint[LDW_DIR_CONFD] || ino == hint[LDW_DIR_ETC] ||
-			 ino == hint[LDW_DIR_ROOT]);
+/*
+ * Whether the moved @dentry (positive, as a rename's source is) may be a
+ * target directory leaving its place: the rename hook's other test.
+ */
+static __always_inline bool ldw_targets_moved_maybe(const struct dentry *dentry)
+{
+	return ldw_targets_hinted(ldw_target_dir_hint, d_inode(dentry));
+}
+
+/* Whether @inode, opened for writing or truncated, may be a target file. */
+static __always_inline bool ldw_targets_file_maybe(const struct inode *inode)
+{
+	return ldw_targets_hinted(ldw_target_file_hint, inode);
 }
 
 /**
@@ -157,39 +174,6 @@ bool ldw_targets_object(const struct inode *inode);
  * target object, or the host's root itself.
  */
 bool ldw_targets_mountpoint(const struct inode *inode);
-
-/*
- * The target files' inode numbers, a bit each (modulo LDW_TARGET_HINT_BITS):
- * the write-open hook's test. A superset of the published set's at every
- * moment; a bit that is set is checked against the set.
- */
-#define LDW_TARGET_HINT_BITS	1024
-extern unsigned long ldw_target_file_hint[BITS_TO_LONGS(LDW_TARGET_HINT_BITS)];
-
-static __always_inline bool ldw_targets_file_maybe(const struct inode *inode)
-{
-	unsigned long ino = inode->i_ino % LDW_TARGET_HINT_BITS;
-
-	/* A racy read by design: the hint is a superset at every moment. */
-	return data_race(ldw_target_file_hint[BIT_WORD(ino)]) & BIT_MASK(ino);
-}
-
-/*
- * Whether the moved @dentry may be a target directory leaving its place;
- * the rename hook's test.
- */
-static __always_inline bool ldw_targets_moved_maybe(const struct dentry *dentry)
-{
-	const struct inode *inode = READ_ONCE(dentry->d_inode);
-	const unsigned long *hint = ldw_target_dir_ino;
-	unsigned long ino;
-
-	if (!inode)
-		return false;
-	ino = inode->i_ino;
-	/* Racy reads by design, as in ldw_targets_dir_maybe(). */
-	return data_race(ino == hint[LDW_DIR_CONFD] || ino == hint[LDW_DIR_ETC]);
-}
 
 /**
  * ldw_targets_host_path() - the host's path of the target an event concerns
