@@ -55,6 +55,7 @@ static const struct {
 	const struct ldw_rule *rule;
 } ldwctl_rules[] = {
 	{ "default", &ldw_default_rule },
+	{ "companion", &ldw_companion_rule },
 };
 
 #define LDWCTL_NRULES ARRAY_SIZE(ldwctl_rules)

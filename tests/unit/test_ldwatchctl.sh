@@ -70,6 +70,24 @@ same "--rule default is the default rule" "$TMP/want" "$TMP/out"
 run "$DATA/semantics.ndjson" match --rule=default
 same "--rule=default is accepted" "$TMP/want" "$TMP/out"
 
+# The companion rule judges ldwatch's own fields, as ldwatchd writes them:
+# the host's path of the target and the executable from the host's root.
+{
+	printf '%s\n' '{"host":{"os":{"type":"linux"}},"event":{"action":"modification"},"file":{"path":"/ld.so.conf"},"ldwatch":{"target":{"path":"/etc/ld.so.conf"},"process":{"executable":"/tmp/x"}}}'
+	printf '%s\n' '{"host":{"os":{"type":"linux"}},"event":{"action":"rename"},"file":{"path":"/etc/ld.so.preload"},"ldwatch":{"target":{"path":"/etc/ld.so.preload"},"process":{"executable":"/usr/bin/dpkg"}}}'
+	printf '%s\n' '{"host":{"os":{"type":"linux"}},"event":{"action":"creation"},"file":{"path":"/etc/ld.so.conf.d/x.swp"},"ldwatch":{"target":{"path":"/etc/ld.so.conf.d/x.swp"}}}'
+	printf '%s\n' '{"host":{"os":{"type":"linux"}},"event":{"action":"creation"},"file":{"path":"/etc/ld.so.preload"},"process":{"executable":"/tmp/x"}}'
+} >"$TMP/in"
+run "$TMP/in" match --rule companion --explain
+expect "$TMP/want" <<'EOF'
+1: match: host.os.type == "linux" and event.action == "modification" and ldwatch.target.path like "/etc/ld.so.conf" (host.os.type="linux", event.action="modification", ldwatch.target.path="/etc/ld.so.conf")
+2: excluded: ldwatch.process.executable == "/usr/bin/dpkg" (ldwatch.process.executable="/usr/bin/dpkg")
+3: no match: ldwatch.target.path like ("/etc", "/etc/ld.so.preload", "/etc/ld.so.conf", "/etc/ld.so.cache", "/etc/ld.so.conf.d", "/etc/ld.so.conf.d/*.conf") is false (ldwatch.target.path="/etc/ld.so.conf.d/x.swp")
+4: no match: ldwatch.target.path like ("/etc", "/etc/ld.so.preload", "/etc/ld.so.conf", "/etc/ld.so.cache", "/etc/ld.so.conf.d", "/etc/ld.so.conf.d/*.conf") is false (ldwatch.target.path absent)
+EOF
+same "--rule companion: a write by identity matches, dpkg is excluded, a swap file and a non-target are not the linker's" \
+	"$TMP/want" "$TMP/out"
+
 # The lines whose verdict above is "no match" or "excluded".
 sed -n '4p;5p;7p;8p;10p;11p;12p;13p;15p;16p;19p;20p;21p;22p;23p;24p;26p' \
 	"$DATA/semantics.ndjson" >"$TMP/in"
@@ -307,7 +325,7 @@ usage_error "match: unknown short option" "ldwatchctl match: unknown option '-x'
 Try 'ldwatchctl match --help'." match -x
 usage_error "match: --rule without its argument" "ldwatchctl match: option '--rule' needs an argument
 Try 'ldwatchctl match --help'." match --rule
-usage_error "match: unknown rule" "ldwatchctl match: unknown rule 'v8' (known: default)
+usage_error "match: unknown rule" "ldwatchctl match: unknown rule 'v8' (known: default, companion)
 Try 'ldwatchctl match --help'." match --rule v8
 usage_error "match: --explain takes no argument" "ldwatchctl match: option '--explain' takes no argument
 Try 'ldwatchctl match --help'." match --explain=yes
