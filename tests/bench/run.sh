@@ -55,19 +55,6 @@ the table, not counted as results.
 EOF
 }
 
-# Iterations per operation at --scale 100: 0.05-0.3 s of guest time each,
-# about 1.6 s for all ten in one configuration (Debian's 6.1 under
-# -icount shift=0: tmpfs create+close+unlink 29k instructions, ext4 82k;
-# rename 10k/33k; open+close 7k; mkdir+rmdir 24k/134k; stat 4k).
-declare -A base_iterations=(
-	[create_close_unlink]=3000
-	[rename]=8000
-	[open_close]=20000
-	[mkdir_rmdir]=2000
-	[stat]=40000
-)
-operations=(create_close_unlink rename open_close mkdir_rmdir stat)
-
 kernels=()
 rounds=5
 wall_rounds=3
@@ -118,12 +105,15 @@ fi
 build_modules
 end_unless_ready
 
+# The operations and their iteration counts at --scale 100: ldw-bench's
+# table, the benchmark's one list of them (ldw-bench --list).
 iterations=
-for op in "${operations[@]}"; do
-	n=$((base_iterations[$op] * scale / 100))
+while read -r op n; do
+	n=$((n * scale / 100))
 	((n > 0)) || n=1
 	iterations+="${iterations:+ }$op:$n"
-done
+done < <("$out/ldw-bench" --list)
+[[ -n $iterations ]] || { not_ok "ldw-bench --list lists the operations"; summary; exit; }
 
 # boot RELEASE NAME ROUNDS [RUN-VM ARG]...: one benchmark boot, its output
 # in OUT/NAME-RELEASE/; its result lines printed, its tally adopted.
