@@ -27,9 +27,8 @@
  *
  * This table is the benchmark's one list of operations: `ldw-bench --list`
  * prints it, one "OPERATION ITERATIONS" line each, ITERATIONS the count
- * `make bench` times at --scale 100 (about 0.1 s of guest time under
- * -icount on tmpfs, more on ext4), and tests/bench/run.sh and smoke.sh
- * take the operations and counts from there.
+ * `make bench` times at --scale 100, and tests/bench/run.sh, smoke.sh
+ * and guest/bench.sh take the operations and counts from there.
  *
  * It works in DIRECTORY (which must exist), on names it creates and
  * removes itself. A tenth of ITERATIONS (at least one) runs first, untimed,
@@ -287,9 +286,9 @@ static void cleanup_write(void)
 
 /*
  * @iterations: what `make bench` times at --scale 100 (--list), chosen so
- * that each loop takes about the same guest time, 0.1 s on tmpfs under
- * -icount (Debian's 6.1, instructions per operation on tmpfs/ext4 in the
- * comments).
+ * that each loop takes about the same guest time under -icount: 0.05-0.16 s
+ * on tmpfs, up to 0.3 s on ext4. In the comments, Debian 6.1's
+ * instructions per operation without a sensor, tmpfs/ext4.
  */
 struct operation {
 	const char *name;
@@ -300,20 +299,25 @@ struct operation {
 };
 
 static const struct operation operations[] = {
-	/* 29k/82k */
+	/* 26.6k/81k */
 	{ "create_close_unlink", 3000, setup_none, create_close_unlink, cleanup_none },
-	/* 10k/33k */
+	/* 9.1k/33k */
 	{ "rename", 8000, setup_rename, rename_back_and_forth, cleanup_rename },
-	/* 7k */
+	/* 6.2k/6.9k */
 	{ "open_close", 20000, setup_existing, open_close, cleanup_existing },
-	{ "open_write_close", 12000, setup_existing, open_write_close, cleanup_existing },
+	/* 6.3k/7.1k */
+	{ "open_write_close", 16000, setup_existing, open_write_close, cleanup_existing },
+	/* 7.6k/35k */
 	{ "open_trunc_close", 8000, setup_existing, open_trunc_close, cleanup_existing },
-	{ "write", 30000, setup_write, write_existing, cleanup_write },
+	/* 1.7k/2.2k */
+	{ "write", 60000, setup_write, write_existing, cleanup_write },
+	/* 13k/37k */
 	{ "link_unlink", 6000, setup_existing, link_unlink, cleanup_existing },
-	{ "symlink_unlink", 5000, setup_existing, symlink_unlink, cleanup_existing },
-	/* 24k/134k */
+	/* 23.5k/78k */
+	{ "symlink_unlink", 3000, setup_existing, symlink_unlink, cleanup_existing },
+	/* 22.5k/130k */
 	{ "mkdir_rmdir", 2000, setup_none, mkdir_rmdir, cleanup_none },
-	/* 4k */
+	/* 4.0k/4.4k */
 	{ "stat", 40000, setup_existing, stat_existing, cleanup_existing },
 };
 
