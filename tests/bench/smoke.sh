@@ -17,15 +17,8 @@ cd "$LDW_TOP"
 
 out=$LDW_BUILD/bench-smoke
 mkdir -p "$out"
-configs=(none ldwatch audit)
+configs=(none ldwatch kprobe audit)
 filesystems=(tmpfs ext4)
-operations=(create_close_unlink rename open_close mkdir_rmdir stat)
-ops=()
-for fs in "${filesystems[@]}"; do
-	for op in "${operations[@]}"; do
-		ops+=("$fs/$op")
-	done
-done
 
 smoke_kernel
 
@@ -39,6 +32,23 @@ rm -f "$out"/results*.json "$out"/loop-*.json "$out"/table-*.txt
 relay_results < <(tests/bench/run.sh --kernel "$release" --rounds 1 --wall-rounds 0 --scale 1 --no-flood \
 	--out "$out" 2>&1 || true) ||
 	not_ok "tests/bench/run.sh ended with its tally line"
+
+# The operations: ldw-bench's table (--list), which run.sh built and ran.
+operations=()
+if [[ -x $out/ldw-bench ]]; then
+	mapfile -t operations < <("$out/ldw-bench" --list | cut -d ' ' -f 1)
+fi
+if ((${#operations[@]} == 0)); then
+	not_ok "ldw-bench --list lists the operations"
+	summary
+	exit
+fi
+ops=()
+for fs in "${filesystems[@]}"; do
+	for op in "${operations[@]}"; do
+		ops+=("$fs/$op")
+	done
+done
 
 # Every operation measured once under every configuration.
 figures=$out/icount-$release/figures.txt

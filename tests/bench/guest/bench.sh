@@ -1,8 +1,8 @@
 # shellcheck shell=sh
 #
 # `make bench` in the guest: the microbenchmarks (ldw-bench) under each
-# configuration (none, ldwatch, audit), in alternating rounds, all in this
-# one boot. tests/bench/run.sh packs this script, /tests/bench/lib.sh
+# configuration (none, ldwatch, kprobe, audit), in alternating rounds, all
+# in this one boot. tests/bench/run.sh packs this script, /tests/bench/lib.sh
 # (tests/bench/guest/lib.sh) and /tests/bench.conf (ROUNDS, CONFIGS,
 # ITERATIONS, FILESYSTEMS) and reads the figures back.
 #
@@ -17,8 +17,10 @@
 #
 # The configurations:
 #   none     no ldwatch module, audit disabled, no auditd
-#   ldwatch  ldwatch.ko loaded, ldwatchd running and writing to a file;
-#            checked by a target write that must become an alert
+#   ldwatch  ldwatch.ko loaded (hooks by ftrace, the default), ldwatchd
+#            running and writing to a file; checked by a target write that
+#            must become an alert
+#   kprobe   the same with ldwatch.ko loaded with hook=kprobe
 #   audit    auditd running, audit enabled, the watch rules an
 #            administrator writes for the same files; checked by a target
 #            write that must become an audit record
@@ -40,13 +42,15 @@ exec 9>>"$LDW_RESULTS"
 
 # Defaults, overridden by /tests/bench.conf.
 ROUNDS=1
-CONFIGS="none ldwatch audit"
+CONFIGS="none ldwatch kprobe audit"
 FILESYSTEMS="tmpfs ext4"
-ITERATIONS="create_close_unlink:100 rename:100 open_close:100 mkdir_rmdir:100 stat:100"
+BENCH=/usr/local/bin/ldw-bench
+# OPERATION:N ...; default: every operation of ldw-bench --list, 100 each.
+ITERATIONS=
 # shellcheck source=/dev/null
 [ -r /tests/bench.conf ] && . /tests/bench.conf
+[ -n "$ITERATIONS" ] || ITERATIONS=$("$BENCH" --list | awk '{ printf "%s%s:100", NR > 1 ? " " : "", $1 }')
 
-BENCH=/usr/local/bin/ldw-bench
 STATE=/run/ldw-bench
 ALERTS=$STATE/alerts.ndjson
 AUDIT_LOG=/var/log/audit/audit.log
@@ -122,14 +126,20 @@ cfg_off_none() {
 	:
 }
 
-cfg_on_ldwatch() {
-	_desc="[round $ROUND] ldwatch: module loaded, ldwatchd running, a target write alerts"
-	_check=bench-check-$ROUND-ldwatch
+# sensor_on CONFIG HOOK: ldwatch.ko loaded with hook=HOOK, ldwatchd
+# connected, a target write alerts, audit disabled.
+sensor_on() {
+	_desc="[round $ROUND] $1: module loaded with hook=$2, ldwatchd running, a target write alerts"
+	_check=bench-check-$ROUND-$1
 	: >"$ALERTS"
 	# Every round's target write is to alert: no rate limit.
-	if ! insmod /lib/ldwatch/ldwatch.ko rate_limit_alerts=0; then
+	if ! insmod /lib/ldwatch/ldwatch.ko hook="$2" rate_limit_alerts=0; then
 		not_ok "$_desc (insmod failed)"
 		dmesg | tail -n 20
+		return 1
+	fi
+	if [ "$(cat /sys/module/ldwatch/parameters/hook 2>/dev/null)" != "$2" ]; then
+		not_ok "$_desc (/sys/module/ldwatch/parameters/hook is not $2)"
 		return 1
 	fi
 	start_daemon ldwatchd ldwatchd --output "$ALERTS"
@@ -152,8 +162,9 @@ cfg_on_ldwatch() {
 	ok "$_desc"
 }
 
-cfg_off_ldwatch() {
-	_desc="[round $ROUND] ldwatch: ldwatchd stopped (exit status 0), module unloaded"
+# sensor_off CONFIG: ldwatchd stopped (exit status 0), the module unloaded.
+sensor_off() {
+	_desc="[round $ROUND] $1: ldwatchd stopped (exit status 0), module unloaded"
 	stop_daemon ldwatchd
 	if ! pid_alive "$STATE/ldwatchd.pid" && [ "$(cat "$STATE/ldwatchd.rc" 2>/dev/null)" = 0 ] &&
 		rmmod ldwatch && ! module_loaded; then
@@ -163,6 +174,22 @@ cfg_off_ldwatch() {
 		cat "$STATE/ldwatchd.stderr"
 		return 1
 	fi
+}
+
+cfg_on_ldwatch() {
+	sensor_on ldwatch ftrace
+}
+
+cfg_off_ldwatch() {
+	sensor_off ldwatch
+}
+
+cfg_on_kprobe() {
+	sensor_on kprobe kprobe
+}
+
+cfg_off_kprobe() {
+	sensor_off kprobe
 }
 
 cfg_on_audit() {
