@@ -493,8 +493,8 @@ VISIBLE_IF_KUNIT bool ldw_rename_confirmed(const struct ldw_slot *slot)
 
 /*
  * Whether the task's system call is one that acts on a path by @action
- * without a file it returns (truncate, mount), and returned 0. io_uring has
- * none of these by path.
+ * without a file it returns (truncate(2), mount), and returned 0. io_uring
+ * has none of these by path.
  */
 static bool ldw_syscall_succeeded(enum ldw_action action)
 {
@@ -509,14 +509,12 @@ static bool ldw_syscall_succeeded(enum ldw_action action)
 	if (in_ia32_syscall()) {
 		if (action == LDW_ACTION_MOUNT)
 			return nr == __NR_ia32_mount || nr == __NR_ia32_move_mount;
-		return nr == __NR_ia32_truncate || nr == __NR_ia32_truncate64 ||
-		       nr == __NR_ia32_ftruncate ||
-		       nr == __NR_ia32_ftruncate64;
+		return nr == __NR_ia32_truncate || nr == __NR_ia32_truncate64;
 	}
 	nr &= ~(long)__X32_SYSCALL_BIT;
 	if (action == LDW_ACTION_MOUNT)
 		return nr == __NR_mount || nr == __NR_move_mount;
-	return nr == __NR_truncate || nr == __NR_ftruncate;
+	return nr == __NR_truncate;
 }
 
 /* The errno the task's system call returned, or 0 (none, or io_uring). */

@@ -78,7 +78,7 @@ void ldw_capture_move(const struct path *from, struct dentry *moved,
 void ldw_capture_write(struct file *file);
 
 /*
- * security_path_truncate(), security_sb_mount(), security_move_mount():
+ * vfs_truncate(), security_sb_mount(), security_move_mount():
  * @action (modification or mount) on the host target at @path.
  */
 void ldw_capture_path(const struct path *path, enum ldw_action action);

@@ -17,7 +17,8 @@
  *  - security_path_mkdir(), _symlink(), _link(): names bound at a host
  *    target place (targets.h).
  *  - security_file_open(file): every open; one for writing of a host
- *    target goes further. security_path_truncate(path): truncate(2).
+ *    target goes further. vfs_truncate(path, length): truncate(2), the
+ *    one function here that is not an LSM hook (see its callback).
  *  - security_sb_mount(), security_move_mount(): a mount onto a host
  *    target, by mount(2) or the new mount API.
  *  - security_d_instantiate(dentry, inode): a dentry gets its inode. It
@@ -249,7 +250,8 @@ static noinline void notrace ldw_hook_modify(const struct path *path,
 
 /*
  * security_file_open(file): every open. Only one for writing, of a file
- * whose inode number has a target's bit, goes further.
+ * whose inode number has a target's bit, goes further; not one that
+ * creates its file (FMODE_CREATED): that is a creation, judged as one.
  */
 static void notrace ldw_hook_file_open(unsigned long ip,
 				       unsigned long parent_ip,
@@ -258,18 +260,24 @@ static void notrace ldw_hook_file_open(unsigned long ip,
 {
 	struct file *file = (struct file *)LDW_ARG(fregs, 0);
 
-	if (likely(!(file->f_mode & FMODE_WRITE)))
+	if (likely((file->f_mode & (FMODE_WRITE | FMODE_CREATED)) != FMODE_WRITE))
 		return;
 	if (likely(!ldw_targets_file_maybe(file->f_inode)))
 		return;
 	ldw_hook_modify(&file->f_path, file);
 }
 
-/* security_path_truncate(path): truncate(2), and ftruncate(2) on 6.1. */
-static void notrace ldw_hook_path_truncate(unsigned long ip,
-					   unsigned long parent_ip,
-					   struct ftrace_ops *ops,
-					   struct ftrace_regs *fregs)
+/*
+ * vfs_truncate(path, length): truncate(2), and nothing else. Not the LSM
+ * hook security_path_truncate(), which every open(O_TRUNC) also calls on
+ * some kernels: that open was judged as a write-open already, and the
+ * hook would cost each of them a second call. ftruncate(2) needs a file
+ * opened for writing: judged at its open.
+ */
+static void notrace ldw_hook_vfs_truncate(unsigned long ip,
+					  unsigned long parent_ip,
+					  struct ftrace_ops *ops,
+					  struct ftrace_regs *fregs)
 {
 	const struct path *path = LDW_PATH(fregs, 0);
 
@@ -378,9 +386,9 @@ const struct ldw_hook ldw_hook_table[LDW_HOOK_COUNT] = {
 		.lost = "writes to existing targets",
 	},
 	{
-		.symbol = "security_path_truncate",
-		.callback = ldw_hook_path_truncate,
-		.lost = "truncations of targets",
+		.symbol = "vfs_truncate",
+		.callback = ldw_hook_vfs_truncate,
+		.lost = "truncations of targets by truncate(2)",
 	},
 	{
 		.symbol = "security_sb_mount",
