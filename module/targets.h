@@ -114,10 +114,12 @@ extern unsigned long ldw_target_file_hint[BITS_TO_LONGS(LDW_TARGET_HINT_BITS)];
 static __always_inline bool ldw_targets_hinted(const unsigned long *hint,
 					       const struct inode *inode)
 {
-	unsigned long bit = inode->i_ino % LDW_TARGET_HINT_BITS;
-
-	/* A racy read by design: a refresh changes the hint in place. */
-	return data_race(hint[BIT_WORD(bit)]) & BIT_MASK(bit);
+	/*
+	 * test_bit(), an atomic read: a refresh changes the hint in place,
+	 * and either the bit before or after it is a right answer. On x86
+	 * one instruction.
+	 */
+	return test_bit(inode->i_ino % LDW_TARGET_HINT_BITS, hint);
 }
 
 /*
