@@ -260,9 +260,10 @@ static void notrace ldw_hook_file_open(unsigned long ip,
 {
 	struct file *file = (struct file *)LDW_ARG(fregs, 0);
 
-	if (likely((file->f_mode & (FMODE_WRITE | FMODE_CREATED)) != FMODE_WRITE))
+	if (likely(!(file->f_mode & FMODE_WRITE)))
 		return;
-	if (likely(!ldw_targets_file_maybe(file->f_inode)))
+	if (likely(!ldw_targets_file_maybe(file->f_inode)) ||
+	    (file->f_mode & FMODE_CREATED))
 		return;
 	ldw_hook_modify(&file->f_path, file);
 }
