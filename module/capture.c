@@ -1120,6 +1120,8 @@ int __init ldw_capture_init(const struct ldw_rule *rule)
 	int err;
 
 	ldw_rule = rule;
+	/* First: the targets add their names to the prefilter's table. */
+	ldw_prefilter_init(rule);
 	if (companion) {
 		err = ldw_targets_init();
 		if (err)
@@ -1127,7 +1129,6 @@ int __init ldw_capture_init(const struct ldw_rule *rule)
 		pr_info("capture: companion rule %s version %u on (companion=0 turns it off)\n",
 			ldw_companion_rule.id, ldw_companion_rule.version);
 	}
-	ldw_prefilter_init(rule);
 	ldw_kthreads_excluded = ldw_rule_excludes_kernel_threads(rule);
 	pr_info("capture: %u operations followed at once; kernel threads' operations are %s\n",
 		LDW_CAPTURE_SLOTS, ldw_kthreads_excluded ?

@@ -34,9 +34,38 @@
 
 #include "prefilter.h"
 
-/* Written once at module init, before any hook; read-only after it. */
+/*
+ * Written once at module init, before any hook; the anchors read-only
+ * after it, the table but for its host bits (see prefilter.h).
+ */
 struct ldw_anchors ldw_prefilter_anchors __ro_after_init;
-u8 ldw_prefilter_fits[256] __ro_after_init;
+u8 ldw_prefilter_fits[256] __read_mostly;
+
+/* The length whose LDW_PREFILTER_HOST_DIR bit is set, or 0. */
+static u32 ldw_prefilter_host_dir_len;
+
+void ldw_prefilter_host_name(u32 len)
+{
+	if (len < ARRAY_SIZE(ldw_prefilter_fits))
+		WRITE_ONCE(ldw_prefilter_fits[len],
+			   ldw_prefilter_fits[len] | LDW_PREFILTER_HOST_NAME);
+}
+
+void ldw_prefilter_host_dir(u32 len)
+{
+	u32 old = ldw_prefilter_host_dir_len;
+
+	if (len == old)
+		return;
+	/* Set the new bit before clearing the old: never neither. */
+	if (len && len < ARRAY_SIZE(ldw_prefilter_fits))
+		WRITE_ONCE(ldw_prefilter_fits[len],
+			   ldw_prefilter_fits[len] | LDW_PREFILTER_HOST_DIR);
+	if (old)
+		WRITE_ONCE(ldw_prefilter_fits[old],
+			   ldw_prefilter_fits[old] & ~LDW_PREFILTER_HOST_DIR);
+	ldw_prefilter_host_dir_len = len;
+}
 
 static const char *const ldw_place_text[LDW_ANCHOR_PLACES] = {
 	[LDW_ANCHOR_NAME]	= "the file's name",
@@ -49,7 +78,7 @@ static void __init ldw_prefilter_fill_fits(const struct ldw_anchors *a)
 	unsigned int len;
 
 	BUILD_BUG_ON(ARRAY_SIZE(ldw_prefilter_fits) != ARRAY_SIZE(a->places));
-	BUILD_BUG_ON(LDW_ANCHOR_PLACES > 8);
+	BUILD_BUG_ON(LDW_ANCHOR_PLACES + 2 > 8);
 	for (len = 0; len < ARRAY_SIZE(ldw_prefilter_fits); len++) {
 		u8 fits = a->places[len];
 
@@ -138,7 +167,7 @@ bool ldw_prefilter_match(const struct vfsmount *mnt, const struct dentry *dentry
 	 */
 	rcu_read_lock_sched_notrace();
 	for (;;) {
-		if (ldw_prefilter_len_fits(dentry, place) &&
+		if (ldw_prefilter_len_fits(dentry, BIT(place)) &&
 		    ldw_prefilter_name(dentry, place)) {
 			candidate = true;
 			break;

@@ -50,8 +50,35 @@ extern struct ldw_anchors ldw_prefilter_anchors;
  * candidate); every length as an ancestor when the rule has no ancestor
  * anchors (the walk then ends at the first ancestor). So the common path
  * tests one table, and neither flag.
+ *
+ * Two more bits serve the host's view (targets.h), so that its test costs
+ * the create and rename hooks nothing the walk does not already do:
+ * LDW_PREFILTER_HOST_NAME for the lengths of the names a target place has
+ * in /etc or / ("ld.so.preload", ..., "etc"), tested on the file's own
+ * name, and LDW_PREFILTER_HOST_DIR for the length of the host's
+ * ld.so.conf.d's own name (another name when a mount or a symlink put
+ * another directory there), tested on the ancestors. The targets set them
+ * (ldw_prefilter_host_name(), ldw_prefilter_host_dir()); the rest of the
+ * table is written once, at init.
  */
 extern u8 ldw_prefilter_fits[256];
+
+#define LDW_PREFILTER_HOST_NAME	BIT(LDW_ANCHOR_PLACES)
+#define LDW_PREFILTER_HOST_DIR	BIT(LDW_ANCHOR_PLACES + 1)
+
+/* The bits tested on the file's own name, and on its ancestors. */
+#define LDW_PREFILTER_AT_NAME	(BIT(LDW_ANCHOR_NAME) | LDW_PREFILTER_HOST_NAME)
+#define LDW_PREFILTER_AT_ANCESTOR \
+	(BIT(LDW_ANCHOR_ANCESTOR) | LDW_PREFILTER_HOST_DIR)
+
+/* A name of length @len is a target place's in /etc or /. Sleeps not. */
+void ldw_prefilter_host_name(u32 len);
+
+/*
+ * The host's ld.so.conf.d is now named with @len bytes (0: there is none);
+ * the bit of the length it had before is cleared.
+ */
+void ldw_prefilter_host_dir(u32 len);
 
 /**
  * ldw_prefilter_init() - derive the prefilter from a rule, and log it
@@ -73,13 +100,14 @@ void __init ldw_prefilter_init(const struct ldw_rule *rule);
  * whichever length the byte comes from, the answer is one a moment
  * earlier or later would give.
  */
-static __always_inline bool ldw_prefilter_len_fits(const struct dentry *dentry,
-						   enum ldw_anchor_place place)
+static __always_inline u8 ldw_prefilter_len_fits(const struct dentry *dentry,
+						 u8 mask)
 {
 	/* A racy read by design: any length read gives a right answer. */
 	u8 len_low = data_race((u8)dentry->d_name.len);
 
-	return ldw_prefilter_fits[len_low] & (1u << place);
+	/* Racy too: the host bits change in place, either value is right. */
+	return data_race(ldw_prefilter_fits[len_low]) & mask;
 }
 
 /*
@@ -107,6 +135,7 @@ static __always_inline bool ldw_prefilter_up(const struct vfsmount **mnt,
 
 /**
  * ldw_prefilter_maybe() - whether an operation on @dentry may be a candidate
+ *	of the rule's, or may bind a host target place
  * @mnt: the mount @dentry is reached through (the hook's directory path's)
  * @dentry: the dentry being created or renamed to; may be negative or in
  *	lookup, and the caller holds a reference to it
@@ -130,15 +159,18 @@ static __always_inline bool ldw_prefilter_maybe(const struct vfsmount *mnt,
 {
 	unsigned int steps = LDW_PREFILTER_DEPTH;
 	bool maybe = true;
+	u8 fit;
 
 	/* See ldw_prefilter_match() for why this protects the walk. */
 	rcu_read_lock_sched_notrace();
-	if (unlikely(ldw_prefilter_len_fits(dentry, LDW_ANCHOR_NAME)))
+	if (unlikely(ldw_prefilter_len_fits(dentry, LDW_PREFILTER_AT_NAME)))
 		goto out;
 	while (ldw_prefilter_up(&mnt, &dentry, &steps)) {
-		if (unlikely(ldw_prefilter_len_fits(dentry, LDW_ANCHOR_ANCESTOR))) {
+		fit = ldw_prefilter_len_fits(dentry, LDW_PREFILTER_AT_ANCESTOR);
+		if (unlikely(fit)) {
 			/* A rule with no ancestor anchors stops here. */
-			maybe = ldw_prefilter_anchors.ancestors;
+			maybe = ldw_prefilter_anchors.ancestors ||
+				(fit & LDW_PREFILTER_HOST_DIR);
 			goto out;
 		}
 	}

@@ -79,8 +79,8 @@
 
 /*
  * The binding of @dentry, of @type, in @dir by @action, if it is a
- * candidate: of Elastic's rule by its path (where @elastic, the inline
- * walk's maybe, holds up), or a host target place by identity.
+ * candidate: of Elastic's rule by its path (where @elastic says the rule
+ * may see it), or a host target place by identity.
  */
 static noinline void notrace ldw_hook_bind(const struct path *dir,
 					   struct dentry *dentry,
@@ -104,21 +104,22 @@ static void notrace ldw_hook_path_mknod(unsigned long ip,
 					struct ftrace_ops *ops,
 					struct ftrace_regs *fregs)
 {
-	umode_t type = LDW_ARG(fregs, 2) & S_IFMT;
-	bool elastic;
+	umode_t type;
 
 	ldw_count(LDW_CNT_SEEN);
+	/* The walk's names say both whether Elastic's rule or the host's view may. */
+	if (likely(!ldw_prefilter_maybe(LDW_PATH(fregs, 0)->mnt,
+					LDW_DENTRY(fregs, 1))))
+		return;
 	/*
 	 * open(O_CREAT) passes S_IFREG; mknod() may pass type 0 for it. Only
 	 * a regular file is an event of Elastic's; any file at a host target
 	 * place (a FIFO, a device) is the companion rule's.
 	 */
-	elastic = (!type || type == S_IFREG) &&
-		  ldw_prefilter_maybe(LDW_PATH(fregs, 0)->mnt, LDW_DENTRY(fregs, 1));
-	if (likely(!elastic && !ldw_targets_dir_maybe(LDW_PATH(fregs, 0)->dentry)))
-		return;
+	type = LDW_ARG(fregs, 2) & S_IFMT;
 	ldw_hook_bind(LDW_PATH(fregs, 0), LDW_DENTRY(fregs, 1),
-		      LDW_ACTION_CREATION, type ?: S_IFREG, elastic);
+		      LDW_ACTION_CREATION, type ?: S_IFREG,
+		      !type || type == S_IFREG);
 }
 
 /*
@@ -174,15 +175,15 @@ static void notrace ldw_hook_path_link(unsigned long ip,
 static noinline void notrace ldw_hook_move(const struct path *from_dir,
 					   struct dentry *from,
 					   const struct path *to_dir,
-					   struct dentry *to, bool elastic)
+					   struct dentry *to)
 {
 	const struct inode *moved = d_inode(from);
-	bool host;
+	bool elastic, host;
 
 	/* A name renamed onto itself: rename(2) succeeds, and nothing moves. */
 	if (from == to)
 		return;
-	elastic = elastic && ldw_prefilter_match(to_dir->mnt, to);
+	elastic = ldw_prefilter_match(to_dir->mnt, to);
 	preempt_disable_notrace();
 	host = ldw_targets_place(to_dir->dentry, to->d_name.name,
 				 to->d_name.len) != LDW_NDIRS ||
@@ -195,22 +196,20 @@ static noinline void notrace ldw_hook_move(const struct path *from_dir,
 /*
  * The move of the file in arguments (@from, @from + 1) of
  * security_path_rename() to (@to, @to + 1): the event's file.path is the
- * target's, so the prefilter looks there; the host's view also asks
- * whether a target directory leaves its place.
+ * target's, so the prefilter looks there, for Elastic's rule and for a
+ * host target place; the host's view also asks whether a target directory
+ * ("etc", "ld.so.conf.d") leaves its place, by the length of its name.
  */
 static __always_inline void ldw_hook_rename_to(struct ftrace_regs *fregs,
 					       unsigned int from,
 					       unsigned int to)
 {
-	bool elastic = ldw_prefilter_maybe(LDW_PATH(fregs, to)->mnt,
-					   LDW_DENTRY(fregs, to + 1));
-
-	if (unlikely(elastic ||
-		     ldw_targets_dir_maybe(LDW_PATH(fregs, to)->dentry) ||
-		     ldw_targets_moved_maybe(LDW_DENTRY(fregs, from + 1))))
+	if (unlikely(ldw_prefilter_maybe(LDW_PATH(fregs, to)->mnt,
+					 LDW_DENTRY(fregs, to + 1)) ||
+		     ldw_prefilter_len_fits(LDW_DENTRY(fregs, from + 1),
+					    LDW_PREFILTER_HOST_NAME)))
 		ldw_hook_move(LDW_PATH(fregs, from), LDW_DENTRY(fregs, from + 1),
-			      LDW_PATH(fregs, to), LDW_DENTRY(fregs, to + 1),
-			      elastic);
+			      LDW_PATH(fregs, to), LDW_DENTRY(fregs, to + 1));
 }
 
 /* RENAME_EXCHANGE: each side moves to the other's place. */

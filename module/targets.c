@@ -32,6 +32,7 @@
 #include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
+#include "prefilter.h"
 #include "targets.h"
 
 const char *const ldw_target_dir_paths[LDW_NDIRS] = {
@@ -39,6 +40,9 @@ const char *const ldw_target_dir_paths[LDW_NDIRS] = {
 	[LDW_DIR_ETC] = "/etc",
 	[LDW_DIR_CONFD] = "/etc/ld.so.conf.d",
 };
+
+/* The name in / that is a target place. */
+static const char ldw_root_name[] = "etc";
 
 /* The names in /etc that are target places, and the files among them. */
 static const char *const ldw_etc_names[] = {
@@ -93,7 +97,7 @@ enum ldw_target_dir ldw_targets_place(const struct dentry *dir,
 		return LDW_NDIRS;
 	}
 	if (ldw_ident_of(&t->dir[LDW_DIR_ROOT], inode) &&
-	    len == 3 && !memcmp(name, "etc", 3))
+	    len == strlen(ldw_root_name) && !memcmp(name, ldw_root_name, len))
 		return LDW_DIR_ROOT;
 	return LDW_NDIRS;
 }
@@ -170,18 +174,30 @@ bool ldw_targets_host_mntns(const struct nsproxy *nsproxy)
 
 /* --- Finding the set, in the work item ---------------------------------- */
 
-/* The identity @path leads to, following a final symlink; absent if none. */
-static struct ldw_ident ldw_lookup(const char *path, unsigned int flags)
+/*
+ * The identity @path leads to, following a final symlink; absent if none.
+ * The name of the dentry it ends at goes to *@name_len, if asked.
+ */
+static struct ldw_ident ldw_lookup_name(const char *path, unsigned int flags,
+					u32 *name_len)
 {
 	struct ldw_ident id = {};
 	struct path p;
 
 	if (kern_path(path, LOOKUP_FOLLOW | flags, &p))
 		return id;
-	if (d_really_is_positive(p.dentry))
+	if (d_really_is_positive(p.dentry)) {
 		id = ldw_ident_make(d_inode(p.dentry));
+		if (name_len)
+			*name_len = p.dentry->d_name.len;
+	}
 	path_put(&p);
 	return id;
+}
+
+static struct ldw_ident ldw_lookup(const char *path, unsigned int flags)
+{
+	return ldw_lookup_name(path, flags, NULL);
 }
 
 static void ldw_add_file(struct ldw_targets *t, const char *path)
@@ -266,12 +282,15 @@ static void ldw_find_confd(struct ldw_targets *t)
 	t->nfiles = kept;
 }
 
-static void ldw_targets_find_all(struct ldw_targets *t)
+static void ldw_targets_find_all(struct ldw_targets *t, u32 *confd_name_len)
 {
 	unsigned int i;
 
+	*confd_name_len = 0;
 	for (i = 0; i < LDW_NDIRS; i++)
-		t->dir[i] = ldw_lookup(ldw_target_dir_paths[i], LOOKUP_DIRECTORY);
+		t->dir[i] = ldw_lookup_name(ldw_target_dir_paths[i],
+					    LOOKUP_DIRECTORY,
+					    i == LDW_DIR_CONFD ? confd_name_len : NULL);
 	for (i = 0; i < ARRAY_SIZE(ldw_etc_files); i++)
 		ldw_add_file(t, ldw_etc_files[i]);
 	if (t->dir[LDW_DIR_CONFD].sb)
@@ -330,6 +349,7 @@ VISIBLE_IF_KUNIT void ldw_targets_publish(struct ldw_targets *t)
 static void ldw_targets_refresh_work(struct work_struct *work)
 {
 	struct ldw_targets *t;
+	u32 confd_name_len;
 	struct path root;
 	bool truncated;
 
@@ -343,8 +363,14 @@ static void ldw_targets_refresh_work(struct work_struct *work)
 	path_put(&root);
 	ldw_host_mntns = current->nsproxy->mnt_ns;
 
-	ldw_targets_find_all(t);
+	ldw_targets_find_all(t, &confd_name_len);
 	truncated = t->truncated;
+	/*
+	 * The walk of the create and rename hooks tests ancestors' names: the
+	 * host's ld.so.conf.d by its own (another than "ld.so.conf.d" when a
+	 * symlink leads elsewhere), before the set that names it is in force.
+	 */
+	ldw_prefilter_host_dir(confd_name_len);
 	ldw_targets_publish(t);
 	if (truncated)
 		pr_warn_ratelimited("targets: %s holds more files than ldwatch follows by identity (%u); writes to the others are seen only where they are created or renamed\n",
@@ -367,6 +393,11 @@ int __init ldw_targets_init(void)
 {
 	const struct ldw_targets *t;
 	unsigned int i;
+
+	/* The create and rename hooks' walk tests a file's own name for these. */
+	ldw_prefilter_host_name(strlen(ldw_root_name));
+	for (i = 0; i < ARRAY_SIZE(ldw_etc_names); i++)
+		ldw_prefilter_host_name(strlen(ldw_etc_names[i]));
 
 	ldw_targets_refresh();
 	t = rcu_dereference_protected(ldw_targets, true);

@@ -124,21 +124,13 @@ static __always_inline bool ldw_targets_hinted(const unsigned long *hint,
 
 /*
  * Whether the directory @dir (a positive dentry, as every hook's parent
- * directory is) may be a target directory: the one inline test the create,
- * link and rename hooks add for the host's view.
+ * directory is) may be a target directory: the one inline test the mkdir,
+ * symlink and link hooks make for the host's view (the create and rename
+ * hooks ask the prefilter's walk, prefilter.h).
  */
 static __always_inline bool ldw_targets_dir_maybe(const struct dentry *dir)
 {
 	return ldw_targets_hinted(ldw_target_dir_hint, d_inode(dir));
-}
-
-/*
- * Whether the moved @dentry (positive, as a rename's source is) may be a
- * target directory leaving its place: the rename hook's other test.
- */
-static __always_inline bool ldw_targets_moved_maybe(const struct dentry *dentry)
-{
-	return ldw_targets_hinted(ldw_target_dir_hint, d_inode(dentry));
 }
 
 /* Whether @inode, opened for writing or truncated, may be a target file. */
