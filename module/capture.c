@@ -983,31 +983,6 @@ out:
 }
 
 /*
- * After @slot's operation changed what the host's paths lead to. A new
- * name in ld.so.conf.d adds one file: the targets are found anew by the
- * work item, while the acting task goes on (a flood of creations there
- * costs it nothing more; the creation itself was judged). Anything else
- * (/etc's names, a directory moved, a mount) changes where the others
- * are: they are found anew before this task's next operation is judged.
- */
-static void ldw_targets_changed(const struct ldw_slot *slot)
-{
-	enum ldw_target_dir place = LDW_NDIRS;
-
-	if (slot->to_dir && slot->type != S_IFDIR) {
-		rcu_read_lock_sched();
-		place = ldw_targets_place(slot->to_dir,
-					  (const unsigned char *)slot->new_name.name,
-					  slot->new_name.len);
-		rcu_read_unlock_sched();
-	}
-	if (place == LDW_DIR_CONFD)
-		ldw_targets_refresh_later();
-	else
-		ldw_targets_refresh();
-}
-
-/*
  * A file written was a target by the set the hook read; the set holds no
  * reference, so a target deleted since its last refresh could have had its
  * inode number reused by an unrelated file. Ask again, from a fresh set.
@@ -1057,8 +1032,14 @@ static void ldw_capture_callback(struct callback_head *work)
 	} else {
 		ldw_count(LDW_CNT_NOT_CONFIRMED);
 	}
+	/*
+	 * What the host's paths lead to may have changed: find the targets
+	 * anew before this task's next operation is judged (a file linked into
+	 * ld.so.conf.d, then written through its other name, is a target by
+	 * then).
+	 */
 	if (confirmed && slot->host && slot->action != LDW_ACTION_MODIFICATION)
-		ldw_targets_changed(slot);
+		ldw_targets_refresh();
 out:
 	ldw_slot_put(slot);
 }

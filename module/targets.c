@@ -325,7 +325,9 @@ static void ldw_targets_hint(const struct ldw_targets *t, bool add)
 
 /*
  * Make @t the set in force, and free the one before once no hook can read
- * it. Sleeps.
+ * it (they read it with preemption disabled, which an RCU grace period
+ * waits for). Waits for no grace period itself: a refresh costs its
+ * caller the lookups only. Sleeps.
  */
 VISIBLE_IF_KUNIT void ldw_targets_publish(struct ldw_targets *t)
 {
@@ -333,17 +335,18 @@ VISIBLE_IF_KUNIT void ldw_targets_publish(struct ldw_targets *t)
 
 	mutex_lock(&ldw_targets_lock);
 	t->generation = ++ldw_targets_generation;
-	/* The hint covers the old set and the new while either may be read. */
+	/*
+	 * New bits before the set that needs them; the old set's own bits go
+	 * after it, when a hook that still reads it would only find what was
+	 * a target a moment ago.
+	 */
 	ldw_targets_hint(t, true);
 	old = rcu_replace_pointer(ldw_targets, t,
 				  lockdep_is_held(&ldw_targets_lock));
-	if (old) {
-		/* The hooks read the set with preemption disabled. */
-		synchronize_rcu();
-		kvfree(old);
-	}
 	ldw_targets_hint(t, false);
 	mutex_unlock(&ldw_targets_lock);
+	if (old)
+		kvfree_rcu(old, rcu);
 }
 
 static void ldw_targets_refresh_work(struct work_struct *work)
