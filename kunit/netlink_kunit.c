@@ -445,9 +445,9 @@ static int ldw_put_action_0(struct sk_buff *skb)
 	return nla_put_u8(skb, LDW_A_ACTION, 0);
 }
 
-static int ldw_put_action_3(struct sk_buff *skb)
+static int ldw_put_action_past_max(struct sk_buff *skb)
 {
-	return nla_put_u8(skb, LDW_A_ACTION, LDW_ACTION_RENAME + 1);
+	return nla_put_u8(skb, LDW_A_ACTION, LDW_ACTION_MAX + 1);
 }
 
 static int ldw_put_u32_action(struct sk_buff *skb)
@@ -557,7 +557,7 @@ static const struct ldw_bad_attr ldw_bad_attrs[] = {
 	{ "PID as a u64", ldw_put_u64_pid },
 	{ "RULE_VERSION as a u8", ldw_put_u8_rule_version },
 	{ "ACTION 0", ldw_put_action_0 },
-	{ "ACTION past the last", ldw_put_action_3 },
+	{ "ACTION past the last", ldw_put_action_past_max },
 	{ "ACTION as a u32", ldw_put_u32_action },
 	{ "DELIVERY 0", ldw_put_delivery_0 },
 	{ "DELIVERY past the last", ldw_put_delivery_3 },
