@@ -365,6 +365,7 @@ void ldw_capture_unmount(void)
 		return;
 	}
 	slot->unmount = true;
+	slot->action = LDW_ACTION_MOUNT;
 	init_task_work(&slot->work, ldw_capture_callback);
 	if (task_work_add(current, &slot->work, TWA_RESUME)) {
 		ldw_slot_put_atomic(slot);
@@ -983,6 +984,21 @@ out:
 }
 
 /*
+ * Whether @slot's operation may have changed what the host's paths lead
+ * to. A write changes no path; a mount or unmount in another mount
+ * namespace (a container's, an unprivileged user's own) changes none of
+ * the host's, and must not make the host's operations wait for a refresh.
+ */
+static bool ldw_changes_host_paths(const struct ldw_slot *slot)
+{
+	if (slot->action == LDW_ACTION_MODIFICATION)
+		return false;
+	if (slot->action == LDW_ACTION_MOUNT)
+		return ldw_targets_host_mntns(current->nsproxy);
+	return true;
+}
+
+/*
  * A file written was a target by the set the hook read; the set holds no
  * reference, so a target deleted since its last refresh could have had its
  * inode number reused by an unrelated file. Ask again, from a fresh set.
@@ -1003,7 +1019,8 @@ static void ldw_capture_callback(struct callback_head *work)
 	bool confirmed;
 
 	if (slot->unmount) {
-		ldw_targets_refresh();
+		if (ldw_changes_host_paths(slot))
+			ldw_targets_refresh();
 		goto out;
 	}
 
@@ -1038,7 +1055,7 @@ static void ldw_capture_callback(struct callback_head *work)
 	 * ld.so.conf.d, then written through its other name, is a target by
 	 * then).
 	 */
-	if (confirmed && slot->host && slot->action != LDW_ACTION_MODIFICATION)
+	if (confirmed && slot->host && ldw_changes_host_paths(slot))
 		ldw_targets_refresh();
 out:
 	ldw_slot_put(slot);
