@@ -126,46 +126,34 @@ static void rename_back_and_forth(unsigned long n)
 	}
 }
 
-static void open_close(unsigned long n)
+/* open(path_existing, @flags) and close, @n times. */
+static void open_flags_close(unsigned long n, int flags, const char *what)
 {
 	unsigned long i;
 	int fd;
 
 	for (i = 0; i < n; i++) {
-		fd = open(path_existing, O_RDONLY | O_CLOEXEC);
+		fd = open(path_existing, flags | O_CLOEXEC);
 		if (fd < 0)
-			fail("open(O_RDONLY)", path_existing);
+			fail(what, path_existing);
 		if (close(fd))
 			fail("close", path_existing);
 	}
+}
+
+static void open_close(unsigned long n)
+{
+	open_flags_close(n, O_RDONLY, "open(O_RDONLY)");
 }
 
 static void open_write_close(unsigned long n)
 {
-	unsigned long i;
-	int fd;
-
-	for (i = 0; i < n; i++) {
-		fd = open(path_existing, O_WRONLY | O_CLOEXEC);
-		if (fd < 0)
-			fail("open(O_WRONLY)", path_existing);
-		if (close(fd))
-			fail("close", path_existing);
-	}
+	open_flags_close(n, O_WRONLY, "open(O_WRONLY)");
 }
 
 static void open_trunc_close(unsigned long n)
 {
-	unsigned long i;
-	int fd;
-
-	for (i = 0; i < n; i++) {
-		fd = open(path_existing, O_WRONLY | O_TRUNC | O_CLOEXEC);
-		if (fd < 0)
-			fail("open(O_WRONLY|O_TRUNC)", path_existing);
-		if (close(fd))
-			fail("close", path_existing);
-	}
+	open_flags_close(n, O_WRONLY | O_TRUNC, "open(O_WRONLY|O_TRUNC)");
 }
 
 /* The descriptor the write loop writes through, opened by setup_write. */
