@@ -79,6 +79,18 @@ fi
 # milliseconds when the sensor works).
 FENCE_TIMEOUT=${FENCE_TIMEOUT:-20}
 TAB=$(printf '\t')
+# How ldwatch's hooks attach: ldw_test.hook=kprobe on the guest kernel's
+# command line (tests/vm/run.sh's second sensor run) has every sensor
+# script load it with hook=kprobe; without it, the module's default
+# (ftrace). LDW_HOOK_ARG is the insmod argument, or nothing.
+LDW_HOOK=
+read -r _kc_line </proc/cmdline
+for _kc_word in $_kc_line; do
+	case $_kc_word in
+	ldw_test.hook=*) LDW_HOOK=${_kc_word#*=} ;;
+	esac
+done
+LDW_HOOK_ARG=${LDW_HOOK:+hook=$LDW_HOOK}
 NL='
 '
 
@@ -131,8 +143,8 @@ sensor_start() {
 	state_set fence.n 0
 	# The scenarios make far more alerts than the default rate limit lets
 	# through; sensor_ratelimit.sh tests the limit with its own load.
-	if ! check "insmod ldwatch.ko rate_limit_alerts=0" \
-		insmod /lib/ldwatch/ldwatch.ko rate_limit_alerts=0; then
+	if ! check "insmod ldwatch.ko rate_limit_alerts=0${LDW_HOOK_ARG:+ $LDW_HOOK_ARG}" \
+		insmod /lib/ldwatch/ldwatch.ko rate_limit_alerts=0 ${LDW_HOOK_ARG:+"$LDW_HOOK_ARG"}; then
 		dmesg | tail -n 20
 		mark_broken "insmod failed"
 		return 1
