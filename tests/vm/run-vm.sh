@@ -29,6 +29,8 @@ Options:
                         and locates its modules for --kmod, in the cache
                         ($LDW_CACHE/kernels/RELEASE/lib/modules/RELEASE)
   --kernel-image PATH   boot PATH instead of the cached image
+  --label TEXT          label the results [TEXT] instead of [RELEASE] (a
+                        second run of the same kernel, other options)
                         (e.g. a lab kernel's bzImage)
   --out DIR             working and output directory (required); created if
                         missing; everything this script writes goes there
@@ -86,6 +88,7 @@ warn() {
 
 release=
 kernel_image=
+label_text=
 out=
 timeout_s=300
 script_timeout_s=120
@@ -109,6 +112,7 @@ while [[ $# -gt 0 ]]; do
 	case $1 in
 	--kernel) need_arg "$@"; release=$2; shift 2 ;;
 	--kernel-image) need_arg "$@"; kernel_image=$2; shift 2 ;;
+	--label) need_arg "$@"; label_text=$2; shift 2 ;;
 	--out) need_arg "$@"; out=$2; shift 2 ;;
 	--module) need_arg "$@"; modules+=("$2"); shift 2 ;;
 	--kmod) need_arg "$@"; kmods+=("$2"); shift 2 ;;
@@ -142,7 +146,7 @@ done
 passed=0
 failed=0
 summary_done=0
-label="[$release]"
+label="[${label_text:-$release}]"
 
 # Every description printed has already been sanitized (printable ASCII).
 pass() {

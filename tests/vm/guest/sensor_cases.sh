@@ -20,6 +20,17 @@
 # to, truncating or copying over an existing file creates nothing. A
 # failed operation is no event.
 #
+# Where Elastic's rule gives no alert and the operation concerns a host
+# target (module/targets.h: the host's /etc/ld.so.preload, ld.so.conf,
+# ld.so.cache, ld.so.conf.d and any name in it, /etc, by identity), the
+# companion rule (module/rule_companion.c) judges it: an alert unless
+# ldwatch.target.path is none the linker reads (in ld.so.conf.d only names
+# ending in .conf), the executable is a package manager by its path from
+# the host's root (/usr/bin/dpkg, /nix/store/* case-sensitively, ...), or
+# the operation makes an empty /etc or /etc/ld.so.conf.d. It knows no
+# process.name and no file extension: the exclusions Elastic's rule grants
+# by those are judged again. Its alerts say `alert --companion`.
+#
 # Why some failures are not counted as not_confirmed: the kernel checks
 # permissions (EACCES), existence under O_EXCL or RENAME_NOREPLACE (EEXIST)
 # and the parent (ENOENT) before it calls the LSM create and rename hooks
@@ -53,13 +64,19 @@ alert creation /etc/ld.so.preload
 total 1
 collect
 
-scenario "writing into an existing target creates nothing"
+scenario "writing into an existing target creates nothing: a modification each"
 op creat /etc/ld.so.preload
 alert creation /etc/ld.so.preload
+# Elastic's rule: no creation. The companion: each open for writing of an
+# existing target is a modification.
 sh_op 'echo lib >> /etc/ld.so.preload'
+alert --companion modification /etc/ld.so.preload
 sh_op 'echo lib > /etc/ld.so.preload'
+alert --companion modification /etc/ld.so.preload
 op --flags wronly,creat open /etc/ld.so.preload
-total 1
+alert --companion modification /etc/ld.so.preload
+no_alert "rule.id=$RULE_ID" event.action=creation process.executable=/bin/busybox
+total 4
 collect
 
 scenario "each creation system call"
@@ -159,12 +176,13 @@ done
 total 4
 collect
 
-scenario "cp onto an existing target truncates and writes it: no creation"
+scenario "cp onto an existing target truncates and writes it: no creation, a modification"
 op creat /etc/ld.so.conf
 alert creation /etc/ld.so.conf
 sh_op 'exec cp /tmp/src-file /etc/ld.so.conf'
-no_alert process.executable=/bin/busybox
-total 1
+no_alert "rule.id=$RULE_ID" process.executable=/bin/busybox
+alert --companion modification /etc/ld.so.conf
+total 2
 collect
 
 # ------------------------------------------------------------------- sed
@@ -221,34 +239,44 @@ op --as /tmp/bin/sed creat /etc/sedAbC123
 op --as /tmp/bin/sed rename /etc/sedAbC123 /etc/ld.so.conf
 alert rename /etc/ld.so.conf /etc/sedAbC123
 mkdir -p /etc/ld.so.conf.d
+# Excluded by Elastic's rule; no .conf name, so nothing the companion counts.
 op --as /tmp/bin/sed creat /etc/ld.so.conf.d/sedAbC123
+# Excluded by Elastic's rule (":" ignores case); a .conf the linker reads,
+# by a program that is no package manager: the companion's.
 op --as /tmp/bin/sed creat /etc/ld.so.conf.d/SEDXYZ.conf
+alert --companion creation /etc/ld.so.conf.d/SEDXYZ.conf
 op --as /tmp/bin/sed creat /etc/ld.so.conf.d/x.conf
 alert creation /etc/ld.so.conf.d/x.conf
 op creat /etc/ld.so.conf.d/sedQ.conf
 alert creation /etc/ld.so.conf.d/sedQ.conf
-total 3
+no_alert "rule.id=$RULE_ID" file.path=/etc/ld.so.conf.d/SEDXYZ.conf
+total 4
 collect
 
 # ------------------------------------------------ package managers, editors
 
-scenario "a .dpkg-new renamed onto a target is excluded, whichever process renames it"
+scenario "a .dpkg-new renamed onto a target is excluded by Elastic's rule, whichever process renames it"
 mkdir -p /etc/ld.so.conf.d
 # Its creation is not excluded: file.extension dpkg-new is not in the list.
 op creat /etc/ld.so.conf.d/x.conf.dpkg-new
 alert creation /etc/ld.so.conf.d/x.conf.dpkg-new
+# The companion rule trusts no extension, only dpkg by its path: each
+# rename below by another program is its alert.
 sh_op 'exec mv /etc/ld.so.conf.d/x.conf.dpkg-new /etc/ld.so.conf.d/x.conf'
+alert --companion rename /etc/ld.so.conf.d/x.conf /etc/ld.so.conf.d/x.conf.dpkg-new
 op creat /etc/ld.so.preload.dpkg-new
 op renameat2 /etc/ld.so.preload.dpkg-new /etc/ld.so.preload
+alert --companion rename /etc/ld.so.preload /etc/ld.so.preload.dpkg-new
 op --as /tmp/dpkg creat /etc/ld.so.conf.dpkg-new
 op --as /tmp/dpkg rename /etc/ld.so.conf.dpkg-new /etc/ld.so.conf
+alert --companion rename /etc/ld.so.conf /etc/ld.so.conf.dpkg-new
 # "==" is case-sensitive: .DPKG-NEW is not excluded.
 op creat /etc/ld.so.conf.d/z.conf.DPKG-NEW
 alert creation /etc/ld.so.conf.d/z.conf.DPKG-NEW
 op rename /etc/ld.so.conf.d/z.conf.DPKG-NEW /etc/ld.so.conf.d/z.conf
 alert rename /etc/ld.so.conf.d/z.conf /etc/ld.so.conf.d/z.conf.DPKG-NEW
-no_alert file.Ext.original.extension=dpkg-new
-total 3
+no_alert "rule.id=$RULE_ID" file.Ext.original.extension=dpkg-new
+total 6
 collect
 
 scenario "a .dpkg-remove name is excluded (file.extension)"
@@ -287,24 +315,33 @@ alert rename /etc/ld.so.conf.d/u.conf /etc/dpkg.tmp
 # "in" is case-sensitive; ":" is not.
 op --as /USR/BIN/DPKG creat /etc/ld.so.conf.d/v.conf
 alert creation /etc/ld.so.conf.d/v.conf
+# Excluded by both rules: the companion's /nix/store/* is case-sensitive.
 op --as /nix/store/0abc-ldw/bin/tool creat /etc/ld.so.conf.d/w.conf
+# Excluded by Elastic's ":", not by the companion's "like".
 op --as /NIX/STORE/0ABC/bin/tool creat /etc/ld.so.conf.d/y.conf
-total 3
+alert --companion creation /etc/ld.so.conf.d/y.conf
+total 4
 collect
 
 scenario "programs trusted by process.name, the executable's basename (not comm)"
 mkdir -p /etc/ld.so.conf.d
+# Excluded by Elastic's rule by their names; the companion trusts no name.
 op --as /tmp/bin/java creat /etc/ld.so.preload
+alert --companion creation /etc/ld.so.preload
 # 16 and 21 bytes: comm (15 bytes) could never hold these names.
 op --as /tmp/bin/ssm-agent-worker creat /etc/ld.so.conf.d/a.conf
+alert --companion creation /etc/ld.so.conf.d/a.conf
 op --as /tmp/bin/dockerd-entrypoint.sh creat /etc/ld.so.conf.d/b.conf
+alert --companion creation /etc/ld.so.conf.d/b.conf
 # ... and ssm-agent-worker's comm is not in the list.
 op --as /tmp/bin/ssm-agent-worke creat /etc/ld.so.conf.d/c.conf
 alert creation /etc/ld.so.conf.d/c.conf
+# No .conf: nothing the companion counts.
 op --as /tmp/bin/perl creat /etc/ld.so.conf.d/e2scrub_all.tmpXyZ
 op --as /tmp/bin/perl creat /etc/ld.so.conf.d/d.conf
 alert creation /etc/ld.so.conf.d/d.conf
-total 2
+alerts 2 "rule.id=$RULE_ID"
+total 5
 collect
 
 # ------------------------------------------------------- who, and failures
@@ -398,14 +435,24 @@ mkdir -p /etc/ld.so.conf.d
 op creat /etc/ld.so.conf.d/x.conf
 alert creation /etc/ld.so.conf.d/x.conf
 op rename /etc/ld.so.conf.d/x.conf /etc/x.conf
+# The directory moved away from its place: no match for Elastic's rule
+# (file.path /etc/ld.so.conf.d.old); the host's ld.so.conf.d leaves its
+# place, the companion's (README: "alerts, both ways").
 sh_op 'exec mv /etc/ld.so.conf.d /etc/ld.so.conf.d.old'
+# (file.path, the new path, is not the target's host path: alias "path")
+alert --companion --target /etc/ld.so.conf.d --alias path --type dir \
+	rename /etc/ld.so.conf.d.old /etc/ld.so.conf.d
 # The directory's own path /etc/ld.so.conf.d does not match
-# "/etc/ld.so.conf.d/*": a blind spot of the rule, reported faithfully.
+# "/etc/ld.so.conf.d/*": a blind spot of Elastic's rule, reported
+# faithfully; the companion sees a directory renamed onto a target place.
 mkdir -p /etc/evil.d
 op creat /etc/evil.d/e.conf
 op rename /etc/evil.d /etc/ld.so.conf.d
+alert --companion --type dir rename /etc/ld.so.conf.d /etc/evil.d
+no_alert "rule.id=$RULE_ID" file.path=/etc/ld.so.conf.d
+no_alert "rule.id=$RULE_ID" file.path=/etc/ld.so.conf.d.old
 rm -rf /etc/ld.so.preload.bak /etc/x.conf /etc/ld.so.conf.d.old
-total 2
+total 4
 collect
 
 scenario "RENAME_EXCHANGE: an alert for each direction that lands on a target"

@@ -9,13 +9,15 @@
 . /tests/sensor_lib.sh
 require_sensor
 
-# Every alert, whatever the scenario, carries the rule, the host and the
-# ECS constants; the values come from the rule text (name, version, risk
-# score 47 for "medium") and SEMANTICS.md (the rule id).
-rule_name=$(sed -n 1p "$RULE_TEXT")
-rule_version=$(sed -n 's/^Version: //p' "$RULE_TEXT")
-risk=$(sed -n 's/^Risk score: //p' "$RULE_TEXT")
+# Every alert, whatever the scenario, carries the rule that matched, the
+# host and the ECS constants; the values come from the rule text (name,
+# version, severity "medium", risk score 47) and SEMANTICS.md (the rule
+# id), or from the companion rule's data (module/rule_companion.c: id,
+# name, version 1, severity high, risk score 73). Every alert is one of
+# the two rules'.
 SCEN="whole run"
+n_elastic=$("$EXPECT" count "$ALERTS" "rule.id=$RULE_ID")
+n_companion=$("$EXPECT" count "$ALERTS" "rule.id=$COMPANION_ID")
 run_expect check "$ALERTS" --name "[$SCEN]" \
 	--every event.kind=alert event.outcome=success 'event.sequence:int' \
 	'@timestamp~[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:*' \
@@ -23,10 +25,19 @@ run_expect check "$ALERTS" --name "[$SCEN]" \
 	'file.directory:string' 'process.pid:int' 'process.parent.pid:int' \
 	'process.thread.id:int' 'process.executable:string' 'process.name:string' \
 	'user.id:string' 'user.name:string' 'group.id:string' \
-	"host.name=$(hostname)" host.os.type=linux "rule.id=$RULE_ID" \
-	"rule.name=$rule_name" "rule.version=$rule_version" \
-	"event.severity=$risk" "event.risk_score=$risk" \
+	"host.name=$(hostname)" host.os.type=linux \
 	'threat~*T1574.006*' 'threat~*TA0005*' 'threat~*TA0003*' \
+	--desc "every alert is Elastic's rule's or the companion's ($n_elastic + $n_companion)" \
+	--total $((n_elastic + n_companion)) \
+	--desc "Elastic's alerts carry its name, version, severity and risk score" \
+	--exactly "$n_elastic" "rule.id=$RULE_ID" "rule.name=$ELASTIC_NAME" \
+	"rule.version=$ELASTIC_VERSION" "ldwatch.rule.severity=$ELASTIC_SEVERITY" \
+	"event.severity=$ELASTIC_RISK" "event.risk_score=$ELASTIC_RISK" \
+	--desc "the companion's alerts carry its name, version, severity and risk score" \
+	--exactly "$n_companion" "rule.id=$COMPANION_ID" "rule.name=$COMPANION_NAME" \
+	"rule.version=$COMPANION_VERSION" "ldwatch.rule.severity=$COMPANION_SEVERITY" \
+	"event.severity=$COMPANION_RISK" "event.risk_score=$COMPANION_RISK" \
+	"ldwatch.target.path:string" \
 	--contiguous \
 	--kind any --lint \
 	--kind event \

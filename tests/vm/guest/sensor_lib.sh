@@ -50,10 +50,47 @@ RULE_TEXT=/tests/data/rule.txt
 # The rule's id is not in the rule text; SEMANTICS.md names it.
 # shellcheck disable=SC2034
 RULE_ID=640f79d1-571d-4f96-a9af-1194fc8cf763
+# ldwatch's companion rule (module/rule_companion.c, README "Beyond
+# Elastic's rule"): judges, by identity, what Elastic's rule gave no alert
+# for. Its identity, severity and risk score are the rule's data.
+# shellcheck disable=SC2034
+COMPANION_ID=e2d361bb-21b8-45a5-a2ee-c85b3a7d9aba
+COMPANION_NAME='Dynamic Linker Hijacking by Identity (ldwatch)'
+COMPANION_VERSION=1
+COMPANION_SEVERITY=high
+COMPANION_RISK=73
+# Elastic's rule's name, version, severity and risk score, as its text
+# gives them (the demo packs no rule text: the text's values, then).
+ELASTIC_NAME='Dynamic Linker Creation or Modification'
+ELASTIC_VERSION=3
+ELASTIC_SEVERITY=medium
+ELASTIC_RISK=47
+if [ -r "$RULE_TEXT" ]; then
+	read -r ELASTIC_NAME <"$RULE_TEXT"
+	while IFS= read -r _rt_line; do
+		case $_rt_line in
+		'Version: '*) ELASTIC_VERSION=${_rt_line#Version: } ;;
+		'Severity: '*) ELASTIC_SEVERITY=${_rt_line#Severity: } ;;
+		'Risk score: '*) ELASTIC_RISK=${_rt_line#Risk score: } ;;
+		esac
+	done <"$RULE_TEXT"
+fi
 # Seconds to wait for a fence alert (TCG is slow, but a fence takes
 # milliseconds when the sensor works).
 FENCE_TIMEOUT=${FENCE_TIMEOUT:-20}
 TAB=$(printf '\t')
+# How ldwatch's hooks attach: ldw_test.hook=kprobe on the guest kernel's
+# command line (tests/vm/run.sh's second sensor run) has every sensor
+# script load it with hook=kprobe; without it, the module's default
+# (ftrace). LDW_HOOK_ARG is the insmod argument, or nothing.
+LDW_HOOK=
+read -r _kc_line </proc/cmdline
+for _kc_word in $_kc_line; do
+	case $_kc_word in
+	ldw_test.hook=*) LDW_HOOK=${_kc_word#*=} ;;
+	esac
+done
+LDW_HOOK_ARG=${LDW_HOOK:+hook=$LDW_HOOK}
 NL='
 '
 
@@ -106,8 +143,8 @@ sensor_start() {
 	state_set fence.n 0
 	# The scenarios make far more alerts than the default rate limit lets
 	# through; sensor_ratelimit.sh tests the limit with its own load.
-	if ! check "insmod ldwatch.ko rate_limit_alerts=0" \
-		insmod /lib/ldwatch/ldwatch.ko rate_limit_alerts=0; then
+	if ! check "insmod ldwatch.ko rate_limit_alerts=0${LDW_HOOK_ARG:+ $LDW_HOOK_ARG}" \
+		insmod /lib/ldwatch/ldwatch.ko rate_limit_alerts=0 ${LDW_HOOK_ARG:+"$LDW_HOOK_ARG"}; then
 		dmesg | tail -n 20
 		mark_broken "insmod failed"
 		return 1
@@ -284,14 +321,30 @@ spec() {
 
 # op [--as EXE] [LDW-OPS ARGS]...: run ldw-ops (or the copy of it at EXE)
 # with -e, in the current directory; sets OP_* and OP_EXE. A result other
-# than the expected one (--expect, default ok) is a failure.
+# than the expected one (--expect, default ok) is a failure. Its own
+# --chroot DIR and --userns are noted for the alerts (OP_ROOT, OP_NS).
 op() {
-	OP_EXE=$OPS
+	_op_host=$OPS
 	if [ "$1" = --as ]; then
-		OP_EXE=$2
+		_op_host=$2
 		shift 2
 	fi
-	op_run "$OP_EXE" "$OP_EXE" -e "$@"
+	_op_root='' _op_ns='' _op_prev=''
+	for _op_arg in "$@"; do
+		case $_op_prev:$_op_arg in
+		--chroot:*) _op_root=$_op_arg ;;
+		*:--userns) _op_ns=1 ;;
+		esac
+		_op_prev=$_op_arg
+	done
+	# process.executable is the executable's path from the process's root:
+	# a chroot's prefix taken off, if it lies below it.
+	_op_exe=$_op_host
+	case $_op_host in
+	"$_op_root"/*) [ -n "$_op_root" ] && _op_exe=${_op_host#"$_op_root"} ;;
+	esac
+	op_run "$_op_exe" "$_op_host" -e "$@"
+	OP_HOST_EXE=$_op_host OP_ROOT=$_op_root OP_NS=$_op_ns
 }
 
 # op_in ROOT EXE [LDW-OPS ARGS]...: the same, chrooted into ROOT, where
@@ -301,8 +354,11 @@ op_in() {
 	OP_EXE=$2
 	shift 2
 	op_run "$OP_EXE" chroot "$_oi_root" "$OP_EXE" -e "$@"
+	OP_HOST_EXE=$_oi_root$OP_EXE OP_ROOT=$_oi_root OP_NS=
 }
 
+# op_run EXE COMMAND...: run COMMAND, whose acting process's executable is
+# EXE (as its root sees it); sets OP_*.
 op_run() {
 	_op_exe=$1
 	shift
@@ -346,6 +402,7 @@ sh_op() {
 	OP_UID=0
 	OP_GID=0
 	OP_EXE=/bin/busybox
+	OP_HOST_EXE=$_so_root/bin/busybox OP_ROOT=$_so_root OP_NS=
 }
 
 # sh_as_exe EXE COMMAND: like sh_op, for a command that execs EXE (a
@@ -353,6 +410,7 @@ sh_op() {
 sh_as_exe() {
 	sh_op "$2"
 	OP_EXE=$1
+	OP_HOST_EXE=$1
 }
 
 # user_name UID: the name /etc/passwd gives UID (what ECS user.name
@@ -412,22 +470,125 @@ path_conds() {
 	esac
 }
 
-# alert creation PATH [COND...] / alert rename NEW OLD [COND...]: exactly
-# one alert for the last op with every field it must carry.
+# The conditions on the rule an alert names: Elastic's (its text's name,
+# version, severity, risk score) or the companion's (its data).
+rule_conds() {
+	if [ "$1" = companion ]; then
+		cond "rule.id=$COMPANION_ID" "rule.name=$COMPANION_NAME" \
+			"rule.version=$COMPANION_VERSION" \
+			"ldwatch.rule.severity=$COMPANION_SEVERITY" \
+			"event.severity=$COMPANION_RISK" "event.risk_score=$COMPANION_RISK"
+	else
+		cond "rule.id=$RULE_ID" "rule.name=$ELASTIC_NAME" \
+			"rule.version=$ELASTIC_VERSION" \
+			"ldwatch.rule.severity=$ELASTIC_SEVERITY" \
+			"event.severity=$ELASTIC_RISK" "event.risk_score=$ELASTIC_RISK"
+	fi
+}
+
+# host_target PATH: the host target PATH names, if the last op ran from the
+# host's root in its mount namespace, into $HOST_TARGET (else empty): one
+# of the three files in /etc, or a name directly in /etc/ld.so.conf.d
+# (module/targets.h: the target places).
+host_target() {
+	HOST_TARGET=
+	[ -z "$OP_ROOT" ] && [ -z "$OP_NS" ] || return 0
+	case $1 in
+	/etc/ld.so.preload | /etc/ld.so.conf | /etc/ld.so.cache | /etc/ld.so.conf.d) HOST_TARGET=$1 ;;
+	/etc/ld.so.conf.d/*/*) ;;
+	/etc/ld.so.conf.d/?*) HOST_TARGET=$1 ;;
+	esac
+}
+
+# alert [OPTION]... ACTION PATH [OLD] [COND...]: exactly one alert for the
+# last op with every field it must carry. ACTION is creation, rename (with
+# OLD, the old path), modification, link, symlink or mount; PATH is
+# file.path (the process's view). event.type is ["creation"] for creation,
+# link and symlink, ["change"] for the others (README's table).
+# Options:
+#   --companion    the companion rule's alert (default: Elastic's)
+#   --target T     ldwatch.target.path, the host's path of the target
+#                  (default: the companion's, PATH; Elastic's, what
+#                  host_target says of PATH)
+#   --no-target    no ldwatch.target.path
+#   --alias LIST   ldwatch.target.alias, in the order path,mount_namespace,
+#                  root (default: none)
+#   --type TYPE    file.type (default: file; symlink for a symlink, dir for
+#                  a mount)
+#   --host-exe E   ldwatch.process.executable (default: the op's executable
+#                  from the host's root; absent after --userns)
+# The ldwatch.target.* fields, file.type and ldwatch.process.executable are
+# checked on an alert about a host target; any other must have no
+# ldwatch.target.path.
 alert() {
 	CONDS=
-	if [ "$1" = creation ]; then
-		cond event.action=creation 'event.type=["creation"]'
-		path_conds file "$2"
-		cond '!file.Ext.original.path'
-		shift 2
-	else
-		cond event.action=rename 'event.type=["change"]'
-		path_conds file "$2"
+	_al_rule=elastic _al_target=- _al_alias='' _al_type='' _al_hexe=-
+	while :; do
+		case $1 in
+		--companion) _al_rule=companion; shift ;;
+		--target) _al_target=$2; shift 2 ;;
+		--no-target) _al_target=''; shift ;;
+		--alias) _al_alias=$2; shift 2 ;;
+		--type) _al_type=$2; shift 2 ;;
+		--host-exe) _al_hexe=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	cond "event.action=$1"
+	case $1 in
+	creation | link | symlink) cond 'event.type=["creation"]' ;;
+	*) cond 'event.type=["change"]' ;;
+	esac
+	path_conds file "$2"
+	if [ "$_al_target" = - ]; then
+		if [ $_al_rule = companion ]; then
+			_al_target=$2
+		else
+			host_target "$2"
+			_al_target=$HOST_TARGET
+		fi
+	fi
+	if [ -z "$_al_type" ]; then
+		case $1 in
+		symlink) _al_type=symlink ;;
+		mount) _al_type=dir ;;
+		*) _al_type='file' ;;
+		esac
+	fi
+	if [ "$1" = rename ]; then
 		path_conds file.Ext.original "$3"
 		shift 3
+	else
+		cond '!file.Ext.original.path'
+		shift 2
 	fi
 	process_conds
+	rule_conds $_al_rule
+	if [ -n "$_al_target" ]; then
+		cond "ldwatch.target.path@=$_al_target" "file.type=$_al_type"
+		if [ -n "$_al_alias" ]; then
+			# ["a","b"]: the list's JSON text, compact.
+			_al_json='' _al_rest=$_al_alias,
+			while [ -n "$_al_rest" ]; do
+				_al_json="$_al_json${_al_json:+,}\"${_al_rest%%,*}\""
+				_al_rest=${_al_rest#*,}
+			done
+			cond "ldwatch.target.alias=[$_al_json]"
+		else
+			cond '!ldwatch.target.alias'
+		fi
+		if [ "$_al_hexe" = - ]; then
+			_al_hexe=
+			[ -n "$OP_NS" ] || _al_hexe=$OP_HOST_EXE
+		fi
+		if [ -n "$_al_hexe" ]; then
+			cond "ldwatch.process.executable=$_al_hexe"
+		else
+			cond '!ldwatch.process.executable'
+		fi
+	else
+		cond '!ldwatch.target.path'
+	fi
 	cond event.outcome=success "$@"
 	printf 'exactly\t1\t%s\n' "${CONDS%"$TAB"}" >>"$SPEC"
 }

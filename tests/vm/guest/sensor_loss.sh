@@ -28,7 +28,7 @@ KO=/lib/ldwatch/ldwatch.ko
 # module_load [PARAM=VALUE]...: insmod with these parameters, and without
 # the rate limit: every match is to become an alert here.
 module_load() {
-	set -- rate_limit_alerts=0 "$@"
+	set -- rate_limit_alerts=0 ${LDW_HOOK_ARG:+"$LDW_HOOK_ARG"} "$@"
 	if check "[$SCEN] insmod ldwatch.ko${*:+ $*}" insmod "$KO" "$@"; then
 		return 0
 	fi

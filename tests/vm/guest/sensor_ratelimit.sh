@@ -70,7 +70,7 @@ window_checks() {
 SCEN="rate limit of $LIMIT alerts per $WINDOW_S s"
 scenario "$SCEN"
 if check "[$SCEN] insmod ldwatch.ko rate_limit_alerts=$LIMIT rate_limit_seconds=$WINDOW_S" \
-	insmod "$KO" rate_limit_alerts=$LIMIT rate_limit_seconds=$WINDOW_S; then
+	insmod "$KO" rate_limit_alerts=$LIMIT rate_limit_seconds=$WINDOW_S ${LDW_HOOK_ARG:+"$LDW_HOOK_ARG"}; then
 	if daemon_start "$LDW_DIR/ratelimit.ndjson"; then
 		# Window 1: alerts 1..5, summary 6, without any further operation.
 		batch

@@ -29,7 +29,7 @@ check "[$SCEN] ldwatchd keeps running without the module" kill -0 "$pid"
 # Function tracing off: the hooks cannot work, and loading says why.
 sysctl=/proc/sys/kernel/ftrace_enabled
 if [ -e $sysctl ] && (echo 0 >$sysctl) 2>/dev/null; then
-	if insmod /lib/ldwatch/ldwatch.ko rate_limit_alerts=0 2>/dev/null; then
+	if insmod /lib/ldwatch/ldwatch.ko rate_limit_alerts=0 ${LDW_HOOK_ARG:+"$LDW_HOOK_ARG"} 2>/dev/null; then
 		not_ok "[$SCEN] insmod fails while kernel.ftrace_enabled=0 (it loaded)"
 		rmmod ldwatch
 	else
@@ -41,7 +41,7 @@ if [ -e $sysctl ] && (echo 0 >$sysctl) 2>/dev/null; then
 else
 	skip "[$SCEN] kernel.ftrace_enabled cannot be turned off here"
 fi
-check "[$SCEN] insmod ldwatch again" insmod /lib/ldwatch/ldwatch.ko rate_limit_alerts=0
+check "[$SCEN] insmod ldwatch again" insmod /lib/ldwatch/ldwatch.ko rate_limit_alerts=0 ${LDW_HOOK_ARG:+"$LDW_HOOK_ARG"}
 if wait_record ldwatch-connected 1 20 "$UNLOAD_LINE"; then
 	ok "[$SCEN] ldwatchd reconnects (ldwatch-connected)"
 	# A new load numbers its alerts from 1 again: the window starts there.
