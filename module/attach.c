@@ -64,6 +64,24 @@ static struct ldw_attachment ldw_attached[LDW_HOOK_COUNT];
 static unsigned int ldw_nregistered;
 
 /*
+ * With hook=kprobe, kprobes on these functions run on ftrace
+ * (KPROBES_ON_FTRACE) without its PERMANENT flag: kernel.ftrace_enabled=0
+ * would silence them without a word. A permanent ftrace_ops of an empty
+ * callback, on a function rarely called, keeps that sysctl from being
+ * turned off while ldwatch is loaded, as the default hooks do.
+ */
+static struct ftrace_ops ldw_ftrace_pin;
+static bool ldw_ftrace_pinned;
+#define LDW_FTRACE_PIN_SYMBOL "security_sb_umount"
+
+static void notrace ldw_ftrace_pin_callback(unsigned long ip,
+					    unsigned long parent_ip,
+					    struct ftrace_ops *ops,
+					    struct ftrace_regs *fregs)
+{
+}
+
+/*
  * One ftrace_ops per function, so that ftrace gives each its own
  * trampoline calling the callback directly, not a list walk.
  *
@@ -187,6 +205,20 @@ int __init ldw_probes_register(void)
 		}
 		ldw_nregistered++;
 	}
+	if (ldw_use_kprobes) {
+		static const struct ldw_hook pin = {
+			.symbol = LDW_FTRACE_PIN_SYMBOL,
+			.callback = ldw_ftrace_pin_callback,
+			.lost = "function tracing's guard against being turned off",
+		};
+
+		err = ldw_ftrace_attach(&pin, &ldw_ftrace_pin);
+		if (err) {
+			ldw_probes_unregister();
+			return err;
+		}
+		ldw_ftrace_pinned = true;
+	}
 	pr_info("probe: %u hooks attached by %s\n", ldw_nregistered,
 		ldw_use_kprobes ? "kprobe" : "ftrace");
 	return 0;
@@ -196,4 +228,9 @@ void ldw_probes_unregister(void)
 {
 	while (ldw_nregistered)
 		ldw_detach(&ldw_attached[--ldw_nregistered]);
+	if (ldw_ftrace_pinned) {
+		unregister_ftrace_function(&ldw_ftrace_pin);
+		ftrace_free_filter(&ldw_ftrace_pin);
+		ldw_ftrace_pinned = false;
+	}
 }

@@ -59,7 +59,6 @@ unsigned long ldw_target_file_hint[BITS_TO_LONGS(LDW_TARGET_HINT_BITS)];
 
 /* The host's root and mount namespace, compared only: they live forever. */
 static const struct dentry *ldw_host_root_dentry;
-static const struct vfsmount *ldw_host_root_mnt;
 static const struct mnt_namespace *ldw_host_mntns;
 
 static DEFINE_MUTEX(ldw_targets_lock);
@@ -161,10 +160,13 @@ bool ldw_targets_mountpoint(const struct inode *inode)
 		     ldw_ident_of(&t->dir[LDW_DIR_ROOT], inode));
 }
 
+/*
+ * By the dentry alone: a new mount namespace gives its processes a copy of
+ * the root's mount, not another root.
+ */
 bool ldw_targets_host_root(const struct path *root)
 {
-	return root->dentry == ldw_host_root_dentry &&
-	       root->mnt == ldw_host_root_mnt;
+	return root->dentry == ldw_host_root_dentry;
 }
 
 bool ldw_targets_host_mntns(const struct nsproxy *nsproxy)
@@ -362,7 +364,6 @@ static void ldw_targets_refresh_work(struct work_struct *work)
 		return;
 	get_fs_root(current->fs, &root);
 	ldw_host_root_dentry = root.dentry;
-	ldw_host_root_mnt = root.mnt;
 	path_put(&root);
 	ldw_host_mntns = current->nsproxy->mnt_ns;
 
