@@ -8,7 +8,7 @@
 # under qemu with it, and run the guest scripts: the module's load and
 # unload, then the sensor scenarios (tests/vm/guest/sensor_*.sh) with
 # ldwatchd, all in one boot per kernel; the sensor scenarios once more on
-# the first kernel with the module's hooks attached by kprobes.
+# each kernel with the module's hooks attached by kprobes.
 # Ends with one "N passed, N failed" line over all kernels.
 #
 # Also built here: the guest test programs (tests/vm/progs), checked
@@ -55,16 +55,18 @@ for release in "${built[@]}"; do
 done
 
 # The sensor scenarios again with the hooks attached by kprobes
-# (hook=kprobe), on the first kernel given: ldw_test.hook=kprobe on the
-# guest's command line has the sensor scripts load ldwatch so.
+# (hook=kprobe), on every kernel: ldw_test.hook=kprobe on the guest's
+# command line has the sensor scripts load ldwatch so.
 if ((sensor_ready)); then
-	first=${built[0]}
-	vm_suite "$first hook=kprobe" --kernel "$first" --label "$first hook=kprobe" \
-		--out "$LDW_BUILD/vm-kprobe/$first" \
-		--module "$LDW_BUILD/kernel/$first/ldwatch.ko" \
-		--file tests/data/elastic-rule-dynamic-linker-creation-or-modification.txt:/tests/data/rule.txt \
-		--append ldw_test.hook=kprobe "${extra[@]}" ||
-		diag "[$first hook=kprobe] why: $LDW_BUILD/vm-kprobe/$first/console.txt"
+	for release in "${built[@]}"; do
+		vm_suite "$release hook=kprobe" --kernel "$release" \
+			--label "$release hook=kprobe" \
+			--out "$LDW_BUILD/vm-kprobe/$release" \
+			--module "$LDW_BUILD/kernel/$release/ldwatch.ko" \
+			--file tests/data/elastic-rule-dynamic-linker-creation-or-modification.txt:/tests/data/rule.txt \
+			--append ldw_test.hook=kprobe "${extra[@]}" ||
+			diag "[$release hook=kprobe] why: $LDW_BUILD/vm-kprobe/$release/console.txt"
+	done
 fi
 
 # The result channel under a burst (tests/vm/guest/channel_burst.sh, two
