@@ -27,6 +27,7 @@ sensor_scripts=(
 	tests/vm/guest/sensor_listen.sh tests/vm/guest/sensor_checks.sh
 	tests/vm/guest/sensor_loop.sh tests/vm/guest/sensor_stop.sh
 	tests/vm/guest/sensor_loss.sh tests/vm/guest/sensor_ratelimit.sh
+	tests/vm/guest/sensor_failures.sh
 )
 
 sensor_progs=$LDW_BUILD/vm-progs

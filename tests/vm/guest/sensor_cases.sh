@@ -79,9 +79,10 @@ no_alert "rule.id=$RULE_ID" event.action=creation process.executable=/bin/busybo
 total 4
 collect
 
-scenario "each creation system call"
+scenario "each creation system call, x86-64 and ia32 (int 0x80)"
 mkdir -p /etc/ld.so.conf.d
-for call in open openat openat2 creat mknod mknodat; do
+for call in open openat openat2 creat mknod mknodat ia32-open ia32-openat \
+	ia32-openat2 ia32-creat ia32-mknod ia32-mknodat; do
 	op "$call" "/etc/ld.so.conf.d/$call.conf"
 	alert creation "/etc/ld.so.conf.d/$call.conf"
 done
@@ -91,12 +92,12 @@ op --at /etc/ld.so.conf.d openat2 rel.conf
 alert creation /etc/ld.so.conf.d/rel.conf
 op --flags wronly,creat,excl open /etc/ld.so.conf
 alert creation /etc/ld.so.conf
-total 9
+total 15
 collect
 
-scenario "each rename system call"
+scenario "each rename system call, x86-64 and ia32 (int 0x80)"
 mkdir -p /etc/ld.so.conf.d
-for call in rename renameat renameat2; do
+for call in rename renameat renameat2 ia32-rename ia32-renameat ia32-renameat2; do
 	op creat "/etc/$call.tmp"
 	op "$call" "/etc/$call.tmp" "/etc/ld.so.conf.d/$call.conf"
 	alert rename "/etc/ld.so.conf.d/$call.conf" "/etc/$call.tmp"
@@ -107,7 +108,7 @@ alert rename /etc/ld.so.conf /etc/noreplace.tmp
 op creat /etc/at.tmp
 op --at /etc renameat at.tmp ld.so.preload
 alert rename /etc/ld.so.preload /etc/at.tmp
-total 5
+total 8
 collect
 
 scenario "io_uring: IORING_OP_OPENAT and IORING_OP_RENAMEAT"
