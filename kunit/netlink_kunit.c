@@ -126,11 +126,47 @@ static struct ldw_alert *ldw_test_full_alert(struct kunit *test, const char *pat
 
 #define LDW_TEST_LOAD_ID 0xa5a5a5a55a5a5a5aULL
 
+/* The matched rule's rating and the host's view, as @alert carries them. */
+static void ldw_test_expect_rule_facts(struct kunit *test, struct nlattr **tb,
+				       const struct ldw_alert *alert,
+				       const struct ldw_rule *rule)
+{
+	ldw_test_expect_string(test, tb[LDW_A_RULE_SEVERITY], rule->severity,
+			       "RULE_SEVERITY");
+	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_RULE_RISK_SCORE]);
+	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[LDW_A_RULE_RISK_SCORE]), rule->risk_score);
+	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_FILE_TYPE]);
+	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[LDW_A_FILE_TYPE]), (u32)alert->file_type);
+	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_OUTCOME]);
+	KUNIT_EXPECT_EQ(test, nla_get_u8(tb[LDW_A_OUTCOME]),
+			alert->failed ? LDW_OUTCOME_FAILURE : LDW_OUTCOME_SUCCESS);
+	if (alert->failed) {
+		KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_ERROR]);
+		KUNIT_EXPECT_EQ(test, nla_get_u32(tb[LDW_A_ERROR]), (u32)alert->error);
+	} else {
+		KUNIT_EXPECT_NULL(test, tb[LDW_A_ERROR]);
+	}
+	if (alert->target_path) {
+		ldw_test_expect_string(test, tb[LDW_A_TARGET_PATH], alert->target_path,
+				       "TARGET_PATH");
+		KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_TARGET_ALIASES]);
+		KUNIT_EXPECT_EQ(test, nla_get_u32(tb[LDW_A_TARGET_ALIASES]), alert->aliases);
+	} else {
+		KUNIT_EXPECT_NULL(test, tb[LDW_A_TARGET_PATH]);
+		KUNIT_EXPECT_NULL(test, tb[LDW_A_TARGET_ALIASES]);
+	}
+	if (alert->host_executable)
+		ldw_test_expect_string(test, tb[LDW_A_HOST_EXECUTABLE],
+				       alert->host_executable, "HOST_EXECUTABLE");
+	else
+		KUNIT_EXPECT_NULL(test, tb[LDW_A_HOST_EXECUTABLE]);
+}
+
 /* Encode @alert, parse it back, compare every field. */
 static void ldw_test_alert_round_trip(struct kunit *test,
 				      const struct ldw_alert *alert)
 {
-	const struct ldw_rule *rule = &ldw_default_rule;
+	const struct ldw_rule *rule = alert->rule ?: &ldw_default_rule;
 	size_t size = ldw_msg_alert_size(alert, rule);
 	struct netlink_ext_ack extack = {};
 	struct nlattr *tb[LDW_A_MAX + 1];
@@ -182,6 +218,7 @@ static void ldw_test_alert_round_trip(struct kunit *test,
 	ldw_test_expect_string(test, tb[LDW_A_RULE_NAME], rule->name, "RULE_NAME");
 	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_RULE_VERSION]);
 	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[LDW_A_RULE_VERSION]), rule->version);
+	ldw_test_expect_rule_facts(test, tb, alert, rule);
 }
 
 static void alert_round_trip(struct kunit *test)
@@ -190,6 +227,25 @@ static void alert_round_trip(struct kunit *test)
 
 	alert = ldw_test_full_alert(test, "/etc/ld.so.preload", "/tmp/lib.txt",
 				    "/usr/bin/mv");
+	ldw_test_alert_round_trip(test, alert);
+}
+
+/*
+ * The companion rule's alert about a host target reached through a
+ * chroot, failed: the host's view, the rule's rating, the errno.
+ */
+static void alert_of_a_host_target_round_trip(struct kunit *test)
+{
+	struct ldw_alert *alert;
+
+	alert = ldw_test_full_alert(test, "/ld.so.preload", NULL, "/bin/sh");
+	alert->rule = &ldw_companion_rule;
+	alert->target_path = "/etc/ld.so.preload";
+	alert->host_executable = "/srv/jail/bin/sh";
+	alert->aliases = LDW_ALIAS_PATH | LDW_ALIAS_ROOT;
+	alert->file_type = S_IFREG;
+	alert->failed = true;
+	alert->error = EACCES;
 	ldw_test_alert_round_trip(test, alert);
 }
 
@@ -612,6 +668,7 @@ static void malformed_attribute_is_refused(struct kunit *test)
 
 static struct kunit_case ldw_netlink_cases[] = {
 	KUNIT_CASE(alert_round_trip),
+	KUNIT_CASE(alert_of_a_host_target_round_trip),
 	KUNIT_CASE(alert_without_optional_fields),
 	KUNIT_CASE(alert_with_paths_of_path_max),
 	KUNIT_CASE(alert_needs_its_size),

@@ -162,8 +162,10 @@ size_t ldw_msg_alert_size(const struct ldw_alert *alert,
 		size += ldw_string_size(alert->host_executable);
 	if (rule->severity)
 		size += ldw_string_size(rule->severity);
-	/* FILE_TYPE, RULE_RISK_SCORE, ERROR; OUTCOME */
-	return size + 3 * nla_total_size(sizeof(u32)) +
+	if (alert->failed)
+		size += nla_total_size(sizeof(u32));	/* ERROR */
+	/* FILE_TYPE, RULE_RISK_SCORE; OUTCOME */
+	return size + 2 * nla_total_size(sizeof(u32)) +
 	       nla_total_size(sizeof(u8));
 }
 
