@@ -269,7 +269,12 @@ static void ldw_find_confd(struct ldw_targets *t)
 	if (IS_ERR(dir))
 		return;
 	iterate_dir(dir, &r.ctx);
-	fput(dir);
+	/*
+	 * At once, not by the delayed fput of a kernel thread: the directory
+	 * may be a mount's root (a file system mounted on ld.so.conf.d), and
+	 * an umount right after would find the mount busy.
+	 */
+	__fput_sync(dir);
 	/* Now resolve each name collected, keeping those that exist. */
 	for (i = first, kept = first; i < t->nfiles; i++) {
 		struct ldw_ident id = ldw_lookup(t->files[i].path, 0);
