@@ -62,7 +62,6 @@ static const struct dentry *ldw_host_root_dentry;
 static const struct mnt_namespace *ldw_host_mntns;
 
 static DEFINE_MUTEX(ldw_targets_lock);
-static u64 ldw_targets_generation;
 
 static void ldw_targets_refresh_work(struct work_struct *work);
 static DECLARE_WORK(ldw_targets_work, ldw_targets_refresh_work);
@@ -341,7 +340,6 @@ VISIBLE_IF_KUNIT void ldw_targets_publish(struct ldw_targets *t)
 	struct ldw_targets *old;
 
 	mutex_lock(&ldw_targets_lock);
-	t->generation = ++ldw_targets_generation;
 	/*
 	 * New bits before the set that needs them; the old set's own bits go
 	 * after it, when a hook that still reads it would only find what was

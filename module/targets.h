@@ -78,9 +78,8 @@ struct ldw_target_file {
 /**
  * struct ldw_targets - the host's targets at one moment
  * @rcu: freed after a grace period once replaced
- * @dir: the target directories (sb NULL where absent)
- * @dir_path: their host paths ("/", "/etc", "/etc/ld.so.conf.d")
- * @generation: counts refreshes, for the log and the tests
+ * @dir: the target directories (sb NULL where absent); their host paths
+ *	are ldw_target_dir_paths[]
  * @truncated: ld.so.conf.d holds more than LDW_TARGET_FILES_MAX files, or
  *	a name too long to keep: those beyond are followed by place only
  * @nfiles: entries of @files in use
@@ -89,13 +88,12 @@ struct ldw_target_file {
 struct ldw_targets {
 	struct rcu_head rcu;
 	struct ldw_ident dir[LDW_NDIRS];
-	u64 generation;
 	bool truncated;
 	unsigned int nfiles;
 	struct ldw_target_file files[LDW_TARGET_FILES_MAX];
 };
 
-/* The host's paths of the target directories and files in /etc. */
+/* The host's paths of the target directories. */
 extern const char *const ldw_target_dir_paths[LDW_NDIRS];
 
 extern struct ldw_targets __rcu *ldw_targets;
