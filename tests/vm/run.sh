@@ -28,6 +28,7 @@ if ((sensor_ready)); then
 	sensor_suite_args kmod
 	# The 10,000-operation scenario takes a while under TCG.
 	extra=(--script-timeout 300 --timeout 900 "${sensor_args[@]}")
+	[[ -n ${LDW_HOOK:-} ]] && extra=(--append "ldw_test.hook=$LDW_HOOK" "${extra[@]}")
 fi
 
 built=()
@@ -53,6 +54,13 @@ for release in "${built[@]}"; do
 		tests/vm/guest/smoke.sh tests/vm/guest/module_load.sh "${extra[@]}" ||
 		diag "[$release] why: $LDW_BUILD/vm/$release/console.txt"
 done
+
+# With LDW_SCENARIOS (see sensor_suite.sh), only those scenarios, once per
+# kernel, with the hooks attached as LDW_HOOK says (ftrace by default).
+if [[ -n ${LDW_SCENARIOS:-} ]]; then
+	summary
+	exit
+fi
 
 # The sensor scenarios again with the hooks attached by kprobes
 # (hook=kprobe), on every kernel: ldw_test.hook=kprobe on the guest's

@@ -30,6 +30,18 @@ sensor_scripts=(
 	tests/vm/guest/sensor_failures.sh
 )
 
+# LDW_SCENARIOS="identity ratelimit" (while working on them): only those
+# scenarios, after sensor_start.sh, which starts the sensor.
+if [[ -n ${LDW_SCENARIOS:-} ]]; then
+	wanted=(tests/vm/guest/sensor_start.sh)
+	for name in $LDW_SCENARIOS; do
+		wanted+=("tests/vm/guest/sensor_${name#sensor_}")
+		[[ ${wanted[-1]} == *.sh ]] || wanted[-1]+=.sh
+	done
+	sensor_scripts=("${wanted[@]}")
+	unset wanted name
+fi
+
 sensor_progs=$LDW_BUILD/vm-progs
 sensor_image=$LDW_BUILD/vm/ext4.img
 sensor_ready=0
