@@ -14,6 +14,7 @@
 #include <linux/limits.h>
 #include <linux/llist.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 
 #include <ldwatch/netlink.h>
 
@@ -118,6 +119,7 @@ struct ldw_name {
  * @release: link in the list of slots released from atomic context
  * @task: the acting task, compared only (the slot is released before the
  *	task can go away: its task_work runs at the latest in do_exit())
+ * @uid: the acting task's uid, for the share of slots each user may hold
  * @mnt: the vfsmount of the file's directory (pinned)
  * @dentry: the created file, or the renamed entry (pinned)
  * @from_dir: rename: the old parent (pinned)
@@ -140,6 +142,7 @@ struct ldw_slot {
 	struct callback_head work;
 	struct llist_node release;
 	struct task_struct *task;
+	kuid_t uid;
 	struct vfsmount *mnt;
 	struct dentry *dentry;
 	struct dentry *from_dir;
@@ -167,9 +170,8 @@ bool ldw_name_copy(struct ldw_name *copy, const struct dentry *dentry);
 bool ldw_syscall_opens(struct pt_regs *regs);
 bool ldw_creation_confirmed(const struct ldw_slot *slot);
 bool ldw_rename_confirmed(const struct ldw_slot *slot);
-char *ldw_path_string(const struct path *path, char *buf, int size);
 int ldw_original_path(const struct ldw_slot *slot, char *buf,
-		      struct ldw_str *original);
+		      struct ldw_str *original, bool *truncated);
 void ldw_alert_attribute(struct ldw_alert *alert, const struct ldw_slot *slot);
 void ldw_judge(const struct ldw_slot *slot);
 bool __init ldw_rule_excludes_kernel_threads(const struct ldw_rule *rule);
