@@ -59,6 +59,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -225,6 +226,11 @@ static void ldw_slot_put(struct ldw_slot *slot)
 		WRITE_ONCE(slot->armed, false);
 		atomic_dec(&ldw_slots_armed);
 	}
+	if (slot->dumping) {
+		path_put(&slot->root);
+		if (slot->exe)
+			fput(slot->exe);
+	}
 	dput(slot->dentry);
 	dput(slot->from_dir);
 	dput(slot->to_dir);
@@ -322,6 +328,43 @@ VISIBLE_IF_KUNIT bool ldw_name_copy(struct ldw_name *copy,
 
 static void ldw_capture_callback(struct callback_head *work);
 
+/*
+ * Whether the current task is dumping core: from its threads' zapping to
+ * the dump's end, the signal struct holds the dump's state.
+ */
+static bool ldw_dumping_core(void)
+{
+	return READ_ONCE(current->signal->core_state);
+}
+
+/*
+ * Take what judging needs of a task dumping core while it still has it
+ * (see struct ldw_slot). Its other threads are gone: nobody changes its
+ * root meanwhile. Return: false if its root could not be pinned.
+ */
+static bool ldw_snapshot_dumper(struct ldw_slot *slot)
+{
+	struct path root = current->fs->root;
+
+	if (!ldw_dget_atomic(root.dentry))
+		return false;
+	slot->root.dentry = root.dentry;
+	slot->root.mnt = mntget(root.mnt);
+	slot->dumping = true;
+	rcu_read_lock();
+	if (current->mm)
+		slot->exe = ldw_get_file_rcu(&current->mm->exe_file);
+	rcu_read_unlock();
+	slot->mntns = ldw_mnt_ns_inum(current->nsproxy);
+	if (!ldw_targets_host_mntns(current->nsproxy))
+		slot->view |= LDW_PROCESS_VIEW_MOUNT_NAMESPACE;
+	if (!ldw_targets_host_root(&slot->root))
+		slot->view |= LDW_PROCESS_VIEW_ROOT;
+	if (current->mm && ldw_exe_link_replaced(current->mm))
+		slot->view |= LDW_PROCESS_VIEW_EXE_REPLACED;
+	return true;
+}
+
 /* The actions that bind a new name, confirmed by its d_instantiate(). */
 static bool ldw_action_binds(enum ldw_action action)
 {
@@ -368,7 +411,8 @@ void ldw_capture_bind(const struct path *dir, struct dentry *dentry,
 		return;
 	}
 	if (!ldw_pin(&slot->dentry, dentry) ||
-	    !ldw_pin(&slot->to_dir, dir->dentry)) {
+	    !ldw_pin(&slot->to_dir, dir->dentry) ||
+	    (ldw_dumping_core() && !ldw_snapshot_dumper(slot))) {
 		ldw_drop(LDW_DROP_BUSY);
 		ldw_slot_put_atomic(slot);
 		return;
@@ -532,7 +576,8 @@ VISIBLE_IF_KUNIT bool ldw_creation_confirmed(const struct ldw_slot *slot)
 {
 	if (READ_ONCE(slot->instantiated) && d_really_is_positive(slot->dentry))
 		return true;
-	return ldw_open_created(slot->dentry);
+	/* A dump is no system call's, and its task has no files left. */
+	return !slot->dumping && ldw_open_created(slot->dentry);
 }
 
 /*
@@ -619,7 +664,7 @@ static bool ldw_confirmed(const struct ldw_slot *slot)
  * @aliases: enum ldw_alias bits: how the process's view differs
  * @truncated: enum ldw_truncated bits: the paths cut to their tail
  * @view: enum ldw_process_view bits
- * @buf: the buffers they point into
+ * @buf: the buffers they point into, and scratch space
  */
 struct ldw_facts {
 	struct ldw_str path;
@@ -630,7 +675,7 @@ struct ldw_facts {
 	u32 aliases;
 	u32 truncated;
 	u32 view;
-	char *buf[5];
+	char *buf[6];
 };
 
 static void ldw_facts_free(struct ldw_facts *facts)
@@ -733,28 +778,67 @@ static void ldw_host_executable(struct ldw_facts *facts, struct file *exe)
 }
 
 /*
+ * @path as a task dumping core saw it (see struct ldw_slot), into @buf:
+ * d_path() would resolve against its root, which do_exit() has taken by
+ * now. The host's path of the file, less the host's path of the root the
+ * task had, is the same path; a file outside that root has its whole path,
+ * as d_path() gives it. @scratch: another PATH_MAX bytes.
+ */
+static char *ldw_dumper_path(const struct ldw_slot *slot,
+			     const struct path *path, char *buf, char *scratch,
+			     bool *truncated)
+{
+	bool root_cut = false;
+	char *s, *root;
+	size_t len;
+
+	s = ldw_targets_d_path(path, buf, PATH_MAX, false, truncated);
+	if (IS_ERR(s) || *truncated ||
+	    !(slot->view & (LDW_PROCESS_VIEW_ROOT |
+			    LDW_PROCESS_VIEW_MOUNT_NAMESPACE)))
+		return s;
+	root = ldw_targets_d_path(&slot->root, scratch, PATH_MAX, false,
+				  &root_cut);
+	if (IS_ERR(root) || root_cut)
+		return s;
+	len = strlen(root);
+	if (len > 1 && !strncmp(s, root, len) && s[len] == '/')
+		s += len;
+	return s;
+}
+
+/*
  * process.executable, from the task's root, and the host's view of it.
  * Absent (not an error) if the task has no executable; one too deep to
  * name is cut to its tail, never absent: the rule excludes an event
  * without one.
  */
-static int ldw_executable(struct ldw_facts *facts)
+static int ldw_executable(const struct ldw_slot *slot,
+			  struct ldw_facts *facts)
 {
-	struct file *exe;
+	struct file *exe = NULL;
 	bool cut = false;
 	char *s;
 
 	facts->executable = LDW_STR_ABSENT;
 	facts->host_executable = LDW_STR_ABSENT;
-	if (!current->mm)
-		return 0;
-	/* get_mm_exe_file(), which is not exported */
-	rcu_read_lock();
-	exe = ldw_get_file_rcu(&current->mm->exe_file);
-	rcu_read_unlock();
+	if (slot->dumping) {
+		if (slot->exe)
+			exe = get_file(slot->exe);
+	} else if (current->mm) {
+		/* get_mm_exe_file(), which is not exported */
+		rcu_read_lock();
+		exe = ldw_get_file_rcu(&current->mm->exe_file);
+		rcu_read_unlock();
+	}
 	if (!exe)
 		return 0;
-	s = ldw_path_string(&exe->f_path, facts->buf[1], PATH_MAX, &cut);
+	if (slot->dumping)
+		s = ldw_dumper_path(slot, &exe->f_path, facts->buf[1],
+				    facts->buf[5], &cut);
+	else
+		s = ldw_path_string(&exe->f_path, facts->buf[1], PATH_MAX,
+				    &cut);
 	if (!IS_ERR(s)) {
 		facts->executable = ldw_str_of(s);
 		if (cut)
@@ -876,10 +960,12 @@ static int ldw_facts_gather(const struct ldw_slot *slot,
 		return -ENOMEM;
 	if (slot->host && !ldw_facts_buf(facts, 3))
 		return -ENOMEM;
+	if (slot->dumping && !ldw_facts_buf(facts, 5))
+		return -ENOMEM;
 
 	/* Without the host's targets, there is no host's view to differ from. */
 	if (companion)
-		facts->view = ldw_process_view();
+		facts->view = slot->dumping ? slot->view : ldw_process_view();
 
 	/* A rename that failed left the file where it was: name its target. */
 	if (slot->failed && slot->action == LDW_ACTION_RENAME) {
@@ -888,7 +974,12 @@ static int ldw_facts_gather(const struct ldw_slot *slot,
 		if (err)
 			return err;
 	} else {
-		s = ldw_path_string(&file, facts->buf[0], PATH_MAX, &cut);
+		if (slot->dumping)
+			s = ldw_dumper_path(slot, &file, facts->buf[0],
+					    facts->buf[5], &cut);
+		else
+			s = ldw_path_string(&file, facts->buf[0], PATH_MAX,
+					    &cut);
 		if (IS_ERR(s))
 			return PTR_ERR(s);
 		facts->path = ldw_str_of(s);
@@ -896,7 +987,7 @@ static int ldw_facts_gather(const struct ldw_slot *slot,
 	if (cut)
 		facts->truncated |= LDW_TRUNCATED_FILE_PATH;
 
-	err = ldw_executable(facts);
+	err = ldw_executable(slot, facts);
 	if (err)
 		return err;
 
@@ -953,7 +1044,8 @@ VISIBLE_IF_KUNIT void ldw_alert_attribute(struct ldw_alert *alert,
 		.uid = from_kuid(&init_user_ns, cred->uid),
 		.euid = from_kuid(&init_user_ns, cred->euid),
 		.gid = from_kgid(&init_user_ns, cred->gid),
-		.mntns = ldw_mnt_ns_inum(current->nsproxy),
+		.mntns = slot->dumping ? slot->mntns :
+					 ldw_mnt_ns_inum(current->nsproxy),
 	};
 	INIT_LIST_HEAD(&alert->node);
 	rcu_read_lock();
@@ -1113,10 +1205,11 @@ static void ldw_capture_callback(struct callback_head *work)
 	}
 
 	/*
-	 * An io_uring worker (or a task dumping core) may run it from
-	 * do_exit(), after its root and namespaces are gone.
+	 * An io_uring worker may run it from do_exit(), after its root and
+	 * namespaces are gone; a task dumping core does, and left what its
+	 * judgement needs in the slot.
 	 */
-	if (current->flags & PF_EXITING) {
+	if ((current->flags & PF_EXITING) && !slot->dumping) {
 		ldw_drop(LDW_DROP_TASK_EXITING);
 		goto out;
 	}

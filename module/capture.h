@@ -13,6 +13,7 @@
 #include <linux/init.h>
 #include <linux/limits.h>
 #include <linux/llist.h>
+#include <linux/path.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
@@ -22,7 +23,6 @@ struct dentry;
 struct ldw_alert;
 struct ldw_rule;
 struct ldw_str;
-struct path;
 struct pt_regs;
 struct task_struct;
 struct vfsmount;
@@ -135,6 +135,14 @@ struct ldw_name {
  * @error: then, the errno its system call returned, or 0 if unknown
  * @armed: creation whose d_instantiate the probe is watching for
  * @instantiated: the file system instantiated @dentry in @task
+ * @dumping: @task was dumping core at the hook: it never returns to user
+ *	space, and its task_work runs in do_exit(), after its root, mount
+ *	namespace and address space are gone; what the judgement needs of
+ *	them was taken at the hook:
+ * @root: its root (pinned)
+ * @exe: its executable (pinned), or NULL
+ * @view: enum ldw_process_view bits
+ * @mntns: its mount namespace's inode number
  * @old_name: rename: the entry's name before
  * @new_name: rename: its name after
  */
@@ -158,6 +166,11 @@ struct ldw_slot {
 	int error;
 	bool armed;
 	bool instantiated;
+	bool dumping;
+	struct path root;
+	struct file *exe;
+	u32 view;
+	u32 mntns;
 	struct ldw_name old_name;
 	struct ldw_name new_name;
 };
