@@ -19,6 +19,7 @@
 #include "journal_output.h"
 
 #define LDW_JOURNAL_IDENT "ldwatchd"
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 void ldw_journal_init(struct ldw_journal *j)
 {
@@ -234,7 +235,7 @@ int ldw_journal_priority(const struct ecs_doc *doc)
 			return LOG_WARNING;
 		return LOG_NOTICE;
 	}
-	for (i = 0; i < sizeof(health) / sizeof(health[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(health); i++) {
 		if (ldw_field_is(doc, "event.action", health[i].action))
 			return health[i].priority;
 	}
@@ -322,7 +323,7 @@ int ldw_journal_fields(struct ldw_journal *j, const struct ecs_doc *doc,
 		len--;
 	ecs_buf_add(b, line, len);
 
-	for (i = 0; i < sizeof(flat) / sizeof(flat[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(flat); i++) {
 		start = b->len;
 		ecs_buf_adds(b, flat[i].field);
 		if (ldw_put_value(b, doc, flat[i].key, false))
