@@ -455,14 +455,16 @@ struct ldw_host_path_work {
  * Whether the host, looking up @name, reaches @path's very file: a path
  * built by walking up from a mount of another mount namespace names it in
  * that namespace, where a file system mounted over a directory can show
- * another file than the host has there.
+ * another file than the host has there. From the dentry cache only: a
+ * file system of the process's owner (FUSE) must not make the lookup, and
+ * the task's judgement, wait; a path not all cached is not vouched for.
  */
 static bool ldw_host_reaches(const char *name, const struct path *path)
 {
 	struct path found;
 	bool same;
 
-	if (kern_path(name, 0, &found))
+	if (kern_path(name, LOOKUP_CACHED, &found))
 		return false;
 	same = d_inode(found.dentry) == d_inode(path->dentry);
 	path_put(&found);

@@ -210,22 +210,18 @@ alert creation $C/a.conf
 status_json "$LDW_DIR/status.before" || not_ok "[$SCEN] ldwatchctl status --json"
 busy_before=$("$EXPECT" get "$LDW_DIR/status.before" dropped.busy 1 2>/dev/null || echo 0)
 FLOODERS=''
+# Opens of the directory, as fast as a process can: each takes its
+# dentry's lock to pin it at the end of the walk.
 for _ in 1 2; do
-	# shellcheck disable=SC2016 # expanded by that shell
-	su -s /bin/sh nobody -c 'while :; do [ -e /etc/ld.so.conf.d/a.conf ]; [ -e /etc/ld.so.conf.d/b.conf ]; done' &
+	$OPS --user 65534 --repeat 1000000000 --flags rdonly open $C >/dev/null 2>&1 &
 	FLOODERS="$FLOODERS $!"
 done
-ROUNDS=50
-r=0
-while [ $r -lt $ROUNDS ]; do
-	op rename $C/a.conf $C/b.conf
-	op rename $C/b.conf $C/a.conf
-	r=$((r + 1))
-done
+ROUNDS=100
+op --repeat $((2 * ROUNDS)) rename $C/a.conf $C/b.conf
 # shellcheck disable=SC2086 # one pid a word
 kill $FLOODERS
 wait 2>/dev/null
-alerts $((2 * ROUNDS)) event.action=rename "process.executable=$OPS"
+alerts $((2 * ROUNDS)) event.action=rename "process.pid=$OP_PID"
 total $((2 * ROUNDS + 1))
 collect
 status_json "$LDW_DIR/status.after" || not_ok "[$SCEN] ldwatchctl status --json"
