@@ -70,13 +70,14 @@ static const char *const ldw_drop_names[] = {
 #define LDW_USE__ LDW_USE_NEVER
 
 static const struct ldw_attr_spec ldw_attr_specs[LDW_A_MAX + 1] = {
-#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, name) \
+#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, lost, name) \
 	[LDW_A_##NAME] = { #NAME, LDW_TYPE_##type, LDW_BOUND_##type(bound), {		\
 		[LDW_CMD_ALERT] = LDW_USE_##alert,					\
 		[LDW_CMD_GET_STATUS] = LDW_USE_##status,				\
 		[LDW_CMD_SUBSCRIBE] = LDW_USE_##subscribe,				\
 		[LDW_CMD_STOPPING] = LDW_USE_##stopping,				\
 		[LDW_CMD_SUPPRESSED] = LDW_USE_##suppressed,				\
+		[LDW_CMD_LOST] = LDW_USE_##lost,					\
 	} },
 #include <ldwatch/netlink_spec.h>
 };
@@ -370,7 +371,7 @@ static void ldw_fill(struct ldw_msg *msg, struct nlattr **tb)
 		if (tb[i] && i != LDW_A_PAD && i != LDW_A_UNSPEC)
 			msg->present |= LDW_BIT(i);
 	}
-#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, name) \
+#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, lost, name) \
 	if (tb[LDW_A_##NAME])								\
 		LDW_FILL_##type(msg->name, tb[LDW_A_##NAME]);
 #include <ldwatch/netlink_spec.h>

@@ -71,7 +71,7 @@ struct ldw_msg {
 	uint8_t version;
 	uint64_t present;
 
-#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, name) \
+#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, lost, name) \
 	LDW_MSG_MEMBER_##type(bound, name)
 #include <ldwatch/netlink_spec.h>
 };
