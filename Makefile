@@ -47,7 +47,7 @@ MATCHER_SOURCES := module/rule_match.c module/rule_format.c module/rule_default.
 NETLINK_SOURCES := userspace/genl_client.c userspace/ecs.c
 LDWATCHCTL_SOURCES := userspace/ldwatchctl.c userspace/event_json.c $(NETLINK_SOURCES) \
 	$(MATCHER_SOURCES)
-LDWATCHD_SOURCES := userspace/ldwatchd.c userspace/ecs_records.c $(NETLINK_SOURCES) \
+LDWATCHD_SOURCES := userspace/ldwatchd.c userspace/ldwatchd_state.c userspace/ecs_records.c $(NETLINK_SOURCES) \
 	module/rule_match.c
 USERSPACE_HEADERS := $(wildcard include/ldwatch/*.h userspace/*.h)
 

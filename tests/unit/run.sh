@@ -21,7 +21,7 @@ matcher=(module/rule_match.c module/rule_format.c module/rule_default.c module/r
 	module/rule_anchors.c)
 netlink=(userspace/genl_client.c userspace/ecs.c)
 ldwatchctl=(userspace/ldwatchctl.c userspace/event_json.c "${netlink[@]}")
-ldwatchd=(userspace/ldwatchd.c userspace/ecs_records.c "${netlink[@]}" module/rule_match.c)
+ldwatchd=(userspace/ldwatchd.c userspace/ldwatchd_state.c userspace/ecs_records.c "${netlink[@]}" module/rule_match.c)
 records=(userspace/ecs_records.c "${netlink[@]}" module/rule_match.c)
 # libnl-genl-3, for the tools' netlink (Debian: libnl-genl-3-dev).
 read -ra genl_cflags < <(pkg-config --cflags libnl-genl-3.0 2>/dev/null || echo -I/usr/include/libnl3)

@@ -745,9 +745,12 @@ static void test_names(void)
 	       !ldw_stat_name(LDW_STAT_SUPPRESSED + 1),
 	       "the counter after the DROPPED nest is named suppressed");
 	cmds = ldw_cmd_name(LDW_CMD_SUPPRESSED) &&
-	       !strcmp(ldw_cmd_name(LDW_CMD_SUPPRESSED), "suppressed") &&
-	       !ldw_cmd_name(LDW_CMD_SUPPRESSED + 1);
+	       !strcmp(ldw_cmd_name(LDW_CMD_SUPPRESSED), "suppressed");
 	tap_ok(cmds, "the rate limit summary command is named suppressed");
+	/* Liveness */
+	cmds = ldw_cmd_name(LDW_CMD_LOST) && !strcmp(ldw_cmd_name(LDW_CMD_LOST), "lost") &&
+	       LDW_CMD_LOST == LDW_CMD_SUPPRESSED + 1 && !ldw_cmd_name(LDW_CMD_LOST + 1);
+	tap_ok(cmds, "the drop report command, after it, is named lost, and is the last");
 	tap_ok(!strcmp(ldw_delivery_name(LDW_DELIVERY_MULTICAST), "multicast") &&
 	       !strcmp(ldw_delivery_name(LDW_DELIVERY_UNICAST), "unicast") && !ldw_delivery_name(0),
 	       "delivery modes are named multicast and unicast");
