@@ -610,6 +610,8 @@ uint64_t ldw_seq_lost(struct ldw_seq *s, uint64_t load_id, uint64_t first, uint6
 	/* Below the base: a gap reported them already (or before tracking). */
 	x = first > base ? first : base;
 	end = first + count;
+	if (end <= base)
+		return 0;
 	/* Past the window: left to the gap, which will show them. */
 	if (end - base > LDW_SEQ_REPORTED_WINDOW)
 		end = base + LDW_SEQ_REPORTED_WINDOW;

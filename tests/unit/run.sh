@@ -106,6 +106,13 @@ if check "ldwatchctl builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]
 	run_tap ldwatchctl tests/unit/test_ldwatchctl.sh "$out/ldwatchctl"
 fi
 
+# Liveness: ldwatchd's state file.
+if check "test_state builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
+	-o "$out/test_state" tests/unit/test_state.c userspace/ldwatchd_state.c; then
+	state_tmp=$(mktemp -d)
+	run_tap state "$out/test_state" "$state_tmp"
+	rm -rf "$state_tmp"
+fi
 if check "test_ecs builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
 	-o "$out/test_ecs" tests/unit/test_ecs.c "${records[@]}" -ljson-c "${genl_libs[@]}"; then
 	run_tap ecs "$out/test_ecs"
