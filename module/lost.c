@@ -35,9 +35,12 @@
  */
 #define LDW_LOST_DELAY_MS 200
 
-/* When a listener's socket was full: try again soon, a few times. */
+/*
+ * When a listener's socket was full: try again soon, as the delivery
+ * queue does with an alert, so that a listener that was stopped for a
+ * while still learns of the drops with nothing after them.
+ */
 #define LDW_LOST_RETRY_MS 10
-#define LDW_LOST_RETRIES 50
 
 /**
  * struct ldw_lost_run - consecutive sequence numbers dropped for one reason
@@ -64,7 +67,6 @@ static bool ldw_lost_stopping;
 static struct ldw_lost_run ldw_lost_sending[LDW_LOST_RUNS];
 static unsigned int ldw_lost_nsending;
 static unsigned int ldw_lost_sent;
-static unsigned int ldw_lost_retries;
 
 static void ldw_lost_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(ldw_lost_work, ldw_lost_work_fn);
@@ -79,7 +81,6 @@ void ldw_lost_init(void)
 	raw_spin_unlock_irqrestore(&ldw_lost_lock, flags);
 	ldw_lost_nsending = 0;
 	ldw_lost_sent = 0;
-	ldw_lost_retries = 0;
 }
 
 /**
@@ -138,7 +139,6 @@ static void ldw_lost_take(void)
 	ldw_lost_nnoted = 0;
 	raw_spin_unlock_irqrestore(&ldw_lost_lock, flags);
 	ldw_lost_sent = 0;
-	ldw_lost_retries = 0;
 }
 
 /*
@@ -162,20 +162,9 @@ static bool ldw_lost_send(void)
 static void ldw_lost_work_fn(struct work_struct *work)
 {
 	ldw_lost_take();
-	if (ldw_lost_send())
-		return;
-	/*
-	 * A full socket loses the report for that listener only after a
-	 * few tries; the hole still tells it.
-	 */
-	if (++ldw_lost_retries <= LDW_LOST_RETRIES) {
+	if (!ldw_lost_send())
 		queue_delayed_work(system_wq, &ldw_lost_work,
 				   msecs_to_jiffies(LDW_LOST_RETRY_MS));
-		return;
-	}
-	ldw_lost_sent++;
-	ldw_lost_retries = 0;
-	queue_delayed_work(system_wq, &ldw_lost_work, 0);
 }
 
 void ldw_lost_stop(void)

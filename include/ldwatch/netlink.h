@@ -113,9 +113,10 @@
  *	consecutive numbers dropped for one reason. Not numbered itself, and
  *	it may arrive before alerts numbered below it that were still
  *	queued. Sent only for drops while a listener was there, and once;
- *	drops at unload are reported by STOPPING's NEXT_SEQ instead. A
- *	listener that misses it (a full socket, or more runs in a burst than
- *	the module holds) still sees the hole in the sequence.
+ *	drops at unload are reported by STOPPING's NEXT_SEQ instead. It is
+ *	sent again while a listener's socket is full, as an alert is. A
+ *	listener that misses it anyway (more runs in one burst than the
+ *	module holds) still sees the hole in the sequence.
  * @__LDW_CMD_MAX: internal
  * @LDW_CMD_MAX: highest command number
  */
