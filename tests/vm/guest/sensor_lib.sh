@@ -176,11 +176,12 @@ ldwatchd_pid() {
 }
 
 # wait_record ACTION N SECONDS [FROM_LINE]: wait until $ALERTS holds at
-# least N health records with event.action ACTION (from line FROM_LINE on).
+# least N records with event.action ACTION (from line FROM_LINE on): health
+# records, or the sensor's own alerts (ldwatch-sensor-stopping, ...).
 wait_record() {
 	_wr_i=0
 	while [ "$_wr_i" -lt $(($3 * 10)) ]; do
-		_wr_n=$("$EXPECT" count "$ALERTS" --kind event --from-line "${4:-1}" \
+		_wr_n=$("$EXPECT" count "$ALERTS" --kind any --from-line "${4:-1}" \
 			"event.action=$1" 2>/dev/null)
 		[ "${_wr_n:-0}" -ge "$2" ] && return 0
 		sleep 0.1
