@@ -50,9 +50,24 @@ as_pid() {
 	return $_ap_rc
 }
 
-# The executable the kernel sees for an applet: busybox's, through links.
-INSMOD_EXE=$(readlink -f "$(command -v insmod)")
-RMMOD_EXE=$(readlink -f "$(command -v rmmod)")
+# applet_exe NAME: the executable the kernel sees for NAME, found on PATH
+# and followed through links (busybox's, for its applets).
+applet_exe() {
+	_ae_ifs=$IFS
+	IFS=:
+	for _ae_dir in $PATH; do
+		if [ -x "$_ae_dir/$1" ]; then
+			IFS=$_ae_ifs
+			readlink -f "$_ae_dir/$1"
+			return 0
+		fi
+	done
+	IFS=$_ae_ifs
+	return 1
+}
+INSMOD_EXE=$(applet_exe insmod)
+RMMOD_EXE=$(applet_exe rmmod)
+diag "insmod is $INSMOD_EXE, rmmod is $RMMOD_EXE"
 
 # load_module VAR [PARAM]...: insmod as a process of its own; its pid in
 # VAR, the new load id in LOAD_ID (from the module's own log line).
@@ -237,6 +252,7 @@ scenario_took
 SCEN="drop report with nothing after it"
 N=400
 scenario "$SCEN"
+mkdir -p /etc/ld.so.conf.d
 if load_module loader4 queue_max_alerts=1; then
 	if daemon_start "$LDW_DIR/tamper-drop.ndjson" --state "$LDW_DIR/tamper-drop.state" \
 		--receive-buffer 64K --heartbeat 0; then
