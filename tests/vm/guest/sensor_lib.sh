@@ -154,7 +154,7 @@ sensor_start() {
 	# status for sensor_stop.sh.
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	setsid sh -c '
-		ldwatchd --output "$1" 2>"$2/ldwatchd.stderr" &
+		ldwatchd --output "$1" --state "$2/ldwatchd.state" 2>"$2/ldwatchd.stderr" &
 		echo $! >"$2/ldwatchd.pid"
 		wait $!
 		echo $? >"$2/ldwatchd.rc"
@@ -223,7 +223,9 @@ daemon_start() {
 	sh -c '
 		out=$1
 		shift
-		ldwatchd --output "$out" "$@" 2>"$out.stderr" &
+		# A state file of its own (a later --state wins): another
+		# scenario'"'"'s load is no blind window of this one.
+		ldwatchd --output "$out" --state "$out.state" "$@" 2>"$out.stderr" &
 		echo $! >"$out.pid"
 		wait $!
 		echo $? >"$out.rc"
