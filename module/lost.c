@@ -19,6 +19,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/jiffies.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
@@ -159,12 +160,23 @@ static bool ldw_lost_send(void)
 	return true;
 }
 
+/*
+ * Send what was taken, then what was noted meanwhile: a note made while
+ * this work was pending armed nothing new.
+ */
 static void ldw_lost_work_fn(struct work_struct *work)
 {
-	ldw_lost_take();
-	if (!ldw_lost_send())
-		queue_delayed_work(system_wq, &ldw_lost_work,
-				   msecs_to_jiffies(LDW_LOST_RETRY_MS));
+	for (;;) {
+		ldw_lost_take();
+		if (!ldw_lost_nsending)
+			return;
+		if (!ldw_lost_send()) {
+			queue_delayed_work(system_wq, &ldw_lost_work,
+					   msecs_to_jiffies(LDW_LOST_RETRY_MS));
+			return;
+		}
+		cond_resched();
+	}
 }
 
 void ldw_lost_stop(void)
