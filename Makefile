@@ -48,8 +48,8 @@ MATCHER_SOURCES := module/rule_match.c module/rule_format.c module/rule_default.
 NETLINK_SOURCES := userspace/genl_client.c userspace/ecs.c
 LDWATCHCTL_SOURCES := userspace/ldwatchctl.c userspace/event_json.c $(NETLINK_SOURCES) \
 	$(MATCHER_SOURCES)
-LDWATCHD_SOURCES := userspace/ldwatchd.c userspace/ecs_records.c $(NETLINK_SOURCES) \
-	module/rule_match.c userspace/journal_output.c
+LDWATCHD_SOURCES := userspace/ldwatchd.c userspace/ldwatchd_state.c userspace/ecs_records.c \
+	$(NETLINK_SOURCES) module/rule_match.c userspace/journal_output.c
 # libsystemd (Debian: libsystemd-dev): ldwatchd --journal.
 SYSTEMD_CFLAGS := $(shell pkg-config --cflags libsystemd 2>/dev/null)
 SYSTEMD_LIBS := $(or $(shell pkg-config --libs libsystemd 2>/dev/null),-lsystemd)

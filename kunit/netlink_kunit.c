@@ -28,6 +28,7 @@
 #include <ldwatch/rule.h>
 #include <ldwatch/version.h>
 
+#include "actor.h"
 #include "genl.h"
 #include "ldw_kunit.h"
 #include "stats.h"
@@ -474,6 +475,81 @@ static void status_rule_text_at_its_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ldw_msg_put_status(skb, status), -EMSGSIZE);
 }
 
+/* ---- Liveness: the stopping message names who, the drop report ---- */
+
+static void ldw_test_stopping(struct kunit *test, const struct ldw_actor *actor)
+{
+	struct ldw_stats_snapshot *stats = kunit_kzalloc(test, sizeof(*stats), GFP_KERNEL);
+	size_t size = ldw_msg_stopping_size(actor);
+	struct netlink_ext_ack extack = {};
+	struct nlattr *tb[LDW_A_MAX + 1];
+	struct sk_buff *skb;
+	void *hdr;
+
+	KUNIT_ASSERT_NOT_NULL(test, stats);
+	ldw_test_fill_stats(stats);
+	skb = ldw_test_msg(test, size, LDW_CMD_STOPPING, &hdr);
+	KUNIT_ASSERT_EQ(test, ldw_msg_put_stopping(skb, LDW_TEST_LOAD_ID, 42, stats, actor), 0);
+	KUNIT_EXPECT_EQ(test, ldw_test_used(skb, hdr), size);
+	KUNIT_ASSERT_EQ_MSG(test, ldw_test_parse(skb, hdr, tb, &extack), 0,
+			    "parse: %s", extack._msg ?: "");
+	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_LOAD_ID]);
+	KUNIT_EXPECT_EQ(test, nla_get_u64(tb[LDW_A_LOAD_ID]), LDW_TEST_LOAD_ID);
+	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_NEXT_SEQ]);
+	KUNIT_EXPECT_EQ(test, nla_get_u64(tb[LDW_A_NEXT_SEQ]), 42);
+	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_PID]);
+	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[LDW_A_PID]), 4321);
+	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_UID]);
+	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[LDW_A_UID]), 0);
+	ldw_test_expect_string(test, tb[LDW_A_COMM], "rmmod", "COMM");
+	if (actor->exe)
+		ldw_test_expect_string(test, tb[LDW_A_EXECUTABLE], actor->exe, "EXECUTABLE");
+	else
+		KUNIT_EXPECT_NULL(test, tb[LDW_A_EXECUTABLE]);
+	ldw_test_expect_stats(test, tb, stats);
+}
+
+/* STOPPING names who unloads the module: pid, uid, comm, executable. */
+static void stopping_names_who(struct kunit *test)
+{
+	struct ldw_actor actor = { .pid = 4321, .uid = 0, .comm = "rmmod",
+				   .exe = "/usr/bin/kmod" };
+
+	ldw_test_stopping(test, &actor);
+}
+
+/* A task without an executable: the attribute is left out, nothing else. */
+static void stopping_without_executable(struct kunit *test)
+{
+	struct ldw_actor actor = { .pid = 4321, .uid = 0, .comm = "rmmod" };
+
+	ldw_test_stopping(test, &actor);
+}
+
+/* The drop report: the run of numbers, how many, and why. */
+static void lost_round_trip(struct kunit *test)
+{
+	struct netlink_ext_ack extack = {};
+	struct nlattr *tb[LDW_A_MAX + 1];
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = ldw_test_msg(test, ldw_msg_lost_size(), LDW_CMD_LOST, &hdr);
+	KUNIT_ASSERT_EQ(test, ldw_msg_put_lost(skb, LDW_TEST_LOAD_ID, 9, 42,
+					       LDW_DROP_QUEUE_FULL), 0);
+	KUNIT_EXPECT_EQ(test, ldw_test_used(skb, hdr), ldw_msg_lost_size());
+	KUNIT_ASSERT_EQ_MSG(test, ldw_test_parse(skb, hdr, tb, &extack), 0,
+			    "parse: %s", extack._msg ?: "");
+	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_LOAD_ID]);
+	KUNIT_EXPECT_EQ(test, nla_get_u64(tb[LDW_A_LOAD_ID]), LDW_TEST_LOAD_ID);
+	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_LOST_FIRST_SEQ]);
+	KUNIT_EXPECT_EQ(test, nla_get_u64(tb[LDW_A_LOST_FIRST_SEQ]), 9);
+	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_LOST_COUNT]);
+	KUNIT_EXPECT_EQ(test, nla_get_u64(tb[LDW_A_LOST_COUNT]), 42);
+	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_LOST_REASON]);
+	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[LDW_A_LOST_REASON]), LDW_DROP_QUEUE_FULL);
+}
+
 /* ---- malformed attributes: refused by the policy, for that attribute ---- */
 
 struct ldw_bad_attr {
@@ -677,6 +753,9 @@ static struct kunit_case ldw_netlink_cases[] = {
 	KUNIT_CASE(stats_out_of_room_leave_nothing),
 	KUNIT_CASE(status_round_trip),
 	KUNIT_CASE(status_rule_text_at_its_limit),
+	KUNIT_CASE(stopping_names_who),
+	KUNIT_CASE(stopping_without_executable),
+	KUNIT_CASE(lost_round_trip),
 	KUNIT_CASE_PARAM(malformed_attribute_is_refused, ldw_bad_attr_gen_params),
 	{}
 };

@@ -15,6 +15,7 @@
 
 #include "stats.h"
 
+struct ldw_actor;
 struct ldw_alert;
 struct ldw_rule;
 struct sk_buff;
@@ -39,7 +40,9 @@ enum ldw_send {
 };
 
 enum ldw_send ldw_genl_send_alert(const struct ldw_alert *alert, bool *delivered);
-void ldw_genl_send_stopping(void);
+void ldw_genl_send_stopping(const struct ldw_actor *actor);
+bool ldw_genl_have_listeners(void);
+enum ldw_send ldw_genl_send_lost(u64 first, u64 count, enum ldw_drop reason);
 
 /* Encoders: each puts attributes (no headers) into @skb, or -EMSGSIZE. */
 extern const struct nla_policy ldw_genl_policy[LDW_A_MAX + 1];
@@ -54,10 +57,18 @@ int ldw_msg_put_suppressed(struct sk_buff *skb, const struct ldw_alert *summary,
 size_t ldw_msg_stats_size(void);
 int ldw_msg_put_stats(struct sk_buff *skb,
 		      const struct ldw_stats_snapshot *snapshot);
+size_t ldw_msg_stopping_size(const struct ldw_actor *actor);
+int ldw_msg_put_stopping(struct sk_buff *skb, u64 load_id, u64 next_seq,
+			 const struct ldw_stats_snapshot *stats,
+			 const struct ldw_actor *actor);
+size_t ldw_msg_lost_size(void);
+int ldw_msg_put_lost(struct sk_buff *skb, u64 load_id, u64 first, u64 count,
+		     enum ldw_drop reason);
 
 /**
  * struct ldw_status - what the status reply reports
  * @load_id: LDW_A_LOAD_ID
+ * @load_time_ns: LDW_A_LOAD_TIME_NS
  * @next_seq: LDW_A_NEXT_SEQ
  * @delivery: LDW_A_DELIVERY
  * @rule: the rule in force: LDW_A_RULE_ID, _NAME and _VERSION
@@ -66,6 +77,7 @@ int ldw_msg_put_stats(struct sk_buff *skb,
  */
 struct ldw_status {
 	u64 load_id;
+	u64 load_time_ns;
 	u64 next_seq;
 	enum ldw_delivery delivery;
 	const struct ldw_rule *rule;

@@ -19,17 +19,37 @@
 #include <ldwatch/rule.h>
 #include <ldwatch/version.h>
 
+#include "actor.h"
 #include "capture.h"
 #include "genl.h"
+#include "lost.h"
 #include "queue.h"
 #include "ratelimit.h"
 #include "rule_log.h"
 #include "stats.h"
 
-static int __init ldw_init(void)
+/*
+ * Who loads or unloads the sensor goes to the kernel log, so that even
+ * with no listener the tampering names someone.
+ */
+static void ldw_log_actor(const char *what, const struct ldw_actor *actor,
+			  u64 load_id, int err)
 {
-	const struct ldw_rule *rule = &ldw_default_rule;
-	u64 load_id = get_random_u64();
+	if (err)
+		pr_warn("%s failed (error %d), load id %016llx: pid %u uid %u exe %s comm %s\n",
+			what, err, load_id, actor->pid, actor->uid,
+			ldw_actor_exe(actor), actor->comm);
+	else
+		pr_notice("%s, load id %016llx: pid %u uid %u exe %s comm %s\n",
+			  what, load_id, actor->pid, actor->uid,
+			  ldw_actor_exe(actor), actor->comm);
+}
+
+/* Identifies this load of the module in messages and in the kernel log. */
+static u64 ldw_load_id;
+
+static int __init ldw_start(const struct ldw_rule *rule)
+{
 	int err;
 
 	err = ldw_rule_log(rule);
@@ -40,17 +60,18 @@ static int __init ldw_init(void)
 	err = ldw_queue_init();
 	if (err)
 		return err;
+	ldw_lost_init();
 	err = ldw_ratelimit_init();
 	if (err)
 		goto err_queue;
-	err = ldw_genl_init(rule, load_id);
+	err = ldw_genl_init(rule, ldw_load_id);
 	if (err)
 		goto err_queue;
 	err = ldw_capture_init(rule);
 	if (err)
 		goto err_genl;
 
-	pr_info("version %s, load id %016llx\n", LDW_VERSION, load_id);
+	pr_info("version %s, load id %016llx\n", LDW_VERSION, ldw_load_id);
 	pr_info("loaded\n");
 	return 0;
 
@@ -58,25 +79,46 @@ err_genl:
 	/* Send what capture may have queued before it failed. */
 	ldw_ratelimit_exit();
 	ldw_queue_stop();
+	ldw_lost_stop();
 	ldw_genl_exit();
 err_queue:
 	ldw_queue_exit();
 	return err;
 }
 
+static int __init ldw_init(void)
+{
+	struct ldw_actor actor;
+	int err;
+
+	ldw_load_id = get_random_u64();
+	err = ldw_start(&ldw_default_rule);
+	ldw_actor_get(&actor);
+	ldw_log_actor("load", &actor, ldw_load_id, err);
+	ldw_actor_put(&actor);
+	return err;
+}
+
 static void __exit ldw_exit(void)
 {
 	struct ldw_stats_snapshot stats;
+	struct ldw_actor actor;
 	u64 dropped = 0;
 	unsigned int i;
+
+	ldw_actor_get(&actor);
+	ldw_log_actor("unload", &actor, ldw_load_id, 0);
 
 	/* No alert is produced after this ... */
 	ldw_capture_exit();
 	/* ... but the summary of the rate limit window still open, ... */
 	ldw_ratelimit_exit();
-	/* ... so the queue can be emptied for good, and STOPPING come last. */
+	/* ... so the queue can be emptied for good, the drops reported, ... */
 	ldw_queue_stop();
-	ldw_genl_send_stopping();
+	ldw_lost_stop();
+	/* ... and STOPPING come last, naming who unloads the module. */
+	ldw_genl_send_stopping(&actor);
+	ldw_actor_put(&actor);
 	ldw_genl_exit();
 	ldw_queue_exit();
 

@@ -31,6 +31,7 @@
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/skbuff.h>
+#include <linux/timekeeping.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/genetlink.h>
@@ -41,6 +42,7 @@
 #include <ldwatch/rule.h>
 #include <ldwatch/version.h>
 
+#include "actor.h"
 #include "alert.h"
 #include "genl.h"
 #include "queue.h"
@@ -78,6 +80,7 @@ static unsigned int ldw_nsubscribers;
 
 static const struct ldw_rule *ldw_rule;
 static u64 ldw_load_id;
+static u64 ldw_load_time_ns;
 static enum ldw_delivery ldw_delivery;
 
 enum ldw_mcgrp {
@@ -330,7 +333,8 @@ cancel:
  */
 size_t ldw_msg_status_size(const struct ldw_status *status)
 {
-	return 2 * nla_total_size_64bit(sizeof(u64))	/* LOAD_ID, NEXT_SEQ */
+	/* LOAD_ID, NEXT_SEQ, LOAD_TIME_NS */
+	return 3 * nla_total_size_64bit(sizeof(u64))
 	       + ldw_string_size(LDW_VERSION)
 	       + nla_total_size(sizeof(u8))		/* DELIVERY */
 	       + ldw_msg_stats_size()
@@ -361,7 +365,85 @@ int ldw_msg_put_status(struct sk_buff *skb, const struct ldw_status *status)
 	    nla_put_string(skb, LDW_A_RULE_ID, status->rule->id) ||
 	    nla_put_string(skb, LDW_A_RULE_NAME, status->rule->name) ||
 	    nla_put_u32(skb, LDW_A_RULE_VERSION, status->rule->version) ||
-	    nla_put_string(skb, LDW_A_RULE_TEXT, status->rule_text))
+	    nla_put_string(skb, LDW_A_RULE_TEXT, status->rule_text) ||
+	    nla_put_u64_64bit(skb, LDW_A_LOAD_TIME_NS, status->load_time_ns,
+			      LDW_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * ldw_msg_stopping_size() - the attribute bytes ldw_msg_put_stopping() needs
+ * @actor: who unloads the module
+ *
+ * Return: the size, for genlmsg_new().
+ */
+size_t ldw_msg_stopping_size(const struct ldw_actor *actor)
+{
+	size_t size = 2 * nla_total_size_64bit(sizeof(u64))	/* LOAD_ID, NEXT_SEQ */
+		      + ldw_msg_stats_size()
+		      + 2 * nla_total_size(sizeof(u32))		/* PID, UID */
+		      + nla_total_size(strnlen(actor->comm, sizeof(actor->comm)) + 1);
+
+	if (actor->exe)
+		size += ldw_string_size(actor->exe);
+	return size;
+}
+
+/**
+ * ldw_msg_put_stopping() - put an LDW_CMD_STOPPING message's attributes
+ * @skb: the message, with room for ldw_msg_stopping_size() bytes
+ * @load_id: this load of the module
+ * @next_seq: one past the last sequence number assigned
+ * @stats: the counters
+ * @actor: who unloads the module
+ *
+ * Return: 0, or -EMSGSIZE.
+ */
+int ldw_msg_put_stopping(struct sk_buff *skb, u64 load_id, u64 next_seq,
+			 const struct ldw_stats_snapshot *stats,
+			 const struct ldw_actor *actor)
+{
+	if (nla_put_u64_64bit(skb, LDW_A_LOAD_ID, load_id, LDW_A_PAD) ||
+	    nla_put_u64_64bit(skb, LDW_A_NEXT_SEQ, next_seq, LDW_A_PAD) ||
+	    ldw_msg_put_stats(skb, stats) ||
+	    nla_put_u32(skb, LDW_A_PID, actor->pid) ||
+	    nla_put_u32(skb, LDW_A_UID, actor->uid) ||
+	    ldw_put_strn(skb, LDW_A_COMM, actor->comm,
+			 strnlen(actor->comm, sizeof(actor->comm))) ||
+	    (actor->exe && nla_put_string(skb, LDW_A_EXECUTABLE, actor->exe)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * ldw_msg_lost_size() - the attribute bytes ldw_msg_put_lost() needs
+ *
+ * Return: the size, for genlmsg_new().
+ */
+size_t ldw_msg_lost_size(void)
+{
+	/* LOAD_ID, LOST_FIRST_SEQ, LOST_COUNT; LOST_REASON */
+	return 3 * nla_total_size_64bit(sizeof(u64)) + nla_total_size(sizeof(u32));
+}
+
+/**
+ * ldw_msg_put_lost() - put an LDW_CMD_LOST message's attributes
+ * @skb: the message, with room for ldw_msg_lost_size() bytes
+ * @load_id: this load of the module
+ * @first: the first sequence number dropped
+ * @count: how many consecutive numbers from @first were dropped
+ * @reason: why
+ *
+ * Return: 0, or -EMSGSIZE.
+ */
+int ldw_msg_put_lost(struct sk_buff *skb, u64 load_id, u64 first, u64 count,
+		     enum ldw_drop reason)
+{
+	if (nla_put_u64_64bit(skb, LDW_A_LOAD_ID, load_id, LDW_A_PAD) ||
+	    nla_put_u64_64bit(skb, LDW_A_LOST_FIRST_SEQ, first, LDW_A_PAD) ||
+	    nla_put_u64_64bit(skb, LDW_A_LOST_COUNT, count, LDW_A_PAD) ||
+	    nla_put_u32(skb, LDW_A_LOST_REASON, reason))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -508,6 +590,7 @@ static int ldw_cmd_get_status(struct sk_buff *skb, struct genl_info *info)
 	if (!status)
 		return -ENOMEM;
 	status->load_id = ldw_load_id;
+	status->load_time_ns = ldw_load_time_ns;
 	status->delivery = ldw_delivery;
 	status->rule = ldw_rule;
 	status->rule_text = ldw_rule_text_alloc(ldw_rule);
@@ -700,7 +783,14 @@ static struct notifier_block ldw_netlink_notifier = {
 	.notifier_call = ldw_netlink_release,
 };
 
-static bool ldw_have_listeners(void)
+/**
+ * ldw_genl_have_listeners() - whether anybody receives alerts now
+ *
+ * Never sleeps; callable from any context but hard interrupts.
+ *
+ * Return: true if some socket is in the group or subscribed.
+ */
+bool ldw_genl_have_listeners(void)
 {
 	if (ldw_delivery == LDW_DELIVERY_MULTICAST)
 		return genl_has_listeners(&ldw_family, &init_net, LDW_MCGRP_ALERTS);
@@ -814,7 +904,7 @@ enum ldw_send ldw_genl_send_alert(const struct ldw_alert *alert, bool *delivered
 	struct sk_buff *msg;
 	enum ldw_send sent;
 
-	if (!ldw_have_listeners())
+	if (!ldw_genl_have_listeners())
 		return LDW_SEND_NO_LISTENER;
 	msg = ldw_alert_msg(alert);
 	if (IS_ERR(msg))
@@ -826,7 +916,7 @@ enum ldw_send ldw_genl_send_alert(const struct ldw_alert *alert, bool *delivered
 	return sent;
 }
 
-static struct sk_buff *ldw_stopping_msg(void)
+static struct sk_buff *ldw_stopping_msg(const struct ldw_actor *actor)
 {
 	struct ldw_stats_snapshot *stats;
 	struct sk_buff *msg;
@@ -836,16 +926,13 @@ static struct sk_buff *ldw_stopping_msg(void)
 	if (!stats)
 		return NULL;
 	ldw_stats_read(stats);
-	msg = genlmsg_new(2 * nla_total_size_64bit(sizeof(u64)) +
-			  ldw_msg_stats_size(), GFP_KERNEL);
+	msg = genlmsg_new(ldw_msg_stopping_size(actor), GFP_KERNEL);
 	if (!msg)
 		goto out;
 	hdr = genlmsg_put(msg, 0, 0, &ldw_family, 0, LDW_CMD_STOPPING);
 	if (!hdr ||
-	    nla_put_u64_64bit(msg, LDW_A_LOAD_ID, ldw_load_id, LDW_A_PAD) ||
-	    nla_put_u64_64bit(msg, LDW_A_NEXT_SEQ, ldw_queue_next_seq(),
-			      LDW_A_PAD) ||
-	    ldw_msg_put_stats(msg, stats)) {
+	    ldw_msg_put_stopping(msg, ldw_load_id, ldw_queue_next_seq(), stats,
+				 actor)) {
 		nlmsg_free(msg);
 		msg = NULL;
 		goto out;
@@ -856,37 +943,82 @@ out:
 	return msg;
 }
 
-/**
- * ldw_genl_send_stopping() - tell listeners that this load of the module ends
- *
- * Sent where alerts go (the group, or each subscriber), after the last
- * alert. One attempt: a listener that misses it sees the family vanish.
+/*
+ * Send @msg where alerts go: the group, or a copy to each subscriber.
+ * Consumes @msg. Returns LDW_SEND_BUSY if a listener had no room.
  */
-void ldw_genl_send_stopping(void)
+static enum ldw_send ldw_broadcast(struct sk_buff *msg)
 {
 	struct ldw_subscriber *sub;
-	struct sk_buff *msg;
+	bool busy = false;
+	int err;
 
-	if (!ldw_have_listeners())
-		return;
-	msg = ldw_stopping_msg();
-	if (!msg) {
-		pr_warn("no memory to tell listeners that the sensor stops\n");
-		return;
-	}
 	if (ldw_delivery == LDW_DELIVERY_MULTICAST) {
-		genlmsg_multicast(&ldw_family, msg, 0, LDW_MCGRP_ALERTS, GFP_KERNEL);
-		return;
+		err = genlmsg_multicast(&ldw_family, msg, 0, LDW_MCGRP_ALERTS,
+					GFP_KERNEL);
+		return err == -ENOBUFS ? LDW_SEND_BUSY : LDW_SEND_DONE;
 	}
 	mutex_lock(&ldw_subscribers_lock);
 	list_for_each_entry(sub, &ldw_subscribers, node) {
 		struct sk_buff *copy = skb_clone(msg, GFP_KERNEL);
 
-		if (copy)
-			genlmsg_unicast(&init_net, copy, sub->portid);
+		if (copy && genlmsg_unicast(&init_net, copy, sub->portid) == -EAGAIN)
+			busy = true;
 	}
 	mutex_unlock(&ldw_subscribers_lock);
 	nlmsg_free(msg);
+	return busy ? LDW_SEND_BUSY : LDW_SEND_DONE;
+}
+
+/**
+ * ldw_genl_send_lost() - one attempt to tell listeners of dropped numbers
+ * @first: the first sequence number dropped
+ * @count: how many consecutive numbers from @first were dropped
+ * @reason: why
+ *
+ * Process context; may sleep.
+ *
+ * Return: LDW_SEND_BUSY if a listener had no room (try again), else what
+ * became of it.
+ */
+enum ldw_send ldw_genl_send_lost(u64 first, u64 count, enum ldw_drop reason)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!ldw_genl_have_listeners())
+		return LDW_SEND_NO_LISTENER;
+	msg = genlmsg_new(ldw_msg_lost_size(), GFP_KERNEL);
+	if (!msg)
+		return LDW_SEND_NO_MEMORY;
+	hdr = genlmsg_put(msg, 0, 0, &ldw_family, 0, LDW_CMD_LOST);
+	if (!hdr || ldw_msg_put_lost(msg, ldw_load_id, first, count, reason)) {
+		nlmsg_free(msg);
+		return LDW_SEND_FAILED;
+	}
+	genlmsg_end(msg, hdr);
+	return ldw_broadcast(msg);
+}
+
+/**
+ * ldw_genl_send_stopping() - tell listeners that this load of the module ends
+ * @actor: who unloads it
+ *
+ * Sent where alerts go (the group, or each subscriber), after the last
+ * alert. One attempt: a listener that misses it sees the family vanish.
+ */
+void ldw_genl_send_stopping(const struct ldw_actor *actor)
+{
+	struct sk_buff *msg;
+
+	if (!ldw_genl_have_listeners())
+		return;
+	msg = ldw_stopping_msg(actor);
+	if (!msg) {
+		pr_warn("no memory to tell listeners that the sensor stops\n");
+		return;
+	}
+	ldw_broadcast(msg);
 }
 
 /**
@@ -902,6 +1034,8 @@ int ldw_genl_init(const struct ldw_rule *rule, u64 load_id)
 
 	ldw_rule = rule;
 	ldw_load_id = load_id;
+	/* This load's start, for listeners to tell how long it was away. */
+	ldw_load_time_ns = ktime_get_real_ns();
 	ldw_delivery = LDW_GENL_MCAST_ADMIN && !unicast ?
 		       LDW_DELIVERY_MULTICAST : LDW_DELIVERY_UNICAST;
 

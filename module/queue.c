@@ -38,6 +38,7 @@
 
 #include "alert.h"
 #include "genl.h"
+#include "lost.h"
 #include "queue.h"
 #include "stats.h"
 
@@ -125,6 +126,7 @@ void ldw_alert_submit(struct ldw_alert *alert)
 
 	if (!queued) {
 		ldw_count_drop(reason);
+		ldw_lost_note(alert->seq, reason);
 		kfree(alert);
 		return;
 	}
@@ -136,12 +138,15 @@ void ldw_alert_submit(struct ldw_alert *alert)
  * ldw_drop() - count a lost alert and leave a hole in the sequence for it
  * @reason: why it was lost
  *
- * Never sleeps and takes no lock; callable from a hook's callback.
+ * Never sleeps; callable from a hook's callback. The drop report
+ * (lost.h) tells listeners of it within a second.
  */
 void ldw_drop(enum ldw_drop reason)
 {
-	atomic64_inc(&ldw_last_seq);
+	u64 seq = atomic64_inc_return(&ldw_last_seq);
+
 	ldw_count_drop(reason);
+	ldw_lost_note(seq, reason);
 }
 
 u64 ldw_queue_next_seq(void)
@@ -182,10 +187,12 @@ static void ldw_queue_retire(struct ldw_alert *alert, enum ldw_drop reason)
 	ldw_queue_bytes -= size;
 	raw_spin_unlock_irqrestore(&ldw_queue_lock, flags);
 
-	if (ldw_head_delivered)
+	if (ldw_head_delivered) {
 		ldw_count(LDW_CNT_SENT);
-	else
+	} else {
 		ldw_count_drop(reason);
+		ldw_lost_note(alert->seq, reason);
+	}
 	ldw_head_delivered = false;
 	kfree(alert);
 }

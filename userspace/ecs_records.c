@@ -272,6 +272,8 @@ void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 		ecs_put_bool(doc, "ldwatch.late_arrival", true);
 }
 
+static uint64_t ldw_put_stats(struct ecs_doc *doc, const struct ldw_stats *stats);
+
 /* A health record's opening: the common fields and its @action. */
 static void ldw_health(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx, const char *action)
 {
@@ -333,6 +335,27 @@ void ldw_ecs_alerts_lost(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 		     at_stopping ? "sensor_stopping" : "sequence_gap");
 }
 
+void ldw_ecs_alerts_reported(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			     uint64_t load_id, uint64_t first, uint64_t count, uint32_t reason)
+{
+	const char *name = ldw_drop_name(reason);
+	char number[24];
+
+	if (!name) {
+		snprintf(number, sizeof(number), "reason_%" PRIu32, reason);
+		name = number;
+	}
+	ldw_health(doc, ctx, "ldwatch-alerts-lost");
+	ldw_message(doc, "%" PRIu64 " alert%s lost, from sequence number %" PRIu64
+		    ": the module dropped %s (%s)", count, count == 1 ? "" : "s", first,
+		    count == 1 ? "it" : "them", name);
+	ldw_put_load_id(doc, load_id);
+	ecs_put_u64(doc, "ldwatch.lost.first_sequence", first);
+	ecs_put_u64(doc, "ldwatch.lost.count", count);
+	ecs_put_cstr(doc, "ldwatch.lost.detected_by", "sensor_report");
+	ecs_put_cstr(doc, "ldwatch.lost.reason", name);
+}
+
 void ldw_ecs_alerts_suppressed(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 			       const struct ldw_msg *s, bool late)
 {
@@ -360,8 +383,6 @@ void ldw_ecs_drop_counters(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 			   const char *trigger)
 {
 	uint64_t total = 0;
-	const char *name;
-	char key[64];
 	unsigned int i;
 
 	ldw_health(doc, ctx, "ldwatch-drop-counters");
@@ -373,9 +394,160 @@ void ldw_ecs_drop_counters(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 		    total, total == 1 ? "" : "s");
 	ldw_put_load_id(doc, load_id);
 	ecs_put_cstr(doc, "ldwatch.trigger", trigger);
+	ldw_put_stats(doc, stats);
+}
+
+void ldw_ecs_socket_overrun(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			    uint64_t overruns, int rcvbuf)
+{
+	ldw_health(doc, ctx, "ldwatch-socket-overrun");
+	ldw_message(doc, "ldwatchd's netlink socket overran (ENOBUFS): the kernel had messages "
+		    "it could not queue for ldwatchd; an alert that was lost shows as a sequence gap");
+	ecs_put_u64(doc, "ldwatch.socket.overruns", overruns);
+	if (rcvbuf >= 0)
+		ecs_put_u64(doc, "ldwatch.socket.receive_buffer", (uint64_t)rcvbuf);
+}
+
+/* --- Liveness: the sensor's own alerts, the heartbeat, the state file --- */
+
+/*
+ * The tamper alerts' own rules: the sensor stopping, and the time it was
+ * away. Severity "high", which ECS writes as a number.
+ */
+#define LDW_TAMPER_RISK_SCORE 73
+#define LDW_TAMPER_RULE_VERSION "1"
+
+static const char *const ldw_tamper_tactic_ids[] = { "TA0005" };
+static const char *const ldw_tamper_tactic_names[] = { "Defense Evasion" };
+static const char *const ldw_tamper_technique_ids[] = { "T1562" };
+static const char *const ldw_tamper_technique_names[] = { "Impair Defenses" };
+static const char *const ldw_tamper_subtechnique_ids[] = { "T1562.001" };
+static const char *const ldw_tamper_subtechnique_names[] = { "Disable or Modify Tools" };
+
+/*
+ * An alert about the sensor itself: event.kind "alert" under its own
+ * rule, event.category ["driver"] (a kernel module), and the MITRE ATT&CK
+ * technique of disabling a security tool.
+ */
+static void ldw_tamper_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			     const char *action, const char *type, const char *rule_id)
+{
+	const char *category = "driver";
+
+	ldw_common(doc, ctx, ctx->now_ns, "alert", "ldwatch.tamper");
+	ecs_put_strv(doc, "event.category", &category, 1);
+	ecs_put_strv(doc, "event.type", &type, 1);
+	ecs_put_cstr(doc, "event.action", action);
+	ecs_put_u64(doc, "event.severity", LDW_TAMPER_RISK_SCORE);
+	ecs_put_u64(doc, "event.risk_score", LDW_TAMPER_RISK_SCORE);
+	ldw_host(doc, ctx);
+	ecs_put_cstr(doc, "rule.id", rule_id);
+	ecs_put_cstr(doc, "rule.name", action);
+	ecs_put_cstr(doc, "rule.version", LDW_TAMPER_RULE_VERSION);
+	ecs_put_cstr(doc, "ldwatch.rule.severity", "high");
+	ecs_put_cstr(doc, "threat.framework", "MITRE ATT&CK");
+	ecs_put_strv(doc, "threat.tactic.id", ldw_tamper_tactic_ids,
+		     LDW_LEN(ldw_tamper_tactic_ids));
+	ecs_put_strv(doc, "threat.tactic.name", ldw_tamper_tactic_names,
+		     LDW_LEN(ldw_tamper_tactic_names));
+	ecs_put_strv(doc, "threat.technique.id", ldw_tamper_technique_ids,
+		     LDW_LEN(ldw_tamper_technique_ids));
+	ecs_put_strv(doc, "threat.technique.name", ldw_tamper_technique_names,
+		     LDW_LEN(ldw_tamper_technique_names));
+	ecs_put_strv(doc, "threat.technique.subtechnique.id", ldw_tamper_subtechnique_ids,
+		     LDW_LEN(ldw_tamper_subtechnique_ids));
+	ecs_put_strv(doc, "threat.technique.subtechnique.name", ldw_tamper_subtechnique_names,
+		     LDW_LEN(ldw_tamper_subtechnique_names));
+}
+
+void ldw_ecs_sensor_stopping(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			     const struct ldw_msg *st, const struct ldw_daemon_counters *t)
+{
+	bool who = LDW_HAS(st, LDW_A_PID);
+	const char *user_name = NULL;
+
+	ldw_tamper_alert(doc, ctx, "ldwatch-sensor-stopping", "end", LDW_RULE_ID_SENSOR_STOPPING);
+	if (who && LDW_HAS(st, LDW_A_UID) && ctx->user_name)
+		user_name = ctx->user_name(ctx->user_arg, st->uid);
+	if (!who) {
+		ldw_message(doc, "the ldwatch module is being unloaded after %" PRIu64
+			    " sequence numbers (it did not say by whom): nothing is detected until it is loaded again",
+			    st->next_seq - 1);
+	} else {
+		struct ldw_str exe = LDW_HAS(st, LDW_A_EXECUTABLE) ? st->executable :
+				     (struct ldw_str){ "(no executable)", 15 };
+
+		ldw_message(doc, "the ldwatch module is being unloaded by %.*s (pid %" PRIu32
+			    ", uid %" PRIu32 ", %.*s) after %" PRIu64
+			    " sequence numbers: nothing is detected until it is loaded again",
+			    (int)(st->comm.len > 64 ? 64 : st->comm.len), st->comm.ptr, st->pid,
+			    st->uid, (int)(exe.len > 256 ? 256 : exe.len), exe.ptr,
+			    st->next_seq - 1);
+	}
+	if (who) {
+		ecs_put_u64(doc, "process.pid", st->pid);
+		if (LDW_HAS(st, LDW_A_EXECUTABLE)) {
+			ldw_put(doc, "process.executable", st->executable);
+			ldw_put(doc, "process.name", ldw_basename(st->executable));
+		}
+		if (LDW_HAS(st, LDW_A_UID)) {
+			ldw_put_id(doc, "user.id", st->uid);
+			ecs_put_cstr(doc, "user.name", user_name);
+		}
+		if (LDW_HAS(st, LDW_A_COMM))
+			ldw_put(doc, "ldwatch.process.comm", st->comm);
+	}
+	ldw_put_load_id(doc, st->load_id);
+	ecs_put_u64(doc, "ldwatch.next_sequence", st->next_seq);
+	ecs_put_u64(doc, "ldwatch.daemon.alerts_written", t->alerts_written);
+	ecs_put_u64(doc, "ldwatch.daemon.duplicates_ignored", t->duplicates_ignored);
+	ecs_put_u64(doc, "ldwatch.daemon.late_arrivals", t->late_arrivals);
+	ecs_put_u64(doc, "ldwatch.daemon.alerts_lost", t->alerts_lost);
+	ecs_put_u64(doc, "ldwatch.daemon.malformed_messages", t->malformed_messages);
+	ecs_put_u64(doc, "ldwatch.daemon.socket_overruns", t->socket_overruns);
+}
+
+void ldw_ecs_blind_window(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			  const struct ldw_blind_window *w)
+{
+	char old_id[17], new_id[17];
+
+	snprintf(old_id, sizeof(old_id), "%016" PRIx64, w->old_load_id);
+	snprintf(new_id, sizeof(new_id), "%016" PRIx64, w->new_load_id);
+	ldw_tamper_alert(doc, ctx, "ldwatch-sensor-blind-window", "info",
+			 LDW_RULE_ID_SENSOR_BLIND_WINDOW);
+	if (w->end_ns > w->start_ns)
+		ldw_message(doc, "the ldwatch module was away for %" PRIu64 ".%03" PRIu64
+			    " s (load %s, then load %s): nothing was detected in that window",
+			    (w->end_ns - w->start_ns) / 1000000000u,
+			    (w->end_ns - w->start_ns) / 1000000u % 1000u, old_id, new_id);
+	else
+		ldw_message(doc, "the ldwatch module was reloaded (load %s, then load %s): "
+			    "nothing was detected in between", old_id, new_id);
+	ecs_put_time(doc, "event.start", w->start_ns);
+	if (w->end_ns) {
+		ecs_put_time(doc, "event.end", w->end_ns);
+		if (w->end_ns > w->start_ns)
+			ecs_put_u64(doc, "event.duration", w->end_ns - w->start_ns);
+	}
+	ecs_put_cstr(doc, "ldwatch.load_id", new_id);
+	ecs_put_cstr(doc, "ldwatch.blind_window.previous_load_id", old_id);
+	ecs_put_u64(doc, "ldwatch.blind_window.previous_next_sequence", w->old_next_seq);
+	ecs_put_cstr(doc, "ldwatch.blind_window.detected_by", w->detected_by);
+}
+
+/* The STATS nest's fields; returns the drops' total. */
+static uint64_t ldw_put_stats(struct ecs_doc *doc, const struct ldw_stats *stats)
+{
+	uint64_t total = 0;
+	const char *name;
+	char key[64];
+	unsigned int i;
+
 	for (i = 0; i < LDW_DROP_SLOTS; i++) {
 		if (!(stats->has_dropped >> i & 1))
 			continue;
+		total += stats->dropped[i];
 		name = ldw_drop_name(i);
 		if (name)
 			snprintf(key, sizeof(key), "ldwatch.dropped.%s", name);
@@ -394,33 +566,52 @@ void ldw_ecs_drop_counters(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 			snprintf(key, sizeof(key), "ldwatch.counters.counter_%u", i);
 		ecs_put_u64(doc, key, stats->counter[i]);
 	}
+	return total;
 }
 
-void ldw_ecs_socket_overrun(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
-			    uint64_t overruns, int rcvbuf)
+void ldw_ecs_heartbeat(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+		       const struct ldw_heartbeat *hb)
 {
-	ldw_health(doc, ctx, "ldwatch-socket-overrun");
-	ldw_message(doc, "ldwatchd's netlink socket overran (ENOBUFS): the kernel had messages "
-		    "it could not queue for ldwatchd; an alert that was lost shows as a sequence gap");
-	ecs_put_u64(doc, "ldwatch.socket.overruns", overruns);
-	if (rcvbuf >= 0)
-		ecs_put_u64(doc, "ldwatch.socket.receive_buffer", (uint64_t)rcvbuf);
-}
+	const struct ldw_msg *st = hb->status;
 
-void ldw_ecs_sensor_stopping(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
-			     const struct ldw_msg *st, const struct ldw_daemon_counters *t)
-{
-	ldw_health(doc, ctx, "ldwatch-sensor-stopping");
-	ldw_message(doc, "the ldwatch module is being unloaded after %" PRIu64
-		    " sequence numbers; ldwatchd waits for it to come back", st->next_seq - 1);
+	ldw_common(doc, ctx, ctx->now_ns, "state", "ldwatch.health");
+	ecs_put_cstr(doc, "event.action", "ldwatch-heartbeat");
+	ldw_host(doc, ctx);
+	if (st)
+		ldw_message(doc, "ldwatchd is alive and connected to ldwatch load %016" PRIx64
+			    "; the next alert is number %" PRIu64, st->load_id, st->next_seq);
+	else
+		ldw_message(doc, "ldwatchd is alive; the ldwatch module is not loaded: "
+			    "nothing is detected");
+	ecs_put_u64(doc, "process.pid", hb->pid);
+	ecs_put_u64(doc, "process.uptime", hb->uptime_s);
+	ecs_put_u64(doc, "ldwatch.heartbeat_interval_ms", hb->interval_ms);
+	ecs_put_bool(doc, "ldwatch.module.loaded", st != NULL);
+	if (!st)
+		return;
 	ldw_put_load_id(doc, st->load_id);
 	ecs_put_u64(doc, "ldwatch.next_sequence", st->next_seq);
-	ecs_put_u64(doc, "ldwatch.daemon.alerts_written", t->alerts_written);
-	ecs_put_u64(doc, "ldwatch.daemon.duplicates_ignored", t->duplicates_ignored);
-	ecs_put_u64(doc, "ldwatch.daemon.late_arrivals", t->late_arrivals);
-	ecs_put_u64(doc, "ldwatch.daemon.alerts_lost", t->alerts_lost);
-	ecs_put_u64(doc, "ldwatch.daemon.malformed_messages", t->malformed_messages);
-	ecs_put_u64(doc, "ldwatch.daemon.socket_overruns", t->socket_overruns);
+	if (LDW_HAS(st, LDW_A_LOAD_TIME_NS)) {
+		ecs_put_time(doc, "ldwatch.module.load_time", st->load_time_ns);
+		if (ctx->now_ns > st->load_time_ns)
+			ecs_put_u64(doc, "ldwatch.module.uptime",
+				    (ctx->now_ns - st->load_time_ns) / 1000000000u);
+	}
+	ldw_put_stats(doc, &st->stats);
+	if (hb->tally) {
+		ecs_put_u64(doc, "ldwatch.daemon.alerts_written", hb->tally->alerts_written);
+		ecs_put_u64(doc, "ldwatch.daemon.alerts_lost", hb->tally->alerts_lost);
+	}
+}
+
+void ldw_ecs_state_unreadable(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			      const char *path, const char *reason)
+{
+	ldw_health(doc, ctx, "ldwatch-state-unreadable");
+	ldw_message(doc, "ldwatchd's state file %s cannot be used (%s): whether the sensor was "
+		    "away before this start is unknown", path, reason);
+	ecs_put_cstr(doc, "ldwatch.state.path", path);
+	ecs_put_cstr(doc, "ldwatch.state.error", reason);
 }
 
 void ldw_ecs_module_absent(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,

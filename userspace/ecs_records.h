@@ -36,8 +36,10 @@
  *	ldwatch.interface_version, ldwatch.socket.receive_buffer (bytes),
  *	rule.id, rule.name, rule.version.
  *  ldwatch-alerts-lost: ldwatch.load_id, ldwatch.lost.first_sequence,
- *	ldwatch.lost.count, ldwatch.lost.detected_by ("sequence_gap" or
- *	"sensor_stopping").
+ *	ldwatch.lost.count, ldwatch.lost.detected_by ("sequence_gap",
+ *	"sensor_stopping", or "sensor_report": the module's drop report
+ *	(LDW_CMD_LOST), which also gives ldwatch.lost.reason, a drop
+ *	reason's name, or reason_N).
  *  ldwatch-alerts-suppressed: the rate limit's summary of one window
  *	(LDW_CMD_SUPPRESSED): event.sequence (it is numbered like an alert),
  *	ldwatch.load_id, ldwatch.suppressed.count (matches not sent as
@@ -53,15 +55,44 @@
  *	excluded, matched, sent, suppressed; counter_N likewise).
  *  ldwatch-socket-overrun: ldwatch.socket.overruns (so far),
  *	ldwatch.socket.receive_buffer.
- *  ldwatch-sensor-stopping: ldwatch.load_id, ldwatch.next_sequence, and
- *	ldwatchd's own tallies for that load: ldwatch.daemon.alerts_written,
- *	.duplicates_ignored, .late_arrivals, .alerts_lost, .malformed_messages,
- *	.socket_overruns.
  *  ldwatch-module-absent: ldwatch.reconnect_interval_ms.
+ *  ldwatch-state-unreadable: ldwatchd's --state file could not be read or
+ *	made no sense: ldwatch.state.path, ldwatch.state.error. Whether the
+ *	sensor was away before this start is then unknown.
  *  ldwatch-malformed-message: ldwatch.malformed.reason,
  *	ldwatch.malformed.length (bytes), ldwatch.malformed.command (when the
  *	header was readable), ldwatch.malformed.message_base64 (its first
  *	4096 bytes).
+ *
+ * The sensor's own alerts (event.kind "alert", event.dataset
+ * "ldwatch.tamper", event.category ["driver"], event.severity and
+ * event.risk_score 73 (severity "high", ldwatch.rule.severity), rule.id,
+ * rule.name (the event.action), rule.version, threat.* T1562.001 Disable
+ * or Modify Tools, "message"), by event.action:
+ *  ldwatch-sensor-stopping: the module is being unloaded. event.type
+ *	["end"]; who unloads it: process.pid, process.executable,
+ *	process.name, user.id, user.name, ldwatch.process.comm (absent if the
+ *	module did not say); ldwatch.load_id, ldwatch.next_sequence, and
+ *	ldwatchd's own tallies for that load: ldwatch.daemon.alerts_written,
+ *	.duplicates_ignored, .late_arrivals, .alerts_lost, .malformed_messages,
+ *	.socket_overruns.
+ *  ldwatch-sensor-blind-window: the module was away, and came back as
+ *	another load. event.type ["info"]; event.start (the last time the old
+ *	load was known alive), event.end (the new load's start, if the module
+ *	said), event.duration (nanoseconds); ldwatch.load_id (the new load),
+ *	ldwatch.blind_window.previous_load_id,
+ *	ldwatch.blind_window.previous_next_sequence,
+ *	ldwatch.blind_window.detected_by ("reconnect": ldwatchd ran across
+ *	it; "state_file": ldwatchd was restarted and its state file named the
+ *	old load).
+ *
+ * Heartbeat (event.kind "state", event.dataset "ldwatch.health",
+ * event.action "ldwatch-heartbeat"), every --heartbeat interval: process.pid
+ * and process.uptime (seconds) of ldwatchd, ldwatch.heartbeat_interval_ms,
+ * ldwatch.module.loaded; with the module: ldwatch.load_id,
+ * ldwatch.next_sequence, ldwatch.module.load_time, ldwatch.module.uptime
+ * (seconds), ldwatch.dropped.*, ldwatch.dropped_total,
+ * ldwatch.counters.*, ldwatch.daemon.alerts_written, .alerts_lost.
  */
 #ifndef _LDWATCH_ECS_RECORDS_H
 #define _LDWATCH_ECS_RECORDS_H
@@ -75,6 +106,10 @@
 
 /* The ECS version these documents follow. */
 #define LDW_ECS_VERSION "8.11.0"
+
+/* The rule ids of the sensor's own alerts. */
+#define LDW_RULE_ID_SENSOR_STOPPING	"d3ebf591-0302-4702-88c2-74392097ad72"
+#define LDW_RULE_ID_SENSOR_BLIND_WINDOW	"f7686e9b-2224-45d9-b995-7aa339dea728"
 
 /* How much of a refused message a malformed-message record keeps. */
 #define LDW_MALFORMED_KEEP 4096
@@ -103,6 +138,40 @@ struct ldw_daemon_counters {
 	uint64_t socket_overruns;
 };
 
+/**
+ * struct ldw_blind_window - a time the module was away
+ * @start_ns: the last time the old load was known alive (CLOCK_REALTIME)
+ * @end_ns: the new load's start, or 0 if unknown
+ * @old_load_id: the load that went away
+ * @old_next_seq: its next sequence number when last seen
+ * @new_load_id: the load that came
+ * @detected_by: "reconnect" or "state_file"
+ */
+struct ldw_blind_window {
+	uint64_t start_ns;
+	uint64_t end_ns;
+	uint64_t old_load_id;
+	uint64_t old_next_seq;
+	uint64_t new_load_id;
+	const char *detected_by;
+};
+
+/**
+ * struct ldw_heartbeat - what a heartbeat reports
+ * @status: the module's status reply, or NULL if the module is not loaded
+ * @tally: ldwatchd's tallies for that load, or NULL
+ * @pid: ldwatchd's pid
+ * @uptime_s: how long ldwatchd has run, in seconds
+ * @interval_ms: the heartbeat interval
+ */
+struct ldw_heartbeat {
+	const struct ldw_msg *status;
+	const struct ldw_daemon_counters *tally;
+	uint32_t pid;
+	uint64_t uptime_s;
+	unsigned int interval_ms;
+};
+
 /*
  * Each function fills @doc (cleared first) with one record; errors are the
  * document's (ecs_doc_error()). @alert, @status and @stopping are decoded
@@ -115,6 +184,8 @@ void ldw_ecs_connected(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 void ldw_ecs_alerts_lost(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 			 uint64_t load_id, uint64_t first, uint64_t count,
 			 bool at_stopping);
+void ldw_ecs_alerts_reported(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			     uint64_t load_id, uint64_t first, uint64_t count, uint32_t reason);
 void ldw_ecs_alerts_suppressed(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 			       const struct ldw_msg *suppressed, bool late);
 void ldw_ecs_drop_counters(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
@@ -129,5 +200,11 @@ void ldw_ecs_module_absent(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 			   unsigned int interval_ms);
 void ldw_ecs_malformed(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 		       const char *reason, const void *bytes, size_t len);
+void ldw_ecs_blind_window(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			  const struct ldw_blind_window *window);
+void ldw_ecs_heartbeat(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+		       const struct ldw_heartbeat *heartbeat);
+void ldw_ecs_state_unreadable(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			      const char *path, const char *reason);
 
 #endif /* _LDWATCH_ECS_RECORDS_H */

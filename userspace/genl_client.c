@@ -70,13 +70,14 @@ static const char *const ldw_drop_names[] = {
 #define LDW_USE__ LDW_USE_NEVER
 
 static const struct ldw_attr_spec ldw_attr_specs[LDW_A_MAX + 1] = {
-#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, name) \
+#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, lost, name) \
 	[LDW_A_##NAME] = { #NAME, LDW_TYPE_##type, LDW_BOUND_##type(bound), {		\
 		[LDW_CMD_ALERT] = LDW_USE_##alert,					\
 		[LDW_CMD_GET_STATUS] = LDW_USE_##status,				\
 		[LDW_CMD_SUBSCRIBE] = LDW_USE_##subscribe,				\
 		[LDW_CMD_STOPPING] = LDW_USE_##stopping,				\
 		[LDW_CMD_SUPPRESSED] = LDW_USE_##suppressed,				\
+		[LDW_CMD_LOST] = LDW_USE_##lost,					\
 	} },
 #include <ldwatch/netlink_spec.h>
 };
@@ -370,7 +371,7 @@ static void ldw_fill(struct ldw_msg *msg, struct nlattr **tb)
 		if (tb[i] && i != LDW_A_PAD && i != LDW_A_UNSPEC)
 			msg->present |= LDW_BIT(i);
 	}
-#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, name) \
+#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, lost, name) \
 	if (tb[LDW_A_##NAME])								\
 		LDW_FILL_##type(msg->name, tb[LDW_A_##NAME]);
 #include <ldwatch/netlink_spec.h>
@@ -398,6 +399,14 @@ static int ldw_check_semantics(const struct ldw_msg *msg, char *err)
 			return ldw_refuse(err, "rename alert without ORIGINAL_PATH");
 		if (!rename && LDW_HAS(msg, LDW_A_ORIGINAL_PATH))
 			return ldw_refuse(err, "creation alert with an ORIGINAL_PATH");
+	}
+	if (msg->cmd == LDW_CMD_LOST) {
+		if (msg->lost_count == 0)
+			return ldw_refuse(err, "lost message with LOST_COUNT 0");
+		if (msg->lost_first_seq == 0)
+			return ldw_refuse(err, "LOST_FIRST_SEQ 0 (sequence numbers start at 1)");
+		if (msg->lost_first_seq + msg->lost_count < msg->lost_first_seq)
+			return ldw_refuse(err, "lost message whose numbers run past 2^64");
 	}
 	if (msg->cmd == LDW_CMD_SUPPRESSED) {
 		if (msg->suppressed_count == 0)
@@ -473,6 +482,62 @@ static bool ldw_seq_marked(const struct ldw_seq *s, uint64_t seq)
 	return s->seen[bit / 64] & LDW_BIT(bit % 64);
 }
 
+/* The drop report's marks: numbers reported lost before a gap showed them. */
+static bool ldw_seq_reported(const struct ldw_seq *s, uint64_t seq)
+{
+	uint64_t bit = seq % LDW_SEQ_REPORTED_WINDOW;
+
+	return s->reported[bit / 64] & LDW_BIT(bit % 64);
+}
+
+static void ldw_seq_report(struct ldw_seq *s, uint64_t seq, bool on)
+{
+	uint64_t bit = seq % LDW_SEQ_REPORTED_WINDOW;
+
+	if (on) {
+		s->reported[bit / 64] |= LDW_BIT(bit % 64);
+		s->nreported++;
+	} else {
+		s->reported[bit / 64] &= ~LDW_BIT(bit % 64);
+		s->nreported--;
+	}
+}
+
+/*
+ * The numbers from @from to before @to are accounted for now: how many of
+ * them the drop report had not named (the first into *@first), forgetting
+ * the marks of those it had.
+ */
+static uint64_t ldw_seq_consume(struct ldw_seq *s, uint64_t from, uint64_t to, uint64_t *first)
+{
+	uint64_t x, unreported = 0;
+
+	if (to <= from)
+		return 0;
+	if (!s->nreported) {
+		*first = from;
+		return to - from;
+	}
+	if (to - from >= LDW_SEQ_REPORTED_WINDOW) {
+		/* Every mark lies ahead of @from, within the window: all in the range. */
+		unreported = to - from - s->nreported;
+		memset(s->reported, 0, sizeof(s->reported));
+		s->nreported = 0;
+		*first = from;
+		return unreported;
+	}
+	for (x = from; x < to; x++) {
+		if (ldw_seq_reported(s, x)) {
+			ldw_seq_report(s, x, false);
+			continue;
+		}
+		if (!unreported)
+			*first = x;
+		unreported++;
+	}
+	return unreported;
+}
+
 void ldw_seq_start(struct ldw_seq *s, uint64_t load_id, uint64_t next_seq)
 {
 	if (s->known && s->load_id == load_id)
@@ -498,33 +563,33 @@ static void ldw_seq_advance(struct ldw_seq *s, uint64_t seq)
 	s->next = seq + 1;
 }
 
+/* The lowest number not yet accounted for. */
+static uint64_t ldw_seq_base(const struct ldw_seq *s)
+{
+	return s->next ? s->next : s->floor;
+}
+
 enum ldw_seq_verdict ldw_seq_alert(struct ldw_seq *s, uint64_t load_id, uint64_t seq,
 				   uint64_t *first, uint64_t *count)
 {
+	bool reported;
 	uint64_t from;
 
 	if (!s->known || s->load_id != load_id) {
 		s->known = false;
 		ldw_seq_start(s, load_id, 1);
 	}
-	if (!s->next) {
-		/* The first alert since tracking began. */
-		from = s->floor;
+	if (!s->next || seq >= s->next) {
+		/* The first alert since tracking began, or a new highest one. */
+		from = ldw_seq_base(s);
+		reported = seq >= from && s->nreported && ldw_seq_reported(s, seq);
+		*count = ldw_seq_consume(s, from, seq, first);
+		if (reported)
+			ldw_seq_report(s, seq, false);
 		ldw_seq_advance(s, seq);
-		if (seq <= from)
-			return LDW_SEQ_IN_ORDER;
-		*first = from;
-		*count = seq - from;
-		return LDW_SEQ_GAP;
-	}
-	if (seq >= s->next) {
-		from = s->next;
-		ldw_seq_advance(s, seq);
-		if (seq == from)
-			return LDW_SEQ_IN_ORDER;
-		*first = from;
-		*count = seq - from;
-		return LDW_SEQ_GAP;
+		if (reported)
+			return LDW_SEQ_LATE;
+		return *count ? LDW_SEQ_GAP : LDW_SEQ_IN_ORDER;
 	}
 	if (s->next - seq > LDW_SEQ_WINDOW)
 		return LDW_SEQ_LATE;
@@ -534,19 +599,43 @@ enum ldw_seq_verdict ldw_seq_alert(struct ldw_seq *s, uint64_t load_id, uint64_t
 	return LDW_SEQ_LATE;
 }
 
-uint64_t ldw_seq_stop(struct ldw_seq *s, uint64_t load_id, uint64_t next_seq,
-		      uint64_t *first)
+uint64_t ldw_seq_lost(struct ldw_seq *s, uint64_t load_id, uint64_t first, uint64_t count,
+		      uint64_t *new_first)
 {
-	uint64_t from;
+	uint64_t base, end, x, n = 0;
 
 	if (!s->known || s->load_id != load_id)
 		return 0;
-	s->known = false;
-	from = s->next ? s->next : s->floor;
-	if (next_seq <= from)
+	base = ldw_seq_base(s);
+	/* Below the base: a gap reported them already (or before tracking). */
+	x = first > base ? first : base;
+	end = first + count;
+	if (end <= base)
 		return 0;
-	*first = from;
-	return next_seq - from;
+	/* Past the window: left to the gap, which will show them. */
+	if (end - base > LDW_SEQ_REPORTED_WINDOW)
+		end = base + LDW_SEQ_REPORTED_WINDOW;
+	for (; x < end; x++) {
+		if (ldw_seq_reported(s, x))
+			continue;	/* a report heard twice */
+		ldw_seq_report(s, x, true);
+		if (!n)
+			*new_first = x;
+		n++;
+	}
+	return n;
+}
+
+uint64_t ldw_seq_stop(struct ldw_seq *s, uint64_t load_id, uint64_t next_seq,
+		      uint64_t *first)
+{
+	uint64_t count;
+
+	if (!s->known || s->load_id != load_id)
+		return 0;
+	count = ldw_seq_consume(s, ldw_seq_base(s), next_seq, first);
+	s->known = false;
+	return count;
 }
 
 /* --- sockets --- */

@@ -71,7 +71,7 @@ struct ldw_msg {
 	uint8_t version;
 	uint64_t present;
 
-#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, name) \
+#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, lost, name) \
 	LDW_MSG_MEMBER_##type(bound, name)
 #include <ldwatch/netlink_spec.h>
 };
@@ -162,17 +162,28 @@ const struct nla_policy *ldw_attr_policy(unsigned int attr);
  */
 #define LDW_SEQ_WINDOW 4096
 
+/*
+ * The drop report (LDW_CMD_LOST) names lost numbers before a gap shows
+ * them, up to this far past the lowest number not yet accounted for;
+ * past it, the gap reports them.
+ */
+#define LDW_SEQ_REPORTED_WINDOW 65536
+
 struct ldw_seq {
 	uint64_t load_id;
 	bool known;		/* a load is being tracked */
 	uint64_t floor;		/* alerts from here on must all arrive */
 	uint64_t next;		/* lowest number not yet accounted for; 0: none seen */
 	uint64_t seen[LDW_SEQ_WINDOW / 64];	/* bit (s % WINDOW): s arrived */
+	/* bit (s % REPORTED_WINDOW): s was reported lost, its gap not yet seen */
+	uint64_t reported[LDW_SEQ_REPORTED_WINDOW / 64];
+	uint64_t nreported;	/* bits set in @reported */
 };
 
 enum ldw_seq_verdict {
-	LDW_SEQ_IN_ORDER,	/* the next one, or one before the floor (a backlog) */
-	LDW_SEQ_GAP,		/* numbers were skipped: *first, *count lost */
+	LDW_SEQ_IN_ORDER,	/* the next one, or one before the floor (a backlog),
+				 * or after numbers the drop report named */
+	LDW_SEQ_GAP,		/* numbers were skipped and not reported: *first, *count lost */
 	LDW_SEQ_DUPLICATE,	/* already seen: ignore */
 	LDW_SEQ_LATE,		/* reported lost earlier, or too old to tell: write it */
 };
@@ -193,6 +204,16 @@ void ldw_seq_start(struct ldw_seq *s, uint64_t load_id, uint64_t next_seq);
  */
 enum ldw_seq_verdict ldw_seq_alert(struct ldw_seq *s, uint64_t load_id, uint64_t seq,
 				   uint64_t *first, uint64_t *count);
+
+/*
+ * The drop report of load @load_id: @count numbers from @first were lost.
+ * Returns how many of them nothing had reported yet (0: none), the first
+ * into @new_first; those are reported now, and the gap they leave will
+ * not report them again. Numbers a gap already reported, or before
+ * tracking began, or a report heard twice, count nothing.
+ */
+uint64_t ldw_seq_lost(struct ldw_seq *s, uint64_t load_id, uint64_t first, uint64_t count,
+		      uint64_t *new_first);
 
 /*
  * The load ended (STOPPING) with @next_seq one past its last alert: the

@@ -39,6 +39,7 @@
 #include "ecs_records.h"
 #include "genl_client.h"
 #include "journal_output.h"
+#include "ldwatchd_state.h"
 
 #define LDWD "ldwatchd"
 
@@ -55,12 +56,17 @@ enum {
 /* What is still queued at SIGTERM is written, up to this many batches. */
 #define LDWD_DRAIN_BATCHES 64
 #define LDWD_USER_CACHE 64
+#define LDWD_DEFAULT_HEARTBEAT_MS 60000
+/* With the heartbeat off, the state file is still kept this fresh. */
+#define LDWD_STATE_REFRESH_MS 60000
 
 struct ldwd_options {
 	const char *output;
 	bool journal;		/* --journal (journal_output.c) */
 	unsigned int reconnect_ms;
 	int rcvbuf;
+	unsigned int heartbeat_ms;	/* 0: no heartbeat */
+	const char *state;
 };
 
 struct ldwd_user {
@@ -97,6 +103,15 @@ struct ldwd {
 	bool have_last_stats;
 	struct ldw_daemon_counters tally;
 
+	/* Liveness: the heartbeat, the state file, the blind window. */
+	uint64_t started_mono_ns;
+	uint64_t next_tick_mono_ns;
+	uint64_t last_next_seq;		/* of the current load, as far as seen */
+	bool have_prev;			/* a load known before this connection ... */
+	struct ldwd_state prev;		/* ... what was known of it, ... */
+	const char *prev_from;		/* ... and from where ("reconnect", "state_file") */
+	bool state_write_failed;	/* said once */
+
 	struct ldw_ecs_ctx ctx;
 	char host[HOST_NAME_MAX + 1];
 	struct ldwd_user users[LDWD_USER_CACHE];
@@ -127,7 +142,8 @@ static void ldwd_help(FILE *out)
 	      "\n"
 	      "SYNOPSIS\n"
 	      "    " LDWD " [--output FILE] [--journal] [--reconnect-interval SECONDS]\n"
-	      "             [--receive-buffer BYTES]\n"
+	      "             [--receive-buffer BYTES] [--heartbeat SECONDS]\n"
+	      "             [--state FILE]\n"
 	      "    " LDWD " --help | --version\n"
 	      "\n"
 	      "DESCRIPTION\n"
@@ -153,7 +169,14 @@ static void ldwd_help(FILE *out)
 	      "    Every alert carries a sequence number, counting from 1 for each load\n"
 	      "    of the module, without holes. A number that never arrives is written\n"
 	      "    as an ldwatch-alerts-lost record, followed by the module's drop\n"
-	      "    counters, which say why. A number that arrives twice is ignored.\n"
+	      "    counters, which say why: within a second of the drop, when the\n"
+	      "    module reports it, else when a later number shows the hole; never\n"
+	      "    twice. A number that arrives twice is ignored.\n"
+	      "\n"
+	      "    Tampering with the sensor is an alert of its own: the module's\n"
+	      "    unload (ldwatch-sensor-stopping, naming who unloads it) and, once it\n"
+	      "    is back, the time it was away (ldwatch-sensor-blind-window), also\n"
+	      "    across a restart of " LDWD " (--state).\n"
 	      "\n"
 	      "OPTIONS\n"
 	      "    --output FILE\n"
@@ -178,6 +201,23 @@ static void ldwd_help(FILE *out)
 	      "        optional K, M or G suffix, powers of 1024; from 64K to 1G). As root\n"
 	      "        it may exceed net.core.rmem_max. A larger buffer rides out longer\n"
 	      "        bursts; an overrun is written as ldwatch-socket-overrun.\n"
+	      "\n"
+	      "    --heartbeat SECONDS\n"
+	      "        Write an ldwatch-heartbeat record this often (default 60; 0\n"
+	      "        turns it off; else from 0.01 to 86400, fractions allowed), so\n"
+	      "        that a dead " LDWD " shows downstream as a missing heartbeat.\n"
+	      "\n"
+	      "    --state FILE\n"
+	      "        Keep what " LDWD " last knew of the module (load id, next\n"
+	      "        sequence number, the last time it was known alive) in FILE\n"
+	      "        (default " LDWD_STATE_DEFAULT "), written atomically at\n"
+	      "        each heartbeat (every 60 s with the heartbeat off), on\n"
+	      "        connecting and at the module's unload. Started again, " LDWD "\n"
+	      "        compares it with the module it finds: another load id is\n"
+	      "        written as an ldwatch-sensor-blind-window alert. A missing\n"
+	      "        FILE is a first start; one that cannot be read or makes no\n"
+	      "        sense is said on standard error and in an\n"
+	      "        ldwatch-state-unreadable record, and treated as unknown.\n"
 	      "\n"
 	      "    -h, --help\n"
 	      "        Show this help and exit.\n"
@@ -237,7 +277,9 @@ static void ldwd_help(FILE *out)
 	      "                             ldwatch.socket.receive_buffer, rule.*\n"
 	      "    ldwatch-alerts-lost      ldwatch.load_id, ldwatch.lost.first_sequence,\n"
 	      "                             ldwatch.lost.count, ldwatch.lost.detected_by\n"
-	      "                             (sequence_gap or sensor_stopping)\n"
+	      "                             (sensor_report, sequence_gap or\n"
+	      "                             sensor_stopping); with sensor_report,\n"
+	      "                             ldwatch.lost.reason (a drop reason)\n"
 	      "    ldwatch-alerts-suppressed  the rate limit's summary of one window:\n"
 	      "                             event.sequence (numbered like an alert),\n"
 	      "                             ldwatch.load_id, ldwatch.suppressed.count,\n"
@@ -255,16 +297,43 @@ static void ldwd_help(FILE *out)
 	      "                             sent, suppressed.\n"
 	      "    ldwatch-socket-overrun   ldwatch.socket.overruns,\n"
 	      "                             ldwatch.socket.receive_buffer\n"
-	      "    ldwatch-sensor-stopping  ldwatch.load_id, ldwatch.next_sequence,\n"
+	      "    ldwatch-module-absent    ldwatch.reconnect_interval_ms; once each time\n"
+	      "                             " LDWD " starts waiting for the module\n"
+	      "    ldwatch-state-unreadable  ldwatch.state.path, ldwatch.state.error\n"
+	      "    ldwatch-malformed-message  ldwatch.malformed.reason, .length,\n"
+	      "                             .command, .message_base64 (the message, up\n"
+	      "                             to 4096 bytes); the message is not used\n"
+	      "\n"
+	      "  The sensor's own alerts: event.kind \"alert\", event.dataset\n"
+	      "  \"ldwatch.tamper\", event.category [\"driver\"], severity high\n"
+	      "  (event.severity and event.risk_score 73, ldwatch.rule.severity\n"
+	      "  \"high\"), rule.id, rule.name (the action), rule.version, threat.*\n"
+	      "  (TA0005; T1562.001 Disable or Modify Tools), a \"message\":\n"
+	      "    ldwatch-sensor-stopping  the module is being unloaded; event.type\n"
+	      "                             [\"end\"]; who: process.pid,\n"
+	      "                             process.executable, process.name, user.id,\n"
+	      "                             user.name, ldwatch.process.comm;\n"
+	      "                             ldwatch.load_id, ldwatch.next_sequence,\n"
 	      "                             ldwatch.daemon.alerts_written,\n"
 	      "                             .duplicates_ignored, .late_arrivals,\n"
 	      "                             .alerts_lost, .malformed_messages,\n"
 	      "                             .socket_overruns (for that load)\n"
-	      "    ldwatch-module-absent    ldwatch.reconnect_interval_ms; once each time\n"
-	      "                             " LDWD " starts waiting for the module\n"
-	      "    ldwatch-malformed-message  ldwatch.malformed.reason, .length,\n"
-	      "                             .command, .message_base64 (the message, up\n"
-	      "                             to 4096 bytes); the message is not used\n"
+	      "    ldwatch-sensor-blind-window  the module was away; event.type\n"
+	      "                             [\"info\"]; event.start (the old load last\n"
+	      "                             known alive), event.end (the new load's\n"
+	      "                             start), event.duration (ns); ldwatch.load_id\n"
+	      "                             (the new load), ldwatch.blind_window.\n"
+	      "                             previous_load_id, .previous_next_sequence,\n"
+	      "                             .detected_by (reconnect or state_file)\n"
+	      "\n"
+	      "  Heartbeat: event.kind \"state\", event.dataset \"ldwatch.health\",\n"
+	      "  event.action \"ldwatch-heartbeat\", every --heartbeat interval:\n"
+	      "    process.pid, process.uptime (seconds, of " LDWD "),\n"
+	      "    ldwatch.heartbeat_interval_ms, ldwatch.module.loaded; with the\n"
+	      "    module: ldwatch.load_id, ldwatch.next_sequence,\n"
+	      "    ldwatch.module.load_time, ldwatch.module.uptime (seconds),\n"
+	      "    ldwatch.dropped.REASON, ldwatch.dropped_total,\n"
+	      "    ldwatch.counters.NAME, ldwatch.daemon.alerts_written, .alerts_lost.\n"
 	      "\n"
 	      "SIGNALS\n"
 	      "    SIGTERM, SIGINT  write what is already received, then exit with 0.\n"
@@ -323,6 +392,26 @@ static bool ldwd_parse_seconds(const char *arg, unsigned int *ms)
 	return true;
 }
 
+/* --heartbeat: 0 (off), or seconds from 0.01 to 86400. */
+static bool ldwd_parse_heartbeat(const char *arg, unsigned int *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v))
+		return false;
+	if (v == 0) {
+		*ms = 0;
+		return true;
+	}
+	if (v < 0.01 || v > 86400)
+		return false;
+	*ms = (unsigned int)(v * 1000 + 0.5);
+	return true;
+}
+
 static bool ldwd_parse_bytes(const char *arg, int *bytes)
 {
 	unsigned long long v, mult = 1;
@@ -359,6 +448,8 @@ static int ldwd_parse(int argc, char **argv, struct ldwd_options *opt)
 		{ "journal", no_argument, NULL, 'j' },
 		{ "reconnect-interval", required_argument, NULL, 'r' },
 		{ "receive-buffer", required_argument, NULL, 'b' },
+		{ "heartbeat", required_argument, NULL, 'H' },
+		{ "state", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -368,6 +459,8 @@ static int ldwd_parse(int argc, char **argv, struct ldwd_options *opt)
 
 	opt->reconnect_ms = LDWD_DEFAULT_RECONNECT_MS;
 	opt->rcvbuf = LDWD_DEFAULT_RCVBUF;
+	opt->heartbeat_ms = LDWD_DEFAULT_HEARTBEAT_MS;
+	opt->state = LDWD_STATE_DEFAULT;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
@@ -388,6 +481,16 @@ static int ldwd_parse(int argc, char **argv, struct ldwd_options *opt)
 			if (!ldwd_parse_bytes(optarg, &opt->rcvbuf))
 				return ldwd_usage_error("--receive-buffer: '%s' is not a size from 64K to 1G",
 							optarg);
+			break;
+		case 'H':
+			if (!ldwd_parse_heartbeat(optarg, &opt->heartbeat_ms))
+				return ldwd_usage_error("--heartbeat: '%s' is not 0 or a number of seconds from 0.01 to 86400",
+							optarg);
+			break;
+		case 's':
+			if (!*optarg)
+				return ldwd_usage_error("--state needs a file name");
+			opt->state = optarg;
 			break;
 		case 'h':
 			ldwd_help(stdout);
@@ -569,6 +672,8 @@ static bool ldwd_sequence(struct ldwd *d, const struct ldw_msg *m, bool *late)
 	uint64_t first = 0, count = 0;
 
 	*late = false;
+	if (m->load_id == d->load_id && m->seq >= d->last_next_seq)
+		d->last_next_seq = m->seq + 1;
 	switch (ldw_seq_alert(&d->seq, m->load_id, m->seq, &first, &count)) {
 	case LDW_SEQ_DUPLICATE:
 		d->tally.duplicates_ignored++;
@@ -639,6 +744,25 @@ static void ldwd_stopping(struct ldwd *d, const struct ldw_msg *m)
 	d->stopped = true;
 	d->stopped_load_id = m->load_id;
 	d->disconnect = true;
+	if (m->load_id == d->load_id)
+		d->last_next_seq = m->next_seq;
+}
+
+/*
+ * The module's drop report: numbers lost, and why, written at once; the
+ * hole they leave is then not reported again when a later alert arrives.
+ */
+static void ldwd_lost(struct ldwd *d, const struct ldw_msg *m)
+{
+	uint64_t first = 0, count;
+
+	count = ldw_seq_lost(&d->seq, m->load_id, m->lost_first_seq, m->lost_count, &first);
+	if (!count)
+		return;
+	d->tally.alerts_lost += count;
+	ldw_ecs_alerts_reported(d->doc, ldwd_ctx(d), m->load_id, first, count, m->lost_reason);
+	ldwd_emit(d);
+	d->want_counters = "alerts_lost";
 }
 
 static void ldwd_dispatch(struct ldwd *d, const struct nlmsghdr *nlh)
@@ -659,6 +783,9 @@ static void ldwd_dispatch(struct ldwd *d, const struct nlmsghdr *nlh)
 		break;
 	case LDW_CMD_SUPPRESSED:
 		ldwd_suppressed(d, &m);
+		break;
+	case LDW_CMD_LOST:
+		ldwd_lost(d, &m);
 		break;
 	default:
 		/* Replies to our own requests: SUBSCRIBE's says what GET_STATUS did. */
@@ -701,6 +828,146 @@ static const struct ldw_listener_ops ldwd_ops = {
 	.message = ldwd_on_message,
 	.family_gone = ldwd_on_family_gone,
 };
+
+/* --- liveness: the state file, the blind window, the heartbeat --- */
+
+static uint64_t ldwd_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Record that the current load was alive at @time_ns. */
+static void ldwd_state_save(struct ldwd *d, uint64_t time_ns)
+{
+	struct ldwd_state st = {
+		.load_id = d->load_id,
+		.next_seq = d->last_next_seq ? d->last_next_seq : 1,
+		.time_ns = time_ns,
+	};
+	int ret;
+
+	if (!d->have_load)
+		return;
+	ret = ldwd_state_write(d->opt.state, &st);
+	if (ret && !d->state_write_failed)
+		ldwd_err("writing the state file %s: %s (after a restart, a blind window of the sensor could not be told)",
+			 d->opt.state, strerror(-ret));
+	else if (!ret && d->state_write_failed)
+		ldwd_err("writing the state file %s works again", d->opt.state);
+	d->state_write_failed = ret != 0;
+}
+
+/* At start: what an earlier ldwatchd knew of the module, if anything. */
+static void ldwd_state_load(struct ldwd *d)
+{
+	char err[LDWD_STATE_ERR_SIZE];
+	int ret;
+
+	ret = ldwd_state_read(d->opt.state, &d->prev, err);
+	if (!ret) {
+		d->have_prev = true;
+		d->prev_from = "state_file";
+		return;
+	}
+	if (ret == -ENOENT)
+		return;	/* a first start */
+	ldwd_err("state file %s: %s; treated as unknown (whether the sensor was away before this start cannot be told)",
+		 d->opt.state, err);
+	ldw_ecs_state_unreadable(d->doc, ldwd_ctx(d), d->opt.state, err);
+	ldwd_emit(d);
+}
+
+/* The connection to the current load ended: remember it until the next. */
+static void ldwd_load_gone(struct ldwd *d)
+{
+	uint64_t now = ldwd_now();
+
+	if (!d->have_load)
+		return;
+	d->have_prev = true;
+	d->prev.load_id = d->load_id;
+	d->prev.next_seq = d->last_next_seq;
+	d->prev.time_ns = now;
+	d->prev_from = "reconnect";
+	ldwd_state_save(d, now);
+}
+
+/* Connected to the load @st describes: was the module away before it? */
+static void ldwd_blind_window(struct ldwd *d, const struct ldw_msg *st)
+{
+	struct ldw_blind_window w;
+
+	if (d->have_prev && d->prev.load_id != st->load_id) {
+		w.start_ns = d->prev.time_ns;
+		w.end_ns = LDW_HAS(st, LDW_A_LOAD_TIME_NS) ? st->load_time_ns : 0;
+		w.old_load_id = d->prev.load_id;
+		w.old_next_seq = d->prev.next_seq;
+		w.new_load_id = st->load_id;
+		w.detected_by = d->prev_from;
+		ldw_ecs_blind_window(d->doc, ldwd_ctx(d), &w);
+		ldwd_emit(d);
+	}
+	d->have_prev = false;
+}
+
+static unsigned int ldwd_tick_every_ms(const struct ldwd *d)
+{
+	return d->opt.heartbeat_ms ? d->opt.heartbeat_ms : LDWD_STATE_REFRESH_MS;
+}
+
+/* How long until the next tick, in ms, for poll(). */
+static int ldwd_tick_wait_ms(const struct ldwd *d)
+{
+	uint64_t now = ldwd_mono();
+
+	if (now >= d->next_tick_mono_ns)
+		return 0;
+	return (int)((d->next_tick_mono_ns - now + 999999) / 1000000);
+}
+
+/*
+ * Every heartbeat interval: ask the module how it is, write the heartbeat
+ * and keep the state file fresh.
+ */
+static void ldwd_tick(struct ldwd *d)
+{
+	char reason[LDW_DECODE_ERR_SIZE] = "";
+	struct ldw_heartbeat hb = { 0 };
+	uint64_t now = ldwd_mono();
+	struct ldw_reply st;
+	int ret;
+
+	if (now < d->next_tick_mono_ns)
+		return;
+	d->next_tick_mono_ns = now + ldwd_tick_every_ms(d) * 1000000ull;
+	if (d->listener && !d->disconnect) {
+		ret = ldw_genl_status(d->genl, &st, reason);
+		if (!ret && st.msg.load_id == d->load_id) {
+			hb.status = &st.msg;
+			hb.tally = &d->tally;
+			if (st.msg.next_seq > d->last_next_seq)
+				d->last_next_seq = st.msg.next_seq;
+			ldwd_state_save(d, ldwd_now());
+		} else if (!ret) {
+			ldw_reply_free(&st);
+			d->disconnect = true;	/* reloaded: reconnect */
+		} else if (ret == -ENOENT) {
+			d->disconnect = true;
+		}
+	}
+	if (d->opt.heartbeat_ms) {
+		hb.pid = (uint32_t)getpid();
+		hb.uptime_s = (now - d->started_mono_ns) / 1000000000u;
+		hb.interval_ms = d->opt.heartbeat_ms;
+		ldw_ecs_heartbeat(d->doc, ldwd_ctx(d), &hb);
+		ldwd_emit(d);
+	}
+	if (hb.status)
+		ldw_reply_free(&st);
+}
 
 /* --- connection --- */
 
@@ -839,8 +1106,12 @@ static enum ldwd_connect_result ldwd_connect(struct ldwd *d)
 	d->stopped = false;
 	d->absent_reported = false;
 	d->retry_err = 0;
+	ldwd_blind_window(d, &base.msg);
+	if (!d->have_load || d->load_id != base.msg.load_id)
+		d->last_next_seq = base.msg.next_seq;
 	ldwd_new_load(d, base.msg.load_id);
 	ldw_seq_start(&d->seq, base.msg.load_id, base.msg.next_seq);
+	ldwd_state_save(d, ldwd_now());
 	ldw_ecs_connected(d->doc, ldwd_ctx(d), &base.msg, ldw_listener_rcvbuf(d->listener));
 	ldwd_emit(d);
 	ldwd_write_counters(d, base.msg.load_id, &base.msg.stats, "connected", true);
@@ -975,26 +1246,38 @@ static bool ldwd_wait(struct ldwd *d, int ms)
 
 static void ldwd_run(struct ldwd *d)
 {
+	int tick_ms;
+
 	while (!d->terminate) {
+		ldwd_tick(d);
+		if (d->listener && d->disconnect) {
+			ldwd_load_gone(d);
+			ldwd_disconnect(d);
+		}
+		tick_ms = ldwd_tick_wait_ms(d);
 		if (!d->listener) {
 			switch (ldwd_connect(d)) {
 			case LDWD_FATAL:
 				return;
 			case LDWD_WAIT:
-				ldwd_wait(d, (int)d->opt.reconnect_ms);
+				ldwd_wait(d, tick_ms < (int)d->opt.reconnect_ms ? tick_ms :
+					  (int)d->opt.reconnect_ms);
 				continue;
 			case LDWD_CONNECTED:
 				break;
 			}
 		}
-		if (ldwd_wait(d, -1) && !ldwd_receive(d, 1)) {
+		if (ldwd_wait(d, tick_ms) && !ldwd_receive(d, 1)) {
+			ldwd_load_gone(d);
 			ldwd_disconnect(d);
 			/* Straight to reconnecting: the module may be there already. */
 		}
 	}
 	/* Stopping: write what the socket holds already. */
-	if (d->listener)
+	if (d->listener) {
 		ldwd_receive(d, LDWD_DRAIN_BATCHES);
+		ldwd_state_save(d, ldwd_now());
+	}
 }
 
 int main(int argc, char **argv)
@@ -1029,6 +1312,9 @@ int main(int argc, char **argv)
 	ldwd_refresh_names(&d);
 	d.ctx.user_name = ldwd_user_name;
 	d.ctx.user_arg = &d;
+	d.started_mono_ns = ldwd_mono();
+	d.next_tick_mono_ns = d.started_mono_ns + ldwd_tick_every_ms(&d) * 1000000ull;
+	ldwd_state_load(&d);
 
 	ldwd_run(&d);
 

@@ -88,7 +88,10 @@
  * @LDW_CMD_STOPPING: kernel to listeners, sent where alerts go (the group,
  *	or every subscriber) as the module unloads, after the last alert:
  *	LOAD_ID, NEXT_SEQ (one past the last sequence number assigned) and
- *	the STATS nest. Nothing follows it from this load of the module.
+ *	the STATS nest; and who unloads it, the task running the module's
+ *	exit (rmmod's, as a rule): PID, UID, COMM and EXECUTABLE (absent
+ *	when the task has none; all four absent from modules before them).
+ *	Nothing follows it from this load of the module.
  *	One attempt: a listener that misses it sees the family unregistered.
  * @LDW_CMD_SUPPRESSED: kernel to listeners: the rate limiter's summary of
  *	one window in which the rule matched more often than the limit (the
@@ -101,6 +104,19 @@
  *	the latest at unload (the window then ends early). It is numbered,
  *	queued and delivered like an alert: a hole in the sequence where it
  *	was dropped. Alerts of the next window may be numbered before it.
+ * @LDW_CMD_LOST: kernel to listeners: sequence numbers that were dropped
+ *	(a hole, and why), sent within a second of the drop whether or not
+ *	another alert follows, by a work item of its own rather than through
+ *	the alert queue: LOAD_ID, LOST_FIRST_SEQ, LOST_COUNT (the numbers
+ *	from LOST_FIRST_SEQ on, all dropped for one reason) and LOST_REASON.
+ *	Drops in one burst are coalesced: one message per run of
+ *	consecutive numbers dropped for one reason. Not numbered itself, and
+ *	it may arrive before alerts numbered below it that were still
+ *	queued. Sent only for drops while a listener was there, and once;
+ *	drops at unload are reported by STOPPING's NEXT_SEQ instead. It is
+ *	sent again while a listener's socket is full, as an alert is. A
+ *	listener that misses it anyway (more runs in one burst than the
+ *	module holds) still sees the hole in the sequence.
  * @__LDW_CMD_MAX: internal
  * @LDW_CMD_MAX: highest command number
  */
@@ -177,6 +193,13 @@ enum ldw_cmd {
  *	differs from the host's view; absent when the module does not follow
  *	the host's targets (companion=0), 0 for a process that sees the host
  *	as pid 1 does
+ * @LDW_A_LOAD_TIME_NS: CLOCK_REALTIME nanoseconds: when this load of the
+ *	module started (its family was registered)
+ * @LDW_A_LOST_FIRST_SEQ: in LDW_CMD_LOST, the first lost sequence number
+ * @LDW_A_LOST_COUNT: in LDW_CMD_LOST, how many consecutive numbers from
+ *	LOST_FIRST_SEQ were lost; at least 1
+ * @LDW_A_LOST_REASON: in LDW_CMD_LOST, why: an enum ldw_drop value (a
+ *	reader names an unknown one by its number)
  * @__LDW_A_MAX: internal
  * @LDW_A_MAX: highest attribute number
  */

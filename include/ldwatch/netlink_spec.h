@@ -25,11 +25,12 @@
  *	   holds); NEST, attributes of the list that bound names (stats:
  *	   LDW_STAT, dropped: LDW_DROP)
  *  bound: as type says
- *  alert, status, subscribe, stopping, suppressed: whether the message
- *	   carries the attribute: R required, O optional (the command's
- *	   kernel-doc says when), _ never. The messages are LDW_CMD_ALERT, the
- *	   replies to LDW_CMD_GET_STATUS and LDW_CMD_SUBSCRIBE,
- *	   LDW_CMD_STOPPING and LDW_CMD_SUPPRESSED; LDW_CMD_UNSUBSCRIBE is
+ *  alert, status, subscribe, stopping, suppressed, lost: whether the
+ *	   message carries the attribute: R required, O optional (the
+ *	   command's kernel-doc says when), _ never. The messages are
+ *	   LDW_CMD_ALERT, the replies to LDW_CMD_GET_STATUS and
+ *	   LDW_CMD_SUBSCRIBE, LDW_CMD_STOPPING, LDW_CMD_SUPPRESSED and
+ *	   LDW_CMD_LOST; LDW_CMD_UNSUBSCRIBE is
  *	   answered by the ack alone. A reader refuses a message without a
  *	   required attribute and ignores one the message does not list, as
  *	   it ignores one it does not know.
@@ -58,48 +59,55 @@ LDW_CMD(SUBSCRIBE,		subscribe)
 LDW_CMD(UNSUBSCRIBE,		unsubscribe)
 LDW_CMD(STOPPING,		stopping)
 LDW_CMD(SUPPRESSED,		suppressed)
+/* Liveness */
+LDW_CMD(LOST,			lost)
 
 /*
- * enum ldw_attr		type	bound			messages	name
- * (messages: alert, status, subscribe, stopping, suppressed)
+ * enum ldw_attr		type	bound			messages	  name
+ * (messages: alert, status, subscribe, stopping, suppressed, lost)
  */
-LDW_ATTR(SEQ,			U64,	0,			R, _, _, _, R,	seq)
-LDW_ATTR(LOAD_ID,		U64,	0,			R, R, _, R, R,	load_id)
-LDW_ATTR(TIME_NS,		U64,	0,			R, _, _, _, _,	time_ns)
-LDW_ATTR(ACTION,		U8,	LDW_ACTION_MAX,		R, _, _, _, _,	action)
-LDW_ATTR(FILE_PATH,		STRING,	PATH_MAX - 1,		R, _, _, _, _,	file_path)
-LDW_ATTR(ORIGINAL_PATH,		STRING,	PATH_MAX - 1,		O, _, _, _, _,	original_path)
-LDW_ATTR(PID,			U32,	0,			R, _, _, _, _,	pid)
-LDW_ATTR(TID,			U32,	0,			R, _, _, _, _,	tid)
-LDW_ATTR(PPID,			U32,	0,			R, _, _, _, _,	ppid)
-LDW_ATTR(UID,			U32,	0,			R, _, _, _, _,	uid)
-LDW_ATTR(EUID,			U32,	0,			R, _, _, _, _,	euid)
-LDW_ATTR(GID,			U32,	0,			R, _, _, _, _,	gid)
-LDW_ATTR(EXECUTABLE,		STRING,	PATH_MAX - 1,		O, _, _, _, _,	executable)
-LDW_ATTR(COMM,			STRING,	LDW_COMM_MAX,		R, _, _, _, _,	comm)
-LDW_ATTR(MNTNS,			U32,	0,			R, _, _, _, _,	mntns)
-LDW_ATTR(RULE_ID,		STRING,	LDW_RULE_STRING_MAX,	R, R, _, _, R,	rule_id)
-LDW_ATTR(RULE_NAME,		STRING,	LDW_RULE_STRING_MAX,	R, R, _, _, R,	rule_name)
-LDW_ATTR(RULE_VERSION,		U32,	0,			R, R, _, _, R,	rule_version)
-LDW_ATTR(RULE_TEXT,		STRING,	0,			_, R, _, _, _,	rule_text)
-LDW_ATTR(MODULE_VERSION,	STRING,	LDW_VERSION_STRING_MAX,	_, R, _, _, _,	module_version)
-LDW_ATTR(DELIVERY,		U8,	LDW_DELIVERY_MAX,	_, R, R, _, _,	delivery)
-LDW_ATTR(NEXT_SEQ,		U64,	0,			_, R, R, R, _,	next_seq)
-LDW_ATTR(STATS,			NEST,	stats,			_, R, _, R, _,	stats)
-LDW_ATTR(WINDOW_START_NS,	U64,	0,			_, _, _, _, R,	window_start_ns)
-LDW_ATTR(WINDOW_END_NS,		U64,	0,			_, _, _, _, R,	window_end_ns)
-LDW_ATTR(SUPPRESSED_COUNT,	U64,	0,			_, _, _, _, R,	suppressed_count)
-LDW_ATTR(TARGET_PATH,		STRING,	PATH_MAX - 1,		O, _, _, _, _,	target_path)
-LDW_ATTR(TARGET_ALIASES,	U32,	0,			O, _, _, _, _,	target_aliases)
-LDW_ATTR(HOST_EXECUTABLE,	STRING,	PATH_MAX - 1,		O, _, _, _, _,	host_executable)
-LDW_ATTR(FILE_TYPE,		U32,	0,			O, _, _, _, _,	file_type)
-LDW_ATTR(RULE_SEVERITY,		STRING,	LDW_RULE_STRING_MAX,	O, _, _, _, _,	rule_severity)
-LDW_ATTR(RULE_RISK_SCORE,	U32,	0,			O, _, _, _, _,	rule_risk_score)
-LDW_ATTR(OUTCOME,		U8,	LDW_OUTCOME_MAX,	O, _, _, _, _,	outcome)
-LDW_ATTR(ERROR,			U32,	0,			O, _, _, _, _,	error)
+LDW_ATTR(SEQ,			U64,	0,			R, _, _, _, R, _, seq)
+LDW_ATTR(LOAD_ID,		U64,	0,			R, R, _, R, R, R, load_id)
+LDW_ATTR(TIME_NS,		U64,	0,			R, _, _, _, _, _, time_ns)
+LDW_ATTR(ACTION,		U8,	LDW_ACTION_MAX,		R, _, _, _, _, _, action)
+LDW_ATTR(FILE_PATH,		STRING,	PATH_MAX - 1,		R, _, _, _, _, _, file_path)
+LDW_ATTR(ORIGINAL_PATH,		STRING,	PATH_MAX - 1,		O, _, _, _, _, _, original_path)
+LDW_ATTR(PID,			U32,	0,			R, _, _, O, _, _, pid)
+LDW_ATTR(TID,			U32,	0,			R, _, _, _, _, _, tid)
+LDW_ATTR(PPID,			U32,	0,			R, _, _, _, _, _, ppid)
+LDW_ATTR(UID,			U32,	0,			R, _, _, O, _, _, uid)
+LDW_ATTR(EUID,			U32,	0,			R, _, _, _, _, _, euid)
+LDW_ATTR(GID,			U32,	0,			R, _, _, _, _, _, gid)
+LDW_ATTR(EXECUTABLE,		STRING,	PATH_MAX - 1,		O, _, _, O, _, _, executable)
+LDW_ATTR(COMM,			STRING,	LDW_COMM_MAX,		R, _, _, O, _, _, comm)
+LDW_ATTR(MNTNS,			U32,	0,			R, _, _, _, _, _, mntns)
+LDW_ATTR(RULE_ID,		STRING,	LDW_RULE_STRING_MAX,	R, R, _, _, R, _, rule_id)
+LDW_ATTR(RULE_NAME,		STRING,	LDW_RULE_STRING_MAX,	R, R, _, _, R, _, rule_name)
+LDW_ATTR(RULE_VERSION,		U32,	0,			R, R, _, _, R, _, rule_version)
+LDW_ATTR(RULE_TEXT,		STRING,	0,			_, R, _, _, _, _, rule_text)
+LDW_ATTR(MODULE_VERSION,	STRING,	LDW_VERSION_STRING_MAX,	_, R, _, _, _, _, module_version)
+LDW_ATTR(DELIVERY,		U8,	LDW_DELIVERY_MAX,	_, R, R, _, _, _, delivery)
+LDW_ATTR(NEXT_SEQ,		U64,	0,			_, R, R, R, _, _, next_seq)
+LDW_ATTR(STATS,			NEST,	stats,			_, R, _, R, _, _, stats)
+LDW_ATTR(WINDOW_START_NS,	U64,	0,			_, _, _, _, R, _, window_start_ns)
+LDW_ATTR(WINDOW_END_NS,		U64,	0,			_, _, _, _, R, _, window_end_ns)
+LDW_ATTR(SUPPRESSED_COUNT,	U64,	0,			_, _, _, _, R, _, suppressed_count)
+LDW_ATTR(TARGET_PATH,		STRING,	PATH_MAX - 1,		O, _, _, _, _, _, target_path)
+LDW_ATTR(TARGET_ALIASES,	U32,	0,			O, _, _, _, _, _, target_aliases)
+LDW_ATTR(HOST_EXECUTABLE,	STRING,	PATH_MAX - 1,		O, _, _, _, _, _, host_executable)
+LDW_ATTR(FILE_TYPE,		U32,	0,			O, _, _, _, _, _, file_type)
+LDW_ATTR(RULE_SEVERITY,		STRING,	LDW_RULE_STRING_MAX,	O, _, _, _, _, _, rule_severity)
+LDW_ATTR(RULE_RISK_SCORE,	U32,	0,			O, _, _, _, _, _, rule_risk_score)
+LDW_ATTR(OUTCOME,		U8,	LDW_OUTCOME_MAX,	O, _, _, _, _, _, outcome)
+LDW_ATTR(ERROR,			U32,	0,			O, _, _, _, _, _, error)
 /* Evidence an unprivileged user cannot spoil */
-LDW_ATTR(TRUNCATED,		U32,	0,			O, _, _, _, _,	truncated)
-LDW_ATTR(PROCESS_VIEW,		U32,	0,			O, _, _, _, _,	process_view)
+LDW_ATTR(TRUNCATED,		U32,	0,			O, _, _, _, _, _, truncated)
+LDW_ATTR(PROCESS_VIEW,		U32,	0,			O, _, _, _, _, _, process_view)
+/* Liveness */
+LDW_ATTR(LOAD_TIME_NS,		U64,	0,			_, O, _, _, _, _, load_time_ns)
+LDW_ATTR(LOST_FIRST_SEQ,	U64,	0,			_, _, _, _, _, R, lost_first_seq)
+LDW_ATTR(LOST_COUNT,		U64,	0,			_, _, _, _, _, R, lost_count)
+LDW_ATTR(LOST_REASON,		U32,	0,			_, _, _, _, _, R, lost_reason)
 
 /* enum ldw_stat_attr		type	bound		name */
 LDW_STAT(SEEN,			U64,	0,		seen)

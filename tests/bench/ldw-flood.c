@@ -811,7 +811,7 @@ static int alerts_main(int argc, char **argv)
 
 	while ((got = getline(&line, &line_cap, f)) > 0) {
 		struct json_object *doc;
-		const char *id, *kind, *action;
+		const char *id, *kind, *dataset, *action;
 		uint64_t count;
 
 		lineno++;
@@ -825,6 +825,7 @@ static int alerts_main(int argc, char **argv)
 		    !json_object_is_type(doc, json_type_object))
 			die("%s:%lu: not one JSON object", argv[2], lineno);
 		kind = field_str(doc, "event.kind");
+		dataset = field_str(doc, "event.dataset");
 		action = field_str(doc, "event.action");
 		id = field_str(doc, "ldwatch.load_id");
 		if (!id || strlen(id) != 16) {
@@ -841,7 +842,9 @@ static int alerts_main(int argc, char **argv)
 			memset(l, 0, sizeof(*l));
 			memcpy(l->id, id, 17);
 		}
-		if (kind && !strcmp(kind, "alert")) {
+		/* The file alerts; the sensor's own (ldwatch.tamper) go below. */
+		if (kind && !strcmp(kind, "alert") && dataset &&
+		    !strcmp(dataset, "ldwatch.alert")) {
 			alert_seen(l, doc, argv[3], argv[2], lineno);
 		} else if (action && !strcmp(action, "ldwatch-alerts-lost")) {
 			if (!field_u64(doc, "ldwatch.lost.count", &count))

@@ -21,8 +21,8 @@ matcher=(module/rule_match.c module/rule_format.c module/rule_default.c module/r
 	module/rule_anchors.c)
 netlink=(userspace/genl_client.c userspace/ecs.c)
 ldwatchctl=(userspace/ldwatchctl.c userspace/event_json.c "${netlink[@]}")
-ldwatchd=(userspace/ldwatchd.c userspace/ecs_records.c "${netlink[@]}" module/rule_match.c
-	userspace/journal_output.c)
+ldwatchd=(userspace/ldwatchd.c userspace/ldwatchd_state.c userspace/ecs_records.c "${netlink[@]}"
+	module/rule_match.c userspace/journal_output.c)
 records=(userspace/ecs_records.c "${netlink[@]}" module/rule_match.c)
 # libnl-genl-3, for the tools' netlink (Debian: libnl-genl-3-dev).
 read -ra genl_cflags < <(pkg-config --cflags libnl-genl-3.0 2>/dev/null || echo -I/usr/include/libnl3)
@@ -114,6 +114,13 @@ if check "ldwatchctl builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]
 	run_tap ldwatchctl tests/unit/test_ldwatchctl.sh "$out/ldwatchctl"
 fi
 
+# Liveness: ldwatchd's state file.
+if check "test_state builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
+	-o "$out/test_state" tests/unit/test_state.c userspace/ldwatchd_state.c; then
+	state_tmp=$(mktemp -d)
+	run_tap state "$out/test_state" "$state_tmp"
+	rm -rf "$state_tmp"
+fi
 if check "test_ecs builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
 	-o "$out/test_ecs" tests/unit/test_ecs.c "${records[@]}" -ljson-c "${genl_libs[@]}"; then
 	run_tap ecs "$out/test_ecs"

@@ -719,6 +719,41 @@ static void test_seq(void)
 	     verdict(&s, 7, 100000, LDW_SEQ_DUPLICATE, 0, 0) &&
 	     verdict(&s, 7, 100001, LDW_SEQ_IN_ORDER, 0, 0);
 	tap_ok(ok, "seq: a gap wider than the window leaves no stale marks");
+
+	/* Liveness: the drop report names lost numbers before any gap does. */
+	memset(&s, 0, sizeof(s));
+	ldw_seq_start(&s, 10, 1);
+	ok = verdict(&s, 10, 1, LDW_SEQ_IN_ORDER, 0, 0) &&
+	     ldw_seq_lost(&s, 10, 2, 3, &first) == 3 && first == 2 &&
+	     verdict(&s, 10, 5, LDW_SEQ_IN_ORDER, 0, 0);
+	tap_ok(ok, "seq: numbers the drop report named are not a gap when the next alert comes");
+	ok = ldw_seq_lost(&s, 10, 2, 3, &first) == 0 && ldw_seq_lost(&s, 10, 6, 1, &first) == 1 &&
+	     first == 6 && ldw_seq_lost(&s, 10, 6, 1, &first) == 0;
+	tap_ok(ok, "seq: a report of numbers already accounted for, or heard twice, reports nothing");
+	ok = verdict(&s, 10, 9, LDW_SEQ_GAP, 7, 2);
+	tap_ok(ok, "seq: a hole past the reported numbers is still a gap, of the others only");
+	ok = ldw_seq_lost(&s, 10, 12, 2, &first) == 2 && first == 12 &&
+	     verdict(&s, 10, 10, LDW_SEQ_IN_ORDER, 0, 0) && verdict(&s, 10, 11, LDW_SEQ_IN_ORDER, 0, 0) &&
+	     verdict(&s, 10, 14, LDW_SEQ_IN_ORDER, 0, 0);
+	tap_ok(ok, "seq: a report ahead of alerts still queued: they come in order, then no gap");
+	ok = ldw_seq_lost(&s, 10, 15, 1, &first) == 1 && verdict(&s, 10, 15, LDW_SEQ_LATE, 0, 0) &&
+	     verdict(&s, 10, 16, LDW_SEQ_IN_ORDER, 0, 0);
+	tap_ok(ok, "seq: a reported number that arrives after all is late");
+	ok = ldw_seq_lost(&s, 10, 17, 2, &first) == 2 && verdict(&s, 10, 20, LDW_SEQ_GAP, 19, 1);
+	tap_ok(ok, "seq: a gap that spans reported and unreported numbers counts the unreported");
+	ok = ldw_seq_lost(&s, 10, 21, 3, &first) == 3 && ldw_seq_stop(&s, 10, 26, &first) == 2 &&
+	     first == 24;
+	tap_ok(ok, "seq: STOPPING counts only the numbers nothing reported");
+	ok = ldw_seq_lost(&s, 11, 1, 3, &first) == 0;
+	tap_ok(ok, "seq: a report about a load not tracked is ignored");
+
+	memset(&s, 0, sizeof(s));
+	ldw_seq_start(&s, 12, 51);
+	ok = ldw_seq_lost(&s, 12, 9, 42, &first) == 0 && ldw_seq_lost(&s, 12, 51, 2, &first) == 2 &&
+	     first == 51 && verdict(&s, 12, 1, LDW_SEQ_IN_ORDER, 0, 0) &&
+	     verdict(&s, 12, 53, LDW_SEQ_GAP, 2, 49);
+	tap_ok(ok, "seq: reported numbers below NEXT_SEQ of the connection are left to the gap; "
+	       "those above it are not counted twice");
 }
 
 static void test_names(void)
@@ -745,9 +780,12 @@ static void test_names(void)
 	       !ldw_stat_name(LDW_STAT_SUPPRESSED + 1),
 	       "the counter after the DROPPED nest is named suppressed");
 	cmds = ldw_cmd_name(LDW_CMD_SUPPRESSED) &&
-	       !strcmp(ldw_cmd_name(LDW_CMD_SUPPRESSED), "suppressed") &&
-	       !ldw_cmd_name(LDW_CMD_SUPPRESSED + 1);
+	       !strcmp(ldw_cmd_name(LDW_CMD_SUPPRESSED), "suppressed");
 	tap_ok(cmds, "the rate limit summary command is named suppressed");
+	/* Liveness */
+	cmds = ldw_cmd_name(LDW_CMD_LOST) && !strcmp(ldw_cmd_name(LDW_CMD_LOST), "lost") &&
+	       LDW_CMD_LOST == LDW_CMD_SUPPRESSED + 1 && !ldw_cmd_name(LDW_CMD_LOST + 1);
+	tap_ok(cmds, "the drop report command, after it, is named lost, and is the last");
 	tap_ok(!strcmp(ldw_delivery_name(LDW_DELIVERY_MULTICAST), "multicast") &&
 	       !strcmp(ldw_delivery_name(LDW_DELIVERY_UNICAST), "unicast") && !ldw_delivery_name(0),
 	       "delivery modes are named multicast and unicast");

@@ -939,6 +939,8 @@ static void test_health(struct ecs_doc *doc, struct ecs_buf *line)
 	ldw_ecs_sensor_stopping(doc, &ctx, &st, &t);
 	r = render_parse(doc, line);
 	tap_ok(r && is_cstr(r, "event.action", "ldwatch-sensor-stopping") &&
+	       is_cstr(r, "event.kind", "alert") && absent(r, "process.pid") &&
+	       absent(r, "user.id") && get(r, "message") &&
 	       is_u64(r, "ldwatch.next_sequence", 7) &&
 	       is_u64(r, "ldwatch.daemon.alerts_written", 10) &&
 	       is_u64(r, "ldwatch.daemon.duplicates_ignored", 2) &&
@@ -946,7 +948,136 @@ static void test_health(struct ecs_doc *doc, struct ecs_buf *line)
 	       is_u64(r, "ldwatch.daemon.alerts_lost", 5) &&
 	       is_u64(r, "ldwatch.daemon.malformed_messages", 3) &&
 	       is_u64(r, "ldwatch.daemon.socket_overruns", 4),
-	       "health: ldwatch-sensor-stopping with ldwatchd's tallies");
+	       "ldwatch-sensor-stopping with ldwatchd's tallies; an alert, naming nobody when the module did not say");
+	json_object_put(r);
+
+	/* Liveness: the stopping alert naming who, from the brief's words. */
+	st.present |= 1ull << LDW_A_PID | 1ull << LDW_A_UID | 1ull << LDW_A_COMM |
+		      1ull << LDW_A_EXECUTABLE;
+	st.pid = 4321;
+	st.uid = 0;
+	st.comm = lstr("rmmod");
+	st.executable = lstr("/usr/bin/kmod");
+	ldw_ecs_sensor_stopping(doc, &ctx, &st, &t);
+	r = render_parse(doc, line);
+	{
+		static const char *const driver[] = { "driver" };
+		static const char *const end[] = { "end" };
+		static const char *const sub[] = { "T1562.001" };
+
+		tap_ok(r && is_cstr(r, "event.kind", "alert") &&
+		       is_cstr(r, "event.dataset", "ldwatch.tamper") &&
+		       is_cstr(r, "event.action", "ldwatch-sensor-stopping") &&
+		       is_strv(r, "event.category", driver, 1) && is_strv(r, "event.type", end, 1) &&
+		       is_cstr(r, "rule.name", "ldwatch-sensor-stopping") &&
+		       is_cstr(r, "rule.id", "d3ebf591-0302-4702-88c2-74392097ad72") &&
+		       is_cstr(r, "ldwatch.rule.severity", "high") &&
+		       is_u64(r, "event.severity", 73) && is_u64(r, "event.risk_score", 73) &&
+		       is_strv(r, "threat.technique.subtechnique.id", sub, 1) &&
+		       is_u64(r, "process.pid", 4321) &&
+		       is_cstr(r, "process.executable", "/usr/bin/kmod") &&
+		       is_cstr(r, "process.name", "kmod") && is_cstr(r, "user.id", "0") &&
+		       is_cstr(r, "ldwatch.process.comm", "rmmod") &&
+		       is_cstr(r, "ldwatch.load_id", "fedcba9876543210") &&
+		       get(r, "message") &&
+		       strstr(json_object_get_string(get(r, "message")), "rmmod (pid 4321, uid 0, /usr/bin/kmod)"),
+		       "alert: ldwatch-sensor-stopping names who unloads the module, its own rule, severity high (73)");
+	}
+	json_object_put(r);
+
+	{
+		struct ldw_blind_window w = {
+			.start_ns = 1700000000500000000ull,
+			.end_ns = 1700000002750000000ull,
+			.old_load_id = 0xabcdef0123456789ull,
+			.old_next_seq = 42,
+			.new_load_id = 0x1122334455667788ull,
+			.detected_by = "state_file",
+		};
+		static const char *const info[] = { "info" };
+
+		ldw_ecs_blind_window(doc, &ctx, &w);
+		r = render_parse(doc, line);
+		tap_ok(r && is_cstr(r, "event.kind", "alert") &&
+		       is_cstr(r, "event.action", "ldwatch-sensor-blind-window") &&
+		       is_cstr(r, "rule.name", "ldwatch-sensor-blind-window") &&
+		       is_cstr(r, "rule.id", "f7686e9b-2224-45d9-b995-7aa339dea728") &&
+		       is_u64(r, "event.severity", 73) && is_strv(r, "event.type", info, 1) &&
+		       is_cstr(r, "event.start", "2023-11-14T22:13:20.500000000Z") &&
+		       is_cstr(r, "event.end", "2023-11-14T22:13:22.750000000Z") &&
+		       is_u64(r, "event.duration", 2250000000ull) &&
+		       is_cstr(r, "ldwatch.load_id", "1122334455667788") &&
+		       is_cstr(r, "ldwatch.blind_window.previous_load_id", "abcdef0123456789") &&
+		       is_u64(r, "ldwatch.blind_window.previous_next_sequence", 42) &&
+		       is_cstr(r, "ldwatch.blind_window.detected_by", "state_file") &&
+		       strstr(json_object_get_string(get(r, "message")), "2.250 s"),
+		       "alert: ldwatch-sensor-blind-window: from, to, the old and the new load ids");
+		json_object_put(r);
+		w.end_ns = 0;
+		ldw_ecs_blind_window(doc, &ctx, &w);
+		r = render_parse(doc, line);
+		tap_ok(r && absent(r, "event.end") && absent(r, "event.duration") &&
+		       is_cstr(r, "event.start", "2023-11-14T22:13:20.500000000Z"),
+		       "alert: a blind window whose end the module did not say has no event.end");
+		json_object_put(r);
+	}
+
+	ldw_ecs_alerts_reported(doc, &ctx, 1, 9, 42, LDW_DROP_QUEUE_FULL);
+	r = render_parse(doc, line);
+	tap_ok(r && is_cstr(r, "event.kind", "event") &&
+	       is_cstr(r, "event.action", "ldwatch-alerts-lost") &&
+	       is_u64(r, "ldwatch.lost.first_sequence", 9) && is_u64(r, "ldwatch.lost.count", 42) &&
+	       is_cstr(r, "ldwatch.lost.detected_by", "sensor_report") &&
+	       is_cstr(r, "ldwatch.lost.reason", "queue_full"),
+	       "health: ldwatch-alerts-lost from the drop report, with its reason");
+	json_object_put(r);
+	ldw_ecs_alerts_reported(doc, &ctx, 1, 9, 1, 40);
+	r = render_parse(doc, line);
+	tap_ok(r && is_cstr(r, "ldwatch.lost.reason", "reason_40"),
+	       "health: a drop reason this program does not know is named by its number");
+	json_object_put(r);
+
+	{
+		struct ldw_heartbeat hb = { .pid = 77, .uptime_s = 3600, .interval_ms = 60000 };
+
+		ldw_ecs_heartbeat(doc, &ctx, &hb);
+		r = render_parse(doc, line);
+		tap_ok(r && is_cstr(r, "event.kind", "state") &&
+		       is_cstr(r, "event.dataset", "ldwatch.health") &&
+		       is_cstr(r, "event.action", "ldwatch-heartbeat") &&
+		       is_u64(r, "process.pid", 77) && is_u64(r, "process.uptime", 3600) &&
+		       is_u64(r, "ldwatch.heartbeat_interval_ms", 60000) &&
+		       get(r, "ldwatch.module.loaded") &&
+		       !json_object_get_boolean(get(r, "ldwatch.module.loaded")) &&
+		       absent(r, "ldwatch.load_id"),
+		       "state: ldwatch-heartbeat without the module");
+		json_object_put(r);
+		st.cmd = LDW_CMD_GET_STATUS;
+		st.present |= 1ull << LDW_A_LOAD_TIME_NS;
+		st.load_time_ns = 1700000000000000000ull - 90ull * 1000000000u;
+		hb.status = &st;
+		hb.tally = &t;
+		ldw_ecs_heartbeat(doc, &ctx, &hb);
+		r = render_parse(doc, line);
+		tap_ok(r && is_cstr(r, "event.kind", "state") &&
+		       json_object_get_boolean(get(r, "ldwatch.module.loaded")) &&
+		       is_cstr(r, "ldwatch.load_id", "fedcba9876543210") &&
+		       is_u64(r, "ldwatch.next_sequence", 7) &&
+		       is_u64(r, "ldwatch.module.uptime", 91) &&
+		       is_cstr(r, "ldwatch.module.load_time", "2023-11-14T22:11:50.000000000Z") &&
+		       is_u64(r, "ldwatch.counters.seen", 1000) &&
+		       is_u64(r, "ldwatch.dropped.queue_full", 5) &&
+		       is_u64(r, "ldwatch.daemon.alerts_written", 10),
+		       "state: ldwatch-heartbeat with the module: load id, next sequence, counters, uptime");
+		json_object_put(r);
+	}
+
+	ldw_ecs_state_unreadable(doc, &ctx, "/var/lib/ldwatch/state", "line 2 is bad");
+	r = render_parse(doc, line);
+	tap_ok(r && is_cstr(r, "event.action", "ldwatch-state-unreadable") &&
+	       is_cstr(r, "ldwatch.state.path", "/var/lib/ldwatch/state") &&
+	       is_cstr(r, "ldwatch.state.error", "line 2 is bad"),
+	       "health: ldwatch-state-unreadable");
 	json_object_put(r);
 
 	ldw_ecs_module_absent(doc, &ctx, 1000);

@@ -101,7 +101,7 @@ cp "$TMP/out" "$TMP/help"
 for section in NAME SYNOPSIS DESCRIPTION OPTIONS OUTPUT SIGNALS "EXIT STATUS" EXAMPLES; do
 	contains "ldwatchd --help: has $section" "$TMP/help" "$section"
 done
-for opt in --output --reconnect-interval --receive-buffer --version; do
+for opt in --output --reconnect-interval --receive-buffer --heartbeat --state --version; do
 	contains "ldwatchd --help: documents $opt" "$TMP/help" "    $opt"
 done
 for a in "${health_actions[@]}"; do
@@ -111,6 +111,11 @@ for r in "${drop_reasons[@]}"; do
 	contains "ldwatchd --help: names drop reason $r" "$TMP/help" "$r"
 done
 contains "ldwatchd --help: says ECS severity is numeric" "$TMP/help" "ECS severity is numeric"
+# Liveness: the sensor's own alerts, the heartbeat, the state file.
+for a in ldwatch-sensor-blind-window ldwatch-heartbeat ldwatch-state-unreadable sensor_report \
+	ldwatch.lost.reason event.start event.end ldwatch.tamper /var/lib/ldwatch/state; do
+	contains "ldwatchd --help: documents $a" "$TMP/help" "$a"
+done
 contains "ldwatchd --help: says it needs CAP_NET_ADMIN" "$TMP/help" "CAP_NET_ADMIN"
 fits80 "ldwatchd --help: fits in 80 columns" "$TMP/help"
 run "$D" -h
@@ -146,6 +151,14 @@ for bad in 1K 65535 2G 12X -5 '' 1KB 99999999999999999999999; do
 		"ldwatchd: --receive-buffer: '$bad' is not a size from 64K to 1G" \
 		"$D" --receive-buffer "$bad"
 done
+
+for bad in 0.001 86401 abc 1s nan inf -1 ''; do
+	usage_error "ldwatchd: --heartbeat '$bad'" \
+		"ldwatchd: --heartbeat: '$bad' is not 0 or a number of seconds from 0.01 to 86400" \
+		"$D" --heartbeat "$bad"
+done
+usage_error "ldwatchd: --state with an empty name" \
+	"ldwatchd: --state needs a file name" "$D" --state ''
 
 run "$D" --output "$TMP/no/such/dir/alerts.ndjson"
 status "ldwatchd: an output that cannot be opened: exit 1" 1
@@ -281,6 +294,81 @@ else
 	stop "$pid" INT
 	status "ldwatchd: SIGINT ends it with status 0" 0
 	empty "ldwatchd: nothing on stderr (stdout run)" "$TMP/d.err"
+
+	# Liveness: the heartbeat says the module is absent; a missing state
+	# file is a first start (nothing said); nothing to save while absent.
+	"$D" --output "$TMP/hb.ndjson" --reconnect-interval 0.1 --heartbeat 0.3 \
+		--state "$TMP/state-dir/state" 2>"$TMP/d.err" &
+	pid=$!
+	pids+=("$pid")
+	if wait_lines "$TMP/hb.ndjson" 4; then
+		ok "ldwatchd --heartbeat 0.3: heartbeats follow the module-absent record"
+	else
+		not_ok "ldwatchd --heartbeat 0.3: heartbeats follow the module-absent record"
+	fi
+	stop "$pid" TERM
+	status "ldwatchd --heartbeat: SIGTERM ends it with status 0" 0
+	empty "ldwatchd: a missing state file is not an error (nothing on stderr)" "$TMP/d.err"
+	same_text "ldwatchd: the first record is module-absent, no state record" \
+		'"ldwatch-module-absent"' "$(sed -n 1p "$TMP/hb.ndjson" | grep -o '"ldwatch-[a-z-]*"')"
+	rec=$(sed -n 2p "$TMP/hb.ndjson")
+	for want in '"action":"ldwatch-heartbeat"' '"kind":"state"' '"dataset":"ldwatch.health"' \
+		'"loaded":false' '"heartbeat_interval_ms":300' "\"pid\":$pid"; do
+		case $rec in
+		"{"*"$want"*"}") ok "heartbeat record has $want" ;;
+		*) not_ok "heartbeat record has $want"; echo "# $rec" ;;
+		esac
+	done
+	n=$(grep -c '"ldwatch-heartbeat"' "$TMP/hb.ndjson")
+	if [ "$n" -ge 3 ] && [ "$n" -le 6 ]; then
+		ok "ldwatchd --heartbeat 0.3: about one heartbeat every 0.3 s ($n)"
+	else
+		not_ok "ldwatchd --heartbeat 0.3: about one heartbeat every 0.3 s ($n)"
+	fi
+	if [ ! -e "$TMP/state-dir" ]; then
+		ok "ldwatchd: no state is written while no module was ever seen"
+	else
+		not_ok "ldwatchd: no state is written while no module was ever seen"
+	fi
+
+	# --heartbeat 0 turns it off.
+	"$D" --output "$TMP/hb0.ndjson" --reconnect-interval 0.1 --heartbeat 0 \
+		--state "$TMP/state-dir/state" 2>"$TMP/d.err" &
+	pid=$!
+	pids+=("$pid")
+	wait_lines "$TMP/hb0.ndjson" 1
+	sleep 1
+	stop "$pid" TERM
+	same_text "ldwatchd --heartbeat 0: no heartbeat, only module-absent" 1 \
+		"$(wc -l <"$TMP/hb0.ndjson")"
+
+	# A malformed state file: a clear message, a record, and it goes on.
+	printf 'ldwatchd-state 1\nload_id nothex\n' >"$TMP/bad-state"
+	"$D" --output "$TMP/bad.ndjson" --reconnect-interval 0.1 --heartbeat 0 \
+		--state "$TMP/bad-state" 2>"$TMP/d.err" &
+	pid=$!
+	pids+=("$pid")
+	wait_lines "$TMP/bad.ndjson" 2
+	sleep 0.3
+	if kill -0 "$pid" 2>/dev/null; then
+		ok "ldwatchd: a malformed state file does not end it"
+	else
+		not_ok "ldwatchd: a malformed state file does not end it"
+	fi
+	stop "$pid" TERM
+	status "ldwatchd: SIGTERM after a malformed state file: status 0" 0
+	same_text "ldwatchd: a malformed state file is said on stderr, as unknown" \
+		"ldwatchd: state file $TMP/bad-state: line 2 is not \"load_id\" and 16 hex digits; treated as unknown (whether the sensor was away before this start cannot be told)" \
+		"$(cat "$TMP/d.err")"
+	rec=$(grep '"ldwatch-state-unreadable"' "$TMP/bad.ndjson")
+	for want in '"kind":"event"' "\"path\":\"$TMP/bad-state\"" '"error":"line 2 is not'; do
+		case $rec in
+		"{"*"$want"*"}") ok "state-unreadable record has $want" ;;
+		*) not_ok "state-unreadable record has $want"; echo "# $rec" ;;
+		esac
+	done
+	same_text "ldwatchd: the state file it could not read is left as it was" \
+		"$(printf 'ldwatchd-state 1\nload_id nothex')" "$(cat "$TMP/bad-state")"
 
 	# A full output: said on stderr, not fatal.
 	if [ -w /dev/full ]; then

@@ -53,11 +53,11 @@ static const struct line cmds[] = {
 };
 
 static const struct line attrs[] = {
-#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, name)	\
+#define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, lost, name)	\
 	{ "LDW_A_" #NAME, #NAME, #name, LDW_A_##NAME, LDW_TYPE_##type, BOUND_##type(bound), {	\
 		[LDW_CMD_ALERT] = USE_##alert, [LDW_CMD_GET_STATUS] = USE_##status,		\
 		[LDW_CMD_SUBSCRIBE] = USE_##subscribe, [LDW_CMD_STOPPING] = USE_##stopping,	\
-		[LDW_CMD_SUPPRESSED] = USE_##suppressed } },
+		[LDW_CMD_SUPPRESSED] = USE_##suppressed, [LDW_CMD_LOST] = USE_##lost } },
 #include <ldwatch/netlink_spec.h>
 };
 

@@ -149,7 +149,7 @@ sensor_on() {
 		return 1
 	fi
 	target_write "$_check"
-	if ! wait_for "$WAIT_S" has_line "$ALERTS" '"kind":"alert"' \
+	if ! wait_for "$WAIT_S" has_line "$ALERTS" '"dataset":"ldwatch.alert"' \
 		"\"path\":\"/etc/ld.so.conf.d/$_check\""; then
 		not_ok "$_desc (no alert for /etc/ld.so.conf.d/$_check)"
 		tail -n 5 "$ALERTS"

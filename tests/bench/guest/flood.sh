@@ -102,7 +102,8 @@ stop_daemon() {
 
 # alerts_written FILE: alert documents in FILE, into $NUM.
 alerts_written() {
-	NUM=$(grep -c '"kind":"alert"' "$1" 2>/dev/null)
+	# The file alerts, not the sensor's own (ldwatch.tamper).
+	NUM=$(grep -c '"dataset":"ldwatch.alert"' "$1" 2>/dev/null)
 	NUM=${NUM:-0}
 }
 

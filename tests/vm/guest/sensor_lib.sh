@@ -154,7 +154,7 @@ sensor_start() {
 	# status for sensor_stop.sh.
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	setsid sh -c '
-		ldwatchd --output "$1" 2>"$2/ldwatchd.stderr" &
+		ldwatchd --output "$1" --state "$2/ldwatchd.state" 2>"$2/ldwatchd.stderr" &
 		echo $! >"$2/ldwatchd.pid"
 		wait $!
 		echo $? >"$2/ldwatchd.rc"
@@ -176,11 +176,12 @@ ldwatchd_pid() {
 }
 
 # wait_record ACTION N SECONDS [FROM_LINE]: wait until $ALERTS holds at
-# least N health records with event.action ACTION (from line FROM_LINE on).
+# least N records with event.action ACTION (from line FROM_LINE on): health
+# records, or the sensor's own alerts (ldwatch-sensor-stopping, ...).
 wait_record() {
 	_wr_i=0
 	while [ "$_wr_i" -lt $(($3 * 10)) ]; do
-		_wr_n=$("$EXPECT" count "$ALERTS" --kind event --from-line "${4:-1}" \
+		_wr_n=$("$EXPECT" count "$ALERTS" --kind any --from-line "${4:-1}" \
 			"event.action=$1" 2>/dev/null)
 		[ "${_wr_n:-0}" -ge "$2" ] && return 0
 		sleep 0.1
@@ -222,7 +223,9 @@ daemon_start() {
 	sh -c '
 		out=$1
 		shift
-		ldwatchd --output "$out" "$@" 2>"$out.stderr" &
+		# A state file of its own (a later --state wins): another
+		# scenario'"'"'s load is no blind window of this one.
+		ldwatchd --output "$out" --state "$out.state" "$@" 2>"$out.stderr" &
 		echo $! >"$out.pid"
 		wait $!
 		echo $? >"$out.rc"
