@@ -52,13 +52,15 @@ mkdir -p "$LDW_DIR"
 DAEMON_PID=
 cleanup_targets
 
-# flood_cmd UNSHARE_ARGS: the command of a flood: in a new mount namespace
-# (and what UNSHARE_ARGS add), mount a tmpfs over /etc, make ld.so.conf.d
-# in it, print the namespace, and create a file there $N times by ldw-ops.
+# flood_cmd UNSHARE_ARGS HOLD: the command of a flood: in a new mount
+# namespace (and what UNSHARE_ARGS add), mount a tmpfs over /etc, make
+# ld.so.conf.d in it, print the namespace, and create a file there $N times
+# by ldw-ops; then, if HOLD is a fifo, keep the namespace alive until a
+# line is written to it (a namespace's number is reused once it is gone).
 # The caller runs it as the user it wants.
 flood_cmd() {
 	printf 'exec unshare %s -m --propagation private sh -c %s' "$1" \
-		"'mount -t tmpfs ldw-flood /etc && mkdir /etc/ld.so.conf.d && readlink /proc/self/ns/mnt && exec $OPS --repeat $N creat /etc/ld.so.conf.d/flood.conf'"
+		"'mount -t tmpfs ldw-flood /etc && mkdir /etc/ld.so.conf.d && readlink /proc/self/ns/mnt && $OPS --repeat $N creat /etc/ld.so.conf.d/flood.conf && { [ ! -p $2 ] || read -r x <$2; }'"
 }
 
 # flood_ns OUTPUT: the namespace number the flood printed, into FLOOD_NS.
@@ -104,17 +106,38 @@ scenario "$SCEN"
 if check "[$SCEN] insmod ldwatch.ko rate_limit_alerts=$LIMIT rate_limit_seconds=$WINDOW_S" \
 	insmod "$KO" rate_limit_alerts=$LIMIT rate_limit_seconds=$WINDOW_S ${LDW_HOOK_ARG:+"$LDW_HOOK_ARG"}; then
 	if daemon_start "$LDW_DIR/ratelimit.ndjson"; then
-		FLOODS=
+		# The floods one after the other, each namespace held alive until
+		# all are done, so that each has a number of its own.
+		FLOODS='' FLOOD_PIDS=''
 		i=0
 		while [ $i -lt $NSPACES ]; do
-			out=$(su -s /bin/sh nobody -c "$(flood_cmd -r)" 2>"$LDW_DIR/flood.stderr")
+			hold=$LDW_DIR/flood.hold.$i
+			rm -f "$hold" "$hold.out"
+			mkfifo -m 666 "$hold"
+			su -s /bin/sh nobody -c "$(flood_cmd -r "$hold")" >"$hold.out" \
+				2>"$LDW_DIR/flood.stderr.$i" &
+			FLOOD_PIDS="$FLOOD_PIDS $!"
+			j=0
+			while ! grep -q OP_RESULT= "$hold.out" && [ $j -lt 300 ]; do
+				sleep 0.1
+				j=$((j + 1))
+			done
+			out=$(cat "$hold.out")
 			if flood_ns "$out" && [ "${out##*OP_RESULT=}" != "$out" ]; then
 				FLOODS="$FLOODS $FLOOD_NS"
 			else
 				not_ok "[$SCEN] uid 65534's flood in namespace $((i + 1)) ran (got: $out)"
-				sed 's/^/#   /' "$LDW_DIR/flood.stderr"
+				sed 's/^/#   /' "$LDW_DIR/flood.stderr.$i"
 			fi
 			i=$((i + 1))
+		done
+		i=0
+		while [ $i -lt $NSPACES ]; do
+			echo release >"$LDW_DIR/flood.hold.$i"
+			i=$((i + 1))
+		done
+		for pid in $FLOOD_PIDS; do
+			wait "$pid"
 		done
 		# shellcheck disable=SC2086 # one namespace a word
 		check "[$SCEN] $NSPACES flooding namespaces, each its own ($FLOODS)" \
@@ -168,7 +191,7 @@ if check "[$SCEN] insmod ldwatch.ko rate_limit_alerts=$LIMIT rate_limit_seconds=
 		# unload, and its summary still comes, before STOPPING.
 		SCEN="rate limit budgets: root floods in its own mount namespace, then the unload"
 		scenario "$SCEN"
-		out=$(sh -c "$(flood_cmd '')" 2>"$LDW_DIR/flood.stderr")
+		out=$(sh -c "$(flood_cmd '' none)" 2>"$LDW_DIR/flood.stderr")
 		if flood_ns "$out" && [ "${out##*OP_RESULT=}" != "$out" ]; then
 			ok "[$SCEN] root's flood in namespace $FLOOD_NS ran"
 		else
