@@ -36,6 +36,7 @@
 
 #include "capture.h"
 #include "ldw_kunit.h"
+#include "pathname.h"
 #include "prefilter.h"
 #include "probes.h"
 #include "queue.h"
@@ -146,7 +147,7 @@ static void path_string(struct kunit *test)
 	struct dentry *etc = ldw_test_mkdirs(test, mnt->mnt_root, "etc");
 	char *buf = kunit_kmalloc(test, PATH_MAX, GFP_KERNEL);
 	struct path path = { .mnt = mnt };
-	char *s;
+	bool cut = false;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 
@@ -157,30 +158,102 @@ static void path_string(struct kunit *test)
 	 */
 	path.dentry = ldw_test_create(test, etc, "victim");
 	ldw_test_lookup(test, etc, "victim");
-	ldw_test_expect_path(test, ldw_path_string(&path, buf, PATH_MAX), "/etc/victim");
+	ldw_test_expect_path(test, ldw_path_string(&path, buf, PATH_MAX, &cut), "/etc/victim");
 
 	/* A file unlinked since: where the operation happened, unmarked. */
 	KUNIT_ASSERT_EQ(test, ldw_test_unlink(etc, path.dentry), 0);
 	ldw_test_expect_path(test, d_path(&path, buf, PATH_MAX), "/etc/victim (deleted)");
-	ldw_test_expect_path(test, ldw_path_string(&path, buf, PATH_MAX), "/etc/victim");
+	ldw_test_expect_path(test, ldw_path_string(&path, buf, PATH_MAX, &cut), "/etc/victim");
 
 	/* A name that ends in the mark is a name, while the file is linked ... */
 	path.dentry = ldw_test_create(test, etc, "x (deleted)");
 	ldw_test_lookup(test, etc, "x (deleted)");
-	ldw_test_expect_path(test, ldw_path_string(&path, buf, PATH_MAX), "/etc/x (deleted)");
+	ldw_test_expect_path(test, ldw_path_string(&path, buf, PATH_MAX, &cut), "/etc/x (deleted)");
 	/* ... and keeps it when unlinked: one mark is cut, d_path()'s own. */
 	KUNIT_ASSERT_EQ(test, ldw_test_unlink(etc, path.dentry), 0);
-	ldw_test_expect_path(test, ldw_path_string(&path, buf, PATH_MAX), "/etc/x (deleted)");
+	ldw_test_expect_path(test, ldw_path_string(&path, buf, PATH_MAX, &cut), "/etc/x (deleted)");
 
 	/* The root of the file system. */
 	path.dentry = mnt->mnt_root;
-	ldw_test_expect_path(test, ldw_path_string(&path, buf, PATH_MAX), "/");
+	ldw_test_expect_path(test, ldw_path_string(&path, buf, PATH_MAX, &cut), "/");
 
-	/* A buffer too small is an error, not a truncated path. */
-	path.dentry = etc;
-	s = ldw_path_string(&path, buf, 4);
-	KUNIT_EXPECT_TRUE(test, IS_ERR(s));
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(s), -ENAMETOOLONG);
+	KUNIT_EXPECT_FALSE(test, cut);
+}
+
+/*
+ * The path of @dentry, a descendant of @mnt's root, built here by walking
+ * up: what d_path() gives where it fits.
+ */
+static char *ldw_test_full_path(struct kunit *test, struct dentry *dentry)
+{
+	const size_t size = 4 * PATH_MAX;
+	char *buf = kunit_kzalloc(test, size, GFP_KERNEL);
+	char *p = buf + size - 1;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (; !IS_ROOT(dentry); dentry = dentry->d_parent) {
+		p -= dentry->d_name.len;
+		KUNIT_ASSERT_TRUE(test, p > buf);
+		memcpy(p, dentry->d_name.name, dentry->d_name.len);
+		*--p = '/';
+	}
+	return p;
+}
+
+/*
+ * A path longer than the buffer: cut to its tail, after the mark, from a
+ * '/' on, ending in the file's name; never an error, never whole.
+ */
+static void path_string_too_long(struct kunit *test)
+{
+	const size_t mark = strlen(LDW_PATH_CUT_MARK);
+	struct vfsmount *mnt = ldw_test_tmpfs(test);
+	struct dentry *deep = ldw_test_long_dirs(test, mnt->mnt_root, 20);
+	char *buf = kunit_kmalloc(test, PATH_MAX, GFP_KERNEL);
+	struct path path = { .mnt = mnt };
+	const char *full;
+	bool cut = false;
+	size_t len;
+	char *s;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	path.dentry = ldw_test_create(test, deep, "victim");
+	ldw_test_lookup(test, deep, "victim");
+	full = ldw_test_full_path(test, path.dentry);
+	KUNIT_ASSERT_GT(test, strlen(full), (size_t)PATH_MAX);
+
+	s = ldw_path_string(&path, buf, PATH_MAX, &cut);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(s), "%pe", s);
+	KUNIT_EXPECT_TRUE(test, cut);
+	len = strlen(s);
+	KUNIT_EXPECT_LE(test, len, (size_t)PATH_MAX - 1);
+	/* Most of the buffer is used: the tail, not the name alone. */
+	KUNIT_EXPECT_GT(test, len, (size_t)PATH_MAX - 1 - LDW_TEST_COMPONENT - 1);
+	KUNIT_EXPECT_EQ(test, strncmp(s, LDW_PATH_CUT_MARK, mark), 0);
+	KUNIT_EXPECT_EQ(test, s[mark], '/');
+	KUNIT_EXPECT_STREQ(test, s + mark, full + strlen(full) - (len - mark));
+	KUNIT_EXPECT_STREQ(test, s + len - strlen("/victim"), "/victim");
+
+	/* Unlinked since: where it was, without d_path()'s mark. */
+	KUNIT_ASSERT_EQ(test, ldw_test_unlink(deep, path.dentry), 0);
+	cut = false;
+	s = ldw_path_string(&path, buf, PATH_MAX, &cut);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(s), "%pe", s);
+	KUNIT_EXPECT_TRUE(test, cut);
+	KUNIT_EXPECT_EQ(test, strncmp(s, LDW_PATH_CUT_MARK "/", mark + 1), 0);
+	len = strlen(s);
+	KUNIT_EXPECT_STREQ(test, s + len - strlen("/victim"), "/victim");
+	KUNIT_EXPECT_STREQ(test, s + mark, full + strlen(full) - (len - mark));
+
+	/* A buffer that holds little more than the name: the name alone. */
+	path.dentry = ldw_test_create(test, deep, "v2");
+	ldw_test_lookup(test, deep, "v2");
+	cut = false;
+	s = ldw_path_string(&path, buf, NAME_MAX + mark + 2, &cut);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(s), "%pe", s);
+	KUNIT_EXPECT_TRUE(test, cut);
+	KUNIT_EXPECT_EQ(test, strncmp(s, LDW_PATH_CUT_MARK "/", mark + 1), 0);
+	KUNIT_EXPECT_STREQ(test, s + strlen(s) - strlen("/v2"), "/v2");
 }
 
 /* ---- ldw_original_path() ---- */
@@ -191,26 +264,28 @@ static void original_path(struct kunit *test)
 	struct ldw_slot *slot = ldw_test_slot(test, mnt, LDW_ACTION_RENAME);
 	char *buf = kunit_kmalloc(test, PATH_MAX, GFP_KERNEL);
 	struct ldw_str original;
+	bool cut = false;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 
 	slot->from_dir = ldw_test_mkdirs(test, mnt->mnt_root, "tmp/build");
 	ldw_test_name(&slot->old_name, "lib.txt");
-	KUNIT_ASSERT_EQ(test, ldw_original_path(slot, buf, &original), 0);
+	KUNIT_ASSERT_EQ(test, ldw_original_path(slot, buf, &original, &cut), 0);
 	KUNIT_EXPECT_EQ(test, original.len, strlen("/tmp/build/lib.txt"));
 	KUNIT_EXPECT_STREQ(test, original.ptr, "/tmp/build/lib.txt");
 
 	/* From the root: one '/', not two. */
 	slot->from_dir = mnt->mnt_root;
 	ldw_test_name(&slot->old_name, "ld.so.preload.new");
-	KUNIT_ASSERT_EQ(test, ldw_original_path(slot, buf, &original), 0);
+	KUNIT_ASSERT_EQ(test, ldw_original_path(slot, buf, &original, &cut), 0);
 	KUNIT_EXPECT_EQ(test, original.len, strlen("/ld.so.preload.new"));
 	KUNIT_EXPECT_STREQ(test, original.ptr, "/ld.so.preload.new");
 }
 
 /*
- * The longest original path is PATH_MAX - 1 bytes, one more is refused:
- * the directory's path is 16 * 251 = 4016 bytes, the name's '/' one more.
+ * The longest original path is PATH_MAX - 1 bytes, one more is cut to its
+ * tail: the directory's path is 16 * 251 = 4016 bytes, the name's '/' one
+ * more.
  */
 static void original_path_at_path_max(struct kunit *test)
 {
@@ -220,19 +295,28 @@ static void original_path_at_path_max(struct kunit *test)
 	struct ldw_slot *slot = ldw_test_slot(test, mnt, LDW_ACTION_RENAME);
 	char *buf = kunit_kmalloc(test, PATH_MAX, GFP_KERNEL);
 	struct ldw_str original;
+	bool cut = false;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	slot->from_dir = ldw_test_long_dirs(test, mnt->mnt_root, 16);
 
 	ldw_test_name(&slot->old_name, ldw_test_repeat(test, 'f', fits));
-	KUNIT_ASSERT_EQ(test, ldw_original_path(slot, buf, &original), 0);
+	KUNIT_ASSERT_EQ(test, ldw_original_path(slot, buf, &original, &cut), 0);
 	KUNIT_EXPECT_EQ(test, original.len, (size_t)PATH_MAX - 1);
 	KUNIT_EXPECT_EQ(test, strlen(original.ptr), (size_t)PATH_MAX - 1);
 	KUNIT_EXPECT_EQ(test, original.ptr[dir_len], '/');
 	KUNIT_EXPECT_STREQ(test, original.ptr + dir_len + 1, slot->old_name.name);
 
+	KUNIT_EXPECT_FALSE(test, cut);
+
 	ldw_test_name(&slot->old_name, ldw_test_repeat(test, 'f', fits + 1));
-	KUNIT_EXPECT_EQ(test, ldw_original_path(slot, buf, &original), -ENAMETOOLONG);
+	KUNIT_ASSERT_EQ(test, ldw_original_path(slot, buf, &original, &cut), 0);
+	KUNIT_EXPECT_TRUE(test, cut);
+	KUNIT_EXPECT_EQ(test, original.len, strlen(original.ptr));
+	KUNIT_EXPECT_LE(test, original.len, (size_t)PATH_MAX - 1);
+	KUNIT_EXPECT_EQ(test, strncmp(original.ptr, LDW_PATH_CUT_MARK "/", 4), 0);
+	KUNIT_EXPECT_STREQ(test, original.ptr + original.len - slot->old_name.len,
+			   slot->old_name.name);
 }
 
 /* ---- ldw_syscall_opens() ---- */
@@ -649,6 +733,7 @@ static void __init kernel_thread_operations_are_accounted(struct kunit *test)
 static struct kunit_case __refdata ldw_capture_cases[] = {
 	KUNIT_CASE(name_copy),
 	KUNIT_CASE(path_string),
+	KUNIT_CASE(path_string_too_long),
 	KUNIT_CASE(original_path),
 	KUNIT_CASE(original_path_at_path_max),
 	KUNIT_CASE(syscall_classification),

@@ -109,6 +109,9 @@ struct ldw_suppressed {
  * @host_executable: the executable's path from the host's root, or NULL
  * @rule: the rule that matched
  * @aliases: enum ldw_alias bits
+ * @truncated: enum ldw_truncated bits
+ * @view: enum ldw_process_view bits, if @view_known
+ * @view_known: the host's view is followed (companion), @view is sent
  * @file_type: the file's type (S_IFMT bits), or 0
  * @failed: the operation failed (report_failures)
  * @error: then, its errno, or 0 if unknown
@@ -136,6 +139,9 @@ struct ldw_alert {
 	const char *host_executable;
 	const struct ldw_rule *rule;
 	u32 aliases;
+	u32 truncated;
+	u32 view;
+	bool view_known;
 	umode_t file_type;
 	bool failed;
 	int error;

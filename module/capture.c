@@ -58,6 +58,8 @@
 #include <linux/printk.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -76,6 +78,8 @@
 
 #include "alert.h"
 #include "capture.h"
+#include "exe_link.h"
+#include "pathname.h"
 #include "prefilter.h"
 #include "probes.h"
 #include "ratelimit.h"
@@ -86,8 +90,23 @@
  * Operations followed at once. A slot is held from the hook to the end of
  * the system call (or io_uring request), so this bounds the candidates in
  * flight, not their rate; beyond it a candidate is dropped (NO_SLOT).
+ *
+ * Anyone can hold slots for as long as they like: a creation in a FUSE
+ * file system whose server never answers keeps its slot. So the pool is
+ * shared out by need. An operation that can change what the host's
+ * dynamic linker reads (on a host target, by identity; a mount only in
+ * the host's mount namespace) may take any slot. Any other candidate (one
+ * Elastic's rule sees by its path only: a container's /etc, a user's own
+ * mount namespace) takes one only while LDW_CAPTURE_RESERVED slots stay
+ * free for the first kind, and only while its user (by uid, as the
+ * initial user namespace sees it) holds fewer than LDW_CAPTURE_PER_USER:
+ * an unprivileged user can neither take the host's slots nor all of
+ * everybody else's. The first kind cannot be held by an unprivileged
+ * user: its permission checks, and so its end, follow the hook at once.
  */
 #define LDW_CAPTURE_SLOTS 64
+#define LDW_CAPTURE_RESERVED 16
+#define LDW_CAPTURE_PER_USER 16
 
 /* A bit per slot, set while it is in use: a lock-free allocator. */
 static DECLARE_BITMAP(ldw_slot_map, LDW_CAPTURE_SLOTS);
@@ -142,10 +161,47 @@ static const char *const ldw_action_names[] = {
 
 /* --- Slots ------------------------------------------------------------ */
 
-static struct ldw_slot *ldw_slot_get(void)
+/* Give back a count of ldw_slots_in_use; wake the unload if it was the last. */
+static void ldw_slots_in_use_dec(void)
 {
+	if (atomic_dec_and_test(&ldw_slots_in_use))
+		wake_up(&ldw_slots_drained);
+}
+
+/*
+ * Whether @uid holds LDW_CAPTURE_PER_USER slots already. The slots change
+ * under the scan; a count that is off by the few taken or given back
+ * meanwhile only moves the limit by as many.
+ */
+static bool ldw_user_holds_enough(kuid_t uid)
+{
+	unsigned int i, held = 0;
+
+	for_each_set_bit(i, ldw_slot_map, LDW_CAPTURE_SLOTS) {
+		if (uid_eq(READ_ONCE(ldw_slots[i].uid), uid) &&
+		    ++held >= LDW_CAPTURE_PER_USER)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A free slot for the current task, or NULL. @needed: the operation can
+ * change what the host's dynamic linker reads, and may use the reserve.
+ */
+static struct ldw_slot *ldw_slot_get(bool needed)
+{
+	kuid_t uid = current_uid();
 	unsigned int i;
 
+	/* Counted first, so that two tasks cannot both take the last one. */
+	if (atomic_inc_return(&ldw_slots_in_use) >
+	    (needed ? LDW_CAPTURE_SLOTS :
+		      LDW_CAPTURE_SLOTS - LDW_CAPTURE_RESERVED) ||
+	    (!needed && ldw_user_holds_enough(uid))) {
+		ldw_slots_in_use_dec();
+		return NULL;
+	}
 	for (i = find_first_zero_bit(ldw_slot_map, LDW_CAPTURE_SLOTS);
 	     i < LDW_CAPTURE_SLOTS;
 	     i = find_next_zero_bit(ldw_slot_map, LDW_CAPTURE_SLOTS, i + 1)) {
@@ -153,11 +209,13 @@ static struct ldw_slot *ldw_slot_get(void)
 
 		if (test_and_set_bit_lock(i, ldw_slot_map))
 			continue;	/* taken meanwhile: look further */
-		atomic_inc(&ldw_slots_in_use);
 		memset(slot, 0, offsetof(struct ldw_slot, old_name));
 		slot->task = current;
+		WRITE_ONCE(slot->uid, uid);
 		return slot;
 	}
+	/* The count said one was free: only while others were giving back. */
+	ldw_slots_in_use_dec();
 	return NULL;
 }
 
@@ -168,6 +226,11 @@ static void ldw_slot_put(struct ldw_slot *slot)
 		WRITE_ONCE(slot->armed, false);
 		atomic_dec(&ldw_slots_armed);
 	}
+	if (slot->dumping) {
+		path_put(&slot->root);
+		if (slot->exe)
+			fput(slot->exe);
+	}
 	dput(slot->dentry);
 	dput(slot->from_dir);
 	dput(slot->to_dir);
@@ -175,8 +238,7 @@ static void ldw_slot_put(struct ldw_slot *slot)
 	if (slot->file)
 		fput(slot->file);
 	clear_bit_unlock(slot - ldw_slots, ldw_slot_map);
-	if (atomic_dec_and_test(&ldw_slots_in_use))
-		wake_up(&ldw_slots_drained);
+	ldw_slots_in_use_dec();
 }
 
 static void ldw_release_deferred(struct work_struct *work)
@@ -213,8 +275,11 @@ static bool ldw_kernel_thread(void)
 	return true;
 }
 
-/* A slot for a candidate, or NULL with the candidate accounted for. */
-static struct ldw_slot *ldw_candidate(enum ldw_action action)
+/*
+ * A slot for a candidate, or NULL with the candidate accounted for.
+ * @needed: see ldw_slot_get().
+ */
+static struct ldw_slot *ldw_candidate(enum ldw_action action, bool needed)
 {
 	struct ldw_slot *slot;
 
@@ -225,7 +290,7 @@ static struct ldw_slot *ldw_candidate(enum ldw_action action)
 		ldw_drop(LDW_DROP_TASK_EXITING);
 		return NULL;
 	}
-	slot = ldw_slot_get();
+	slot = ldw_slot_get(needed);
 	if (!slot) {
 		ldw_drop(LDW_DROP_NO_SLOT);
 		return NULL;
@@ -263,6 +328,43 @@ VISIBLE_IF_KUNIT bool ldw_name_copy(struct ldw_name *copy,
 
 static void ldw_capture_callback(struct callback_head *work);
 
+/*
+ * Whether the current task is dumping core: from its threads' zapping to
+ * the dump's end, the signal struct holds the dump's state.
+ */
+static bool ldw_dumping_core(void)
+{
+	return READ_ONCE(current->signal->core_state);
+}
+
+/*
+ * Take what judging needs of a task dumping core while it still has it
+ * (see struct ldw_slot). Its other threads are gone: nobody changes its
+ * root meanwhile. Return: false if its root could not be pinned.
+ */
+static bool ldw_snapshot_dumper(struct ldw_slot *slot)
+{
+	struct path root = current->fs->root;
+
+	if (!ldw_dget_atomic(root.dentry))
+		return false;
+	slot->root.dentry = root.dentry;
+	slot->root.mnt = mntget(root.mnt);
+	slot->dumping = true;
+	rcu_read_lock();
+	if (current->mm)
+		slot->exe = ldw_get_file_rcu(&current->mm->exe_file);
+	rcu_read_unlock();
+	slot->mntns = ldw_mnt_ns_inum(current->nsproxy);
+	if (!ldw_targets_host_mntns(current->nsproxy))
+		slot->view |= LDW_PROCESS_VIEW_MOUNT_NAMESPACE;
+	if (!ldw_targets_host_root(&slot->root))
+		slot->view |= LDW_PROCESS_VIEW_ROOT;
+	if (current->mm && ldw_exe_link_replaced(current->mm))
+		slot->view |= LDW_PROCESS_VIEW_EXE_REPLACED;
+	return true;
+}
+
 /* The actions that bind a new name, confirmed by its d_instantiate(). */
 static bool ldw_action_binds(enum ldw_action action)
 {
@@ -297,7 +399,7 @@ void ldw_capture_bind(const struct path *dir, struct dentry *dentry,
 {
 	struct ldw_slot *slot;
 
-	slot = ldw_candidate(action);
+	slot = ldw_candidate(action, host);
 	if (!slot)
 		return;
 	slot->type = type;
@@ -309,7 +411,8 @@ void ldw_capture_bind(const struct path *dir, struct dentry *dentry,
 		return;
 	}
 	if (!ldw_pin(&slot->dentry, dentry) ||
-	    !ldw_pin(&slot->to_dir, dir->dentry)) {
+	    !ldw_pin(&slot->to_dir, dir->dentry) ||
+	    (ldw_dumping_core() && !ldw_snapshot_dumper(slot))) {
 		ldw_drop(LDW_DROP_BUSY);
 		ldw_slot_put_atomic(slot);
 		return;
@@ -322,7 +425,7 @@ void ldw_capture_write(struct file *file)
 {
 	struct ldw_slot *slot;
 
-	slot = ldw_candidate(LDW_ACTION_MODIFICATION);
+	slot = ldw_candidate(LDW_ACTION_MODIFICATION, true);
 	if (!slot)
 		return;
 	slot->host = true;
@@ -341,7 +444,9 @@ void ldw_capture_path(const struct path *path, enum ldw_action action)
 {
 	struct ldw_slot *slot;
 
-	slot = ldw_candidate(action);
+	/* A mount in another namespace changes nothing the host reads. */
+	slot = ldw_candidate(action, action != LDW_ACTION_MOUNT ||
+			     ldw_targets_host_mntns(current->nsproxy));
 	if (!slot)
 		return;
 	slot->host = true;
@@ -357,8 +462,9 @@ void ldw_capture_path(const struct path *path, enum ldw_action action)
 
 void ldw_capture_unmount(void)
 {
-	struct ldw_slot *slot = ldw_slot_get();
+	struct ldw_slot *slot;
 
+	slot = ldw_slot_get(ldw_targets_host_mntns(current->nsproxy));
 	/* Not a candidate: nothing is counted, nothing can be dropped. */
 	if (!slot) {
 		ldw_targets_refresh_later();
@@ -379,7 +485,7 @@ void ldw_capture_move(const struct path *from, struct dentry *moved,
 {
 	struct ldw_slot *slot;
 
-	slot = ldw_candidate(LDW_ACTION_RENAME);
+	slot = ldw_candidate(LDW_ACTION_RENAME, host);
 	if (!slot)
 		return;
 	slot->elastic = elastic;
@@ -470,7 +576,8 @@ VISIBLE_IF_KUNIT bool ldw_creation_confirmed(const struct ldw_slot *slot)
 {
 	if (READ_ONCE(slot->instantiated) && d_really_is_positive(slot->dentry))
 		return true;
-	return ldw_open_created(slot->dentry);
+	/* A dump is no system call's, and its task has no files left. */
+	return !slot->dumping && ldw_open_created(slot->dentry);
 }
 
 /*
@@ -553,9 +660,11 @@ static bool ldw_confirmed(const struct ldw_slot *slot)
  * @executable: process.executable, or absent
  * @target: ldwatch.target.path: the host's path of the target, or absent
  * @host_executable: ldwatch.process.executable: the executable's path from
- *	the host's root, absent outside the host's mount namespace
+ *	the host's root, absent where the host does not reach that file by it
  * @aliases: enum ldw_alias bits: how the process's view differs
- * @buf: the buffers they point into
+ * @truncated: enum ldw_truncated bits: the paths cut to their tail
+ * @view: enum ldw_process_view bits
+ * @buf: the buffers they point into, and scratch space
  */
 struct ldw_facts {
 	struct ldw_str path;
@@ -564,7 +673,9 @@ struct ldw_facts {
 	struct ldw_str target;
 	struct ldw_str host_executable;
 	u32 aliases;
-	char *buf[5];
+	u32 truncated;
+	u32 view;
+	char *buf[6];
 };
 
 static void ldw_facts_free(struct ldw_facts *facts)
@@ -582,49 +693,24 @@ static char *ldw_facts_buf(struct ldw_facts *facts, unsigned int i)
 	return facts->buf[i];
 }
 
-/*
- * @path as the current task sees it, in @buf of @size bytes. d_path()
- * marks a file unlinked since the operation with " (deleted)"; the event is
- * about where the operation happened, so the mark is cut off. Once unlinked
- * a dentry stays so: if it was before d_path() ran, d_path() marked it; if
- * it was only after, d_path() is asked again.
- */
-VISIBLE_IF_KUNIT char *ldw_path_string(const struct path *path, char *buf,
-				       int size)
-{
-	static const char deleted[] = " (deleted)";
-	const size_t mark = sizeof(deleted) - 1;
-	bool unlinked = d_unlinked(path->dentry);
-	char *s = d_path(path, buf, size);
-	size_t len;
-
-	if (!IS_ERR(s) && !unlinked && d_unlinked(path->dentry)) {
-		unlinked = true;
-		s = d_path(path, buf, size);
-	}
-	if (IS_ERR(s) || !unlinked)
-		return s;
-	len = strlen(s);
-	if (len >= mark && !strcmp(s + len - mark, deleted))
-		s[len - mark] = '\0';
-	return s;
-}
-
 static struct ldw_str ldw_str_of(const char *s)
 {
 	return (struct ldw_str){ s, strlen(s) };
 }
 
-/* @name in @dir (on @mnt): the directory's path now, and the name. */
+/*
+ * @name in @dir (on @mnt): the directory's path now, and the name. A
+ * directory too deep to name is cut to its tail, and *@truncated set.
+ */
 static int ldw_place_path(struct vfsmount *mnt, struct dentry *parent,
 			  const struct ldw_name *name, char *buf,
-			  struct ldw_str *out)
+			  struct ldw_str *out, bool *truncated)
 {
 	const struct path dir = { .mnt = mnt, .dentry = parent };
 	char *s, *end;
 
 	/* Leave room for '/' and the name after the directory's NUL. */
-	s = ldw_path_string(&dir, buf, PATH_MAX - name->len - 1);
+	s = ldw_path_string(&dir, buf, PATH_MAX - name->len - 1, truncated);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	end = s + strlen(s);
@@ -637,53 +723,128 @@ static int ldw_place_path(struct vfsmount *mnt, struct dentry *parent,
 
 /* file.Ext.original.path: the old parent's path now, and the old name. */
 VISIBLE_IF_KUNIT int ldw_original_path(const struct ldw_slot *slot, char *buf,
-				       struct ldw_str *original)
+				       struct ldw_str *original,
+				       bool *truncated)
 {
 	return ldw_place_path(slot->mnt, slot->from_dir, &slot->old_name, buf,
-			      original);
+			      original, truncated);
+}
+
+/* enum ldw_process_view bits of the current task. */
+static u32 ldw_process_view(void)
+{
+	struct path root;
+	u32 view = 0;
+
+	if (!ldw_targets_host_mntns(current->nsproxy))
+		view |= LDW_PROCESS_VIEW_MOUNT_NAMESPACE;
+	get_fs_root(current->fs, &root);
+	if (!ldw_targets_host_root(&root))
+		view |= LDW_PROCESS_VIEW_ROOT;
+	path_put(&root);
+	if (current->mm && ldw_exe_link_replaced(current->mm))
+		view |= LDW_PROCESS_VIEW_EXE_REPLACED;
+	return view;
 }
 
 /*
- * process.executable, and ldwatch.process.executable where the task is in
- * the host's mount namespace: the same path when its root is the host's,
- * else the path from the host's root. Absent (not an error) if the task
- * has no executable.
+ * ldwatch.process.executable of @exe, named process.executable: the same
+ * path where the task sees the host as pid 1 does; else the path from the
+ * host's root, if the host reaches that file by it. Absent where the
+ * executable link was replaced: it need not be what the task started
+ * from, and would lend it a package manager's exclusion.
  */
-static int ldw_executable(struct ldw_facts *facts)
+static void ldw_host_executable(struct ldw_facts *facts, struct file *exe)
 {
-	bool host_ns = ldw_targets_host_mntns(current->nsproxy);
-	struct path root;
-	struct file *exe;
+	bool cut = false;
+	char *h;
+
+	if (!companion || (facts->view & LDW_PROCESS_VIEW_EXE_REPLACED))
+		return;
+	if (!(facts->view & (LDW_PROCESS_VIEW_ROOT |
+			     LDW_PROCESS_VIEW_MOUNT_NAMESPACE))) {
+		facts->host_executable = facts->executable;
+		cut = facts->truncated & LDW_TRUNCATED_EXECUTABLE;
+	} else {
+		h = ldw_targets_d_path(&exe->f_path, facts->buf[4], PATH_MAX,
+				       facts->view &
+				       LDW_PROCESS_VIEW_MOUNT_NAMESPACE, &cut);
+		if (IS_ERR(h))
+			return;
+		facts->host_executable = ldw_str_of(h);
+	}
+	if (cut)
+		facts->truncated |= LDW_TRUNCATED_HOST_EXECUTABLE;
+}
+
+/*
+ * @path as a task dumping core saw it (see struct ldw_slot), into @buf:
+ * d_path() would resolve against its root, which do_exit() has taken by
+ * now. The host's path of the file, less the host's path of the root the
+ * task had, is the same path; a file outside that root has its whole path,
+ * as d_path() gives it. @scratch: another PATH_MAX bytes.
+ */
+static char *ldw_dumper_path(const struct ldw_slot *slot,
+			     const struct path *path, char *buf, char *scratch,
+			     bool *truncated)
+{
+	bool root_cut = false;
+	char *s, *root;
+	size_t len;
+
+	s = ldw_targets_d_path(path, buf, PATH_MAX, false, truncated);
+	if (IS_ERR(s) || *truncated ||
+	    !(slot->view & (LDW_PROCESS_VIEW_ROOT |
+			    LDW_PROCESS_VIEW_MOUNT_NAMESPACE)))
+		return s;
+	root = ldw_targets_d_path(&slot->root, scratch, PATH_MAX, false,
+				  &root_cut);
+	if (IS_ERR(root) || root_cut)
+		return s;
+	len = strlen(root);
+	if (len > 1 && !strncmp(s, root, len) && s[len] == '/')
+		s += len;
+	return s;
+}
+
+/*
+ * process.executable, from the task's root, and the host's view of it.
+ * Absent (not an error) if the task has no executable; one too deep to
+ * name is cut to its tail, never absent: the rule excludes an event
+ * without one.
+ */
+static int ldw_executable(const struct ldw_slot *slot,
+			  struct ldw_facts *facts)
+{
+	struct file *exe = NULL;
+	bool cut = false;
 	char *s;
 
 	facts->executable = LDW_STR_ABSENT;
 	facts->host_executable = LDW_STR_ABSENT;
-	if (!current->mm)
-		return 0;
-	/* get_mm_exe_file(), which is not exported */
-	rcu_read_lock();
-	exe = ldw_get_file_rcu(&current->mm->exe_file);
-	rcu_read_unlock();
+	if (slot->dumping) {
+		if (slot->exe)
+			exe = get_file(slot->exe);
+	} else if (current->mm) {
+		/* get_mm_exe_file(), which is not exported */
+		rcu_read_lock();
+		exe = ldw_get_file_rcu(&current->mm->exe_file);
+		rcu_read_unlock();
+	}
 	if (!exe)
 		return 0;
-	s = ldw_path_string(&exe->f_path, facts->buf[1], PATH_MAX);
-	if (IS_ERR(s))
-		goto out;
-	facts->executable = ldw_str_of(s);
-	if (!host_ns)
-		goto out;
-	get_fs_root(current->fs, &root);
-	if (ldw_targets_host_root(&root)) {
-		facts->host_executable = facts->executable;
-	} else {
-		char *h = ldw_targets_d_path(&exe->f_path, facts->buf[4],
-					     PATH_MAX);
-
-		if (!IS_ERR(h))
-			facts->host_executable = ldw_str_of(h);
+	if (slot->dumping)
+		s = ldw_dumper_path(slot, &exe->f_path, facts->buf[1],
+				    facts->buf[5], &cut);
+	else
+		s = ldw_path_string(&exe->f_path, facts->buf[1], PATH_MAX,
+				    &cut);
+	if (!IS_ERR(s)) {
+		facts->executable = ldw_str_of(s);
+		if (cut)
+			facts->truncated |= LDW_TRUNCATED_EXECUTABLE;
+		ldw_host_executable(facts, exe);
 	}
-	path_put(&root);
-out:
 	fput(exe);
 	return PTR_ERR_OR_ZERO(s);
 }
@@ -754,7 +915,6 @@ static void ldw_target_facts(const struct ldw_slot *slot,
 	const struct ldw_name *name = &slot->new_name;
 	const struct inode *inode = d_inode(slot->dentry);
 	const struct dentry *dir = slot->to_dir;
-	struct path root;
 	size_t len;
 
 	facts->target = LDW_STR_ABSENT;
@@ -774,23 +934,22 @@ static void ldw_target_facts(const struct ldw_slot *slot,
 	facts->target = (struct ldw_str){ facts->buf[3], len };
 	if (facts->path.len != len || memcmp(facts->path.ptr, facts->buf[3], len))
 		facts->aliases |= LDW_ALIAS_PATH;
-	if (!ldw_targets_host_mntns(current->nsproxy))
+	if (facts->view & LDW_PROCESS_VIEW_MOUNT_NAMESPACE)
 		facts->aliases |= LDW_ALIAS_MOUNT_NAMESPACE;
-	get_fs_root(current->fs, &root);
-	if (!ldw_targets_host_root(&root))
+	if (facts->view & LDW_PROCESS_VIEW_ROOT)
 		facts->aliases |= LDW_ALIAS_ROOT;
-	path_put(&root);
 }
 
 /*
- * Resolve the event's paths. A path that cannot be built (longer than
- * PATH_MAX) drops the event: an executable too deep to name must not pass
- * for an absent one, which the rule excludes.
+ * Resolve the event's paths. One longer than PATH_MAX is cut to its tail
+ * and flagged (pathname.h): never dropped, which anyone could otherwise
+ * make of any event by a deep enough directory.
  */
 static int ldw_facts_gather(const struct ldw_slot *slot,
 			    struct ldw_facts *facts)
 {
 	const struct path file = { .mnt = slot->mnt, .dentry = slot->dentry };
+	bool cut = false;
 	char *s;
 	int err;
 
@@ -801,29 +960,46 @@ static int ldw_facts_gather(const struct ldw_slot *slot,
 		return -ENOMEM;
 	if (slot->host && !ldw_facts_buf(facts, 3))
 		return -ENOMEM;
+	if (slot->dumping && !ldw_facts_buf(facts, 5))
+		return -ENOMEM;
+
+	/* Without the host's targets, there is no host's view to differ from. */
+	if (companion)
+		facts->view = slot->dumping ? slot->view : ldw_process_view();
 
 	/* A rename that failed left the file where it was: name its target. */
 	if (slot->failed && slot->action == LDW_ACTION_RENAME) {
 		err = ldw_place_path(slot->mnt, slot->to_dir, &slot->new_name,
-				     facts->buf[0], &facts->path);
+				     facts->buf[0], &facts->path, &cut);
 		if (err)
 			return err;
 	} else {
-		s = ldw_path_string(&file, facts->buf[0], PATH_MAX);
+		if (slot->dumping)
+			s = ldw_dumper_path(slot, &file, facts->buf[0],
+					    facts->buf[5], &cut);
+		else
+			s = ldw_path_string(&file, facts->buf[0], PATH_MAX,
+					    &cut);
 		if (IS_ERR(s))
 			return PTR_ERR(s);
 		facts->path = ldw_str_of(s);
 	}
+	if (cut)
+		facts->truncated |= LDW_TRUNCATED_FILE_PATH;
 
-	err = ldw_executable(facts);
+	err = ldw_executable(slot, facts);
 	if (err)
 		return err;
 
 	ldw_target_facts(slot, facts);
 	facts->original = LDW_STR_ABSENT;
-	if (slot->action == LDW_ACTION_RENAME)
-		return ldw_original_path(slot, facts->buf[2], &facts->original);
-	return 0;
+	if (slot->action != LDW_ACTION_RENAME)
+		return 0;
+	cut = false;
+	err = ldw_original_path(slot, facts->buf[2], &facts->original, &cut);
+	if (cut)
+		facts->truncated |= LDW_TRUNCATED_ORIGINAL_PATH;
+	return err;
 }
 
 /* Append @s and its NUL at *@p; the copy, or NULL for an absent field. */
@@ -868,7 +1044,8 @@ VISIBLE_IF_KUNIT void ldw_alert_attribute(struct ldw_alert *alert,
 		.uid = from_kuid(&init_user_ns, cred->uid),
 		.euid = from_kuid(&init_user_ns, cred->euid),
 		.gid = from_kgid(&init_user_ns, cred->gid),
-		.mntns = ldw_mnt_ns_inum(current->nsproxy),
+		.mntns = slot->dumping ? slot->mntns :
+					 ldw_mnt_ns_inum(current->nsproxy),
 	};
 	INIT_LIST_HEAD(&alert->node);
 	rcu_read_lock();
@@ -904,6 +1081,9 @@ static struct ldw_alert *ldw_alert_new(const struct ldw_slot *slot,
 	alert->host_executable = ldw_alert_string(&p, facts->host_executable);
 	alert->rule = rule;
 	alert->aliases = facts->aliases;
+	alert->truncated = facts->truncated;
+	alert->view = facts->view;
+	alert->view_known = companion;
 	alert->file_type = slot->type;
 	alert->failed = slot->failed;
 	alert->error = slot->error;
@@ -1025,10 +1205,11 @@ static void ldw_capture_callback(struct callback_head *work)
 	}
 
 	/*
-	 * An io_uring worker (or a task dumping core) may run it from
-	 * do_exit(), after its root and namespaces are gone.
+	 * An io_uring worker may run it from do_exit(), after its root and
+	 * namespaces are gone; a task dumping core does, and left what its
+	 * judgement needs in the slot.
 	 */
-	if (current->flags & PF_EXITING) {
+	if ((current->flags & PF_EXITING) && !slot->dumping) {
 		ldw_drop(LDW_DROP_TASK_EXITING);
 		goto out;
 	}
@@ -1127,6 +1308,7 @@ int __init ldw_capture_init(const struct ldw_rule *rule)
 		pr_info("capture: companion rule %s version %u on (companion=0 turns it off)\n",
 			ldw_companion_rule.id, ldw_companion_rule.version);
 	}
+	ldw_exe_link_init();
 	ldw_kthreads_excluded = ldw_rule_excludes_kernel_threads(rule);
 	pr_info("capture: %u operations followed at once; kernel threads' operations are %s\n",
 		LDW_CAPTURE_SLOTS, ldw_kthreads_excluded ?
@@ -1136,6 +1318,7 @@ int __init ldw_capture_init(const struct ldw_rule *rule)
 	/* The probes registered before the one that failed may have fired. */
 	if (err) {
 		ldw_capture_drain();
+		ldw_exe_link_exit();
 		ldw_targets_exit();
 	}
 	return err;
@@ -1145,5 +1328,6 @@ void ldw_capture_exit(void)
 {
 	ldw_probes_unregister();
 	ldw_capture_drain();
+	ldw_exe_link_exit();
 	ldw_targets_exit();
 }

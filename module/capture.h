@@ -13,7 +13,9 @@
 #include <linux/init.h>
 #include <linux/limits.h>
 #include <linux/llist.h>
+#include <linux/path.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 
 #include <ldwatch/netlink.h>
 
@@ -21,7 +23,6 @@ struct dentry;
 struct ldw_alert;
 struct ldw_rule;
 struct ldw_str;
-struct path;
 struct pt_regs;
 struct task_struct;
 struct vfsmount;
@@ -118,6 +119,7 @@ struct ldw_name {
  * @release: link in the list of slots released from atomic context
  * @task: the acting task, compared only (the slot is released before the
  *	task can go away: its task_work runs at the latest in do_exit())
+ * @uid: the acting task's uid, for the share of slots each user may hold
  * @mnt: the vfsmount of the file's directory (pinned)
  * @dentry: the created file, or the renamed entry (pinned)
  * @from_dir: rename: the old parent (pinned)
@@ -133,6 +135,14 @@ struct ldw_name {
  * @error: then, the errno its system call returned, or 0 if unknown
  * @armed: creation whose d_instantiate the probe is watching for
  * @instantiated: the file system instantiated @dentry in @task
+ * @dumping: @task was dumping core at the hook: it never returns to user
+ *	space, and its task_work runs in do_exit(), after its root, mount
+ *	namespace and address space are gone; what the judgement needs of
+ *	them was taken at the hook:
+ * @root: its root (pinned)
+ * @exe: its executable (pinned), or NULL
+ * @view: enum ldw_process_view bits
+ * @mntns: its mount namespace's inode number
  * @old_name: rename: the entry's name before
  * @new_name: rename: its name after
  */
@@ -140,6 +150,7 @@ struct ldw_slot {
 	struct callback_head work;
 	struct llist_node release;
 	struct task_struct *task;
+	kuid_t uid;
 	struct vfsmount *mnt;
 	struct dentry *dentry;
 	struct dentry *from_dir;
@@ -155,6 +166,11 @@ struct ldw_slot {
 	int error;
 	bool armed;
 	bool instantiated;
+	bool dumping;
+	struct path root;
+	struct file *exe;
+	u32 view;
+	u32 mntns;
 	struct ldw_name old_name;
 	struct ldw_name new_name;
 };
@@ -167,9 +183,8 @@ bool ldw_name_copy(struct ldw_name *copy, const struct dentry *dentry);
 bool ldw_syscall_opens(struct pt_regs *regs);
 bool ldw_creation_confirmed(const struct ldw_slot *slot);
 bool ldw_rename_confirmed(const struct ldw_slot *slot);
-char *ldw_path_string(const struct path *path, char *buf, int size);
 int ldw_original_path(const struct ldw_slot *slot, char *buf,
-		      struct ldw_str *original);
+		      struct ldw_str *original, bool *truncated);
 void ldw_alert_attribute(struct ldw_alert *alert, const struct ldw_slot *slot);
 void ldw_judge(const struct ldw_slot *slot);
 bool __init ldw_rule_excludes_kernel_threads(const struct ldw_rule *rule);

@@ -26,25 +26,39 @@
  * For capture, which the hooks' callbacks enter with preemption disabled.
  * dget() takes d_lock unless its lockref can be updated with one cmpxchg;
  * on PREEMPT_RT d_lock (a spinlock_t) is a sleeping rtmutex and the
- * lockref has no cmpxchg path at all, so there the lock is only tried.
- * Elsewhere dget() is fine: at worst it spins on a true spinlock that no
- * interrupt takes.
- * Needs <linux/dcache.h>.
+ * lockref has no cmpxchg path at all, so there the lock is only tried,
+ * again and again for up to LDW_DGET_SPIN_NS: anyone's lookup takes d_lock
+ * for a moment (a flood of stat() calls on the same name keeps it busy),
+ * and a holder running on another CPU lets go within that. Only a holder
+ * preempted on this very CPU outlasts it. Elsewhere dget() is fine: at
+ * worst it spins on a true spinlock that no interrupt takes.
+ * Needs <linux/dcache.h> and <linux/sched/clock.h>.
  *
- * Return: true if the reference was taken; false if d_lock was contended.
+ * Return: true if the reference was taken; false if d_lock stayed held.
  */
+#define LDW_DGET_SPIN_NS (100 * NSEC_PER_USEC)
 #define ldw_dget_atomic(dp) ({						\
 	struct dentry *ldw_d_ = (dp);					\
 	bool ldw_pinned_ = true;					\
 									\
 	if (!IS_ENABLED(CONFIG_PREEMPT_RT)) {				\
 		dget(ldw_d_);						\
-	} else if (spin_trylock(&ldw_d_->d_lock)) {			\
-		dget_dlock(ldw_d_);					\
-		spin_unlock(&ldw_d_->d_lock);				\
-		ldw_rt_unlocked(&ldw_d_->d_lock);			\
 	} else {							\
-		ldw_pinned_ = false;					\
+		u64 ldw_until_ = local_clock() + LDW_DGET_SPIN_NS;	\
+									\
+		for (;;) {						\
+			if (spin_trylock(&ldw_d_->d_lock)) {		\
+				dget_dlock(ldw_d_);			\
+				spin_unlock(&ldw_d_->d_lock);		\
+				ldw_rt_unlocked(&ldw_d_->d_lock);	\
+				break;					\
+			}						\
+			if (local_clock() > ldw_until_) {		\
+				ldw_pinned_ = false;			\
+				break;					\
+			}						\
+			cpu_relax();					\
+		}							\
 	}								\
 	ldw_pinned_;							\
 })

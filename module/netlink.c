@@ -175,6 +175,10 @@ size_t ldw_msg_alert_size(const struct ldw_alert *alert,
 		size += ldw_string_size(rule->severity);
 	if (alert->failed)
 		size += nla_total_size(sizeof(u32));	/* ERROR */
+	if (alert->truncated)
+		size += nla_total_size(sizeof(u32));	/* TRUNCATED */
+	if (alert->view_known)
+		size += nla_total_size(sizeof(u32));	/* PROCESS_VIEW */
 	/* FILE_TYPE, RULE_RISK_SCORE; OUTCOME */
 	return size + 2 * nla_total_size(sizeof(u32)) +
 	       nla_total_size(sizeof(u8));
@@ -224,7 +228,11 @@ int ldw_msg_put_alert(struct sk_buff *skb, const struct ldw_alert *alert,
 	     (nla_put_string(skb, LDW_A_TARGET_PATH, alert->target_path) ||
 	      nla_put_u32(skb, LDW_A_TARGET_ALIASES, alert->aliases))) ||
 	    (alert->host_executable &&
-	     nla_put_string(skb, LDW_A_HOST_EXECUTABLE, alert->host_executable)))
+	     nla_put_string(skb, LDW_A_HOST_EXECUTABLE, alert->host_executable)) ||
+	    (alert->truncated &&
+	     nla_put_u32(skb, LDW_A_TRUNCATED, alert->truncated)) ||
+	    (alert->view_known &&
+	     nla_put_u32(skb, LDW_A_PROCESS_VIEW, alert->view)))
 		return -EMSGSIZE;
 	return 0;
 }

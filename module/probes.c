@@ -24,6 +24,8 @@
  *  - security_d_instantiate(dentry, inode): a dentry gets its inode. It
  *    tells capture that a file system created the file it watches, where no
  *    system call return value can (io_uring workers, mknod).
+ *  - replace_mm_exe_file(mm, file): prctl(PR_SET_MM) gives a process
+ *    another executable link (exe_link.h); not an LSM hook: none is called.
  *
  * All of them fire before the operation's outcome is known; capture
  * confirms it afterwards. The callbacks count the operation, and hand it
@@ -47,6 +49,7 @@
 #include <linux/types.h>
 
 #include "capture.h"
+#include "exe_link.h"
 #include "prefilter.h"
 #include "probes.h"
 #include "stats.h"
@@ -354,6 +357,15 @@ static void notrace ldw_hook_d_instantiate(unsigned long ip,
 	ldw_capture_instantiate(LDW_DENTRY(fregs, 0));
 }
 
+/* replace_mm_exe_file(mm, new_exe_file) */
+static void notrace ldw_hook_replace_exe(unsigned long ip,
+					 unsigned long parent_ip,
+					 struct ftrace_ops *ops,
+					 struct ftrace_regs *fregs)
+{
+	ldw_exe_link_replacing((struct mm_struct *)LDW_ARG(fregs, 0));
+}
+
 const struct ldw_hook ldw_hook_table[LDW_HOOK_COUNT] = {
 	{
 		.symbol = "security_path_mknod",
@@ -409,6 +421,11 @@ const struct ldw_hook ldw_hook_table[LDW_HOOK_COUNT] = {
 		.symbol = "security_d_instantiate",
 		.callback = ldw_hook_d_instantiate,
 		.lost = "file creations by io_uring and mknod",
+	},
+	{
+		.symbol = "replace_mm_exe_file",
+		.callback = ldw_hook_replace_exe,
+		.lost = "processes that change their executable link",
 	},
 };
 

@@ -25,7 +25,7 @@ struct ldw_hook {
 };
 
 /* probes.c's table, of LDW_HOOK_COUNT entries. */
-#define LDW_HOOK_COUNT 11
+#define LDW_HOOK_COUNT 12
 extern const struct ldw_hook ldw_hook_table[LDW_HOOK_COUNT];
 
 /**

@@ -32,6 +32,7 @@
 #include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
+#include "pathname.h"
 #include "prefilter.h"
 #include "targets.h"
 
@@ -445,23 +446,50 @@ struct ldw_host_path_work {
 	const struct path *path;
 	char *buf;
 	int size;
+	bool verify;
+	bool truncated;
 	char *result;
 };
+
+/*
+ * Whether the host, looking up @name, reaches @path's very file: a path
+ * built by walking up from a mount of another mount namespace names it in
+ * that namespace, where a file system mounted over a directory can show
+ * another file than the host has there.
+ */
+static bool ldw_host_reaches(const char *name, const struct path *path)
+{
+	struct path found;
+	bool same;
+
+	if (kern_path(name, 0, &found))
+		return false;
+	same = d_inode(found.dentry) == d_inode(path->dentry);
+	path_put(&found);
+	return same;
+}
 
 static void ldw_host_path_fn(struct work_struct *work)
 {
 	struct ldw_host_path_work *w =
 		container_of(work, struct ldw_host_path_work, work);
+	char *s = ldw_path_string(w->path, w->buf, w->size, &w->truncated);
 
-	w->result = d_path(w->path, w->buf, w->size);
+	/* A path cut to its tail cannot be looked up: not vouched for. */
+	if (!IS_ERR(s) && w->verify &&
+	    (w->truncated || !ldw_host_reaches(s, w->path)))
+		s = ERR_PTR(-ENOENT);
+	w->result = s;
 }
 
-char *ldw_targets_d_path(const struct path *path, char *buf, int size)
+char *ldw_targets_d_path(const struct path *path, char *buf, int size,
+			 bool verify, bool *truncated)
 {
 	struct ldw_host_path_work w = {
 		.path = path,
 		.buf = buf,
 		.size = size,
+		.verify = verify,
 	};
 
 	/* d_path() resolves against the caller's root: a worker's is the host's. */
@@ -469,5 +497,7 @@ char *ldw_targets_d_path(const struct path *path, char *buf, int size)
 	queue_work(system_unbound_wq, &w.work);
 	flush_work(&w.work);
 	destroy_work_on_stack(&w.work);
+	if (w.truncated)
+		*truncated = true;
 	return w.result;
 }

@@ -190,17 +190,23 @@ bool ldw_targets_host_root(const struct path *root);
 bool ldw_targets_host_mntns(const struct nsproxy *nsproxy);
 
 /**
- * ldw_targets_d_path() - d_path() from the host's root
+ * ldw_targets_d_path() - the path of @path from the host's root
  * @path: what to name
  * @buf: where
  * @size: its size
+ * @verify: give it only if the host, looking the path up, reaches the very
+ *	same file: for a file of another mount namespace, which the walk up
+ *	names as that namespace has it
+ * @truncated: set to true if the path was cut to its tail (pathname.h)
  *
- * For a process whose root is not the host's (a chroot): the path by
- * which the host reaches the same file. Sleeps.
+ * For a process whose root or mount namespace is not the host's (a chroot,
+ * a container): the path by which the host reaches the same file. Sleeps.
  *
- * Return: as d_path().
+ * Return: the path in @buf, or an ERR_PTR(): as ldw_path_string(), or
+ * -ENOENT where @verify finds another file or none.
  */
-char *ldw_targets_d_path(const struct path *path, char *buf, int size);
+char *ldw_targets_d_path(const struct path *path, char *buf, int size,
+			 bool verify, bool *truncated);
 
 /**
  * ldw_targets_refresh() - find the host's targets anew

@@ -156,6 +156,34 @@ static void ldw_aliases(struct ecs_doc *doc, uint32_t aliases)
 		ecs_put_strv(doc, "ldwatch.target.alias", names, n);
 }
 
+/* ldwatch.truncated: the ECS fields whose paths were cut to their tail. */
+static void ldw_truncated(struct ecs_doc *doc, uint32_t truncated)
+{
+	const char *names[4];
+	size_t n = 0;
+
+	if (truncated & LDW_TRUNCATED_FILE_PATH)
+		names[n++] = "file.path";
+	if (truncated & LDW_TRUNCATED_ORIGINAL_PATH)
+		names[n++] = "file.Ext.original.path";
+	if (truncated & LDW_TRUNCATED_EXECUTABLE)
+		names[n++] = "process.executable";
+	if (truncated & LDW_TRUNCATED_HOST_EXECUTABLE)
+		names[n++] = "ldwatch.process.executable";
+	if (n)
+		ecs_put_strv(doc, "ldwatch.truncated", names, n);
+}
+
+/* How the process differs from pid 1's view: each a boolean to filter on. */
+static void ldw_process_view(struct ecs_doc *doc, uint32_t view)
+{
+	ecs_put_bool(doc, "ldwatch.process.host_root", !(view & LDW_PROCESS_VIEW_ROOT));
+	ecs_put_bool(doc, "ldwatch.process.host_mount_namespace",
+		     !(view & LDW_PROCESS_VIEW_MOUNT_NAMESPACE));
+	ecs_put_bool(doc, "ldwatch.process.executable_replaced",
+		     view & LDW_PROCESS_VIEW_EXE_REPLACED);
+}
+
 void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 		   const struct ldw_msg *a, bool late)
 {
@@ -234,6 +262,10 @@ void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 	}
 	if (LDW_HAS(a, LDW_A_HOST_EXECUTABLE))
 		ldw_put(doc, "ldwatch.process.executable", a->host_executable);
+	if (LDW_HAS(a, LDW_A_PROCESS_VIEW))
+		ldw_process_view(doc, a->process_view);
+	if (LDW_HAS(a, LDW_A_TRUNCATED))
+		ldw_truncated(doc, a->truncated);
 	ldw_put(doc, "ldwatch.process.comm", a->comm);
 	ecs_put_u64(doc, "ldwatch.mount_namespace", a->mntns);
 	if (late)

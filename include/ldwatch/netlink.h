@@ -166,7 +166,9 @@ enum ldw_cmd {
  * @LDW_A_TARGET_ALIASES: with TARGET_PATH, enum ldw_alias bits: how the
  *	process's view differs from the host's
  * @LDW_A_HOST_EXECUTABLE: the process's executable by its path from the
- *	host's root; absent outside the host's mount namespace
+ *	host's root; absent where the host reaches no such file by that path
+ *	(a file only another mount namespace has) and where the process
+ *	replaced its executable link (LDW_PROCESS_VIEW_EXE_REPLACED)
  * @LDW_A_FILE_TYPE: the file's type, as the S_IFMT bits of st_mode
  * @LDW_A_RULE_SEVERITY: the matched rule's severity: "low", "medium",
  *	"high" or "critical"
@@ -175,6 +177,12 @@ enum ldw_cmd {
  *	before it reported successes only)
  * @LDW_A_ERROR: with LDW_OUTCOME_FAILURE, the errno the operation's system
  *	call returned, where known
+ * @LDW_A_TRUNCATED: enum ldw_truncated bits: the alert's paths that were
+ *	longer than PATH_MAX, sent cut to their tail; absent: none
+ * @LDW_A_PROCESS_VIEW: enum ldw_process_view bits: how the acting process
+ *	differs from the host's view; absent when the module does not follow
+ *	the host's targets (companion=0), 0 for a process that sees the host
+ *	as pid 1 does
  * @LDW_A_BUDGET_UID: in a rate limit summary, whose budget it was: the
  *	acting processes' real uid (initial user namespace)
  * @LDW_A_BUDGET_MNTNS: with it, their mount namespace (inode number)
@@ -282,6 +290,44 @@ enum ldw_alias {
 	LDW_ALIAS_PATH = 1 << 0,
 	LDW_ALIAS_MOUNT_NAMESPACE = 1 << 1,
 	LDW_ALIAS_ROOT = 1 << 2,
+};
+
+/**
+ * enum ldw_truncated - an alert's paths that did not fit PATH_MAX
+ * @LDW_TRUNCATED_FILE_PATH: FILE_PATH
+ * @LDW_TRUNCATED_ORIGINAL_PATH: ORIGINAL_PATH
+ * @LDW_TRUNCATED_EXECUTABLE: EXECUTABLE
+ * @LDW_TRUNCATED_HOST_EXECUTABLE: HOST_EXECUTABLE
+ *
+ * Such a path is sent as "..." and its tail, from a '/' on, up to its
+ * file's name; or as ".../" and the name alone. No absolute path starts so:
+ * a rule that names whole paths cannot take it for one it names.
+ */
+enum ldw_truncated {
+	LDW_TRUNCATED_FILE_PATH = 1 << 0,
+	LDW_TRUNCATED_ORIGINAL_PATH = 1 << 1,
+	LDW_TRUNCATED_EXECUTABLE = 1 << 2,
+	LDW_TRUNCATED_HOST_EXECUTABLE = 1 << 3,
+};
+
+/**
+ * enum ldw_process_view - how the acting process differs from pid 1
+ * @LDW_PROCESS_VIEW_ROOT: its root is not the host's root (chroot,
+ *	pivot_root, a container)
+ * @LDW_PROCESS_VIEW_MOUNT_NAMESPACE: it is not in the host's (pid 1's)
+ *	mount namespace
+ * @LDW_PROCESS_VIEW_EXE_REPLACED: its executable link was replaced after
+ *	exec (prctl PR_SET_MM): EXECUTABLE may not be what it was started
+ *	from, and HOST_EXECUTABLE is not sent
+ *
+ * EXECUTABLE names the executable from the process's root, as Elastic's
+ * sensor does; HOST_EXECUTABLE, from the host's, is sent only where the
+ * host reaches that very file by that path.
+ */
+enum ldw_process_view {
+	LDW_PROCESS_VIEW_ROOT = 1 << 0,
+	LDW_PROCESS_VIEW_MOUNT_NAMESPACE = 1 << 1,
+	LDW_PROCESS_VIEW_EXE_REPLACED = 1 << 2,
 };
 
 /**

@@ -102,6 +102,9 @@ LDW_ATTR(RULE_SEVERITY,		STRING,	LDW_RULE_STRING_MAX,	O, _, _, _, _,	rule_severi
 LDW_ATTR(RULE_RISK_SCORE,	U32,	0,			O, _, _, _, _,	rule_risk_score)
 LDW_ATTR(OUTCOME,		U8,	LDW_OUTCOME_MAX,	O, _, _, _, _,	outcome)
 LDW_ATTR(ERROR,			U32,	0,			O, _, _, _, _,	error)
+/* Evidence an unprivileged user cannot spoil */
+LDW_ATTR(TRUNCATED,		U32,	0,			O, _, _, _, _,	truncated)
+LDW_ATTR(PROCESS_VIEW,		U32,	0,			O, _, _, _, _,	process_view)
 /* Rate limit budgets */
 LDW_ATTR(BUDGET_UID,		U32,	0,			_, _, _, _, R,	budget_uid)
 LDW_ATTR(BUDGET_MNTNS,		U32,	0,			_, _, _, _, R,	budget_mntns)

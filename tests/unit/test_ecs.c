@@ -707,6 +707,56 @@ static void test_alert_host_target(struct ecs_doc *doc, struct ecs_buf *line)
 	json_object_put(r);
 }
 
+/*
+ * A process that replaced its executable link, in a chroot of another
+ * mount namespace, with paths too deep to send whole.
+ */
+static void test_alert_view_truncated(struct ecs_doc *doc, struct ecs_buf *line)
+{
+	static const char *const cut[] = { "file.Ext.original.path", "process.executable" };
+	struct ldw_msg m = alert_msg(LDW_ACTION_RENAME, "/etc/ld.so.preload",
+				     ".../b/c/evil.so", ".../usr/bin/dpkg");
+	json_object *r;
+
+	m.process_view = LDW_PROCESS_VIEW_ROOT | LDW_PROCESS_VIEW_MOUNT_NAMESPACE |
+			 LDW_PROCESS_VIEW_EXE_REPLACED;
+	m.truncated = LDW_TRUNCATED_ORIGINAL_PATH | LDW_TRUNCATED_EXECUTABLE;
+	m.present |= 1ull << LDW_A_PROCESS_VIEW | 1ull << LDW_A_TRUNCATED;
+	ldw_ecs_alert(doc, &ctx, &m, false);
+	r = render_parse(doc, line);
+	tap_ok(r && json_object_get_type(get(r, "ldwatch.process.host_root")) == json_type_boolean &&
+	       !json_object_get_boolean(get(r, "ldwatch.process.host_root")) &&
+	       !json_object_get_boolean(get(r, "ldwatch.process.host_mount_namespace")) &&
+	       json_object_get_boolean(get(r, "ldwatch.process.executable_replaced")),
+	       "alert: a process that is not in the host's root or namespace and replaced its exe link says so");
+	tap_ok(r && is_strv(r, "ldwatch.truncated", cut, 2) &&
+	       is_cstr(r, "process.executable", ".../usr/bin/dpkg") &&
+	       is_cstr(r, "file.Ext.original.path", ".../b/c/evil.so"),
+	       "alert: the paths cut to their tail are named in ldwatch.truncated");
+	json_object_put(r);
+
+	m.process_view = 0;
+	m.present &= ~(1ull << LDW_A_TRUNCATED);
+	ldw_ecs_alert(doc, &ctx, &m, false);
+	r = render_parse(doc, line);
+	tap_ok(r && json_object_get_boolean(get(r, "ldwatch.process.host_root")) &&
+	       json_object_get_boolean(get(r, "ldwatch.process.host_mount_namespace")) &&
+	       json_object_get_type(get(r, "ldwatch.process.executable_replaced")) ==
+		       json_type_boolean &&
+	       !json_object_get_boolean(get(r, "ldwatch.process.executable_replaced")) &&
+	       absent(r, "ldwatch.truncated"),
+	       "alert: a process with the host's view: true, true, false; nothing truncated");
+	json_object_put(r);
+
+	m.present &= ~(1ull << LDW_A_PROCESS_VIEW);
+	ldw_ecs_alert(doc, &ctx, &m, false);
+	r = render_parse(doc, line);
+	tap_ok(r && absent(r, "ldwatch.process.host_root") &&
+	       absent(r, "ldwatch.process.executable_replaced"),
+	       "alert: without PROCESS_VIEW (companion=0), no claim about the view");
+	json_object_put(r);
+}
+
 static void test_alert_derivations(struct ecs_doc *doc, struct ecs_buf *line)
 {
 	struct ldw_msg m;
@@ -1033,6 +1083,7 @@ int main(void)
 	test_alert_creation(doc, &line);
 	test_alert_rename(doc, &line);
 	test_alert_host_target(doc, &line);
+	test_alert_view_truncated(doc, &line);
 	test_alert_derivations(doc, &line);
 	test_alert_hostile(doc, &line);
 	test_health(doc, &line);

@@ -22,7 +22,7 @@
 sensor_scripts=(
 	tests/vm/guest/sensor_start.sh tests/vm/guest/sensor_cases.sh
 	tests/vm/guest/sensor_names.sh tests/vm/guest/sensor_fs.sh
-	tests/vm/guest/sensor_identity.sh
+	tests/vm/guest/sensor_identity.sh tests/vm/guest/sensor_blind.sh
 	tests/vm/guest/sensor_trace.sh
 	tests/vm/guest/sensor_listen.sh tests/vm/guest/sensor_checks.sh
 	tests/vm/guest/sensor_loop.sh tests/vm/guest/sensor_stop.sh

@@ -516,16 +516,23 @@ host_target() {
 #   --type TYPE    file.type (default: file; symlink for a symlink, dir for
 #                  a mount)
 #   --host-exe E   ldwatch.process.executable (default: the op's executable
-#                  from the host's root; absent after --userns)
+#                  from the host's root, which reaches the same file by it;
+#                  '' for absent)
+#   --exe-replaced the process replaced its executable link: no
+#                  ldwatch.process.executable, executable_replaced true
+#   --truncated J  ldwatch.truncated, as compact JSON (default: absent)
 # The ldwatch.target.* fields, file.type and ldwatch.process.executable are
 # checked on an alert about a host target; any other must have no
-# ldwatch.target.path.
+# ldwatch.target.path. Every alert says whether the process's root and
+# mount namespace are the host's (from the op's --chroot and --userns).
 alert() {
 	CONDS=
-	_al_rule=elastic _al_target=- _al_alias='' _al_type='' _al_hexe=-
+	_al_rule=elastic _al_target=- _al_alias='' _al_type='' _al_hexe=- _al_repl=false _al_cut=''
 	while :; do
 		case $1 in
 		--companion) _al_rule=companion; shift ;;
+		--exe-replaced) _al_repl=true _al_hexe=''; shift ;;
+		--truncated) _al_cut=$2; shift 2 ;;
 		--target) _al_target=$2; shift 2 ;;
 		--no-target) _al_target=''; shift ;;
 		--alias) _al_alias=$2; shift 2 ;;
@@ -564,6 +571,17 @@ alert() {
 	fi
 	process_conds
 	rule_conds $_al_rule
+	_al_root=true _al_ns=true
+	[ -z "$OP_ROOT" ] || _al_root=false
+	[ -z "$OP_NS" ] || _al_ns=false
+	cond "ldwatch.process.host_root=$_al_root" \
+		"ldwatch.process.host_mount_namespace=$_al_ns" \
+		"ldwatch.process.executable_replaced=$_al_repl"
+	if [ -n "$_al_cut" ]; then
+		cond "ldwatch.truncated=$_al_cut"
+	else
+		cond '!ldwatch.truncated'
+	fi
 	if [ -n "$_al_target" ]; then
 		cond "ldwatch.target.path@=$_al_target" "file.type=$_al_type"
 		if [ -n "$_al_alias" ]; then
@@ -577,10 +595,7 @@ alert() {
 		else
 			cond '!ldwatch.target.alias'
 		fi
-		if [ "$_al_hexe" = - ]; then
-			_al_hexe=
-			[ -n "$OP_NS" ] || _al_hexe=$OP_HOST_EXE
-		fi
+		[ "$_al_hexe" = - ] && _al_hexe=$OP_HOST_EXE
 		if [ -n "$_al_hexe" ]; then
 			cond "ldwatch.process.executable=$_al_hexe"
 		else
