@@ -748,27 +748,47 @@ static u32 ldw_process_view(void)
 }
 
 /*
+ * Whether process.executable, from the current task's root, is the host's
+ * path of @exe too: the task sees the host as pid 1 does, and the file is
+ * in that tree (a task that entered the host's mount namespace after its
+ * exec may run a file from another).
+ */
+static bool ldw_host_sees_executable(const struct ldw_facts *facts,
+				     struct file *exe)
+{
+	struct path root;
+	bool under;
+
+	if (facts->view & (LDW_PROCESS_VIEW_ROOT |
+			   LDW_PROCESS_VIEW_MOUNT_NAMESPACE))
+		return false;
+	get_fs_root(current->fs, &root);
+	under = path_is_under(&exe->f_path, &root);
+	path_put(&root);
+	return under;
+}
+
+/*
  * ldwatch.process.executable of @exe, named process.executable: the same
- * path where the task sees the host as pid 1 does; else the path from the
- * host's root, if the host reaches that file by it. Absent where the
+ * path where the host sees the file by it; else the path from the host's
+ * root, if looking it up there reaches that very file. Absent where the
  * executable link was replaced: it need not be what the task started
  * from, and would lend it a package manager's exclusion.
  */
-static void ldw_host_executable(struct ldw_facts *facts, struct file *exe)
+static void ldw_host_executable(const struct ldw_slot *slot,
+				struct ldw_facts *facts, struct file *exe)
 {
 	bool cut = false;
 	char *h;
 
 	if (!companion || (facts->view & LDW_PROCESS_VIEW_EXE_REPLACED))
 		return;
-	if (!(facts->view & (LDW_PROCESS_VIEW_ROOT |
-			     LDW_PROCESS_VIEW_MOUNT_NAMESPACE))) {
+	if (!slot->dumping && ldw_host_sees_executable(facts, exe)) {
 		facts->host_executable = facts->executable;
 		cut = facts->truncated & LDW_TRUNCATED_EXECUTABLE;
 	} else {
 		h = ldw_targets_d_path(&exe->f_path, facts->buf[4], PATH_MAX,
-				       facts->view &
-				       LDW_PROCESS_VIEW_MOUNT_NAMESPACE, &cut);
+				       true, &cut);
 		if (IS_ERR(h))
 			return;
 		facts->host_executable = ldw_str_of(h);
@@ -843,7 +863,7 @@ static int ldw_executable(const struct ldw_slot *slot,
 		facts->executable = ldw_str_of(s);
 		if (cut)
 			facts->truncated |= LDW_TRUNCATED_EXECUTABLE;
-		ldw_host_executable(facts, exe);
+		ldw_host_executable(slot, facts, exe);
 	}
 	fput(exe);
 	return PTR_ERR_OR_ZERO(s);

@@ -46,56 +46,41 @@ cut_path() {
 
 # A tree under /etc (one file system with the targets, for a rename), 25
 # directories of 200 bytes each, one in the other: deeper than PATH_MAX.
+# No path to its depths fits a system call (busybox's cd refuses it too):
+# it is grown from the top, a short path moved into a new directory each
+# time, and reached through two symbolic links that each go half way.
 DEEP=/etc/ldw-deep
+LEVELS=25
 NAME200=$(printf '%0200d' 0)
 rm -rf $DEEP
-mkdir -p $DEEP
-# in_deep COMMAND...: run COMMAND in the tree's deepest directory.
-in_deep() {
-	(
-		cd $DEEP || exit 1
-		_id=0
-		while [ $_id -lt 25 ]; do
-			cd "$NAME200" || exit 1
-			_id=$((_id + 1))
-		done
-		"$@"
-	)
-}
-DEEP_PATH=$DEEP
-i=0
-while [ $i -lt 25 ]; do
-	DEEP_PATH=$DEEP_PATH/$NAME200
+mkdir -p $DEEP/cur
+cp "$OPS" $DEEP/cur/ldw-ops
+printf 'deep\n' >$DEEP/cur/deep.conf
+i=0 half='' rest=''
+while [ $i -lt $LEVELS ]; do
+	if ! { mkdir $DEEP/next && mv $DEEP/cur "$DEEP/next/$NAME200" &&
+		mv $DEEP/next $DEEP/cur; }; then
+		break
+	fi
+	if [ $i -lt $((LEVELS / 2)) ]; then
+		half=$half/$NAME200
+	else
+		rest=$rest/$NAME200
+	fi
 	i=$((i + 1))
 done
-# shellcheck disable=SC2016 # expanded by that shell
-check "made a tree deeper than PATH_MAX under $DEEP" sh -c '
-	cd "$1" && i=0 && while [ $i -lt 25 ]; do
-		mkdir "$2" && cd "$2" || exit 1
-		i=$((i + 1))
-	done && cp "$3" ldw-ops && printf "deep\n" >deep.conf' sh $DEEP "$NAME200" "$OPS"
-
-# deep_op EXE COMMAND...: op_run for COMMAND run in the deep directory, as
-# EXE (process.executable); from the host's root, in its namespace.
-deep_op() {
-	_do_exe=$1
-	shift
-	OP_PID=''
-	_do_out=$(in_deep "$@" 2>"$LDW_DIR/op.stderr") ||
-		{ not_ok "[$SCEN] $* in the deep directory"; sed 's/^/#   /' "$LDW_DIR/op.stderr"; }
-	case $_do_out in
-	OP_PID=*) eval "$_do_out" ;;
-	*) diag "ldw-ops printed no result line: $_do_out" ;;
-	esac
-	OP_EXE=$_do_exe OP_HOST_EXE=$_do_exe OP_ROOT='' OP_NS=''
-}
+check "made a tree $LEVELS directories deep under $DEEP" test $i -eq $LEVELS
+ln -s "cur$half" $DEEP/half
+ln -s "half$rest" $DEEP/bottom
+check "its bottom is reached through two symbolic links" test -x $DEEP/bottom/ldw-ops
+DEEP_PATH=$DEEP/cur$half$rest
 
 scenario "an executable deeper than PATH_MAX: the alert comes, its executable cut"
 mkdir -p $C
 cut_path "$DEEP_PATH/ldw-ops"
 DEEP_EXE=$CUT
-# Run from inside the tree: no path to it fits an execve().
-deep_op "$DEEP_EXE" ./ldw-ops -e creat $C/deep-exe.conf
+op --as $DEEP/bottom/ldw-ops creat $C/deep-exe.conf
+OP_EXE=$DEEP_EXE OP_HOST_EXE=$DEEP_EXE
 alert --truncated '["process.executable","ldwatch.process.executable"]' \
 	creation $C/deep-exe.conf "process.name=ldw-ops"
 total 1
@@ -105,13 +90,20 @@ scenario "a rename from deeper than PATH_MAX onto ld.so.conf.d: the alert comes,
 mkdir -p $C
 cut_path "$DEEP_PATH/deep.conf"
 DEEP_SRC=$CUT
-deep_op "$OPS" "$OPS" -e rename deep.conf $C/deep-src.conf
-OP_HOST_EXE=$OPS
+op rename $DEEP/bottom/deep.conf $C/deep-src.conf
 alert --truncated '["file.Ext.original.path"]' rename $C/deep-src.conf "$DEEP_SRC"
 no_alert 'ldwatch.raw.file.Ext.original.path:string'
 total 1
 collect
+# Taken down as it was grown: no path to its depths fits rm's calls.
+while [ -d "$DEEP/cur/$NAME200" ]; do
+	if ! { mv "$DEEP/cur/$NAME200" $DEEP/up && rm -rf $DEEP/cur &&
+		mv $DEEP/up $DEEP/cur; }; then
+		break
+	fi
+done
 rm -rf $DEEP
+check "the deep tree is gone" test ! -e $DEEP
 
 # ------------------------------------------------------ executables borrowed
 
@@ -206,3 +198,37 @@ alert creation $P
 total 1
 collect
 rm -f $P
+
+# ------------------------------------------------------- lookups meanwhile
+
+scenario "lookups flooding ld.so.conf.d as uid 65534 meanwhile: every rename judged, none dropped as busy"
+# On PREEMPT_RT a dentry's lock is a sleeping lock, which capture may only
+# try: every lookup of a name takes it for a moment.
+mkdir -p $C
+op creat $C/a.conf
+alert creation $C/a.conf
+status_json "$LDW_DIR/status.before" || not_ok "[$SCEN] ldwatchctl status --json"
+busy_before=$("$EXPECT" get "$LDW_DIR/status.before" dropped.busy 1 2>/dev/null || echo 0)
+FLOODERS=''
+for _ in 1 2; do
+	# shellcheck disable=SC2016 # expanded by that shell
+	su -s /bin/sh nobody -c 'while :; do [ -e /etc/ld.so.conf.d/a.conf ]; [ -e /etc/ld.so.conf.d/b.conf ]; done' &
+	FLOODERS="$FLOODERS $!"
+done
+ROUNDS=50
+r=0
+while [ $r -lt $ROUNDS ]; do
+	op rename $C/a.conf $C/b.conf
+	op rename $C/b.conf $C/a.conf
+	r=$((r + 1))
+done
+# shellcheck disable=SC2086 # one pid a word
+kill $FLOODERS
+wait 2>/dev/null
+alerts $((2 * ROUNDS)) event.action=rename "process.executable=$OPS"
+total $((2 * ROUNDS + 1))
+collect
+status_json "$LDW_DIR/status.after" || not_ok "[$SCEN] ldwatchctl status --json"
+busy_after=$("$EXPECT" get "$LDW_DIR/status.after" dropped.busy 1 2>/dev/null || echo 0)
+check "[$SCEN] nothing dropped as busy ($busy_before before, $busy_after after)" \
+	test "$busy_after" = "$busy_before"
