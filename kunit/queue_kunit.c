@@ -11,7 +11,9 @@
  * holds its alerts in sequence order and never more than its bounds, in
  * alerts and in bytes; an alert beyond them is counted as QUEUE_FULL, and
  * queued + QUEUE_FULL = submitted; what is still queued at unload is
- * counted as UNLOAD; and no count is lost to concurrency.
+ * counted as UNLOAD; and no count is lost to concurrency. An eighth of
+ * each bound is reserved for alerts about a host target: others, however
+ * many, stop short of it.
  *
  * Each case starts with fresh counters and an empty queue, numbering from
  * 1 (ldw_test_state_init(), as module init), and ends by unloading them.
@@ -187,7 +189,20 @@ static size_t ldw_test_footprint(const struct ldw_alert *alert)
 		size += strlen(alert->original_path) + 1;
 	if (alert->executable)
 		size += strlen(alert->executable) + 1;
+	if (alert->target_path)
+		size += strlen(alert->target_path) + 1;
+	if (alert->host_executable)
+		size += strlen(alert->host_executable) + 1;
 	return size;
+}
+
+/*
+ * What alerts that are not about a host target may fill of @bound: all
+ * but the eighth reserved for those that are (queue.c).
+ */
+static unsigned int ldw_test_unreserved(unsigned int bound)
+{
+	return bound - bound / 8;
 }
 
 /*
@@ -345,7 +360,7 @@ static void concurrent_producers_at_the_alert_bound(struct kunit *test)
 	};
 	struct ldw_test_worker *workers = ldw_test_run(test, n, ldw_test_produce, &race);
 
-	ldw_test_check_race(test, workers, n, queue_max_alerts);
+	ldw_test_check_race(test, workers, n, ldw_test_unreserved(queue_max_alerts));
 }
 
 static void ldw_test_restore_bounds(void *saved)
@@ -411,7 +426,155 @@ static void concurrent_producers_at_the_byte_bound(struct kunit *test)
 	ldw_test_bounds(test, queue_max_alerts, 65536);
 	KUNIT_ASSERT_GT(test, (size_t)n * race.alerts, 65536 / footprint);
 	workers = ldw_test_run(test, n, ldw_test_produce, &race);
-	ldw_test_check_race(test, workers, n, 65536 / footprint);
+	ldw_test_check_race(test, workers, n, ldw_test_unreserved(65536) / footprint);
+}
+
+/* An alert about a host target (a target path), made to order. */
+static struct ldw_alert *ldw_test_target_alert(struct kunit *test, const char *path,
+					       bool failed)
+{
+	struct ldw_alert *alert = kmalloc(ldw_test_alert_size(path, NULL, NULL), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, alert);
+	ldw_test_alert_fill(alert, path, NULL, NULL);
+	/* A constant: the footprint counts it, nothing frees it. */
+	alert->target_path = "/etc/ld.so.preload";
+	alert->failed = failed;
+	return alert;
+}
+
+/* Submit @n alerts that are not about a host target; how many were queued. */
+static unsigned int ldw_test_flood(struct kunit *test, unsigned int n, const char *path)
+{
+	struct ldw_test_queued found[1];
+	unsigned int i;
+	size_t bytes;
+
+	for (i = 0; i < n; i++) {
+		struct ldw_alert *alert = kmalloc(ldw_test_alert_size(path, NULL, NULL),
+						  GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, alert);
+		ldw_alert_submit(ldw_test_alert_fill(alert, path, NULL, NULL));
+	}
+	return ldw_test_walk(found, 0, &bytes);
+}
+
+/*
+ * A flood of alerts about other things stops at the reserve; alerts about
+ * a host target use it, until it too is full. A failed attempt on a target
+ * and a rate limit summary do not use it.
+ */
+static void reserve_holds_alerts_about_host_targets(struct kunit *test)
+{
+	struct ldw_stats_snapshot *stats = kunit_kzalloc(test, sizeof(*stats), GFP_KERNEL);
+	struct ldw_test_queued found[1];
+	struct ldw_alert *summary;
+	unsigned int i, reserve = 64 / 8;
+	size_t bytes;
+
+	KUNIT_ASSERT_NOT_NULL(test, stats);
+	ldw_test_bounds(test, 64, queue_max_bytes);
+	KUNIT_EXPECT_EQ(test, ldw_test_flood(test, 200, "/tmp/etc/ld.so.conf.d/x.conf"),
+			64 - reserve);
+	ldw_alert_submit(ldw_test_target_alert(test, "/etc/ld.so.preload", true));
+	summary = kzalloc(sizeof(*summary), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, summary);
+	INIT_LIST_HEAD(&summary->node);
+	summary->record = LDW_RECORD_SUPPRESSED;
+	summary->suppressed.count = 1;
+	ldw_alert_submit(summary);
+	KUNIT_EXPECT_EQ(test, ldw_test_walk(found, 0, &bytes), 64 - reserve);
+	for (i = 0; i < reserve; i++)
+		ldw_alert_submit(ldw_test_target_alert(test, "/etc/ld.so.preload", false));
+	KUNIT_EXPECT_EQ(test, ldw_test_walk(found, 0, &bytes), 64u);
+	ldw_alert_submit(ldw_test_target_alert(test, "/etc/ld.so.preload", false));
+	KUNIT_EXPECT_EQ(test, ldw_test_walk(found, 0, &bytes), 64u);
+	ldw_stats_read(stats);
+	KUNIT_EXPECT_EQ(test, stats->dropped[LDW_DROP_QUEUE_FULL],
+			200ULL - (64 - reserve) + 2 + 1);
+}
+
+/* The same for bytes: long paths fill the bytes before the alert count. */
+static void reserve_holds_bytes_for_alerts_about_host_targets(struct kunit *test)
+{
+	char *path = kunit_kmalloc(test, 4001, GFP_KERNEL);
+	struct ldw_test_queued found[1];
+	unsigned int flood, more = 0;
+	size_t bytes, footprint;
+
+	KUNIT_ASSERT_NOT_NULL(test, path);
+	memset(path, 'x', 4000);
+	path[0] = '/';
+	path[4000] = '\0';
+	ldw_test_bounds(test, queue_max_alerts, 65536);
+	footprint = sizeof(struct ldw_alert) + 4001;
+	flood = ldw_test_flood(test, 64, path);
+	KUNIT_EXPECT_EQ(test, flood, (unsigned int)(ldw_test_unreserved(65536) / footprint));
+	ldw_test_walk(found, 0, &bytes);
+	/* Alerts about a target fill the rest, up to the whole bound. */
+	footprint += sizeof("/etc/ld.so.preload");
+	while (more < 64) {
+		ldw_alert_submit(ldw_test_target_alert(test, path, false));
+		if (ldw_test_walk(found, 0, &bytes) == flood + more)
+			break;
+		more++;
+	}
+	KUNIT_EXPECT_GT(test, more, 0u);
+	KUNIT_EXPECT_LE(test, bytes, (size_t)65536);
+	KUNIT_EXPECT_GT(test, bytes + footprint, (size_t)65536);
+}
+
+/*
+ * Producers flooding on every CPU while one submits alerts about a host
+ * target, as many as the reserve holds: every one of those is queued.
+ */
+static void ldw_test_produce_mixed(struct ldw_test_worker *worker)
+{
+	const unsigned int *reserve = worker->ctx;
+	unsigned int i;
+
+	for (i = 0; i < 4 * queue_max_alerts; i++) {
+		const char *path = worker->id ? "/tmp/flood.conf" : "/etc/ld.so.preload";
+		struct ldw_alert *alert;
+
+		if (!worker->id && i >= *reserve)
+			break;
+		alert = kmalloc(ldw_test_alert_size(path, NULL, NULL), GFP_KERNEL);
+		if (!alert) {
+			worker->err = -ENOMEM;
+			return;
+		}
+		ldw_test_alert_fill(alert, path, NULL, NULL);
+		if (!worker->id)
+			alert->target_path = "/etc/ld.so.preload";
+		alert->pid = worker->id;
+		ldw_alert_submit(alert);
+		worker->submitted++;
+		cond_resched();
+	}
+}
+
+static void reserve_holds_under_a_concurrent_flood(struct kunit *test)
+{
+	unsigned int n = ldw_test_nworkers(), reserve = 256 / 8, targets = 0, others = 0;
+	const struct ldw_alert *alert;
+	unsigned long flags;
+
+	ldw_test_bounds(test, 256, queue_max_bytes);
+	ldw_test_run(test, n, ldw_test_produce_mixed, &reserve);
+	raw_spin_lock_irqsave(&ldw_queue_lock, flags);
+	list_for_each_entry(alert, &ldw_queue, node) {
+		if (alert->target_path)
+			targets++;
+		else
+			others++;
+	}
+	raw_spin_unlock_irqrestore(&ldw_queue_lock, flags);
+	/* The others stop at the reserve, counting the target alerts before them. */
+	KUNIT_EXPECT_EQ(test, targets, reserve);
+	KUNIT_EXPECT_LE(test, others, 256 - reserve);
+	KUNIT_EXPECT_GE(test, others, 256 - 2 * reserve);
 }
 
 /* Alerts wait while nobody listens, past the work item's poll; not a drop. */
@@ -498,6 +661,9 @@ static struct kunit_case ldw_queue_cases[] = {
 	KUNIT_CASE_SLOW(alerts_wait_while_nobody_listens),
 	KUNIT_CASE(bounds_that_drop_everything_are_refused),
 	KUNIT_CASE(counters_sum_every_increment),
+	KUNIT_CASE(reserve_holds_alerts_about_host_targets),
+	KUNIT_CASE(reserve_holds_bytes_for_alerts_about_host_targets),
+	KUNIT_CASE(reserve_holds_under_a_concurrent_flood),
 	{}
 };
 

@@ -9,12 +9,30 @@
  * closed, and only a window that suppressed something yields a summary,
  * saying when it began, when it ended (its period, or earlier when forced
  * at unload) and how many matches it suppressed.
+ *
+ * And the budgets (ratelimit.h): one per (uid, mount namespace), so that
+ * one key's flood suppresses nothing of another's; root's alerts about a
+ * host target from the host's mount namespace spend none; each summary
+ * says whose budget it was and keeps the evidence of its suppressed alerts
+ * up to LDW_SAMPLES_MAX and a byte bound, the rest counted; a key beyond
+ * the table's LDW_BUDGETS evicts one whose summary goes out at once and
+ * which starts afresh, while every other key keeps its state.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/list.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/time64.h>
 
+#include <ldwatch/netlink.h>
+
 #include "alert.h"
+#include "ldw_kunit.h"
+#include "queue.h"
 #include "ratelimit.h"
+#include "stats.h"
 
 #define LDW_TEST_LIMIT 5
 #define LDW_TEST_PERIOD (3 * NSEC_PER_SEC)
@@ -129,17 +147,313 @@ static void ldw_test_close_forced(struct kunit *test)
 			LDW_TEST_REAL + 1000 + NSEC_PER_SEC);
 }
 
+/* ---- budgets ---- */
+
+LDW_TEST_PATH_RULE(ldw_test_rule, "*", "kunit rate limit");
+
+#define LDW_TEST_HOST_MNTNS 4026531841u
+#define LDW_TEST_USER_MNTNS 4026532301u
+#define LDW_TEST_NOBODY 65534u
+
+/* An alert of @uid in @mntns about @path, with @exe (or NULL), at @time. */
+static struct ldw_alert *ldw_test_alert(struct kunit *test, u32 uid, u32 mntns,
+					const char *path, const char *exe,
+					u64 time)
+{
+	struct ldw_alert *alert =
+		kunit_kzalloc(test, ldw_test_alert_size(path, NULL, exe), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, alert);
+	ldw_test_alert_fill(alert, path, NULL, exe);
+	alert->uid = uid;
+	alert->euid = uid;
+	alert->mntns = mntns;
+	alert->time_ns = time;
+	alert->action = LDW_ACTION_CREATION;
+	alert->rule = &ldw_test_rule;
+	return alert;
+}
+
+static void ldw_test_restore_limits(void *saved)
+{
+	const unsigned int *limits = saved;
+
+	rate_limit_alerts = limits[0];
+	rate_limit_seconds = limits[1];
+}
+
+/* Whatever a case did, no window's work item outlives it. */
+static void ldw_test_ratelimit_stop(void *unused)
+{
+	ldw_ratelimit_exit();
+}
+
+/*
+ * Start the rate limit with @alerts per @seconds; it is stopped and the
+ * parameters come back after the case.
+ */
+static void ldw_test_limits(struct kunit *test, unsigned int alerts,
+			    unsigned int seconds)
+{
+	unsigned int *saved = kunit_kmalloc_array(test, 2, sizeof(*saved), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, saved);
+	saved[0] = rate_limit_alerts;
+	saved[1] = rate_limit_seconds;
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ldw_test_restore_limits,
+							   saved));
+	rate_limit_alerts = alerts;
+	rate_limit_seconds = seconds;
+	KUNIT_ASSERT_EQ(test, ldw_ratelimit_init(), 0);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ldw_test_ratelimit_stop,
+							   NULL));
+}
+
+/* How many of @n alerts of (@uid, @mntns) were admitted. */
+static unsigned int ldw_test_admit(struct kunit *test, u32 uid, u32 mntns,
+				   unsigned int n)
+{
+	unsigned int i, admitted = 0;
+	char path[64];
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/etc/ld.so.conf.d/u%u-%u.conf", uid, i);
+		admitted += ldw_ratelimit_admit(ldw_test_alert(test, uid, mntns, path,
+							       "/usr/bin/flood", i));
+	}
+	return admitted;
+}
+
+/* The summaries waiting in the queue, up to @room, into @found; their number. */
+static unsigned int ldw_test_summaries(const struct ldw_alert **found,
+				       unsigned int room)
+{
+	const struct ldw_alert *alert;
+	unsigned long flags;
+	unsigned int n = 0;
+
+	raw_spin_lock_irqsave(&ldw_queue_lock, flags);
+	list_for_each_entry(alert, &ldw_queue, node) {
+		if (alert->record == LDW_RECORD_SUPPRESSED && n < room)
+			found[n++] = alert;
+	}
+	raw_spin_unlock_irqrestore(&ldw_queue_lock, flags);
+	return n;
+}
+
+static void exempt_only_root_on_host_targets_in_host_namespace(struct kunit *test)
+{
+	struct ldw_alert *a = ldw_test_alert(test, 0, LDW_TEST_HOST_MNTNS,
+					     "/etc/ld.so.preload", "/bin/sh", 0);
+
+	KUNIT_EXPECT_FALSE(test, ldw_ratelimit_exempt(a));
+	a->target_path = "/etc/ld.so.preload";
+	KUNIT_EXPECT_TRUE(test, ldw_ratelimit_exempt(a));
+	/* The real uid is not what counts: a setuid root program is root. */
+	a->uid = 1000;
+	KUNIT_EXPECT_TRUE(test, ldw_ratelimit_exempt(a));
+	a->euid = 1000;
+	KUNIT_EXPECT_FALSE(test, ldw_ratelimit_exempt(a));
+	a->euid = 0;
+	a->aliases = LDW_ALIAS_PATH | LDW_ALIAS_ROOT;
+	KUNIT_EXPECT_TRUE(test, ldw_ratelimit_exempt(a));
+	a->aliases |= LDW_ALIAS_MOUNT_NAMESPACE;
+	KUNIT_EXPECT_FALSE(test, ldw_ratelimit_exempt(a));
+}
+
+static void evidence_bounded_in_samples_and_bytes(struct kunit *test)
+{
+	struct ldw_evidence *ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
+	char *long_path = kunit_kzalloc(test, PATH_MAX, GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	KUNIT_ASSERT_NOT_NULL(test, long_path);
+	for (i = 0; i < LDW_SAMPLES_MAX + 4; i++)
+		ldw_evidence_add(ev, ldw_test_alert(test, 7, 9, "/etc/ld.so.preload",
+						    i % 2 ? NULL : "/bin/sh", 100 + i));
+	KUNIT_EXPECT_EQ(test, ev->nsamples, LDW_SAMPLES_MAX);
+	for (i = 0; i < LDW_SAMPLES_MAX; i++) {
+		const struct ldw_sample *s = &ev->samples[i];
+
+		KUNIT_EXPECT_EQ(test, s->time_ns, 100ULL + i);
+		KUNIT_EXPECT_STREQ(test, s->file_path, "/etc/ld.so.preload");
+		if (i % 2)
+			KUNIT_EXPECT_NULL(test, s->executable);
+		else
+			KUNIT_EXPECT_STREQ(test, s->executable, "/bin/sh");
+		KUNIT_EXPECT_EQ(test, s->uid, 7u);
+		KUNIT_EXPECT_EQ(test, s->action, (u8)LDW_ACTION_CREATION);
+		KUNIT_EXPECT_PTR_EQ(test, s->rule, &ldw_test_rule);
+	}
+
+	/* Paths of PATH_MAX - 1 bytes: only as many as the byte bound holds. */
+	memset(ev, 0, sizeof(*ev));
+	memset(long_path, 'x', PATH_MAX - 1);
+	long_path[0] = '/';
+	for (i = 0; i < 4; i++)
+		ldw_evidence_add(ev, ldw_test_alert(test, 7, 9, long_path, NULL, i));
+	KUNIT_EXPECT_EQ(test, ev->nsamples, (u32)(LDW_EVIDENCE_BYTES / PATH_MAX));
+	KUNIT_EXPECT_LE(test, ev->used, (u32)LDW_EVIDENCE_BYTES);
+	KUNIT_EXPECT_STREQ(test, ev->samples[0].file_path, long_path);
+	/* A short one still fits after them. */
+	ldw_evidence_add(ev, ldw_test_alert(test, 7, 9, "/etc/ld.so.conf", NULL, 9));
+	KUNIT_EXPECT_EQ(test, ev->nsamples, (u32)(LDW_EVIDENCE_BYTES / PATH_MAX) + 1);
+}
+
+/*
+ * An unprivileged user's flood spends its own budget: root's alerts and
+ * another namespace's are admitted; root's about a host target spend
+ * nothing at all; each summary names its budget and carries its evidence.
+ */
+static void budgets_per_user_and_mount_namespace(struct kunit *test)
+{
+	const struct ldw_alert *found[4];
+	struct ldw_alert *root_host;
+	unsigned int i, n;
+
+	ldw_test_limits(test, 3, 300);
+	KUNIT_EXPECT_EQ(test, ldw_test_admit(test, LDW_TEST_NOBODY, LDW_TEST_USER_MNTNS, 10), 3u);
+	/* The same user in another namespace, root in the host's: whole budgets. */
+	KUNIT_EXPECT_EQ(test, ldw_test_admit(test, LDW_TEST_NOBODY, LDW_TEST_USER_MNTNS + 1, 4),
+			3u);
+	KUNIT_EXPECT_EQ(test, ldw_test_admit(test, 0, LDW_TEST_HOST_MNTNS, 3), 3u);
+	/* Root's budget is spent, but not for the host's targets. */
+	for (i = 0; i < 20; i++) {
+		root_host = ldw_test_alert(test, 0, LDW_TEST_HOST_MNTNS, "/etc/ld.so.preload",
+					   "/bin/sh", 0);
+		root_host->target_path = "/etc/ld.so.preload";
+		KUNIT_EXPECT_TRUE(test, ldw_ratelimit_admit(root_host));
+	}
+	/* ... in the host's mount namespace: root in a container is budgeted. */
+	root_host->aliases = LDW_ALIAS_MOUNT_NAMESPACE;
+	root_host->mntns = LDW_TEST_USER_MNTNS;
+	KUNIT_EXPECT_EQ(test, ldw_test_admit(test, 0, LDW_TEST_USER_MNTNS, 3), 3u);
+	KUNIT_EXPECT_FALSE(test, ldw_ratelimit_admit(root_host));
+	KUNIT_EXPECT_EQ(test, ldw_test_admit(test, 0, LDW_TEST_HOST_MNTNS, 1), 0u);
+
+	/* Nothing is due before the windows end: the unload ends them. */
+	KUNIT_EXPECT_EQ(test, ldw_test_summaries(found, ARRAY_SIZE(found)), 0u);
+	ldw_ratelimit_exit();
+	n = ldw_test_summaries(found, ARRAY_SIZE(found));
+	KUNIT_ASSERT_EQ(test, n, 4u);
+	for (i = 0; i < n; i++) {
+		const struct ldw_suppressed *s = &found[i]->suppressed;
+
+		KUNIT_ASSERT_NOT_NULL(test, s->evidence);
+		KUNIT_EXPECT_EQ(test, (u64)s->evidence->nsamples, s->count);
+		if (s->uid == LDW_TEST_NOBODY && s->mntns == LDW_TEST_USER_MNTNS) {
+			KUNIT_EXPECT_EQ(test, s->count, 7ULL);
+			/* The first suppressed: its fourth alert. */
+			KUNIT_EXPECT_STREQ(test, s->evidence->samples[0].file_path,
+					   "/etc/ld.so.conf.d/u65534-3.conf");
+			KUNIT_EXPECT_STREQ(test, s->evidence->samples[6].file_path,
+					   "/etc/ld.so.conf.d/u65534-9.conf");
+			KUNIT_EXPECT_STREQ(test, s->evidence->samples[0].executable,
+					   "/usr/bin/flood");
+			KUNIT_EXPECT_EQ(test, s->evidence->samples[0].uid, LDW_TEST_NOBODY);
+		} else if (s->uid == LDW_TEST_NOBODY) {
+			KUNIT_EXPECT_EQ(test, s->mntns, LDW_TEST_USER_MNTNS + 1);
+			KUNIT_EXPECT_EQ(test, s->count, 1ULL);
+		} else if (s->mntns == LDW_TEST_USER_MNTNS) {
+			KUNIT_EXPECT_EQ(test, s->uid, 0u);
+			KUNIT_EXPECT_EQ(test, s->count, 1ULL);
+			KUNIT_EXPECT_STREQ(test, s->evidence->samples[0].file_path,
+					   "/etc/ld.so.preload");
+		} else {
+			KUNIT_EXPECT_EQ(test, s->uid, 0u);
+			KUNIT_EXPECT_EQ(test, s->mntns, LDW_TEST_HOST_MNTNS);
+			KUNIT_EXPECT_EQ(test, s->count, 1ULL);
+		}
+	}
+}
+
+/* More samples than a summary keeps: the first kept, all counted. */
+static void summary_counts_beyond_its_samples(struct kunit *test)
+{
+	const struct ldw_alert *found[2];
+
+	ldw_test_limits(test, 1, 300);
+	KUNIT_EXPECT_EQ(test, ldw_test_admit(test, 1000, LDW_TEST_USER_MNTNS,
+					     LDW_SAMPLES_MAX + 6), 1u);
+	ldw_ratelimit_exit();
+	KUNIT_ASSERT_EQ(test, ldw_test_summaries(found, ARRAY_SIZE(found)), 1u);
+	KUNIT_EXPECT_EQ(test, found[0]->suppressed.count, LDW_SAMPLES_MAX + 5ULL);
+	KUNIT_ASSERT_NOT_NULL(test, found[0]->suppressed.evidence);
+	KUNIT_EXPECT_EQ(test, found[0]->suppressed.evidence->nsamples, LDW_SAMPLES_MAX);
+	KUNIT_EXPECT_STREQ(test, found[0]->suppressed.evidence->samples[0].file_path,
+			   "/etc/ld.so.conf.d/u1000-1.conf");
+}
+
+/*
+ * A key beyond the table evicts the budget whose window opened first: its
+ * summary goes out at once, and it comes back with a whole budget. Every
+ * other key keeps its spent budget: eviction lets more through, never less.
+ */
+static void eviction_gives_a_fresh_budget_and_loses_nothing(struct kunit *test)
+{
+	const struct ldw_alert *found[2];
+	unsigned int k;
+
+	ldw_test_limits(test, 1, 300);
+	for (k = 0; k < LDW_BUDGETS; k++)
+		KUNIT_EXPECT_EQ(test, ldw_test_admit(test, 2000 + k, LDW_TEST_USER_MNTNS, 2), 1u);
+	KUNIT_EXPECT_EQ(test, ldw_test_summaries(found, ARRAY_SIZE(found)), 0u);
+
+	/* One more key: the first key's budget makes room. */
+	KUNIT_EXPECT_EQ(test, ldw_test_admit(test, 1, LDW_TEST_USER_MNTNS, 1), 1u);
+	KUNIT_ASSERT_EQ(test, ldw_test_summaries(found, ARRAY_SIZE(found)), 1u);
+	KUNIT_EXPECT_EQ(test, found[0]->suppressed.uid, 2000u);
+	KUNIT_EXPECT_EQ(test, found[0]->suppressed.count, 1ULL);
+	KUNIT_EXPECT_LE(test, found[0]->suppressed.window_start_ns,
+			found[0]->suppressed.window_end_ns);
+
+	/* Every other key's budget is still spent. */
+	for (k = 1; k < LDW_BUDGETS; k++)
+		KUNIT_EXPECT_EQ_MSG(test, ldw_test_admit(test, 2000 + k, LDW_TEST_USER_MNTNS, 1),
+				    0u, "key %u", 2000 + k);
+	/* The evicted key comes back (evicting another) with a whole budget. */
+	KUNIT_EXPECT_EQ(test, ldw_test_admit(test, 2000, LDW_TEST_USER_MNTNS, 1), 1u);
+	ldw_ratelimit_exit();
+}
+
+/* A window's summary comes when its time is up, without another match. */
+static void summary_comes_without_more_matches(struct kunit *test)
+{
+	const struct ldw_alert *found[2];
+
+	ldw_test_limits(test, 1, 1);
+	KUNIT_EXPECT_EQ(test, ldw_test_admit(test, LDW_TEST_NOBODY, LDW_TEST_USER_MNTNS, 3), 1u);
+	KUNIT_EXPECT_EQ(test, ldw_test_summaries(found, ARRAY_SIZE(found)), 0u);
+	msleep(1600);
+	KUNIT_ASSERT_EQ(test, ldw_test_summaries(found, ARRAY_SIZE(found)), 1u);
+	KUNIT_EXPECT_EQ(test, found[0]->suppressed.count, 2ULL);
+	KUNIT_EXPECT_EQ(test, found[0]->suppressed.window_end_ns -
+			found[0]->suppressed.window_start_ns, (u64)NSEC_PER_SEC);
+	ldw_ratelimit_exit();
+	KUNIT_EXPECT_EQ(test, ldw_test_summaries(found, ARRAY_SIZE(found)), 1u);
+}
+
 static struct kunit_case ldw_ratelimit_cases[] = {
 	KUNIT_CASE(ldw_test_first_n_admitted),
 	KUNIT_CASE(ldw_test_next_match_ends_window),
 	KUNIT_CASE(ldw_test_quiet_window_no_summary),
 	KUNIT_CASE(ldw_test_close_on_time),
 	KUNIT_CASE(ldw_test_close_forced),
+	KUNIT_CASE(exempt_only_root_on_host_targets_in_host_namespace),
+	KUNIT_CASE(evidence_bounded_in_samples_and_bytes),
+	KUNIT_CASE(budgets_per_user_and_mount_namespace),
+	KUNIT_CASE(summary_counts_beyond_its_samples),
+	KUNIT_CASE(eviction_gives_a_fresh_budget_and_loses_nothing),
+	KUNIT_CASE_SLOW(summary_comes_without_more_matches),
 	{}
 };
 
+/* The window cases need no state; the budget cases use the queue's. */
 static struct kunit_suite ldw_ratelimit_suite = {
 	.name = "ldwatch_ratelimit",
+	.init = ldw_test_state_init,
+	.exit = ldw_test_state_exit,
 	.test_cases = ldw_ratelimit_cases,
 };
 

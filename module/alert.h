@@ -26,16 +26,63 @@ enum ldw_record {
 	LDW_RECORD_SUPPRESSED,
 };
 
+/*
+ * The bytes of strings a summary keeps of its suppressed alerts, besides
+ * LDW_SAMPLES_MAX (netlink.h) of them at most.
+ */
+#define LDW_EVIDENCE_BYTES	6144
+
 /**
- * struct ldw_suppressed - a rate limit window that suppressed matches
+ * struct ldw_sample - the evidence of one suppressed alert
+ * @time_ns: CLOCK_REALTIME of the operation
+ * @file_path: the file's path as the process saw it (in the strings)
+ * @executable: the process's executable, or NULL
+ * @rule: the rule that matched
+ * @uid: real uid (initial user namespace)
+ * @action: enum ldw_action
+ */
+struct ldw_sample {
+	u64 time_ns;
+	const char *file_path;
+	const char *executable;
+	const struct ldw_rule *rule;
+	u32 uid;
+	u8 action;
+};
+
+/**
+ * struct ldw_evidence - what a summary keeps of the alerts it suppressed
+ * @nsamples: entries of @samples in use; the summary's count minus this is
+ *	the number of suppressed alerts whose evidence did not fit
+ * @used: bytes of @strings in use
+ * @samples: the first suppressed alerts that fit
+ * @strings: their strings, NUL-terminated
+ */
+struct ldw_evidence {
+	u32 nsamples;
+	u32 used;
+	struct ldw_sample samples[LDW_SAMPLES_MAX];
+	char strings[LDW_EVIDENCE_BYTES];
+};
+
+/**
+ * struct ldw_suppressed - a rate limit window of one budget that
+ *	suppressed matches
  * @window_start_ns: CLOCK_REALTIME when it began
  * @window_end_ns: CLOCK_REALTIME when it ended
  * @count: matches it did not let become alerts
+ * @uid: the budget's user: real uid in the initial user namespace
+ * @mntns: the budget's mount namespace (inode number)
+ * @evidence: the suppressed alerts' evidence, in the same allocation as
+ *	the summary; NULL if there was no memory for it
  */
 struct ldw_suppressed {
 	u64 window_start_ns;
 	u64 window_end_ns;
 	u64 count;
+	u32 uid;
+	u32 mntns;
+	struct ldw_evidence *evidence;
 };
 
 /**

@@ -1125,14 +1125,14 @@ static enum ldw_outcome ldw_judge_by(const struct ldw_rule *rule,
 
 	if (verdict.outcome != LDW_MATCH)
 		return verdict.outcome;
-	/* Beyond the rate limit: counted, and summarised later. */
-	if (!ldw_ratelimit_admit())
-		return LDW_MATCH;
 	alert = ldw_alert_new(slot, facts, rule);
-	if (alert)
+	if (!alert)
+		ldw_drop(LDW_DROP_NO_MEMORY);
+	/* Beyond its budget: counted, its evidence kept for the summary. */
+	else if (ldw_ratelimit_admit(alert))
 		ldw_alert_submit(alert);
 	else
-		ldw_drop(LDW_DROP_NO_MEMORY);
+		kfree(alert);
 	return LDW_MATCH;
 }
 

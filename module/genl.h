@@ -51,7 +51,8 @@ size_t ldw_msg_alert_size(const struct ldw_alert *alert,
 			  const struct ldw_rule *rule);
 int ldw_msg_put_alert(struct sk_buff *skb, const struct ldw_alert *alert,
 		      const struct ldw_rule *rule, u64 load_id);
-size_t ldw_msg_suppressed_size(const struct ldw_rule *rule);
+size_t ldw_msg_suppressed_size(const struct ldw_alert *summary,
+			       const struct ldw_rule *rule);
 int ldw_msg_put_suppressed(struct sk_buff *skb, const struct ldw_alert *summary,
 			   const struct ldw_rule *rule, u64 load_id);
 size_t ldw_msg_stats_size(void);

@@ -109,6 +109,17 @@ static const struct nla_policy ldw_stats_policy[LDW_STAT_MAX + 1] = {
 #include <ldwatch/netlink_spec.h>
 };
 
+static const struct nla_policy ldw_sample_policy[LDW_SAMPLE_MAX + 1] = {
+#define LDW_SAMPLE(NAME, type, bound, ...) \
+	[LDW_SAMPLE_##NAME] = LDW_NLA_##type(bound),
+#include <ldwatch/netlink_spec.h>
+};
+
+/* LDW_A_SAMPLES: nests numbered from 1, each a sample. */
+static const struct nla_policy ldw_samples_policy[LDW_SAMPLES_MAX + 1] = {
+	[1 ... LDW_SAMPLES_MAX] = NLA_POLICY_NESTED(ldw_sample_policy),
+};
+
 const struct nla_policy ldw_genl_policy[LDW_A_MAX + 1] = {
 #define LDW_ATTR(NAME, type, bound, ...) \
 	[LDW_A_##NAME] = LDW_NLA_##type(bound),
@@ -229,27 +240,100 @@ int ldw_msg_put_alert(struct sk_buff *skb, const struct ldw_alert *alert,
 	return 0;
 }
 
+/* The bytes of one sample's nest. */
+static size_t ldw_msg_sample_size(const struct ldw_sample *sample)
+{
+	size_t size = nla_total_size(0)
+		      + nla_total_size_64bit(sizeof(u64))	/* TIME_NS */
+		      + nla_total_size(sizeof(u8))		/* ACTION */
+		      + ldw_string_size(sample->file_path)
+		      + nla_total_size(sizeof(u32))		/* UID */
+		      + ldw_string_size(sample->rule->id);
+
+	if (sample->executable)
+		size += ldw_string_size(sample->executable);
+	return size;
+}
+
 /**
  * ldw_msg_suppressed_size() - the attribute bytes ldw_msg_put_suppressed()
  *	needs
- * @rule: the rule whose matches were suppressed
+ * @summary: the rate limiter's summary (LDW_RECORD_SUPPRESSED)
+ * @rule: the rule whose limit it is
  *
  * Return: the size, for genlmsg_new().
  */
-size_t ldw_msg_suppressed_size(const struct ldw_rule *rule)
+size_t ldw_msg_suppressed_size(const struct ldw_alert *summary,
+			       const struct ldw_rule *rule)
 {
+	const struct ldw_evidence *ev = summary->suppressed.evidence;
+	size_t size;
+	u32 i;
+
 	/* SEQ, LOAD_ID, WINDOW_START_NS, WINDOW_END_NS, SUPPRESSED_COUNT */
-	return 5 * nla_total_size_64bit(sizeof(u64))
+	size = 5 * nla_total_size_64bit(sizeof(u64))
 	       + ldw_string_size(rule->id)
 	       + ldw_string_size(rule->name)
-	       + nla_total_size(sizeof(u32));		/* RULE_VERSION */
+	       + 3 * nla_total_size(sizeof(u32))	/* RULE_VERSION, BUDGET_* */
+	       + nla_total_size_64bit(sizeof(u64));	/* SAMPLES_OMITTED */
+	if (!ev || !ev->nsamples)
+		return size;
+	size += nla_total_size(0);
+	for (i = 0; i < ev->nsamples; i++)
+		size += ldw_msg_sample_size(&ev->samples[i]);
+	return size;
+}
+
+/* Put the nest of sample @index (from 1) into @skb. */
+static int ldw_msg_put_sample(struct sk_buff *skb, int index,
+			      const struct ldw_sample *sample)
+{
+	struct nlattr *nest = nla_nest_start(skb, index);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, LDW_SAMPLE_TIME_NS, sample->time_ns,
+			      LDW_SAMPLE_PAD) ||
+	    nla_put_u8(skb, LDW_SAMPLE_ACTION, sample->action) ||
+	    nla_put_string(skb, LDW_SAMPLE_FILE_PATH, sample->file_path) ||
+	    (sample->executable &&
+	     nla_put_string(skb, LDW_SAMPLE_EXECUTABLE, sample->executable)) ||
+	    nla_put_u32(skb, LDW_SAMPLE_UID, sample->uid) ||
+	    nla_put_string(skb, LDW_SAMPLE_RULE_ID, sample->rule->id)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Put LDW_A_SAMPLES, if @ev kept any. */
+static int ldw_msg_put_samples(struct sk_buff *skb,
+			       const struct ldw_evidence *ev)
+{
+	struct nlattr *nest;
+	u32 i;
+
+	if (!ev || !ev->nsamples)
+		return 0;
+	nest = nla_nest_start(skb, LDW_A_SAMPLES);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ev->nsamples; i++) {
+		if (ldw_msg_put_sample(skb, i + 1, &ev->samples[i])) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
 }
 
 /**
  * ldw_msg_put_suppressed() - put an LDW_CMD_SUPPRESSED message's attributes
  * @skb: the message, with room for ldw_msg_suppressed_size() bytes
  * @summary: the rate limiter's summary (LDW_RECORD_SUPPRESSED)
- * @rule: the rule whose matches were suppressed
+ * @rule: the rule whose limit it is
  * @load_id: this load of the module
  *
  * Return: 0, or -EMSGSIZE.
@@ -258,6 +342,7 @@ int ldw_msg_put_suppressed(struct sk_buff *skb, const struct ldw_alert *summary,
 			   const struct ldw_rule *rule, u64 load_id)
 {
 	const struct ldw_suppressed *s = &summary->suppressed;
+	u64 kept = s->evidence ? s->evidence->nsamples : 0;
 
 	if (nla_put_u64_64bit(skb, LDW_A_SEQ, summary->seq, LDW_A_PAD) ||
 	    nla_put_u64_64bit(skb, LDW_A_LOAD_ID, load_id, LDW_A_PAD) ||
@@ -268,7 +353,12 @@ int ldw_msg_put_suppressed(struct sk_buff *skb, const struct ldw_alert *summary,
 	    nla_put_u64_64bit(skb, LDW_A_SUPPRESSED_COUNT, s->count, LDW_A_PAD) ||
 	    nla_put_string(skb, LDW_A_RULE_ID, rule->id) ||
 	    nla_put_string(skb, LDW_A_RULE_NAME, rule->name) ||
-	    nla_put_u32(skb, LDW_A_RULE_VERSION, rule->version))
+	    nla_put_u32(skb, LDW_A_RULE_VERSION, rule->version) ||
+	    nla_put_u32(skb, LDW_A_BUDGET_UID, s->uid) ||
+	    nla_put_u32(skb, LDW_A_BUDGET_MNTNS, s->mntns) ||
+	    ldw_msg_put_samples(skb, s->evidence) ||
+	    nla_put_u64_64bit(skb, LDW_A_SAMPLES_OMITTED,
+			      s->count > kept ? s->count - kept : 0, LDW_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -805,7 +895,7 @@ static struct sk_buff *ldw_alert_msg(const struct ldw_alert *alert)
 	void *hdr;
 	int err;
 
-	msg = genlmsg_new(summary ? ldw_msg_suppressed_size(ldw_rule) :
+	msg = genlmsg_new(summary ? ldw_msg_suppressed_size(alert, ldw_rule) :
 			  ldw_msg_alert_size(alert, alert->rule), GFP_KERNEL);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);

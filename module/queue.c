@@ -20,6 +20,14 @@
  * Alerts wait while nobody listens; that is not a drop. The queue is
  * bounded in alerts and in bytes (module parameters): an alert that finds
  * it full is dropped as LDW_DROP_QUEUE_FULL, its number left as a hole.
+ *
+ * A share of both bounds is reserved for alerts about the host's targets
+ * (they carry a target path) whose operation happened: everything else, an
+ * unprivileged user's flood over as many budgets as it makes namespaces
+ * and the rate limit's summaries included, fills the queue only up to the
+ * reserve, so that such a flood cannot make the queue drop an alert about
+ * what was done to the host's targets. A failed attempt does not use the
+ * reserve: anyone may attempt (report_failures).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -45,7 +53,7 @@
 VISIBLE_IF_KUNIT unsigned int queue_max_alerts = 4096;
 module_param(queue_max_alerts, uint, 0444);
 MODULE_PARM_DESC(queue_max_alerts,
-		 "Alerts held for delivery at most (default 4096), while nobody listens or a listener is slow; with queue_max_bytes, what is beyond either is dropped and counted as queue_full");
+		 "Alerts held for delivery at most (default 4096), while nobody listens or a listener is slow; with queue_max_bytes, what is beyond either is dropped and counted as queue_full. An eighth of each is reserved for alerts about the host's targets");
 
 VISIBLE_IF_KUNIT unsigned int queue_max_bytes = 4 << 20;
 module_param(queue_max_bytes, uint, 0444);
@@ -54,6 +62,9 @@ MODULE_PARM_DESC(queue_max_bytes,
 
 /* The smallest byte bound accepted: room for several alerts of the longest paths. */
 #define LDW_QUEUE_MIN_BYTES 65536
+
+/* The reserve for alerts about the host's targets: this fraction of each bound. */
+#define LDW_QUEUE_RESERVE_SHARE 8
 
 /* How long the work item waits before trying again when nobody listens ... */
 #define LDW_POLL_NO_LISTENER_MS 1000
@@ -85,15 +96,41 @@ static size_t ldw_alert_footprint(const struct ldw_alert *alert)
 {
 	size_t size = sizeof(*alert);
 
-	/* A rate limit summary has no strings. */
+	/* A rate limit summary has no strings, but its evidence. */
+	if (alert->record == LDW_RECORD_SUPPRESSED)
+		return alert->suppressed.evidence ?
+		       size + sizeof(*alert->suppressed.evidence) : size;
 	if (alert->file_path)
 		size += strlen(alert->file_path) + 1;
-
 	if (alert->original_path)
 		size += strlen(alert->original_path) + 1;
 	if (alert->executable)
 		size += strlen(alert->executable) + 1;
+	if (alert->target_path)
+		size += strlen(alert->target_path) + 1;
+	if (alert->host_executable)
+		size += strlen(alert->host_executable) + 1;
 	return size;
+}
+
+/* Whether @alert may use the reserve: the operation on a host target happened. */
+static bool ldw_alert_reserved(const struct ldw_alert *alert)
+{
+	return alert->record == LDW_RECORD_ALERT && alert->target_path &&
+	       !alert->failed;
+}
+
+/* Whether @size more bytes of @alert fit in the queue. Under the lock. */
+static bool ldw_queue_room(const struct ldw_alert *alert, size_t size)
+{
+	unsigned int max_alerts = queue_max_alerts;
+	size_t max_bytes = queue_max_bytes;
+
+	if (!ldw_alert_reserved(alert)) {
+		max_alerts -= queue_max_alerts / LDW_QUEUE_RESERVE_SHARE;
+		max_bytes -= queue_max_bytes / LDW_QUEUE_RESERVE_SHARE;
+	}
+	return ldw_queue_len < max_alerts && ldw_queue_bytes + size <= max_bytes;
 }
 
 /**
@@ -115,8 +152,7 @@ void ldw_alert_submit(struct ldw_alert *alert)
 	alert->seq = atomic64_inc_return(&ldw_last_seq);
 	if (ldw_queue_stopping) {
 		reason = LDW_DROP_UNLOAD;
-	} else if (ldw_queue_len < queue_max_alerts &&
-		   ldw_queue_bytes + size <= queue_max_bytes) {
+	} else if (ldw_queue_room(alert, size)) {
 		list_add_tail(&alert->node, &ldw_queue);
 		ldw_queue_len++;
 		ldw_queue_bytes += size;

@@ -1,36 +1,70 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The rate limit of the rule's alerts (ratelimit.h).
+ * The rate limit of the rules' alerts (ratelimit.h).
  *
- * A fixed window, as the kernel's own ___ratelimit() keeps one: it opens at
- * the first match after the last window ended and lasts rate_limit_seconds.
- * Its first rate_limit_alerts matches become alerts; the rest are counted
- * as suppressed. They are not losses, so they consume no sequence number:
- * one summary record per window says how many there were, numbered and
- * queued like an alert, so that its own loss would be seen as a hole.
+ * Budgets. Each (user, mount namespace) of an acting task has a budget of
+ * its own: the task's real uid as the initial user namespace sees it and
+ * its mount namespace's inode number, both as the alert carries them. A
+ * user who floods matches from namespaces of its own spends its own
+ * budgets only, never root's or a container's. One kind of alert spends
+ * none and is never suppressed: an alert about a host target (it carries
+ * the target's host path) by a task whose euid is root in the initial user
+ * namespace and which is in the host's mount namespace (capture says so by
+ * leaving LDW_ALIAS_MOUNT_NAMESPACE clear). What root does to the host's
+ * targets is always an alert.
  *
- * The summary goes out as soon as the window ends: from the next match if
- * one comes first, else from a delayed work item armed at the window's
- * first suppression, so that it never waits for more traffic. At unload
- * the open window ends early and its summary goes before STOPPING.
+ * Each budget is a fixed window, as the kernel's own ___ratelimit() keeps
+ * one: it opens at the budget's first match after its last window ended
+ * and lasts rate_limit_seconds. Its first rate_limit_alerts matches become
+ * alerts; the rest are counted as suppressed. They are not losses, so they
+ * consume no sequence number: one summary record per budget and window
+ * says whose budget it was and how many there were, and keeps the evidence
+ * of the first of them (path, executable, uid, action, time, rule) up to a
+ * number and a byte bound. It is numbered and queued like an alert, so
+ * that its own loss would be seen as a hole. A suppressed match whose
+ * evidence did not fit is still counted: the summary's count minus its
+ * samples.
  *
- * The window's state is a few integers under a raw spinlock, held for a
- * comparison and an addition: cheap in capture's task_work, and a real
- * spinning lock on PREEMPT_RT too. Nothing is allocated, freed or queued
- * under it.
+ * A summary goes out as soon as its window ends: from the budget's next
+ * match if one comes first, else from a delayed work item timed for the
+ * earliest end among the windows that suppressed something, so that it
+ * never waits for more traffic. At unload every open window ends early and
+ * its summary goes before STOPPING.
+ *
+ * The table is fixed: finding or making a budget allocates nothing. A key
+ * that finds it full takes the place of another budget: one whose window
+ * is over if there is one, else the one whose window opened first. That
+ * window ends there, its summary (if it suppressed anything) submitted at
+ * once with everything it counted; if the evicted key comes back it starts
+ * a window afresh, with its whole budget. Eviction is therefore safe: all
+ * it can do is give some key a fresh budget sooner than its window would
+ * have, never take any away, so no match is suppressed that would not have
+ * been without it (only more can pass), and nothing it ends is lost.
+ *
+ * The table is under one spinlock. Every caller is in process context
+ * (capture's task_work, the work item, unload), so on PREEMPT_RT it may be
+ * a sleeping lock, and a window's summary record may be allocated under it
+ * with GFP_NOWAIT at the window's first suppression (once per window, not
+ * per match). Summaries are submitted after it is released.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/align.h>
 #include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 #include <kunit/visibility.h>
+
+#include <ldwatch/netlink.h>
 
 #include "alert.h"
 #include "ratelimit.h"
@@ -39,7 +73,7 @@
 VISIBLE_IF_KUNIT unsigned int rate_limit_alerts = 100;
 module_param(rate_limit_alerts, uint, 0444);
 MODULE_PARM_DESC(rate_limit_alerts,
-		 "Alerts of the rule per rate limit window at most (default 100, the rule's maximum alerts per execution); the matches beyond it are counted as suppressed and summarised in one record per window; 0: no limit");
+		 "Alerts per rate limit window at most, for each (user, mount namespace) of the acting process (default 100, the rule's maximum alerts per execution); the matches beyond it are counted as suppressed and summarised, with their evidence, in one record per budget and window; root's alerts about the host's targets from the host's mount namespace are never suppressed; 0: no limit");
 
 VISIBLE_IF_KUNIT unsigned int rate_limit_seconds = 300;
 module_param(rate_limit_seconds, uint, 0444);
@@ -49,13 +83,34 @@ MODULE_PARM_DESC(rate_limit_seconds,
 /* The longest window accepted: a day. */
 #define LDW_RATELIMIT_MAX_SECONDS 86400
 
-static DEFINE_RAW_SPINLOCK(ldw_window_lock);
-/* Under ldw_window_lock: */
-static struct ldw_window ldw_rule_window;
-static bool ldw_window_stopping;
+/**
+ * struct ldw_budget - the rate limit of one (user, mount namespace)
+ * @used: the entry holds a key
+ * @uid: the key's real uid (initial user namespace)
+ * @mntns: the key's mount namespace (inode number)
+ * @w: its window
+ * @summary: the summary being gathered for the window, from its first
+ *	suppression on (NULL before, or without memory for it)
+ */
+struct ldw_budget {
+	bool used;
+	u32 uid;
+	u32 mntns;
+	struct ldw_window w;
+	struct ldw_alert *summary;
+};
 
-static void ldw_window_expire(struct work_struct *work);
-static DECLARE_DELAYED_WORK(ldw_window_work, ldw_window_expire);
+static DEFINE_SPINLOCK(ldw_budget_lock);
+/* Under ldw_budget_lock: */
+static struct ldw_budget ldw_budgets[LDW_BUDGETS];
+static bool ldw_budget_stopping;
+
+/* Set by ldw_ratelimit_init() before capture starts, never changed after. */
+static u32 ldw_limit;
+static u64 ldw_period_ns;
+
+static void ldw_budget_expire(struct work_struct *work);
+static DECLARE_DELAYED_WORK(ldw_budget_work, ldw_budget_expire);
 
 /**
  * ldw_window_close() - end the window if its time is up
@@ -117,106 +172,270 @@ VISIBLE_IF_KUNIT bool ldw_window_admit(struct ldw_window *w, u64 now_ns,
 	return false;
 }
 
-/*
- * Queue the summary of @ended. Without memory for it, it is lost like an
- * alert: a hole in the sequence, counted as NO_MEMORY; the suppressed
- * matches stay counted in LDW_CNT_SUPPRESSED.
+/**
+ * ldw_ratelimit_exempt() - whether an alert spends no budget
+ * @alert: the alert a match made
+ *
+ * Return: true for an alert about a host target by a task whose euid is
+ * root in the initial user namespace, in the host's mount namespace.
  */
-static void ldw_summary_submit(const struct ldw_suppressed *ended, gfp_t gfp)
+VISIBLE_IF_KUNIT bool ldw_ratelimit_exempt(const struct ldw_alert *alert)
 {
-	struct ldw_alert *summary = kzalloc(sizeof(*summary), gfp);
+	return alert->target_path && alert->euid == 0 &&
+	       !(alert->aliases & LDW_ALIAS_MOUNT_NAMESPACE);
+}
 
+/**
+ * ldw_evidence_add() - keep a suppressed alert's evidence, if it fits
+ * @ev: the summary's evidence
+ * @alert: the suppressed alert
+ *
+ * One that does not fit is left out; the summary's count says it was there.
+ */
+VISIBLE_IF_KUNIT void ldw_evidence_add(struct ldw_evidence *ev,
+				       const struct ldw_alert *alert)
+{
+	size_t path = strlen(alert->file_path) + 1;
+	size_t exe = alert->executable ? strlen(alert->executable) + 1 : 0;
+	struct ldw_sample *sample;
+	char *p;
+
+	if (ev->nsamples >= LDW_SAMPLES_MAX ||
+	    path + exe > sizeof(ev->strings) - ev->used)
+		return;
+	p = ev->strings + ev->used;
+	sample = &ev->samples[ev->nsamples++];
+	*sample = (struct ldw_sample){
+		.time_ns = alert->time_ns,
+		.file_path = p,
+		.rule = alert->rule,
+		.uid = alert->uid,
+		.action = alert->action,
+	};
+	memcpy(p, alert->file_path, path);
+	if (exe) {
+		memcpy(p + path, alert->executable, exe);
+		sample->executable = p + path;
+	}
+	ev->used += path + exe;
+}
+
+/* A summary record, with room for evidence if @evidence; NULL without memory. */
+static struct ldw_alert *ldw_summary_new(bool evidence)
+{
+	size_t size = sizeof(struct ldw_alert);
+	struct ldw_alert *summary;
+
+	if (evidence)
+		size += __alignof__(struct ldw_evidence) + sizeof(struct ldw_evidence);
+	summary = kzalloc(size, GFP_NOWAIT | __GFP_NOWARN);
+	if (!summary)
+		return NULL;
+	INIT_LIST_HEAD(&summary->node);
+	summary->record = LDW_RECORD_SUPPRESSED;
+	if (evidence)
+		summary->suppressed.evidence =
+			PTR_ALIGN((void *)summary->buf,
+				  __alignof__(struct ldw_evidence));
+	return summary;
+}
+
+/*
+ * End @b's window if its time is up, or now if @force, and put its
+ * summary on @due if it suppressed anything. Without memory for a summary,
+ * it is lost like an alert: a hole in the sequence, counted as NO_MEMORY;
+ * its matches stay counted in LDW_CNT_SUPPRESSED. Under the lock.
+ */
+static void ldw_budget_close(struct ldw_budget *b, u64 now, bool force,
+			     struct list_head *due)
+{
+	struct ldw_suppressed ended = {};
+	struct ldw_alert *summary;
+
+	if (!ldw_window_close(&b->w, now, force, &ended))
+		return;
+	summary = b->summary;
+	b->summary = NULL;
+	if (!summary)
+		summary = ldw_summary_new(false);
 	if (!summary) {
 		ldw_drop(LDW_DROP_NO_MEMORY);
 		return;
 	}
-	INIT_LIST_HEAD(&summary->node);
-	summary->record = LDW_RECORD_SUPPRESSED;
-	summary->suppressed = *ended;
-	ldw_alert_submit(summary);
+	ended.uid = b->uid;
+	ended.mntns = b->mntns;
+	ended.evidence = summary->suppressed.evidence;
+	summary->suppressed = ended;
+	list_add_tail(&summary->node, due);
 }
 
-/* How long from @now_ns until the open window's time is up (under the lock). */
-static unsigned long ldw_window_remaining(u64 now_ns)
+/* Whether a window that opened at @start_ns opened before one at @other_ns. */
+static bool ldw_opened_before(u64 start_ns, u64 other_ns)
 {
-	const struct ldw_window *w = &ldw_rule_window;
-	u64 end = w->start_ns + w->period_ns;
+	return (s64)(start_ns - other_ns) < 0;
+}
 
+/*
+ * The budget of (@uid, @mntns), made if it has none: in a free entry, else
+ * in place of the budget whose window is over or opened first, whose
+ * summary goes on @due. Under the lock.
+ */
+static struct ldw_budget *ldw_budget_get(u32 uid, u32 mntns, u64 now,
+					 struct list_head *due)
+{
+	struct ldw_budget *b, *victim = NULL;
+	unsigned int i;
+
+	for (i = 0; i < LDW_BUDGETS; i++) {
+		b = &ldw_budgets[i];
+		if (b->used && b->uid == uid && b->mntns == mntns)
+			return b;
+	}
+	for (i = 0; i < LDW_BUDGETS; i++) {
+		b = &ldw_budgets[i];
+		if (!b->used || !b->w.open ||
+		    now - b->w.start_ns >= b->w.period_ns) {
+			victim = b;
+			break;
+		}
+		if (!victim || ldw_opened_before(b->w.start_ns, victim->w.start_ns))
+			victim = b;
+	}
+	if (victim->used)
+		ldw_budget_close(victim, now, true, due);
+	*victim = (struct ldw_budget){
+		.used = true,
+		.uid = uid,
+		.mntns = mntns,
+		.w = { .limit = ldw_limit, .period_ns = ldw_period_ns },
+	};
+	return victim;
+}
+
+/*
+ * Time the work item for the earliest end among the windows that
+ * suppressed something. Under the lock, so that the last to set the timer
+ * saw every window.
+ */
+static void ldw_budget_arm(u64 now)
+{
+	u64 end, first = U64_MAX;
+	unsigned int i;
+
+	if (ldw_budget_stopping)
+		return;
+	for (i = 0; i < LDW_BUDGETS; i++) {
+		const struct ldw_budget *b = &ldw_budgets[i];
+
+		if (!b->used || !b->w.open || !b->w.suppressed)
+			continue;
+		end = b->w.start_ns + b->w.period_ns;
+		first = min(first, end);
+	}
+	if (first == U64_MAX)
+		return;
 	/* One jiffy more, so that the work never finds the window still open. */
-	return end > now_ns ? nsecs_to_jiffies(end - now_ns) + 1 : 0;
+	mod_delayed_work(system_wq, &ldw_budget_work,
+			 first > now ? nsecs_to_jiffies(first - now) + 1 : 0);
+}
+
+static void ldw_summaries_submit(struct list_head *due)
+{
+	struct ldw_alert *summary, *next;
+
+	list_for_each_entry_safe(summary, next, due, node) {
+		list_del_init(&summary->node);
+		ldw_alert_submit(summary);
+	}
 }
 
 /**
- * ldw_ratelimit_admit() - whether a match may become an alert
+ * ldw_ratelimit_admit() - whether a match's alert may be submitted
+ * @alert: the alert, built; it stays the caller's
  *
- * Counts a match it refuses as suppressed, and submits the summary of the
- * window that ended before it. Process context; never sleeps.
+ * Counts an alert it refuses as suppressed and keeps its evidence for the
+ * summary, and submits the summary of the budget's window that ended
+ * before it, or of the budget it evicted. Process context; never sleeps.
  *
- * Return: true to make the alert, false if the rate limit suppressed it.
+ * Return: true to submit the alert, false if the rate limit suppressed it.
  */
-bool ldw_ratelimit_admit(void)
+bool ldw_ratelimit_admit(const struct ldw_alert *alert)
 {
 	struct ldw_suppressed ended;
-	unsigned long flags, delay = 0;
-	bool admitted, has_ended, arm;
+	struct ldw_budget *b;
+	bool admitted, has_ended;
 	u64 now, now_real;
+	LIST_HEAD(due);
 
-	/* Set before capture starts and never changed. */
-	if (!ldw_rule_window.limit)
+	if (!ldw_limit || ldw_ratelimit_exempt(alert))
 		return true;
 
 	now = ktime_get_ns();
 	now_real = ktime_get_real_ns();
-	raw_spin_lock_irqsave(&ldw_window_lock, flags);
-	admitted = ldw_window_admit(&ldw_rule_window, now, now_real, &ended,
-				    &has_ended);
-	/* The window's first suppression: its summary will be due at its end. */
-	arm = !admitted && ldw_rule_window.suppressed == 1 &&
-	      !ldw_window_stopping;
-	if (arm)
-		delay = ldw_window_remaining(now);
-	raw_spin_unlock_irqrestore(&ldw_window_lock, flags);
+	spin_lock(&ldw_budget_lock);
+	b = ldw_budget_get(alert->uid, alert->mntns, now, &due);
+	/* A window whose time is up: its summary first, then a new window. */
+	ldw_budget_close(b, now, false, &due);
+	admitted = ldw_window_admit(&b->w, now, now_real, &ended, &has_ended);
+	if (!admitted) {
+		if (!b->summary)
+			b->summary = ldw_summary_new(true);
+		if (b->summary && b->summary->suppressed.evidence)
+			ldw_evidence_add(b->summary->suppressed.evidence, alert);
+		/* The window's first suppression: its summary is due at its end. */
+		if (b->w.suppressed == 1)
+			ldw_budget_arm(now);
+	}
+	spin_unlock(&ldw_budget_lock);
 
-	if (has_ended)
-		ldw_summary_submit(&ended, GFP_NOWAIT | __GFP_NOWARN);
+	ldw_summaries_submit(&due);
 	if (!admitted)
 		ldw_count(LDW_CNT_SUPPRESSED);
-	if (arm)
-		mod_delayed_work(system_wq, &ldw_window_work, delay);
 	return admitted;
 }
 
-/* The window's time is up: send its summary without waiting for a match. */
-static void ldw_window_expire(struct work_struct *work)
+/* Windows' time is up: send their summaries without waiting for a match. */
+static void ldw_budget_expire(struct work_struct *work)
 {
-	struct ldw_suppressed ended;
-	unsigned long flags, delay = 0;
-	bool closed, early;
 	u64 now = ktime_get_ns();
+	unsigned int i;
+	LIST_HEAD(due);
 
-	raw_spin_lock_irqsave(&ldw_window_lock, flags);
-	closed = ldw_window_close(&ldw_rule_window, now, false, &ended);
-	/* A window opened since, or this one not quite over: come back. */
-	early = !closed && ldw_rule_window.open &&
-		ldw_rule_window.suppressed && !ldw_window_stopping;
-	if (early)
-		delay = ldw_window_remaining(now);
-	raw_spin_unlock_irqrestore(&ldw_window_lock, flags);
+	spin_lock(&ldw_budget_lock);
+	for (i = 0; i < LDW_BUDGETS; i++) {
+		if (ldw_budgets[i].used)
+			ldw_budget_close(&ldw_budgets[i], now, false, &due);
+	}
+	/* Windows that opened since, or are not quite over: come back. */
+	ldw_budget_arm(now);
+	spin_unlock(&ldw_budget_lock);
+	ldw_summaries_submit(&due);
+}
 
-	if (closed)
-		ldw_summary_submit(&ended, GFP_KERNEL);
-	else if (early)
-		queue_delayed_work(system_wq, &ldw_window_work, delay);
+/* Forget every budget; their summaries onto @due (@force) or freed. */
+static void ldw_budgets_clear(u64 now, struct list_head *due)
+{
+	unsigned int i;
+
+	for (i = 0; i < LDW_BUDGETS; i++) {
+		struct ldw_budget *b = &ldw_budgets[i];
+
+		if (b->used)
+			ldw_budget_close(b, now, true, due);
+		kfree(b->summary);
+		*b = (struct ldw_budget){};
+	}
 }
 
 /**
- * ldw_ratelimit_init() - check the parameters; no window is open
+ * ldw_ratelimit_init() - check the parameters; no budget is in use
  *
  * Return: 0, or -EINVAL for a window length out of range.
  */
 int ldw_ratelimit_init(void)
 {
-	unsigned long flags;
+	struct ldw_alert *summary, *next;
+	LIST_HEAD(stale);
 
 	if (rate_limit_alerts && (!rate_limit_seconds ||
 				  rate_limit_seconds > LDW_RATELIMIT_MAX_SECONDS)) {
@@ -224,16 +443,18 @@ int ldw_ratelimit_init(void)
 		       rate_limit_seconds, LDW_RATELIMIT_MAX_SECONDS);
 		return -EINVAL;
 	}
-	raw_spin_lock_irqsave(&ldw_window_lock, flags);
-	ldw_rule_window = (struct ldw_window){
-		.limit = rate_limit_alerts,
-		.period_ns = (u64)rate_limit_seconds * NSEC_PER_SEC,
-	};
-	ldw_window_stopping = false;
-	raw_spin_unlock_irqrestore(&ldw_window_lock, flags);
+	spin_lock(&ldw_budget_lock);
+	/* Nothing is left after ldw_ratelimit_exit(); a KUnit case may leave some. */
+	ldw_budgets_clear(ktime_get_ns(), &stale);
+	ldw_limit = rate_limit_alerts;
+	ldw_period_ns = (u64)rate_limit_seconds * NSEC_PER_SEC;
+	ldw_budget_stopping = false;
+	spin_unlock(&ldw_budget_lock);
+	list_for_each_entry_safe(summary, next, &stale, node)
+		kfree(summary);
 
 	if (rate_limit_alerts)
-		pr_info("rate limit: %u alerts per %u s, the rest counted as suppressed and summarised\n",
+		pr_info("rate limit: %u alerts per %u s for each (user, mount namespace), the rest counted as suppressed and summarised with their evidence; root's alerts about the host's targets are never suppressed\n",
 			rate_limit_alerts, rate_limit_seconds);
 	else
 		pr_info("rate limit: off\n");
@@ -242,19 +463,15 @@ int ldw_ratelimit_init(void)
 
 void ldw_ratelimit_exit(void)
 {
-	struct ldw_suppressed ended;
-	unsigned long flags;
-	bool closed;
+	LIST_HEAD(due);
 
-	raw_spin_lock_irqsave(&ldw_window_lock, flags);
-	ldw_window_stopping = true;
-	raw_spin_unlock_irqrestore(&ldw_window_lock, flags);
-	cancel_delayed_work_sync(&ldw_window_work);
+	spin_lock(&ldw_budget_lock);
+	ldw_budget_stopping = true;
+	spin_unlock(&ldw_budget_lock);
+	cancel_delayed_work_sync(&ldw_budget_work);
 
-	raw_spin_lock_irqsave(&ldw_window_lock, flags);
-	closed = ldw_window_close(&ldw_rule_window, ktime_get_ns(), true,
-				  &ended);
-	raw_spin_unlock_irqrestore(&ldw_window_lock, flags);
-	if (closed)
-		ldw_summary_submit(&ended, GFP_KERNEL);
+	spin_lock(&ldw_budget_lock);
+	ldw_budgets_clear(ktime_get_ns(), &due);
+	spin_unlock(&ldw_budget_lock);
+	ldw_summaries_submit(&due);
 }

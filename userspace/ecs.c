@@ -531,6 +531,31 @@ static void ecs_render_object(const struct ecs_doc *doc, int obj, struct ecs_buf
 	ecs_buf_addc(out, '}');
 }
 
+void ecs_put_docv(struct ecs_doc *doc, const char *key, struct ecs_doc *const *items, size_t n)
+{
+	size_t start, k;
+	int i;
+
+	for (k = 0; k < n; k++) {
+		if (items[k]->err) {
+			ecs_doc_fail(doc, items[k]->err);
+			return;
+		}
+	}
+	i = ecs_leaf(doc, key);
+	if (i < 0)
+		return;
+	start = doc->text.len;
+	ecs_buf_addc(&doc->text, '[');
+	for (k = 0; k < n; k++) {
+		if (k)
+			ecs_buf_addc(&doc->text, ',');
+		ecs_render_object(items[k], ECS_ROOT, &doc->text);
+	}
+	ecs_buf_addc(&doc->text, ']');
+	ecs_leaf_done(doc, i, start);
+}
+
 int ecs_doc_render(const struct ecs_doc *doc, struct ecs_buf *out)
 {
 	size_t start = out->len;

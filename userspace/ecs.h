@@ -90,6 +90,11 @@ void ecs_put_u64(struct ecs_doc *doc, const char *key, uint64_t v);
 void ecs_put_bool(struct ecs_doc *doc, const char *key, bool v);
 /* An array of @n strings (array-valued ECS fields such as event.type). */
 void ecs_put_strv(struct ecs_doc *doc, const char *key, const char *const *v, size_t n);
+/*
+ * An array of @n objects: each of @items rendered as a JSON object, in
+ * order (an error of one of them is @doc's).
+ */
+void ecs_put_docv(struct ecs_doc *doc, const char *key, struct ecs_doc *const *items, size_t n);
 /* Binary data: @n bytes of @p as a base64 string. */
 void ecs_put_base64(struct ecs_doc *doc, const char *key, const void *p, size_t n);
 /* A date: RFC 3339 text, as ecs_format_time(). */

@@ -356,20 +356,63 @@ void ldw_ecs_alerts_reported(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 	ecs_put_cstr(doc, "ldwatch.lost.reason", name);
 }
 
+/*
+ * ldwatch.suppressed.samples: one object per sample, as an alert names its
+ * fields. Returns how many it wrote: all, unless memory ran out.
+ */
+static unsigned int ldw_samples(struct ecs_doc *doc, const struct ldw_samples *samples)
+{
+	struct ecs_doc *items[LDW_SAMPLES_MAX];
+	unsigned int i, n;
+
+	for (n = 0; n < samples->n; n++) {
+		const struct ldw_msg_sample *smp = &samples->sample[n];
+
+		items[n] = ecs_doc_new();
+		if (!items[n])
+			break;
+		ecs_put_time(items[n], "@timestamp", smp->time_ns);
+		ecs_put_cstr(items[n], "event.action", ldw_action_name(smp->action));
+		ldw_put(items[n], "file.path", smp->file_path);
+		if (smp->present >> LDW_SAMPLE_EXECUTABLE & 1)
+			ldw_put(items[n], "process.executable", smp->executable);
+		ldw_put_id(items[n], "user.id", smp->uid);
+		ldw_put(items[n], "rule.id", smp->rule_id);
+	}
+	if (n)
+		ecs_put_docv(doc, "ldwatch.suppressed.samples", items, n);
+	for (i = 0; i < n; i++)
+		ecs_doc_free(items[i]);
+	return n;
+}
+
 void ldw_ecs_alerts_suppressed(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 			       const struct ldw_msg *s, bool late)
 {
+	const char *user_name = NULL;
+	unsigned int written = 0;
 	char version[11];
 
 	ldw_health(doc, ctx, "ldwatch-alerts-suppressed");
-	ldw_message(doc, "the rate limit suppressed %" PRIu64 " alert%s of rule %.*s in one window (counted, not lost)",
-		    s->suppressed_count, s->suppressed_count == 1 ? "" : "s",
-		    (int)(s->rule_name.len > 128 ? 128 : s->rule_name.len), s->rule_name.ptr);
+	ldw_message(doc, "the rate limit suppressed %" PRIu64 " alert%s of uid %" PRIu32
+		    " in mount namespace %" PRIu32 " in one window (counted, not lost; the evidence of %u kept)",
+		    s->suppressed_count, s->suppressed_count == 1 ? "" : "s", s->budget_uid,
+		    s->budget_mntns, s->samples.n);
 	ecs_put_u64(doc, "event.sequence", s->seq);
 	ldw_put_load_id(doc, s->load_id);
 	ecs_put_u64(doc, "ldwatch.suppressed.count", s->suppressed_count);
 	ecs_put_time(doc, "ldwatch.suppressed.window_start", s->window_start_ns);
 	ecs_put_time(doc, "ldwatch.suppressed.window_end", s->window_end_ns);
+	ldw_put_id(doc, "ldwatch.suppressed.user.id", s->budget_uid);
+	if (ctx->user_name)
+		user_name = ctx->user_name(ctx->user_arg, s->budget_uid);
+	ecs_put_cstr(doc, "ldwatch.suppressed.user.name", user_name);
+	ecs_put_u64(doc, "ldwatch.suppressed.mount_namespace", s->budget_mntns);
+	if (s->samples.n)
+		written = ldw_samples(doc, &s->samples);
+	/* Samples past what this program keeps, or could write, are omitted too. */
+	ecs_put_u64(doc, "ldwatch.suppressed.samples_omitted",
+		    s->samples_omitted + s->samples.beyond + (s->samples.n - written));
 	ldw_put(doc, "rule.id", s->rule_id);
 	ldw_put(doc, "rule.name", s->rule_name);
 	snprintf(version, sizeof(version), "%" PRIu32, s->rule_version);

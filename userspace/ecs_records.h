@@ -41,10 +41,17 @@
  *	(LDW_CMD_LOST), which also gives ldwatch.lost.reason, a drop
  *	reason's name, or reason_N).
  *  ldwatch-alerts-suppressed: the rate limit's summary of one window
- *	(LDW_CMD_SUPPRESSED): event.sequence (it is numbered like an alert),
- *	ldwatch.load_id, ldwatch.suppressed.count (matches not sent as
- *	alerts), ldwatch.suppressed.window_start and .window_end (times),
- *	rule.id, rule.name, rule.version; ldwatch.late_arrival as for alerts.
+ *	(LDW_CMD_SUPPRESSED) of one budget: event.sequence (it is numbered
+ *	like an alert), ldwatch.load_id, ldwatch.suppressed.count (matches
+ *	not sent as alerts), ldwatch.suppressed.window_start and .window_end
+ *	(times), whose budget: ldwatch.suppressed.user.id (a string),
+ *	.user.name (omitted if unknown), .mount_namespace; the evidence:
+ *	ldwatch.suppressed.samples, an array of objects {"@timestamp",
+ *	event.action, file.path, process.executable (absent if none),
+ *	user.id, rule.id} (absent when none was kept), and
+ *	ldwatch.suppressed.samples_omitted (suppressed alerts without a
+ *	sample); rule.id, rule.name, rule.version; ldwatch.late_arrival as
+ *	for alerts.
  *  ldwatch-drop-counters: ldwatch.load_id, ldwatch.trigger ("connected",
  *	"alerts_lost", "socket_overrun", "sensor_stopping"),
  *	ldwatch.dropped.<reason> for every reason the module reported

@@ -11,6 +11,7 @@
  * from. Nothing is read from an attribute that both have not accepted.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,21 @@ static struct nla_policy ldw_drop_policy[LDW_DROP_SLOTS] = {
 #include <ldwatch/netlink_spec.h>
 };
 
+/*
+ * A sample's attributes: their policy, and their lines (names, U8 bounds;
+ * use[0], which no command has, says whether a sample requires it).
+ */
+static const struct nla_policy ldw_sample_policy[LDW_SAMPLE_MAX + 1] = {
+#define LDW_SAMPLE(NAME, type, bound, ...) [LDW_SAMPLE_##NAME] = LDW_POLICY_##type(bound),
+#include <ldwatch/netlink_spec.h>
+};
+
+static const struct ldw_attr_spec ldw_sample_specs[LDW_SAMPLE_MAX + 1] = {
+#define LDW_SAMPLE(NAME, type, bound, use, name) \
+	[LDW_SAMPLE_##NAME] = { #NAME, LDW_TYPE_##type, LDW_BOUND_##type(bound), { LDW_USE_##use } },
+#include <ldwatch/netlink_spec.h>
+};
+
 const struct ldw_attr_spec *ldw_attr_spec(unsigned int attr)
 {
 	return attr <= LDW_A_MAX && ldw_attr_specs[attr].name ? &ldw_attr_specs[attr] : NULL;
@@ -173,6 +189,11 @@ const char *ldw_stat_name(unsigned int stat)
 const char *ldw_drop_name(unsigned int reason)
 {
 	return ldw_name(ldw_drop_names, LDW_ARRAY_LEN(ldw_drop_names), reason);
+}
+
+const char *ldw_sample_attr_name(unsigned int attr)
+{
+	return attr <= LDW_SAMPLE_MAX ? ldw_sample_specs[attr].name : NULL;
 }
 
 const char *ldw_delivery_name(unsigned int delivery)
@@ -360,7 +381,73 @@ static int ldw_decode_stats(const struct nlattr *nest, struct ldw_stats *stats, 
 #define LDW_FILL_U32(member, nla)	((member) = nla_get_u32(nla))
 #define LDW_FILL_U64(member, nla)	((member) = nla_get_u64(nla))
 #define LDW_FILL_STRING(member, nla)	((member) = ldw_attr_str(nla))
-#define LDW_FILL_NEST(member, nla)	((void)0)	/* ldw_decode_stats() */
+#define LDW_FILL_NEST(member, nla)	((void)0)	/* ldw_decode_stats(), _samples() */
+
+static const char *ldw_sample_label(unsigned int type)
+{
+	const char *name = ldw_sample_attr_name(type);
+
+	return name ? name : "?";
+}
+
+/* One sample's nest, the @index-th (from 1), into @out. */
+static int ldw_decode_sample(const struct nlattr *nest, unsigned int index,
+			     struct ldw_msg_sample *out, char *err)
+{
+	struct nlattr *tb[LDW_SAMPLE_MAX + 1];
+	unsigned int i;
+	int ret;
+
+	if (nla_type(nest) != (int)index)
+		return ldw_refuse(err, "SAMPLES: nest %u numbered %d", index, nla_type(nest));
+	ret = ldw_check_attrs(nla_data(nest), nla_len(nest), ldw_sample_policy, ldw_sample_specs,
+			      LDW_SAMPLE_MAX, "SAMPLES attribute", ldw_sample_label, err);
+	if (ret)
+		return ret;
+	if (nla_parse_nested(tb, LDW_SAMPLE_MAX, (struct nlattr *)nest,
+			     (struct nla_policy *)ldw_sample_policy) < 0)
+		return ldw_refuse(err, "libnl refused SAMPLES nest %u", index);
+	memset(out, 0, sizeof(*out));
+	for (i = LDW_SAMPLE_PAD + 1; i <= LDW_SAMPLE_MAX; i++) {
+		if (tb[i])
+			out->present |= LDW_BIT(i);
+		else if (ldw_sample_specs[i].use[0] == LDW_USE_REQUIRED)
+			return ldw_refuse(err, "SAMPLES nest %u without %s", index,
+					  ldw_sample_label(i));
+	}
+#define LDW_SAMPLE(NAME, type, bound, use, name)					\
+	if (tb[LDW_SAMPLE_##NAME])							\
+		LDW_FILL_##type(out->name, tb[LDW_SAMPLE_##NAME]);
+#include <ldwatch/netlink_spec.h>
+	return 0;
+}
+
+/* The SAMPLES nest: samples numbered from 1, the first LDW_SAMPLES_MAX kept. */
+static int ldw_decode_samples(const struct nlattr *nest, struct ldw_samples *samples,
+			      char *err)
+{
+	struct ldw_msg_sample spare;
+	const struct nlattr *entry;
+	unsigned int index = 0;
+	int rem, ret;
+
+	nla_for_each_nested(entry, nest, rem) {
+		struct ldw_msg_sample *out = samples->n < LDW_SAMPLES_MAX ?
+					     &samples->sample[samples->n] : &spare;
+
+		index++;
+		ret = ldw_decode_sample(entry, index, out, err);
+		if (ret)
+			return ret;
+		if (out == &spare)
+			samples->beyond++;
+		else
+			samples->n++;
+	}
+	if (rem > 0)
+		return ldw_refuse(err, "%d bytes after the last well-formed SAMPLES nest", rem);
+	return 0;
+}
 
 /* Copy the attributes libnl parsed into @msg. */
 static void ldw_fill(struct ldw_msg *msg, struct nlattr **tb)
@@ -413,6 +500,15 @@ static int ldw_check_semantics(const struct ldw_msg *msg, char *err)
 			return ldw_refuse(err, "suppressed message with SUPPRESSED_COUNT 0");
 		if (msg->window_end_ns < msg->window_start_ns)
 			return ldw_refuse(err, "suppressed message whose window ends before it starts");
+		/* Each suppressed match is a sample or counted as omitted. */
+		if (msg->samples_omitted > msg->suppressed_count ||
+		    msg->samples.n + msg->samples.beyond !=
+		    msg->suppressed_count - msg->samples_omitted)
+			return ldw_refuse(err, "suppressed message whose SAMPLES (%" PRIu64
+					  ") and SAMPLES_OMITTED (%" PRIu64
+					  ") do not add up to SUPPRESSED_COUNT (%" PRIu64 ")",
+					  msg->samples.n + msg->samples.beyond,
+					  msg->samples_omitted, msg->suppressed_count);
 	}
 	return 0;
 }
@@ -457,6 +553,11 @@ int ldw_msg_decode(const struct nlmsghdr *nlh, int family, struct ldw_msg *msg,
 	ldw_fill(msg, tb);
 	if (tb[LDW_A_STATS]) {
 		ret = ldw_decode_stats(tb[LDW_A_STATS], &msg->stats, err);
+		if (ret)
+			return ret;
+	}
+	if (tb[LDW_A_SAMPLES]) {
+		ret = ldw_decode_samples(tb[LDW_A_SAMPLES], &msg->samples, err);
 		if (ret)
 			return ret;
 	}

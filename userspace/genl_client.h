@@ -56,6 +56,33 @@ struct ldw_stats {
 #define LDW_MSG_MEMBER_NEST(bound, name)	struct ldw_##bound name;
 
 /**
+ * struct ldw_msg_sample - one nest of LDW_A_SAMPLES: a suppressed alert's
+ *	evidence
+ * @present: bit N set when attribute N (enum ldw_sample_attr) was present
+ *
+ * Then one member per attribute, named by its line of netlink_spec.h
+ * (time_ns, action, file_path, executable, uid, rule_id).
+ */
+struct ldw_msg_sample {
+	uint64_t present;
+#define LDW_SAMPLE(NAME, type, bound, use, name) LDW_MSG_MEMBER_##type(bound, name)
+#include <ldwatch/netlink_spec.h>
+};
+
+/**
+ * struct ldw_samples - the LDW_A_SAMPLES nest
+ * @n: samples kept in @sample
+ * @beyond: samples the message held past LDW_SAMPLES_MAX (checked, not
+ *	kept: the summary's record counts them as omitted)
+ * @sample: the samples, in order
+ */
+struct ldw_samples {
+	unsigned int n;
+	uint64_t beyond;
+	struct ldw_msg_sample sample[LDW_SAMPLES_MAX];
+};
+
+/**
  * struct ldw_msg - one decoded message of the ldwatch family
  * @cmd: enum ldw_cmd
  * @version: the genl header's version byte
@@ -94,7 +121,9 @@ struct ldw_msg {
  * the command requires are all there (netlink.h lists them), ORIGINAL_PATH
  * on a rename and only there; ACTION and DELIVERY are known values;
  * sequence numbers start at 1; a SUPPRESSED summary counts at least one
- * match and its window does not end before it starts. Unknown attributes are ignored, as the
+ * match, its window does not end before it starts, each of its SAMPLES is
+ * numbered in order and has the sample attributes it requires, and its
+ * samples and SAMPLES_OMITTED add up to its SUPPRESSED_COUNT. Unknown attributes are ignored, as the
  * protocol's bump rules ask.
  *
  * Returns 0 with @msg filled, -EPROTO for a version mismatch, -EINVAL for
@@ -108,6 +137,7 @@ const char *ldw_cmd_name(unsigned int cmd);		/* "alert", ...; NULL if unknown */
 const char *ldw_attr_name(unsigned int attr);		/* "SEQ", ...; NULL if unknown */
 const char *ldw_stat_name(unsigned int stat);		/* "seen", ...; NULL if unknown */
 const char *ldw_drop_name(unsigned int reason);		/* "no_slot", ...; NULL if unknown */
+const char *ldw_sample_attr_name(unsigned int attr);	/* "FILE_PATH", ...; NULL if unknown */
 const char *ldw_delivery_name(unsigned int delivery);	/* "multicast", "unicast"; NULL */
 const char *ldw_action_name(unsigned int action);	/* "creation", "rename"; NULL */
 

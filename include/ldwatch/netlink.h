@@ -94,10 +94,16 @@
  *	Nothing follows it from this load of the module.
  *	One attempt: a listener that misses it sees the family unregistered.
  * @LDW_CMD_SUPPRESSED: kernel to listeners: the rate limiter's summary of
- *	one window in which the rule matched more often than the limit (the
- *	module parameters rate_limit_alerts per rate_limit_seconds): SEQ,
- *	LOAD_ID, the window, SUPPRESSED_COUNT and the rule. The first
- *	rate_limit_alerts matches of a
+ *	one window of one budget in which the rules matched more often than
+ *	the limit (the module parameters rate_limit_alerts per
+ *	rate_limit_seconds). Each (user, mount namespace) of the acting
+ *	processes has its own budget; alerts about the host's targets by root
+ *	(euid 0) in the host's mount namespace spend none and are never
+ *	suppressed. It carries SEQ, LOAD_ID, the window, SUPPRESSED_COUNT, the
+ *	rule (Elastic's, whose limit it mirrors; each sample names the rule
+ *	that matched), whose budget it was (BUDGET_UID, BUDGET_MNTNS), the
+ *	evidence of the first suppressed alerts (SAMPLES) and how many had no
+ *	room there (SAMPLES_OMITTED). The first rate_limit_alerts matches of a
  *	window became alerts; the SUPPRESSED_COUNT after them did not, and
  *	consumed no sequence number (they are not lost: they are counted
  *	here and in LDW_STAT_SUPPRESSED). Sent once the window has ended, at
@@ -200,6 +206,16 @@ enum ldw_cmd {
  *	LOST_FIRST_SEQ were lost; at least 1
  * @LDW_A_LOST_REASON: in LDW_CMD_LOST, why: an enum ldw_drop value (a
  *	reader names an unknown one by its number)
+ * @LDW_A_BUDGET_UID: in a rate limit summary, whose budget it was: the
+ *	acting processes' real uid (initial user namespace)
+ * @LDW_A_BUDGET_MNTNS: with it, their mount namespace (inode number)
+ * @LDW_A_SAMPLES: in a rate limit summary, the evidence of the first
+ *	suppressed alerts that fit (at most LDW_SAMPLES_MAX, and a byte
+ *	bound): nests numbered from 1 in order, each of enum ldw_sample_attr;
+ *	absent when none was kept
+ * @LDW_A_SAMPLES_OMITTED: suppressed alerts of the summary whose evidence
+ *	is not in SAMPLES (beyond the bounds, or no memory): SUPPRESSED_COUNT
+ *	minus the samples
  * @__LDW_A_MAX: internal
  * @LDW_A_MAX: highest attribute number
  */
@@ -211,6 +227,34 @@ enum ldw_attr {
 
 	__LDW_A_MAX,
 	LDW_A_MAX = __LDW_A_MAX - 1
+};
+
+/* Samples in LDW_A_SAMPLES at most. */
+#define LDW_SAMPLES_MAX		16
+
+/**
+ * enum ldw_sample_attr - one suppressed alert's evidence, in a nest of
+ *	LDW_A_SAMPLES (netlink_spec.h); each as the alert's attribute of the
+ *	same name says
+ * @LDW_SAMPLE_UNSPEC: unused
+ * @LDW_SAMPLE_PAD: padding
+ * @LDW_SAMPLE_TIME_NS: CLOCK_REALTIME of the operation, nanoseconds
+ * @LDW_SAMPLE_ACTION: enum ldw_action
+ * @LDW_SAMPLE_FILE_PATH: the file's path as the process saw it
+ * @LDW_SAMPLE_EXECUTABLE: the process's executable; absent if it had none
+ * @LDW_SAMPLE_UID: real user id (initial user namespace)
+ * @LDW_SAMPLE_RULE_ID: the id of the rule that matched
+ * @__LDW_SAMPLE_MAX: internal
+ * @LDW_SAMPLE_MAX: highest sample attribute
+ */
+enum ldw_sample_attr {
+	LDW_SAMPLE_UNSPEC,
+	LDW_SAMPLE_PAD,
+#define LDW_SAMPLE(NAME, ...) LDW_SAMPLE_##NAME,
+#include "netlink_spec.h"
+
+	__LDW_SAMPLE_MAX,
+	LDW_SAMPLE_MAX = __LDW_SAMPLE_MAX - 1
 };
 
 /**

@@ -18,12 +18,14 @@
  *
  * The columns, by name:
  *  NAME:  the enumerator's suffix (LDW_CMD_NAME, LDW_A_NAME, LDW_STAT_NAME,
- *	   LDW_DROP_NAME); an attribute's name in the tools' messages
+ *	   LDW_DROP_NAME, LDW_SAMPLE_NAME); an attribute's name in the tools'
+ *	   messages
  *  type:  U8, an enum numbered from 1 up to its bound; U32 and U64, of
  *	   exactly that size; STRING, NUL-terminated, without a NUL inside
  *	   and at most bound bytes before the NUL (0: as long as an attribute
  *	   holds); NEST, attributes of the list that bound names (stats:
- *	   LDW_STAT, dropped: LDW_DROP)
+ *	   LDW_STAT, dropped: LDW_DROP; samples: nests numbered from 1 in
+ *	   order, each of the attributes of LDW_SAMPLE)
  *  bound: as type says
  *  alert, status, subscribe, stopping, suppressed, lost: whether the
  *	   message carries the attribute: R required, O optional (the
@@ -50,6 +52,9 @@
 #endif
 #ifndef LDW_DROP
 #define LDW_DROP(...)
+#endif
+#ifndef LDW_SAMPLE
+#define LDW_SAMPLE(...)
 #endif
 
 /* enum ldw_cmd		name */
@@ -108,6 +113,11 @@ LDW_ATTR(LOAD_TIME_NS,		U64,	0,			_, O, _, _, _, _, load_time_ns)
 LDW_ATTR(LOST_FIRST_SEQ,	U64,	0,			_, _, _, _, _, R, lost_first_seq)
 LDW_ATTR(LOST_COUNT,		U64,	0,			_, _, _, _, _, R, lost_count)
 LDW_ATTR(LOST_REASON,		U32,	0,			_, _, _, _, _, R, lost_reason)
+/* Rate limit budgets */
+LDW_ATTR(BUDGET_UID,		U32,	0,			_, _, _, _, R, _, budget_uid)
+LDW_ATTR(BUDGET_MNTNS,		U32,	0,			_, _, _, _, R, _, budget_mntns)
+LDW_ATTR(SAMPLES,		NEST,	samples,		_, _, _, _, O, _, samples)
+LDW_ATTR(SAMPLES_OMITTED,	U64,	0,			_, _, _, _, R, _, samples_omitted)
 
 /* enum ldw_stat_attr		type	bound		name */
 LDW_STAT(SEEN,			U64,	0,		seen)
@@ -131,7 +141,20 @@ LDW_DROP(SEND_FAILED,		send_failed)
 LDW_DROP(UNLOAD,		unload)
 LDW_DROP(KERNEL_THREAD,		kernel_thread)
 
+/*
+ * enum ldw_sample_attr		type	bound			use	name
+ * (one suppressed alert's evidence: a nest inside LDW_A_SAMPLES; use: R
+ * required, O optional)
+ */
+LDW_SAMPLE(TIME_NS,		U64,	0,			R,	time_ns)
+LDW_SAMPLE(ACTION,		U8,	LDW_ACTION_MAX,		R,	action)
+LDW_SAMPLE(FILE_PATH,		STRING,	PATH_MAX - 1,		R,	file_path)
+LDW_SAMPLE(EXECUTABLE,		STRING,	PATH_MAX - 1,		O,	executable)
+LDW_SAMPLE(UID,			U32,	0,			R,	uid)
+LDW_SAMPLE(RULE_ID,		STRING,	LDW_RULE_STRING_MAX,	R,	rule_id)
+
 #undef LDW_CMD
 #undef LDW_ATTR
 #undef LDW_STAT
 #undef LDW_DROP
+#undef LDW_SAMPLE

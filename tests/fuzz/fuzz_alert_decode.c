@@ -14,7 +14,8 @@
  *  - odd: the rest is split at NUL bytes into the strings of an alert
  *    (path, original path, executable, comm, rule id, rule name), which is
  *    built with libnl as the module builds it: this drives hostile bytes
- *    deep into the ECS writer, which random messages would rarely reach.
+ *    deep into the ECS writer, which random messages would rarely reach;
+ *    with bit 4 set, into a rate limit summary's samples instead.
  *
  *   clang -std=gnu11 -Wall -Wextra -Werror -g -O1 -Iinclude -Iuserspace \
  *	-I/usr/include/libnl3 -fsanitize=fuzzer,address,undefined \
@@ -137,6 +138,31 @@ static void round_trip(json_object *root, const char *key, struct ldw_str want)
 	free(buf);
 }
 
+/* Every sample of a summary is an object of the array, its strings exact. */
+static void samples_round_trip(json_object *root, const struct ldw_samples *samples)
+{
+	json_object *arr = get(root, "ldwatch.suppressed.samples");
+	unsigned int i;
+
+	if (!samples->n) {
+		if (arr)
+			abort();
+		return;
+	}
+	if (!arr || !json_object_is_type(arr, json_type_array) ||
+	    json_object_array_length(arr) != samples->n)
+		abort();
+	for (i = 0; i < samples->n; i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		const struct ldw_msg_sample *smp = &samples->sample[i];
+
+		round_trip(o, "file.path", smp->file_path);
+		if (smp->present >> LDW_SAMPLE_EXECUTABLE & 1)
+			round_trip(o, "process.executable", smp->executable);
+		round_trip(o, "rule.id", smp->rule_id);
+	}
+}
+
 /* Render the document: one line, which json-c must accept whole. */
 static json_object *render_parse(void)
 {
@@ -196,6 +222,12 @@ static void check_message(const struct nlmsghdr *nlh)
 		ldw_ecs_drop_counters(doc, &ctx, m.load_id, &m.stats, "connected");
 		json_object_put(render_parse());
 		break;
+	case LDW_CMD_SUPPRESSED:
+		ldw_ecs_alerts_suppressed(doc, &ctx, &m, m.seq % 2);
+		root = render_parse();
+		samples_round_trip(root, &m.samples);
+		json_object_put(root);
+		break;
 	case LDW_CMD_STOPPING:
 		ldw_ecs_sensor_stopping(doc, &ctx, &m, &(struct ldw_daemon_counters){ 0 });
 		json_object_put(render_parse());
@@ -205,6 +237,48 @@ static void check_message(const struct nlmsghdr *nlh)
 	default:
 		break;
 	}
+}
+
+/*
+ * A rate limit summary whose two samples take the strings: paths @field[0]
+ * and [1], executables [2] (the second has none with flag 8), rule ids [4]
+ * and [5].
+ */
+static void summary(const char *const *field, uint8_t flags)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(65536);
+	struct nlattr *nest, *one;
+	unsigned int i;
+
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, FAMILY, 0, 0, LDW_CMD_SUPPRESSED,
+				 LDW_GENL_VERSION))
+		abort();
+	nla_put_u64(msg, LDW_A_SEQ, 1 + (flags >> 5));
+	nla_put_u64(msg, LDW_A_LOAD_ID, 3);
+	nla_put_u64(msg, LDW_A_WINDOW_START_NS, 5);
+	nla_put_u64(msg, LDW_A_WINDOW_END_NS, 5 + flags);
+	nla_put_u64(msg, LDW_A_SUPPRESSED_COUNT, 2 + (flags >> 5));
+	nla_put_string(msg, LDW_A_RULE_ID, field[4] ? field[4] : "");
+	nla_put_string(msg, LDW_A_RULE_NAME, "r");
+	nla_put_u32(msg, LDW_A_RULE_VERSION, 1);
+	nla_put_u32(msg, LDW_A_BUDGET_UID, flags);
+	nla_put_u32(msg, LDW_A_BUDGET_MNTNS, UINT32_MAX);
+	nest = nla_nest_start(msg, LDW_A_SAMPLES);
+	for (i = 0; i < 2; i++) {
+		one = nla_nest_start(msg, (int)i + 1);
+		nla_put_u64(msg, LDW_SAMPLE_TIME_NS, UINT64_MAX - i);
+		nla_put_u8(msg, LDW_SAMPLE_ACTION, 1 + (flags + i) % LDW_ACTION_MAX);
+		nla_put_string(msg, LDW_SAMPLE_FILE_PATH, field[i] ? field[i] : "");
+		if (field[2] && !(i && (flags & 8)))
+			nla_put_string(msg, LDW_SAMPLE_EXECUTABLE, field[2]);
+		nla_put_u32(msg, LDW_SAMPLE_UID, flags);
+		nla_put_string(msg, LDW_SAMPLE_RULE_ID, field[4 + i] ? field[4 + i] : "");
+		nla_nest_end(msg, one);
+	}
+	nla_nest_end(msg, nest);
+	nla_put_u64(msg, LDW_A_SAMPLES_OMITTED, flags >> 5);
+	check_message(nlmsg_hdr(msg));
+	nlmsg_free(msg);
 }
 
 /* Split @data at NULs into an alert's strings and build it with libnl. */
@@ -222,6 +296,11 @@ static void structured(const uint8_t *data, size_t size, uint8_t flags)
 	for (i = 0; i < 6 && p <= end; i++) {
 		field[i] = p;
 		p += strlen(p) + 1;
+	}
+	if (flags & 16) {
+		summary(field, flags);
+		free(copy);
+		return;
 	}
 	msg = nlmsg_alloc();
 	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, FAMILY, 0, 0, LDW_CMD_ALERT,

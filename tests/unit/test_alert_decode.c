@@ -217,8 +217,54 @@ static struct nl_msg *build_stopping(struct mutation mu)
 #define WINDOW_START 1700000000000000000ull
 #define WINDOW_END (WINDOW_START + 10000000000ull)
 
-static struct nl_msg *build_suppressed(struct mutation mu, uint64_t start, uint64_t end,
-				       uint64_t count)
+/* The budget a summary is about: an unprivileged user's own mount namespace. */
+#define BUDGET_UID 65534u
+#define BUDGET_MNTNS 4026532301u
+#define SAMPLE_RULE "640f79d1-571d-4f96-a9af-1194fc8cf763"
+
+/*
+ * How a summary's samples are made: @n of them (sample i has time
+ * WINDOW_START + i, action creation, path /etc/ld.so.conf.d/f<i>.conf, an
+ * executable on even i only, uid BUDGET_UID), and one broken by @mu in
+ * sample @index (from 1); @number_from: the first nest's number (1).
+ */
+struct samples_spec {
+	unsigned int n;
+	unsigned int index;
+	struct mutation mu;
+	int number_from;
+};
+
+static bool put_samples(struct nl_msg *m, const struct samples_spec *ss)
+{
+	struct nlattr *nest, *one;
+	struct mutation mu;
+	char path[64];
+	unsigned int i;
+	bool ok = true;
+
+	if (!ss->n)
+		return true;
+	nest = nla_nest_start(m, LDW_A_SAMPLES);
+	for (i = 0; i < ss->n; i++) {
+		mu = i + 1 == ss->index ? ss->mu : (struct mutation){ 0, INTACT };
+		snprintf(path, sizeof(path), "/etc/ld.so.conf.d/f%u.conf", i);
+		one = nla_nest_start(m, ss->number_from + (int)i);
+		ok &= put_int(m, LDW_SAMPLE_TIME_NS, WINDOW_START + i, 8, mu);
+		ok &= put_int(m, LDW_SAMPLE_ACTION, LDW_ACTION_CREATION, 1, mu);
+		ok &= put_str(m, LDW_SAMPLE_FILE_PATH, path, mu);
+		if (i % 2 == 0)
+			ok &= put_str(m, LDW_SAMPLE_EXECUTABLE, "/usr/local/bin/ldw-ops", mu);
+		ok &= put_int(m, LDW_SAMPLE_UID, BUDGET_UID, 4, mu);
+		ok &= put_str(m, LDW_SAMPLE_RULE_ID, SAMPLE_RULE, mu);
+		ok &= one && nla_nest_end(m, one) == 0;
+	}
+	return ok && nest && nla_nest_end(m, nest) == 0;
+}
+
+static struct nl_msg *build_summary(struct mutation mu, uint64_t start, uint64_t end,
+				    uint64_t count, const struct samples_spec *ss,
+				    uint64_t omitted)
 {
 	struct nl_msg *m = new_msg(LDW_CMD_SUPPRESSED, LDW_GENL_VERSION);
 	bool ok = true;
@@ -229,9 +275,22 @@ static struct nl_msg *build_suppressed(struct mutation mu, uint64_t start, uint6
 	ok &= put_int(m, LDW_A_WINDOW_END_NS, end, 8, mu);
 	ok &= put_int(m, LDW_A_SUPPRESSED_COUNT, count, 8, mu);
 	ok &= put_rule(m, mu);
+	ok &= put_int(m, LDW_A_BUDGET_UID, BUDGET_UID, 4, mu);
+	ok &= put_int(m, LDW_A_BUDGET_MNTNS, BUDGET_MNTNS, 4, mu);
+	ok &= put_samples(m, ss);
+	ok &= put_int(m, LDW_A_SAMPLES_OMITTED, omitted, 8, mu);
 	if (!ok)
 		abort();
 	return m;
+}
+
+/* A summary without samples: every suppressed match counted as omitted. */
+static struct nl_msg *build_suppressed(struct mutation mu, uint64_t start, uint64_t end,
+				       uint64_t count)
+{
+	const struct samples_spec no_samples = { 0, 0, { 0, INTACT }, 1 };
+
+	return build_summary(mu, start, end, count, &no_samples, count);
 }
 
 static const struct mutation none = { 0, INTACT };
@@ -301,6 +360,60 @@ static void test_valid_alerts(void)
 	nlmsg_free(m);
 }
 
+/* Sample @i of @d is the one put_samples() made. */
+static bool sample_is(const struct ldw_msg *d, unsigned int i)
+{
+	const struct ldw_msg_sample *smp = &d->samples.sample[i];
+	char path[64];
+	bool exe = smp->present >> LDW_SAMPLE_EXECUTABLE & 1;
+
+	snprintf(path, sizeof(path), "/etc/ld.so.conf.d/f%u.conf", i);
+	return smp->time_ns == WINDOW_START + i && smp->action == LDW_ACTION_CREATION &&
+	       str_is(smp->file_path, path) && smp->uid == BUDGET_UID &&
+	       str_is(smp->rule_id, SAMPLE_RULE) && exe == (i % 2 == 0) &&
+	       (!exe || str_is(smp->executable, "/usr/local/bin/ldw-ops"));
+}
+
+static void test_valid_samples(void)
+{
+	const struct samples_spec three = { 3, 0, { 0, INTACT }, 1 };
+	const struct samples_spec many = { LDW_SAMPLES_MAX + 2, 0, { 0, INTACT }, 1 };
+	char err[LDW_DECODE_ERR_SIZE];
+	struct ldw_msg d;
+	struct nl_msg *m;
+	unsigned int i;
+	bool ok;
+	int ret;
+
+	m = build_summary(none, WINDOW_START, WINDOW_END, 15, &three, 12);
+	ret = decode(m, &d, err);
+	ok = !ret && d.budget_uid == BUDGET_UID && d.budget_mntns == BUDGET_MNTNS &&
+	     d.samples_omitted == 12 && d.samples.n == 3 && !d.samples.beyond;
+	for (i = 0; ok && i < 3; i++)
+		ok &= sample_is(&d, i);
+	if (!tap_ok(ok, "a SUPPRESSED summary with its budget and three samples (one without "
+		    "an executable) decodes, every field of every sample"))
+		tap_diag("%s", err);
+	nlmsg_free(m);
+
+	m = build_suppressed(none, WINDOW_START, WINDOW_END, 15);
+	ret = decode(m, &d, err);
+	tap_ok(!ret && d.samples.n == 0 && d.samples_omitted == 15 &&
+	       !LDW_HAS(&d, LDW_A_SAMPLES),
+	       "a SUPPRESSED summary without samples, all 15 omitted, decodes");
+	nlmsg_free(m);
+
+	m = build_summary(none, WINDOW_START, WINDOW_END, LDW_SAMPLES_MAX + 5, &many, 3);
+	ret = decode(m, &d, err);
+	ok = !ret && d.samples.n == LDW_SAMPLES_MAX && d.samples.beyond == 2;
+	for (i = 0; ok && i < LDW_SAMPLES_MAX; i++)
+		ok &= sample_is(&d, i);
+	if (!tap_ok(ok, "a summary with two samples more than LDW_SAMPLES_MAX: the first kept, "
+		    "the two counted"))
+		tap_diag("%s", err);
+	nlmsg_free(m);
+}
+
 static void test_valid_replies(void)
 {
 	char err[LDW_DECODE_ERR_SIZE];
@@ -356,6 +469,8 @@ static void test_valid_replies(void)
 	tap_ok(!ret && d.suppressed_count == 1 && d.window_end_ns == d.window_start_ns,
 	       "a SUPPRESSED summary of a window cut to nothing (an unload) decodes");
 	nlmsg_free(m);
+
+	test_valid_samples();
 
 	m = new_msg(LDW_CMD_SUBSCRIBE, LDW_GENL_VERSION);
 	nla_put_u8(m, LDW_A_DELIVERY, LDW_DELIVERY_UNICAST);
@@ -450,6 +565,81 @@ static void test_alert_refusals(void)
 		"sequence number 0", "sequence number 0");
 }
 
+static void test_sample_refusals(void)
+{
+	struct samples_spec ss = { 3, 3, { 0, INTACT }, 1 };
+	char what[128];
+	unsigned int a;
+
+	for (a = LDW_SAMPLE_PAD + 1; a <= LDW_SAMPLE_MAX; a++) {
+		const char *name = ldw_sample_attr_name(a);
+		bool string = a == LDW_SAMPLE_FILE_PATH || a == LDW_SAMPLE_EXECUTABLE ||
+			      a == LDW_SAMPLE_RULE_ID;
+
+		ss.mu = (struct mutation){ (int)a, string ? NO_NUL : SHORTER };
+		snprintf(what, sizeof(what), "summary whose third sample has %s %s", name,
+			 string ? "without a terminating NUL" : "one byte short");
+		refused(build_summary(none, WINDOW_START, WINDOW_END, 15, &ss, 12), name, what);
+		ss.mu.how = string ? INNER_NUL : LONGER;
+		snprintf(what, sizeof(what), "summary whose third sample has %s %s", name,
+			 string ? "with a NUL inside" : "four bytes long");
+		refused(build_summary(none, WINDOW_START, WINDOW_END, 15, &ss, 12), name, what);
+		if (a == LDW_SAMPLE_EXECUTABLE)
+			continue;	/* optional: checked below */
+		ss.mu.how = OMIT;
+		snprintf(what, sizeof(what), "summary whose third sample lacks %s", name);
+		refused(build_summary(none, WINDOW_START, WINDOW_END, 15, &ss, 12), name, what);
+	}
+	ss = (struct samples_spec){ 3, 1, { LDW_SAMPLE_EXECUTABLE, OMIT }, 1 };
+	{
+		char err[LDW_DECODE_ERR_SIZE];
+		struct ldw_msg d;
+		struct nl_msg *m = build_summary(none, WINDOW_START, WINDOW_END, 15, &ss, 12);
+
+		tap_ok(!decode(m, &d, err) && d.samples.n == 3 &&
+		       !(d.samples.sample[0].present >> LDW_SAMPLE_EXECUTABLE & 1),
+		       "a sample without EXECUTABLE (a kernel thread's) decodes");
+		nlmsg_free(m);
+	}
+	ss = (struct samples_spec){ 3, 0, { 0, INTACT }, 2 };
+	refused(build_summary(none, WINDOW_START, WINDOW_END, 15, &ss, 12), "numbered",
+		"summary whose samples are numbered from 2");
+	ss = (struct samples_spec){ 3, 0, { 0, INTACT }, 1 };
+	refused(build_summary(none, WINDOW_START, WINDOW_END, 15, &ss, 11), "add up",
+		"summary whose samples and omitted count one match too few");
+	refused(build_summary(none, WINDOW_START, WINDOW_END, 15, &ss, 13), "add up",
+		"summary whose samples and omitted count one match too many");
+	refused(build_summary(none, WINDOW_START, WINDOW_END, 15, &ss, 16), "add up",
+		"summary that omits more than it suppressed");
+	{
+		/* An action past the last, by hand: put_int() puts the value given. */
+		struct nl_msg *m = new_msg(LDW_CMD_SUPPRESSED, LDW_GENL_VERSION);
+		struct nlattr *nest, *one;
+		bool ok = true;
+
+		ok &= put_int(m, LDW_A_SEQ, 6, 8, none);
+		ok &= put_int(m, LDW_A_LOAD_ID, 42, 8, none);
+		ok &= put_int(m, LDW_A_WINDOW_START_NS, WINDOW_START, 8, none);
+		ok &= put_int(m, LDW_A_WINDOW_END_NS, WINDOW_END, 8, none);
+		ok &= put_int(m, LDW_A_SUPPRESSED_COUNT, 1, 8, none);
+		ok &= put_rule(m, none);
+		ok &= put_int(m, LDW_A_BUDGET_UID, BUDGET_UID, 4, none);
+		ok &= put_int(m, LDW_A_BUDGET_MNTNS, BUDGET_MNTNS, 4, none);
+		nest = nla_nest_start(m, LDW_A_SAMPLES);
+		one = nla_nest_start(m, 1);
+		ok &= put_int(m, LDW_SAMPLE_TIME_NS, WINDOW_START, 8, none);
+		ok &= put_int(m, LDW_SAMPLE_ACTION, LDW_ACTION_MAX + 1, 1, none);
+		ok &= put_str(m, LDW_SAMPLE_FILE_PATH, "/etc/ld.so.preload", none);
+		ok &= put_int(m, LDW_SAMPLE_UID, 0, 4, none);
+		ok &= put_str(m, LDW_SAMPLE_RULE_ID, SAMPLE_RULE, none);
+		ok &= one && nla_nest_end(m, one) == 0 && nest && nla_nest_end(m, nest) == 0;
+		ok &= put_int(m, LDW_A_SAMPLES_OMITTED, 0, 8, none);
+		if (!ok)
+			abort();
+		refused(m, "ACTION", "summary whose sample's action is past the last");
+	}
+}
+
 static void test_suppressed_refusals(void)
 {
 	const struct ldw_attr_spec *spec;
@@ -471,8 +661,9 @@ static void test_suppressed_refusals(void)
 			 string ? "with a NUL inside" : "four bytes long");
 		refused(build_suppressed(mu, WINDOW_START, WINDOW_END, 15), spec->name, what);
 	}
-	refused(build_suppressed(none, WINDOW_START, WINDOW_END, 0), "SUPPRESSED_COUNT 0",
-		"suppressed summary that suppressed nothing");
+	refused(build_summary(none, WINDOW_START, WINDOW_END, 0, &(struct samples_spec){ 0 }, 0),
+		"SUPPRESSED_COUNT 0", "suppressed summary that suppressed nothing");
+	test_sample_refusals();
 	refused(build_suppressed(none, WINDOW_END, WINDOW_START, 15), "ends before it starts",
 		"suppressed summary whose window ends before it starts");
 }

@@ -828,6 +828,95 @@ static void test_alert_hostile(struct ecs_doc *doc, struct ecs_buf *line)
 	json_object_put(r);
 }
 
+/* Sample object @i of the array @arr has these fields, and no others. */
+static bool sample_is(json_object *arr, size_t i, const char *time, const char *action,
+		      const char *path, const char *exe, const char *uid, const char *rule)
+{
+	json_object *o = json_object_array_get_idx(arr, i);
+	size_t fields = 5 + (exe != NULL);
+
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		tap_diag("sample %zu: not an object", i);
+		return false;
+	}
+	return is_cstr(o, "@timestamp", time) && is_cstr(o, "event.action", action) &&
+	       is_cstr(o, "file.path", path) &&
+	       (exe ? is_cstr(o, "process.executable", exe) : absent(o, "process")) &&
+	       is_cstr(o, "user.id", uid) && is_cstr(o, "rule.id", rule) &&
+	       (size_t)json_object_object_length(o) == fields;
+}
+
+/*
+ * A summary with the evidence of three suppressed alerts: an array of
+ * objects named as an alert's fields; a path that is not UTF-8 kept
+ * exactly under the sample's own ldwatch.raw; the omitted count as given.
+ */
+static void test_suppressed_samples(struct ecs_doc *doc, struct ecs_buf *line,
+				    struct ldw_msg *sup)
+{
+	static const char bad_path[] = "/etc/ld.so.conf.d/\xff.conf";
+	json_object *r, *arr;
+	bool ok;
+
+	sup->budget_uid = 65534;
+	sup->samples_omitted = 12;
+	sup->samples.n = 3;
+	sup->samples.sample[0] = (struct ldw_msg_sample){
+		.present = 1ull << LDW_SAMPLE_EXECUTABLE,
+		.time_ns = 1700000000123456789ull, .action = LDW_ACTION_CREATION,
+		.file_path = lstr("/etc/ld.so.conf.d/a.conf"),
+		.executable = lstr("/usr/local/bin/ldw-ops"), .uid = 65534,
+		.rule_id = lstr("640f79d1-571d-4f96-a9af-1194fc8cf763"),
+	};
+	sup->samples.sample[1] = (struct ldw_msg_sample){
+		.time_ns = 1700000000223456789ull, .action = LDW_ACTION_RENAME,
+		.file_path = lstr("/etc/ld.so.preload"), .uid = 65534,
+		.rule_id = lstr("e2d361bb-21b8-45a5-a2ee-c85b3a7d9aba"),
+	};
+	sup->samples.sample[2] = (struct ldw_msg_sample){
+		.present = 1ull << LDW_SAMPLE_EXECUTABLE,
+		.time_ns = 1700000000323456789ull, .action = LDW_ACTION_CREATION,
+		.file_path = { bad_path, sizeof(bad_path) - 1 },
+		.executable = lstr("/bin/sh"), .uid = 65534,
+		.rule_id = lstr("640f79d1-571d-4f96-a9af-1194fc8cf763"),
+	};
+	ldw_ecs_alerts_suppressed(doc, &ctx, sup, false);
+	r = render_parse(doc, line);
+	arr = r ? get(r, "ldwatch.suppressed.samples") : NULL;
+	ok = arr && json_object_is_type(arr, json_type_array) &&
+	     json_object_array_length(arr) == 3;
+	tap_ok(ok && is_cstr(r, "ldwatch.suppressed.user.id", "65534") &&
+	       absent(r, "ldwatch.suppressed.user.name") &&
+	       is_u64(r, "ldwatch.suppressed.samples_omitted", 12) &&
+	       is_u64(r, "ldwatch.suppressed.count", 15) &&
+	       sample_is(arr, 0, "2023-11-14T22:13:20.123456789Z", "creation",
+			 "/etc/ld.so.conf.d/a.conf", "/usr/local/bin/ldw-ops", "65534",
+			 "640f79d1-571d-4f96-a9af-1194fc8cf763") &&
+	       sample_is(arr, 1, "2023-11-14T22:13:20.223456789Z", "rename",
+			 "/etc/ld.so.preload", NULL, "65534",
+			 "e2d361bb-21b8-45a5-a2ee-c85b3a7d9aba"),
+	       "health: ldwatch-alerts-suppressed with samples: budget user 65534, each "
+	       "sample's @timestamp, event.action, file.path, process.executable (absent "
+	       "without one), user.id, rule.id");
+	ok = ok && json_object_array_get_idx(arr, 2) &&
+	     is_cstr(json_object_array_get_idx(arr, 2), "file.path",
+		     "/etc/ld.so.conf.d/\xef\xbf\xbd.conf") &&
+	     raw_is(json_object_array_get_idx(arr, 2), "ldwatch.raw.file.path", bad_path,
+		    sizeof(bad_path) - 1) &&
+	     absent(r, "ldwatch.raw");
+	tap_ok(ok, "health: a sample's path that is not UTF-8 is replaced and kept exactly "
+	       "under the sample's own ldwatch.raw");
+	json_object_put(r);
+
+	sup->samples.beyond = 2;
+	ldw_ecs_alerts_suppressed(doc, &ctx, sup, false);
+	r = render_parse(doc, line);
+	tap_ok(r && is_u64(r, "ldwatch.suppressed.samples_omitted", 14),
+	       "health: samples a message held past what ldwatchd keeps count as omitted");
+	json_object_put(r);
+	sup->samples = (struct ldw_samples){ 0 };
+}
+
 static void test_health(struct ecs_doc *doc, struct ecs_buf *line)
 {
 	struct ldw_msg st, sup;
@@ -883,6 +972,9 @@ static void test_health(struct ecs_doc *doc, struct ecs_buf *line)
 	sup.rule_id = lstr("640f79d1-571d-4f96-a9af-1194fc8cf763");
 	sup.rule_name = lstr("Dynamic Linker Creation or Modification");
 	sup.rule_version = 3;
+	sup.budget_uid = 0;
+	sup.budget_mntns = 4026532301u;
+	sup.samples_omitted = 15;
 	ldw_ecs_alerts_suppressed(doc, &ctx, &sup, false);
 	r = render_parse(doc, line);
 	tap_ok(r && is_cstr(r, "event.kind", "event") &&
@@ -896,9 +988,15 @@ static void test_health(struct ecs_doc *doc, struct ecs_buf *line)
 	       is_cstr(r, "rule.id", "640f79d1-571d-4f96-a9af-1194fc8cf763") &&
 	       is_cstr(r, "rule.name", "Dynamic Linker Creation or Modification") &&
 	       is_cstr(r, "rule.version", "3") && get(r, "message") &&
-	       absent(r, "ldwatch.late_arrival") && absent(r, "file.path"),
-	       "health: ldwatch-alerts-suppressed");
+	       absent(r, "ldwatch.late_arrival") && absent(r, "file.path") &&
+	       is_cstr(r, "ldwatch.suppressed.user.id", "0") &&
+	       is_cstr(r, "ldwatch.suppressed.user.name", "root") &&
+	       is_u64(r, "ldwatch.suppressed.mount_namespace", 4026532301u) &&
+	       absent(r, "ldwatch.suppressed.samples") &&
+	       is_u64(r, "ldwatch.suppressed.samples_omitted", 15),
+	       "health: ldwatch-alerts-suppressed, whose budget, no samples, all omitted");
 	json_object_put(r);
+	test_suppressed_samples(doc, line, &sup);
 	ldw_ecs_alerts_suppressed(doc, &ctx, &sup, true);
 	r = render_parse(doc, line);
 	tap_ok(r && get(r, "ldwatch.late_arrival") &&

@@ -72,6 +72,14 @@ static const struct line drops[] = {
 #include <ldwatch/netlink_spec.h>
 };
 
+/* A sample's attributes; use[0] says whether a sample requires it. */
+static const struct line samples[] = {
+#define LDW_SAMPLE(NAME, type, bound, use, name) \
+	{ "LDW_SAMPLE_" #NAME, #NAME, #name, LDW_SAMPLE_##NAME, LDW_TYPE_##type, BOUND_##type(bound), \
+	  { USE_##use } },
+#include <ldwatch/netlink_spec.h>
+};
+
 #define NLINES(a) (sizeof(a) / sizeof((a)[0]))
 
 /* @lower is @upper in lower case. */
@@ -107,6 +115,8 @@ static void test_lists(void)
 	check_list("attributes", attrs, NLINES(attrs), LDW_A_PAD + 1, LDW_A_MAX);
 	check_list("counters", stats, NLINES(stats), LDW_STAT_PAD + 1, LDW_STAT_MAX);
 	check_list("drop reasons", drops, NLINES(drops), LDW_DROP_PAD + 1, LDW_DROP_MAX);
+	check_list("sample attributes", samples, NLINES(samples), LDW_SAMPLE_PAD + 1,
+		   LDW_SAMPLE_MAX);
 }
 
 /* The libnl policy each type must have. */
@@ -145,7 +155,8 @@ static void test_attribute_tables(void)
 		     spec->bound == l->bound && !memcmp(spec->use, l->use, sizeof(l->use)) &&
 		     p && policy_is(p, l) && ldw_attr_name(l->number) == spec->name;
 		ok &= l->type != LDW_TYPE_U8 || l->bound >= 1;
-		ok &= l->type != LDW_TYPE_NEST || l->number == LDW_A_STATS;
+		ok &= l->type != LDW_TYPE_NEST || l->number == LDW_A_STATS ||
+		      l->number == LDW_A_SAMPLES;
 		tap_ok(ok, "attribute %s: name, type, bound, messages and policy as its line says",
 		       l->NAME);
 	}
@@ -184,6 +195,18 @@ static void test_names(void)
 {
 	bool ok = true;
 	size_t i;
+
+	for (i = 0; i < NLINES(samples); i++) {
+		const char *name = ldw_sample_attr_name(samples[i].number);
+
+		ok &= name && !strcmp(name, samples[i].NAME) &&
+		      (samples[i].type != LDW_TYPE_U8 || samples[i].bound >= 1) &&
+		      samples[i].type != LDW_TYPE_NEST && samples[i].use[0] != LDW_USE_NEVER;
+	}
+	tap_ok(ok && !ldw_sample_attr_name(LDW_SAMPLE_UNSPEC) &&
+	       !ldw_sample_attr_name(LDW_SAMPLE_PAD) && !ldw_sample_attr_name(LDW_SAMPLE_MAX + 1),
+	       "every sample attribute is named by its line, is required or optional, and none nests");
+	ok = true;
 
 	for (i = 0; i < NLINES(cmds); i++)
 		ok &= ldw_cmd_name(cmds[i].number) && !strcmp(ldw_cmd_name(cmds[i].number), cmds[i].name);
@@ -295,6 +318,8 @@ static void test_doc(const char *header)
 	check_doc("attribute", attrs, NLINES(attrs));
 	check_doc("counter", stats, NLINES(stats));
 	check_doc("drop reason", drops, NLINES(drops));
+	check_doc("sample attribute", samples, NLINES(samples));
+	check_no_stale_doc("LDW_SAMPLE_", samples, NLINES(samples));
 	check_no_stale_doc("LDW_CMD_", cmds, NLINES(cmds));
 	check_no_stale_doc("LDW_A_", attrs, NLINES(attrs));
 	check_no_stale_doc("LDW_STAT_", stats, NLINES(stats));

@@ -1,32 +1,47 @@
 # shellcheck shell=sh
 #
-# The rate limit: alerts beyond it are not dropped silently but summarised.
+# The rate limit: a budget per (user, mount namespace); root's alerts about
+# the host's targets never suppressed; what is suppressed is summarised,
+# with its evidence, not dropped silently.
 #
 # Runs after sensor_loss.sh, with the module unloaded: it loads the module
-# with a small limit (rate_limit_alerts=5 per rate_limit_seconds=3) and
+# with a small limit (rate_limit_alerts=5 per rate_limit_seconds=10) and
 # starts its own ldwatchd writing its own file.
 #
 # The expectations come from the protocol (include/ldwatch/netlink.h,
-# LDW_CMD_SUPPRESSED and LDW_STAT_SUPPRESSED), not from the code:
-# - a window opens at a match and lasts rate_limit_seconds; its first
-#   rate_limit_alerts matches become alerts, the rest are suppressed;
+# LDW_CMD_SUPPRESSED and LDW_STAT_SUPPRESSED) and the README, not from the
+# code:
+# - each (uid, mount namespace) has its own window, which opens at its
+#   first match and lasts rate_limit_seconds; its first rate_limit_alerts
+#   matches become alerts, the rest are suppressed;
+# - an alert about a host target by root (euid 0) in the host's mount
+#   namespace is never suppressed and spends nothing;
 # - suppressed matches take no sequence number and are no loss; one
-#   summary per window says how many there were, numbered like an alert,
-#   and comes once the window has ended without waiting for more traffic,
-#   at the latest at unload, before STOPPING;
-# - ldwatchd writes the summary as ldwatch-alerts-suppressed.
+#   summary per budget and window says whose budget it was and how many
+#   there were, keeps the evidence of the first 16 (path, executable, uid,
+#   action, time, rule) and counts the rest, is numbered like an alert, and
+#   comes once the window has ended without waiting for more traffic, at
+#   the latest at unload, before STOPPING.
+#
+# The attack (issue 14): uid 65534 mounts a tmpfs over its own /etc in a
+# user and mount namespace and creates files in ld.so.conf.d there, each an
+# alert by Elastic's rule (which judges paths as the process sees them),
+# from several namespaces; then root writes the real /etc/ld.so.preload.
 
 # shellcheck source-path=SCRIPTDIR source=sensor_lib.sh
 . /tests/sensor_lib.sh
 
 KO=/lib/ldwatch/ldwatch.ko
 LIMIT=5
-WINDOW_S=3
-# Operations a batch makes, all within one window (they take well under
-# a second even under TCG).
-N=20
-SUPPRESSED=$((N - LIMIT))
-TARGET=/etc/ld.so.preload
+WINDOW_S=10
+# Creations each flooding namespace makes (each an alert by Elastic's
+# rule), after its mount over /etc (one alert by the companion rule: a
+# mount onto a host target).
+N=30
+MATCHES=$((N + 1))
+SUPPRESSED=$((MATCHES - LIMIT))
+SAMPLES=16
+NSPACES=3
 
 # Start from a known state even if an earlier script failed half-way.
 if grep -q '^ldwatch ' /proc/modules; then
@@ -35,98 +50,178 @@ if grep -q '^ldwatch ' /proc/modules; then
 fi
 mkdir -p "$LDW_DIR"
 DAEMON_PID=
+cleanup_targets
 
-# batch: N creations of $TARGET, all in one window; the process's pid into
-# BATCH_PID, the time they were over into BATCH_DONE.
-batch() {
-	op --repeat $N creat "$TARGET"
-	BATCH_PID=$OP_PID
-	now_cs
-	BATCH_DONE=$NOW
+# flood_cmd UNSHARE_ARGS HOLD: the command of a flood: in a new mount
+# namespace (and what UNSHARE_ARGS add), mount a tmpfs over /etc, make
+# ld.so.conf.d in it, print the namespace, and create a file there $N times
+# by ldw-ops; then, if HOLD is a fifo, keep the namespace alive until a
+# line is written to it (a namespace's number is reused once it is gone).
+# The caller runs it as the user it wants.
+flood_cmd() {
+	printf 'exec unshare %s -m --propagation private sh -c %s' "$1" \
+		"'mount -t tmpfs ldw-flood /etc && mkdir /etc/ld.so.conf.d && readlink /proc/self/ns/mnt && $OPS --repeat $N creat /etc/ld.so.conf.d/flood.conf && { [ ! -p $2 ] || read -r x <$2; }'"
 }
 
-# window_checks FIRST: the window's records, when its first alert is
-# numbered FIRST: alerts FIRST .. FIRST+LIMIT-1 by the batch's process, and
-# the summary numbered FIRST+LIMIT.
-window_checks() {
-	_w_first=$1
-	_w_summary=$((_w_first + LIMIT))
+# flood_ns OUTPUT: the namespace number the flood printed, into FLOOD_NS.
+flood_ns() {
+	FLOOD_NS=
+	case $1 in
+	*'mnt:['*) FLOOD_NS=${1#*mnt:\[}; FLOOD_NS=${FLOOD_NS%%]*} ;;
+	esac
+	[ -n "$FLOOD_NS" ]
+}
+
+# flood_checks NS UID: the flood of namespace NS by UID gave exactly
+# $LIMIT alerts and one summary of the rest, with their evidence.
+flood_checks() {
 	run_expect check "$ALERTS" --name "[$SCEN]" \
-		--after $((_w_first - 1)) --before "$_w_summary" \
-		--desc "alerts $_w_first..$((_w_summary - 1)): the first $LIMIT operations of the window" \
-		--total $LIMIT --every event.action=creation "file.path=$TARGET" \
-		"process.pid=$BATCH_PID" \
-		--exactly 1 "event.sequence=$_w_first" \
-		--exactly 1 "event.sequence=$((_w_summary - 1))" \
-		--kind any --after $((_w_first - 1)) --before $((_w_summary + 1)) \
-		--desc "then the summary, numbered $_w_summary, of $SUPPRESSED suppressed operations" \
+		--desc "namespace $1 (uid $2): exactly its budget of $LIMIT alerts" \
+		--exactly $LIMIT "ldwatch.mount_namespace=$1" "user.id=$2" \
+		--kind event \
+		--desc "namespace $1: one summary of $SUPPRESSED suppressed, whose budget, $SAMPLES samples kept, $((SUPPRESSED - SAMPLES)) counted as omitted" \
 		--exactly 1 event.action=ldwatch-alerts-suppressed \
-		"event.sequence=$_w_summary" "ldwatch.suppressed.count=$SUPPRESSED" \
+		"ldwatch.suppressed.mount_namespace=$1" "ldwatch.suppressed.user.id=$2" \
+		"ldwatch.suppressed.count=$SUPPRESSED" \
+		"ldwatch.suppressed.samples_omitted=$((SUPPRESSED - SAMPLES))" \
+		ldwatch.suppressed.samples:array event.sequence:int \
 		ldwatch.suppressed.window_start:string ldwatch.suppressed.window_end:string \
-		rule.id:string rule.name:string rule.version:string ldwatch.load_id:string \
-		--total $((LIMIT + 1))
+		"rule.id=$RULE_ID" \
+		"ldwatch.suppressed.samples~*\"file\":{\"path\":\"/etc/ld.so.conf.d/flood.conf\"}*" \
+		"ldwatch.suppressed.samples~*\"process\":{\"executable\":\"$OPS\"}*" \
+		"ldwatch.suppressed.samples~*\"user\":{\"id\":\"$2\"}*" \
+		"ldwatch.suppressed.samples~*\"event\":{\"action\":\"creation\"}*" \
+		"ldwatch.suppressed.samples~*\"rule\":{\"id\":\"$RULE_ID\"}*"
+	# Each sample is one object with its own time: count them.
+	_fc_line=$(grep -n "\"mount_namespace\":$1[,}]" "$ALERTS" | grep alerts-suppressed | head -n 1)
+	_fc_line=${_fc_line%%:*}
+	_fc_json=$("$EXPECT" get "$ALERTS" ldwatch.suppressed.samples "${_fc_line:-1}" 2>/dev/null)
+	_fc_n=$(printf '%s' "$_fc_json" | grep -o '"@timestamp"' | wc -l)
+	check "[$SCEN] namespace $1: the summary holds $SAMPLES samples (found $_fc_n)" \
+		test "$_fc_n" -eq $SAMPLES
 }
 
-SCEN="rate limit of $LIMIT alerts per $WINDOW_S s"
+SCEN="rate limit budgets: uid 65534 floods from $NSPACES namespaces, then root writes /etc/ld.so.preload"
 scenario "$SCEN"
 if check "[$SCEN] insmod ldwatch.ko rate_limit_alerts=$LIMIT rate_limit_seconds=$WINDOW_S" \
 	insmod "$KO" rate_limit_alerts=$LIMIT rate_limit_seconds=$WINDOW_S ${LDW_HOOK_ARG:+"$LDW_HOOK_ARG"}; then
 	if daemon_start "$LDW_DIR/ratelimit.ndjson"; then
-		# Window 1: alerts 1..5, summary 6, without any further operation.
-		batch
-		if wait_record ldwatch-alerts-suppressed 1 $((WINDOW_S + 15)); then
+		# The floods one after the other, each namespace held alive until
+		# all are done, so that each has a number of its own.
+		FLOODS='' FLOOD_PIDS=''
+		i=0
+		while [ $i -lt $NSPACES ]; do
+			hold=$LDW_DIR/flood.hold.$i
+			rm -f "$hold" "$hold.out"
+			mkfifo -m 666 "$hold"
+			su -s /bin/sh nobody -c "$(flood_cmd -r "$hold")" >"$hold.out" \
+				2>"$LDW_DIR/flood.stderr.$i" &
+			FLOOD_PIDS="$FLOOD_PIDS $!"
+			j=0
+			while ! grep -q OP_RESULT= "$hold.out" && [ $j -lt 300 ]; do
+				sleep 0.1
+				j=$((j + 1))
+			done
+			out=$(cat "$hold.out")
+			if flood_ns "$out" && [ "${out##*OP_RESULT=}" != "$out" ]; then
+				FLOODS="$FLOODS $FLOOD_NS"
+			else
+				not_ok "[$SCEN] uid 65534's flood in namespace $((i + 1)) ran (got: $out)"
+				sed 's/^/#   /' "$LDW_DIR/flood.stderr.$i"
+			fi
+			i=$((i + 1))
+		done
+		i=0
+		while [ $i -lt $NSPACES ]; do
+			echo release >"$LDW_DIR/flood.hold.$i"
+			i=$((i + 1))
+		done
+		for pid in $FLOOD_PIDS; do
+			wait "$pid"
+		done
+		# shellcheck disable=SC2086 # one namespace a word
+		check "[$SCEN] $NSPACES flooding namespaces, each its own ($FLOODS)" \
+			test "$(printf '%s\n' $FLOODS | sort -u | wc -l)" -eq $NSPACES
+
+		# Root's real write, within the floods' windows: complete, at once.
+		op creat /etc/ld.so.preload
+		now_cs
+		ROOT_DONE=$NOW
+		if "$EXPECT" wait "$ALERTS" --path /etc/ld.so.preload --timeout 10 >/dev/null; then
 			now_cs
-			diag "[$SCEN] the first summary came $(((NOW - BATCH_DONE) / 100)).$(((NOW - BATCH_DONE) % 100 / 10)) s after the operations (window $WINDOW_S s)"
-			ok "[$SCEN] the first window's summary comes without more traffic"
+			diag "[$SCEN] root's alert was written $(((NOW - ROOT_DONE) / 100)).$(((NOW - ROOT_DONE) % 100)) s after its write"
+			check "[$SCEN] root's alert is written within one second of its write ($((NOW - ROOT_DONE)) cs)" \
+				test $((NOW - ROOT_DONE)) -le 100
 		else
-			not_ok "[$SCEN] the first window's summary comes without more traffic"
+			not_ok "[$SCEN] root's alert about /etc/ld.so.preload is written"
 		fi
-		window_checks 1
-		if status_until "$LDW_DIR/status.ratelimit.1" counters.sent $((LIMIT + 1)); then
+		run_expect check "$ALERTS" --name "[$SCEN]" \
+			--desc "root's creation of /etc/ld.so.preload: one alert, complete" \
+			--exactly 1 file.path=/etc/ld.so.preload event.action=creation \
+			"process.pid=$OP_PID" "process.executable=$OPS" user.id=0 \
+			user.effective.id=0 ldwatch.target.path=/etc/ld.so.preload \
+			"rule.id=$RULE_ID" event.sequence:int ldwatch.mount_namespace:int
+
+		# Each window's summary comes when it ends, without more traffic.
+		if wait_record ldwatch-alerts-suppressed $NSPACES $((WINDOW_S + 20)); then
+			ok "[$SCEN] the $NSPACES summaries come without more traffic"
+		else
+			not_ok "[$SCEN] the $NSPACES summaries come without more traffic"
+		fi
+		for ns in $FLOODS; do
+			flood_checks "$ns" 65534
+		done
+		run_expect check "$ALERTS" --name "[$SCEN]" --kind event \
+			--desc "no summary of root's: it was never suppressed" \
+			--none event.action=ldwatch-alerts-suppressed ldwatch.suppressed.user.id=0 \
+			--kind any --after 0 \
+			--desc "sequence numbers without a gap: nothing lost, none taken by a suppressed match" \
+			--total $((NSPACES * (LIMIT + 1) + 1)) --contiguous \
+			--none event.action=ldwatch-alerts-lost
+		if status_until "$LDW_DIR/status.ratelimit.1" counters.sent $((NSPACES * (LIMIT + 1) + 1)); then
 			run_expect check "$LDW_DIR/status.ratelimit.1" --kind any --name "[$SCEN]" \
-				--desc "status: matched $N, suppressed $SUPPRESSED, sent $((LIMIT + 1)) (the alerts and the summary), nothing dropped" \
-				--exactly 1 "counters.matched=$N" "counters.suppressed=$SUPPRESSED" \
-				"counters.sent=$((LIMIT + 1))" dropped_total=0 \
-				"next_sequence=$((LIMIT + 2))"
+				--desc "status: matched $((NSPACES * MATCHES + 1)), suppressed $((NSPACES * SUPPRESSED)), nothing dropped" \
+				--exactly 1 "counters.matched=$((NSPACES * MATCHES + 1))" \
+				"counters.suppressed=$((NSPACES * SUPPRESSED))" dropped_total=0
 		fi
+		cleanup_targets
 
-		# Window 2, opened by the next match: the same again.
-		batch
-		if wait_record ldwatch-alerts-suppressed 2 $((WINDOW_S + 15)); then
-			ok "[$SCEN] the second window's summary comes"
+		# Root in a container-like mount namespace is budgeted there,
+		# apart from root on the host; that window is cut short by the
+		# unload, and its summary still comes, before STOPPING.
+		SCEN="rate limit budgets: root floods in its own mount namespace, then the unload"
+		scenario "$SCEN"
+		out=$(sh -c "$(flood_cmd '' none)" 2>"$LDW_DIR/flood.stderr")
+		if flood_ns "$out" && [ "${out##*OP_RESULT=}" != "$out" ]; then
+			ok "[$SCEN] root's flood in namespace $FLOOD_NS ran"
 		else
-			not_ok "[$SCEN] the second window's summary comes"
+			not_ok "[$SCEN] root's flood ran (got: $out)"
+			sed 's/^/#   /' "$LDW_DIR/flood.stderr"
 		fi
-		window_checks $((LIMIT + 2))
-		if status_until "$LDW_DIR/status.ratelimit.2" counters.sent $((2 * LIMIT + 2)); then
-			run_expect check "$LDW_DIR/status.ratelimit.2" --kind any --name "[$SCEN]" \
-				--desc "status: matched $((2 * N)), suppressed $((2 * SUPPRESSED)), sent $((2 * LIMIT + 2))" \
-				--exactly 1 "counters.matched=$((2 * N))" \
-				"counters.suppressed=$((2 * SUPPRESSED))" \
-				"counters.sent=$((2 * LIMIT + 2))" dropped_total=0
-		fi
-
-		# Window 3 is cut short by the unload: its summary still comes,
-		# before STOPPING.
-		batch
-		unload_module "rmmod ldwatch within the third window" 15
-		window_checks $((2 * LIMIT + 3))
-		last=$((3 * LIMIT + 3))
-		run_expect check "$ALERTS" --name "[$SCEN]" --kind any \
-			--after 0 \
-			--desc "sequence numbers 1..$last each appear once: none lost, none taken by a suppressed operation" \
+		ROOT_NS=$FLOOD_NS
+		op --repeat 3 creat /etc/ld.so.preload
+		"$EXPECT" wait "$ALERTS" --path /etc/ld.so.preload --since $((NSPACES * (LIMIT + 1) + 1)) \
+			--timeout 10 >/dev/null
+		unload_module "rmmod ldwatch within the window" 15
+		run_expect check "$ALERTS" --name "[$SCEN]" \
+			--desc "root on the host: its three creations of /etc/ld.so.preload all alert" \
+			--exactly 4 file.path=/etc/ld.so.preload user.id=0 \
+			"ldwatch.target.path=/etc/ld.so.preload"
+		flood_checks "$ROOT_NS" 0
+		last=$((NSPACES * (LIMIT + 1) + 1 + LIMIT + 1 + 3))
+		run_expect check "$ALERTS" --name "[$SCEN]" --kind any --after 0 \
+			--desc "sequence numbers 1..$last each appear once: none lost" \
 			--total $last --contiguous --exactly 1 event.sequence=1 \
 			--exactly 1 "event.sequence=$last" \
 			--no-window \
-			--desc "three summaries, no loss" \
-			--exactly 3 event.action=ldwatch-alerts-suppressed \
+			--desc "$((NSPACES + 1)) summaries, no loss; STOPPING after the last" \
+			--exactly $((NSPACES + 1)) event.action=ldwatch-alerts-suppressed \
 			--none event.action=ldwatch-alerts-lost \
-			--desc "STOPPING: the next sequence number is $((last + 1)), nothing dropped, $((3 * SUPPRESSED)) suppressed" \
 			--exactly 1 event.action=ldwatch-sensor-stopping \
 			"ldwatch.next_sequence=$((last + 1))" \
 			--exactly 1 event.action=ldwatch-drop-counters ldwatch.trigger=sensor_stopping \
-			ldwatch.dropped_total=0 "ldwatch.counters.suppressed=$((3 * SUPPRESSED))" \
-			"ldwatch.counters.matched=$((3 * N))" \
+			ldwatch.dropped_total=0 \
+			"ldwatch.counters.suppressed=$(((NSPACES + 1) * SUPPRESSED))" \
 			--lint
 	else
 		rmmod ldwatch
