@@ -9,8 +9,9 @@
 # the module's source in ldwatch-dkms is exactly what Kbuild compiles; the
 # modprobe.d file documents every module parameter; the unit is hardened
 # (systemd-analyze security, exposure below 5); the man pages render without
-# a warning and agree with the programs' --help. Installing them in a booted
-# Debian system is the system tier's test.
+# a warning and agree with the programs' --help, and ldwatchd --help names
+# every field ldwatchd writes. Installing them in a booted Debian system is
+# the system tier's test.
 set -uo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -249,11 +250,20 @@ for page in ldwatchd ldwatchctl; do
 	else
 		not_ok "$page.8: says ldwatch $version, no placeholder left"
 	fi
+	# Names are copied from the page, and the checks below look for them
+	# whole: no line may end inside a word at a hyphen, added or its own.
+	broken=$(grep -nE '[[:alnum:]_.][-‐]$' "$work/$page.txt" || true)
+	if [[ -z $broken ]]; then
+		ok "$page.8: no name hyphenated or broken at a line's end"
+	else
+		not_ok "$page.8: no name hyphenated or broken at a line's end"
+		printf '%s\n' "$broken" | sed 's/^/#   /'
+	fi
 done
 
 # The man pages and --help describe the same programs: every option,
-# record, command and exit status --help names is in the man page, and
-# every option the man page lists is in --help. The binaries are the
+# record, ECS field, journal field, command and exit status --help names is
+# in the man page, and every option the man page lists is in --help. The binaries are the
 # package's own.
 ldwatchd=$work/tools/usr/sbin/ldwatchd
 ldwatchctl=$work/tools/usr/sbin/ldwatchctl
@@ -275,12 +285,12 @@ same_set() { # same_set DESC A B
 "$ldwatchd" --help >"$work/ldwatchd.help"
 same_set "ldwatchd(8) lists the options of ldwatchd --help, and only those" \
 	"$(help_options <"$work/ldwatchd.help")" "$(man_options <"$work/ldwatchd.txt")"
-# all_in DESC FILE WORD...: every WORD occurs in FILE.
+# all_in DESC FILE WORD...: every WORD occurs in FILE, as it is.
 all_in() {
 	local desc=$1 file=$2 w missing=()
 	shift 2
 	for w; do
-		grep -q -- "$w" "$file" || missing+=("$w")
+		grep -qF -- "$w" "$file" || missing+=("$w")
 	done
 	if ((${#missing[@]} == 0)); then ok "$desc"; else not_ok "$desc (missing: ${missing[*]})"; fi
 }
@@ -290,6 +300,38 @@ all_in "ldwatchd(8) describes every record ldwatchd --help names (${#words[@]})"
 mapfile -t words < <(grep -o 'LDWATCH_[A-Z_]*' "$work/ldwatchd.help" | sort -u)
 all_in "ldwatchd(8) describes every journal field ldwatchd --help names (${#words[@]})" \
 	"$work/ldwatchd.txt" "${words[@]}"
+# ECS field names: whole ones ("ldwatch.process.host_root", "@timestamp"),
+# and the tails --help gives after a whole one (".samples_omitted"), which
+# the man page must give whole or as the same tail.
+ecs_fields() { # ecs_fields FILE
+	grep -oE '@timestamp|\<(ecs|event|file|process|user|group|host|rule|threat|error|ldwatch)(\.[A-Za-z0-9_]+)+' \
+		"$1" | sort -u
+	grep -oE '(^|[][ ({,])\.[a-z0-9_]+(\.[a-z0-9_]+)*' "$1" | sed 's/^[^.]*//' | sort -u
+}
+mapfile -t words < <(ecs_fields "$work/ldwatchd.help")
+all_in "ldwatchd(8) names every ECS field ldwatchd --help names (${#words[@]})" \
+	"$work/ldwatchd.txt" "${words[@]}"
+# And --help names every field ldwatchd writes: each key the record
+# writer (userspace/ecs_records.c) puts by its literal name, whole
+# ("threat.tactic.id/name" is two), or after its first two parts as a
+# tail where those two begin another whole name (ldwatch.daemon.
+# late_arrivals as ".late_arrivals" after ldwatch.daemon.alerts_written).
+sed -E 's|([A-Za-z0-9_.]+)\.id/name|\1.id \1.name|g' "$work/ldwatchd.help" >"$work/ldwatchd.help-names"
+mapfile -t keys < <(grep -oE '\<(ecs_put_[a-z0-9]+|ldw_put|ldw_put_id)\([a-z_]+(\[[a-z]+\])?, "[^"%]+"' \
+	userspace/ecs_records.c | sed 's/.*"\(.*\)"$/\1/' | sort -u)
+missing=()
+for k in "${keys[@]}"; do
+	head=$(cut -d. -f1-2 <<<"$k") tail=$(cut -s -d. -f3- <<<"$k")
+	grep -qF -- "$k" "$work/ldwatchd.help-names" ||
+		{ [[ -n $tail ]] && grep -qF -- "$head." "$work/ldwatchd.help-names" &&
+			grep -qF -- ".$tail" "$work/ldwatchd.help-names"; } ||
+		missing+=("$k")
+done
+if ((${#keys[@]} > 40 && ${#missing[@]} == 0)); then
+	ok "ldwatchd --help names every field userspace/ecs_records.c writes (${#keys[@]})"
+else
+	not_ok "ldwatchd --help names every field userspace/ecs_records.c writes (${#keys[@]}; missing: ${missing[*]})"
+fi
 # Exit statuses: the numbers of each EXIT STATUS section.
 exit_codes() { awk '/^ *EXIT STATUS/ { on = 1; next } /^ *[A-Z][A-Z ]+$/ { on = 0 } on && /^ +[0-9]+( |$)/ { print $1 }' | sort -u; }
 same_set "ldwatchd(8) has the exit statuses of ldwatchd --help" \
