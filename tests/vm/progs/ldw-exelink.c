@@ -95,14 +95,17 @@ static void set_iov(struct exelink_args *a, struct iovec *iov, const char *s)
 }
 
 /*
- * Collect the ranges of the mappings of the file with @dev and @ino (the
- * executable) from /proc/self/maps; 0, or 1 after a message.
+ * Collect the ranges of the executable's mappings from /proc/self/maps:
+ * those of the file with @dev and @ino, or (where a stacked file system
+ * shows another inode in the maps, as overlayfs may) whose path is @path;
+ * 0, or 1 after a message.
  */
-static int find_exe_ranges(struct exelink_args *a, dev_t dev, ino_t ino)
+static int find_exe_ranges(struct exelink_args *a, dev_t dev, ino_t ino, const char *path)
 {
 	FILE *f = fopen("/proc/self/maps", "re");
 	unsigned long start, end, maj, min, off, inode;
-	char line[4096], perms[8];
+	char line[4096], perms[8], *name;
+	int pos;
 
 	if (!f) {
 		fprintf(stderr, PROG ": /proc/self/maps: %s (is /proc mounted?)\n",
@@ -110,10 +113,13 @@ static int find_exe_ranges(struct exelink_args *a, dev_t dev, ino_t ino)
 		return 1;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx %7s %lx %lx:%lx %lu", &start, &end, perms, &off,
-			   &maj, &min, &inode) != 7)
+		if (sscanf(line, "%lx-%lx %7s %lx %lx:%lx %lu%n", &start, &end, perms, &off,
+			   &maj, &min, &inode, &pos) != 7)
 			continue;
-		if (inode != ino || maj != major(dev) || min != minor(dev))
+		name = line + pos + strspn(line + pos, " ");
+		name[strcspn(name, "\n")] = '\0';
+		if ((inode != ino || maj != major(dev) || min != minor(dev)) &&
+		    (!inode || !path[0] || strcmp(name, path)))
 			continue;
 		if (a->nranges == EXELINK_MAX_RANGES) {
 			fprintf(stderr, PROG ": more than %d mappings of the executable\n",
@@ -140,7 +146,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct exelink_args a;
-	char prefix[256];
+	char prefix[256], self[4096];
+	ssize_t n;
 	void (*run)(struct exelink_args *);
 	const char *exe, *opname, *name;
 	size_t size;
@@ -185,7 +192,9 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
-	if (find_exe_ranges(&a, st.st_dev, st.st_ino))
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[n > 0 ? n : 0] = '\0';
+	if (find_exe_ranges(&a, st.st_dev, st.st_ino, self))
 		return 1;
 
 	/* Everything the copied function writes, rendered now. */

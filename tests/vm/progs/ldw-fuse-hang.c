@@ -574,6 +574,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	/* A small stack each: the threads only wait. */
 	rc = pthread_attr_init(&attr);
 	if (!rc)
 		rc = pthread_attr_setstacksize(&attr, 64 << 10);
@@ -581,10 +582,11 @@ int main(int argc, char **argv)
 		workers[i].index = i;
 		workers[i].err = EINPROGRESS;
 		rc = pthread_create(&workers[i].thread, &attr, work, &workers[i]);
-		if (!rc)
+		if (!rc) {
 			workers[i].started = true;
+			started++;
+		}
 	}
-	started = i - (rc ? 1 : 0);
 	if (rc) {
 		fprintf(stderr, PROG ": starting thread %u of %u: %s\n", started + 1,
 			cfg.threads, strerror(rc));

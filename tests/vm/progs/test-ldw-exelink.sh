@@ -112,7 +112,7 @@ if (((16#$cap_eff >> 24) & 1)); then
 	run "$T/other-exe" creat "$T/c"
 	is "creat: exit 0" 0 "$rc"
 	result creat ok 1
-	like "creat: OP_PID is a child's, OP_PPID this shell's" "OP_PID=* OP_TID=* OP_PPID=$$ *" "$out"
+	like "creat: OP_UID and OP_EUID are this user's" "* OP_UID=$EUID OP_EUID=$EUID *" "$out"
 	is "creat: PATH holds the line" "$evil" "$(content "$T/c")"
 	is "creat: PATH has mode 0644 (umask 022)" 644 "$(stat -c %a "$T/c")"
 
@@ -150,6 +150,24 @@ if (((16#$cap_eff >> 24) & 1)); then
 		"*prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, EXE): EACCES*" "$err"
 	is "EXE not executable: no result line" "" "$out"
 	is "EXE not executable: the operation is not done" "<missing>" "$(content "$T/refused")"
+
+	# While the operation runs, /proc/PID/exe names EXE: a write to a FIFO
+	# waits in open(2) for a reader.
+	mkfifo "$T/fifo"
+	"$B" "$T/other-exe" write "$T/fifo" >"$T/fifo.out" 2>"$T/fifo.err" &
+	fpid=$!
+	link=
+	for _ in {1..100}; do
+		link=$(readlink "/proc/$fpid/exe" 2>/dev/null)
+		[[ $link == "$T/other-exe" ]] && break
+		sleep 0.1
+	done
+	is "while the operation runs, /proc/PID/exe is EXE" "$T/other-exe" "$link"
+	got=$(timeout 10 cat "$T/fifo")
+	rc=0
+	wait "$fpid" || rc=$?
+	is "write to a FIFO: exit 0" 0 "$rc"
+	is "write to a FIFO: the reader gets the line" "$evil" "$got"
 
 	# Its own executable as EXE: the same file, mapped no more.
 	run "$B" creat "$T/self"
