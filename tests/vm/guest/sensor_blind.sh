@@ -239,6 +239,8 @@ if [ -x $FUSE_HANG ] && { modprobe fuse 2>/dev/null || grep -qw fuse /proc/files
 	rm -rf $FDIR
 	mkdir -p $FDIR
 	chown 65534:65534 $FDIR
+	# The guest's bare devtmpfs makes /dev/fuse root's alone.
+	chmod 0666 /dev/fuse
 	status_json "$LDW_DIR/status.fuse0" || not_ok "[$SCEN] ldwatchctl status --json"
 	slot0=$("$EXPECT" get "$LDW_DIR/status.fuse0" dropped.no_slot 1 2>/dev/null || echo 0)
 	: >"$LDW_DIR/fuse.out"
