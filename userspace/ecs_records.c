@@ -140,38 +140,39 @@ static const char *ldw_file_type(uint32_t mode)
 	}
 }
 
-/* ldwatch.target.alias: how the process's view differs from the host's. */
-static void ldw_aliases(struct ecs_doc *doc, uint32_t aliases)
-{
-	const char *names[3];
-	size_t n = 0;
+/* A bit of a protocol bit set, and the name a record lists it by. */
+struct ldw_bit_name {
+	uint32_t bit;
+	const char *name;
+};
 
-	if (aliases & LDW_ALIAS_PATH)
-		names[n++] = "path";
-	if (aliases & LDW_ALIAS_MOUNT_NAMESPACE)
-		names[n++] = "mount_namespace";
-	if (aliases & LDW_ALIAS_ROOT)
-		names[n++] = "root";
-	if (n)
-		ecs_put_strv(doc, "ldwatch.target.alias", names, n);
-}
+/* ldwatch.target.alias: how the process's view differs from the host's. */
+static const struct ldw_bit_name ldw_alias_names[] = {
+	{ LDW_ALIAS_PATH, "path" },
+	{ LDW_ALIAS_MOUNT_NAMESPACE, "mount_namespace" },
+	{ LDW_ALIAS_ROOT, "root" },
+};
 
 /* ldwatch.truncated: the ECS fields whose paths were cut to their tail. */
-static void ldw_truncated(struct ecs_doc *doc, uint32_t truncated)
-{
-	const char *names[4];
-	size_t n = 0;
+static const struct ldw_bit_name ldw_truncated_names[] = {
+	{ LDW_TRUNCATED_FILE_PATH, "file.path" },
+	{ LDW_TRUNCATED_ORIGINAL_PATH, "file.Ext.original.path" },
+	{ LDW_TRUNCATED_EXECUTABLE, "process.executable" },
+	{ LDW_TRUNCATED_HOST_EXECUTABLE, "ldwatch.process.executable" },
+};
 
-	if (truncated & LDW_TRUNCATED_FILE_PATH)
-		names[n++] = "file.path";
-	if (truncated & LDW_TRUNCATED_ORIGINAL_PATH)
-		names[n++] = "file.Ext.original.path";
-	if (truncated & LDW_TRUNCATED_EXECUTABLE)
-		names[n++] = "process.executable";
-	if (truncated & LDW_TRUNCATED_HOST_EXECUTABLE)
-		names[n++] = "ldwatch.process.executable";
+/* @field: the names of the bits of @bits that @table knows, if any. */
+static void ldw_put_bit_names(struct ecs_doc *doc, const char *field, uint32_t bits,
+			      const struct ldw_bit_name *table, size_t len)
+{
+	const char *names[32];
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (bits & table[i].bit)
+			names[n++] = table[i].name;
 	if (n)
-		ecs_put_strv(doc, "ldwatch.truncated", names, n);
+		ecs_put_strv(doc, field, names, n);
 }
 
 /* How the process differs from pid 1's view: each a boolean to filter on. */
@@ -258,14 +259,16 @@ void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 		ldw_put(doc, "ldwatch.rule.severity", a->rule_severity);
 	if (LDW_HAS(a, LDW_A_TARGET_PATH)) {
 		ldw_put(doc, "ldwatch.target.path", a->target_path);
-		ldw_aliases(doc, a->target_aliases);
+		ldw_put_bit_names(doc, "ldwatch.target.alias", a->target_aliases,
+				  ldw_alias_names, LDW_LEN(ldw_alias_names));
 	}
 	if (LDW_HAS(a, LDW_A_HOST_EXECUTABLE))
 		ldw_put(doc, "ldwatch.process.executable", a->host_executable);
 	if (LDW_HAS(a, LDW_A_PROCESS_VIEW))
 		ldw_process_view(doc, a->process_view);
 	if (LDW_HAS(a, LDW_A_TRUNCATED))
-		ldw_truncated(doc, a->truncated);
+		ldw_put_bit_names(doc, "ldwatch.truncated", a->truncated,
+				  ldw_truncated_names, LDW_LEN(ldw_truncated_names));
 	ldw_put(doc, "ldwatch.process.comm", a->comm);
 	ecs_put_u64(doc, "ldwatch.mount_namespace", a->mntns);
 	if (late)

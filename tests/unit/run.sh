@@ -6,7 +6,8 @@
 # netlink decoder and sequence accounting, the protocol's tables against
 # their declaration (netlink_spec.h), and ldwatchd's command line and
 # behaviour without the module; all built with ASan and UBSan. The guests'
-# ldw-ops, operation by operation, on this machine. Also: all
+# ldw-ops, operation by operation, ldw-exelink and ldw-fuse-hang, on this
+# machine. Also: all
 # userspace C builds without a warning under -Wall -Wextra, with gcc and
 # clang (an error here, never in a user's build); and the shell scripts
 # pass shellcheck.
@@ -162,6 +163,20 @@ done
 if [[ -x $out/vm-progs-gcc/ldw-ops ]]; then
 	run_tap ldw-ops tests/vm/progs/test-ldw-ops.sh "$out/vm-progs-gcc/ldw-ops"
 fi
+
+# ldw-exelink and ldw-fuse-hang, the guests' programs for a replaced
+# executable link and for opens held in FUSE: command lines, and what this
+# machine's kernel lets them do.
+for prog in ldw-exelink ldw-fuse-hang; do
+	for cc in gcc clang; do
+		check "$prog builds without warnings ($cc, static)" \
+			make --no-print-directory -s -C tests/vm/progs CC="$cc" \
+			OUT="$out/vm-progs-$cc" "$out/vm-progs-$cc/$prog"
+	done
+	if [[ -x $out/vm-progs-gcc/$prog ]]; then
+		run_tap "$prog" "tests/vm/progs/test-$prog.sh" "$out/vm-progs-gcc/$prog"
+	fi
+done
 
 run_tap version tests/unit/test_version.sh
 

@@ -11,7 +11,7 @@
 #                             each; sets sensor_ready=1 if all of it is there
 #   sensor_suite_args KMODS   set sensor_args: the run-vm.sh arguments, then
 #                             the scripts in order (sensor_scripts). KMODS=
-#                             kmod packs loop, ext4 and overlay from the
+#                             kmod packs loop, ext4, overlay and fuse from the
 #                             distribution kernel; KMODS=builtin does not
 #                             (the lab kernel has them built in)
 #   vm_suite NAME ARGS...     run tests/vm/run-vm.sh ARGS, adopting its
@@ -86,10 +86,14 @@ sensor_suite_prepare() {
 sensor_suite_args() {
 	sensor_args=()
 	[[ $1 == kmod ]] && sensor_args+=(--kmod loop --kmod ext4 --kmod overlay)
+	# FUSE, for ldw-fuse-hang (a module on 6.1, built in on 6.12).
+	[[ $1 == kmod ]] && sensor_args+=(--kmod fuse)
 	sensor_args+=(
 		--bin "$LDW_BUILD/ldwatchd" --bin "$LDW_BUILD/ldwatchctl"
 		--bin "$sensor_progs/ldw-ops" --bin "$sensor_progs/ldw-expect"
 		--bin "$sensor_progs/ldw-listen"
+		# A replaced executable link; opens held in FUSE.
+		--bin "$sensor_progs/ldw-exelink" --bin "$sensor_progs/ldw-fuse-hang"
 		--file tests/vm/guest/sensor_lib.sh:/tests/sensor_lib.sh
 		--file "$sensor_image:/images/ext4.img"
 		# Debian's GNU sed, for `sed -i` as the rule's sed exclusion means it.
