@@ -312,12 +312,13 @@ mapfile -t words < <(ecs_fields "$work/ldwatchd.help")
 all_in "ldwatchd(8) names every ECS field ldwatchd --help names (${#words[@]})" \
 	"$work/ldwatchd.txt" "${words[@]}"
 # And --help names every field ldwatchd writes: each key the record
-# writer (userspace/ecs_records.c) puts by its literal name, whole
+# writer (userspace/ecs_records.c) passes by its literal name (a call's
+# second argument, after the document), whole
 # ("threat.tactic.id/name" is two), or after its first two parts as a
 # tail where those two begin another whole name (ldwatch.daemon.
 # late_arrivals as ".late_arrivals" after ldwatch.daemon.alerts_written).
 sed -E 's|([A-Za-z0-9_.]+)\.id/name|\1.id \1.name|g' "$work/ldwatchd.help" >"$work/ldwatchd.help-names"
-mapfile -t keys < <(grep -oE '\<(ecs_put_[a-z0-9]+|ldw_put|ldw_put_id)\([a-z_]+(\[[a-z]+\])?, "[^"%]+"' \
+mapfile -t keys < <(grep -oE '\<[a-z0-9_]+\([a-z_]+(\[[a-z]+\])?, "[@A-Za-z0-9_.]+"' \
 	userspace/ecs_records.c | sed 's/.*"\(.*\)"$/\1/' | sort -u)
 missing=()
 for k in "${keys[@]}"; do
