@@ -329,16 +329,23 @@ attack_json() {
 		printf 'null'
 		return
 	fi
-	printf '{"root": {"operations": %s, "delivered": %s, "complete": %s, "duplicates": %s, "latency_us": {"p50": %s, "max": %s}},\n' \
+	printf '{"root": {"operations": %s, "delivered": %s, "complete": %s, "duplicates": %s, "latency_us": {"p50": %s, "max": %s}, "before_hook_max_us": %s},\n' \
 		"$(num "$(after "$cfg.root" operations)")" "$(num "$(after "$cfg.root" delivered)")" \
 		"$(num "$(after "$cfg.root" complete)")" "$(num "$(after "$cfg.root" duplicates)")" \
-		"$(us "$(after "$cfg.root" latency_p50_ns)")" "$(us "$(after "$cfg.root" latency_max_ns)")"
-	printf '   "flooder": {"uid": %s, "procs": %s, "namespaces": %s, "operations": %s, "alerts": %s, "suppressed": %s, "summaries": %s, "dropped": %s, "dropped_by_reason": "%s"}}' \
+		"$(us "$(after "$cfg.root" latency_p50_ns)")" "$(us "$(after "$cfg.root" latency_max_ns)")" \
+		"$(us "$(after "$cfg.root" stamp_max_ns)")"
+	printf '   "flooder": {"uid": %s, "procs": %s, "namespaces": %s, "operations": %s, "alerts": %s, "suppressed": %s, "summaries": %s, "dropped": %s, "dropped_by_reason": "%s"},\n' \
 		"$(num "$(after "$cfg.flooder" uid)")" "$(num "$(after "$cfg.userns" procs)")" \
 		"$(num "$(namespaces "$cfg")")" "$(num "$(word "$cfg.operations" 1)")" \
 		"$(num "$(after "$cfg.flooder" alerts)")" "$(num "$(after "$cfg.flooder" suppressed)")" \
 		"$(num "$(after "$cfg.flooder" summaries)")" "$(num "$(after "$cfg.records" lost_count)")" \
 		"$(sed -n 's/.*"dropped":{\([^}]*\)}.*/\1/p' <<<"${fig[$cfg.status]:-}" | tr -d '"')"
+	local p i added=null
+	p=$(word "$cfg.slab_peak_bytes" 1)
+	i=$(word "$cfg.slab_idle_bytes" 1)
+	[[ $p =~ ^[0-9]+$ && $i =~ ^[0-9]+$ ]] && added=$((p - i))
+	printf '   "netlink_rmem_peak_bytes": %s, "slab_added_bytes": %s}' \
+		"$(num "$(word "$cfg.netlink_rmem_peak_bytes" 1)")" "$added"
 }
 
 # report RELEASE: OUT/flood-RELEASE.json and a summary, from the results.
@@ -438,9 +445,10 @@ EOF
 			"$(after all.userns_config seconds)" "$(word "$cfg.operations" 1)" \
 			"$(after "$cfg.flooder" alerts)" "$(after "$cfg.flooder" suppressed)" \
 			"$(after "$cfg.records" lost_count)"
-		printf '  %s: root wrote a target %s times: %s delivered; latency median %s us, max %s us\n' \
+		printf '  %s: root wrote a target %s times: %s delivered; latency median %s us, max %s us (before the hook at most %s us); netlink receive queues at most %s bytes\n' \
 			"$cfg" "$(after "$cfg.root" operations)" "$(after "$cfg.root" delivered)" \
-			"$(us "$(after "$cfg.root" latency_p50_ns)")" "$(us "$(after "$cfg.root" latency_max_ns)")"
+			"$(us "$(after "$cfg.root" latency_p50_ns)")" "$(us "$(after "$cfg.root" latency_max_ns)")" \
+			"$(us "$(after "$cfg.root" stamp_max_ns)")" "$(word "$cfg.netlink_rmem_peak_bytes" 1)"
 	done
 	printf '  JSON: %s\n' "$json"
 }

@@ -95,8 +95,9 @@
  * --userns and --root-every from FLOOD-OUTPUT, and print
  *
  *   root operations N delivered N complete N duplicates N other N
- *        latency_p50_ns N latency_max_ns N
- *   root_op K delivered 0|1 latency_ns N sequence N     (one per operation)
+ *        latency_p50_ns N latency_max_ns N stamp_max_ns N
+ *   root_op K delivered 0|1 latency_ns N stamp_ns N sequence N
+ *        (one per operation)
  *   flooder uid UID alerts N creations N renames N mounts N other N
  *        summaries N suppressed N suppressed_other N
  *   records loads N foreign N lost_records N lost_count N overruns N
@@ -108,7 +109,9 @@
  * latency is the alert's event.created (when ldwatchd received it; it
  * writes each line at once) minus the CLOCK_REALTIME the operation took
  * just before its system call, so the hook, the queue, the netlink socket
- * and ldwatchd are inside. Another alert with a pid of root's is "other";
+ * and ldwatchd are inside; its stamp is the alert's @timestamp (the hook's
+ * clock) minus that time: how much of it passed before the hook. Another
+ * alert with a pid of root's is "other";
  * the flooder's alerts are those with user.id UID; anything else is
  * foreign. suppressed sums the ldwatch.suppressed.count of the
  * ldwatch-alerts-suppressed summaries of UID's budgets (suppressed_other:
@@ -1231,7 +1234,7 @@ struct root_seen {
 	char path[PATH_MAX];
 	uint64_t pid, real_ns;
 	bool delivered, complete;
-	uint64_t latency_ns, sequence;
+	uint64_t latency_ns, stamp_ns, sequence;
 };
 
 static bool pid_of_root(const struct root_seen *ops, size_t n, uint64_t pid)
@@ -1250,7 +1253,7 @@ static int attack_main(int argc, char **argv)
 	uint64_t by_action[4] = { 0 }, alerts = 0, summaries = 0, suppressed = 0;
 	uint64_t suppressed_other = 0, foreign = 0, lost_records = 0, lost_count = 0;
 	uint64_t overruns = 0, stopping = 0, delivered = 0, complete = 0, dups = 0;
-	uint64_t other = 0, *lat = NULL;
+	uint64_t other = 0, *lat = NULL, stamp_max = 0, op;
 	struct root_seen *ops = NULL;
 	size_t nops = 0, ops_cap = 0, lat_cap = 0, i, len, line_cap = 0;
 	char (*loads)[17] = NULL;
@@ -1331,8 +1334,9 @@ static int attack_main(int argc, char **argv)
 			uid = field_str(doc, "user.id");
 			if (!path || !uid || !action || !field_u64(doc, "process.pid", &pid) ||
 			    !field_u64(doc, "event.sequence", &seq) ||
-			    !field_time(doc, "event.created", &created))
-				die("%s:%lu: an alert without file.path, user.id, event.action, process.pid, event.sequence or event.created",
+			    !field_time(doc, "event.created", &created) ||
+			    !field_time(doc, "@timestamp", &op))
+				die("%s:%lu: an alert without file.path, user.id, event.action, process.pid, event.sequence, event.created or @timestamp",
 				    argv[2], lineno);
 			if (!strcmp(uid, uid_text)) {
 				alerts++;
@@ -1357,6 +1361,7 @@ static int attack_main(int argc, char **argv)
 				ops[i].delivered = true;
 				ops[i].sequence = seq;
 				ops[i].latency_ns = created > ops[i].real_ns ? created - ops[i].real_ns : 0;
+				ops[i].stamp_ns = op > ops[i].real_ns ? op - ops[i].real_ns : 0;
 				ops[i].complete = !strcmp(uid, "0") && !strcmp(action, "creation") &&
 						  target && !strcmp(target, path);
 			}
@@ -1395,6 +1400,8 @@ static int attack_main(int argc, char **argv)
 			continue;
 		delivered++;
 		complete += ops[i].complete;
+		if (ops[i].stamp_ns > stamp_max)
+			stamp_max = ops[i].stamp_ns;
 		lat = grow(lat, &lat_cap, delivered, sizeof(*lat));
 		lat[delivered - 1] = ops[i].latency_ns;
 	}
@@ -1402,12 +1409,14 @@ static int attack_main(int argc, char **argv)
 		qsort(lat, delivered, sizeof(*lat), cmp_u64);
 	u = delivered ? lat[delivered - 1] : 0;
 	printf("root operations %zu delivered %" PRIu64 " complete %" PRIu64 " duplicates %" PRIu64
-	       " other %" PRIu64 " latency_p50_ns %" PRIu64 " latency_max_ns %" PRIu64 "\n",
-	       nops, delivered, complete, dups, other, quantile(lat, delivered, 500), u);
+	       " other %" PRIu64 " latency_p50_ns %" PRIu64 " latency_max_ns %" PRIu64
+	       " stamp_max_ns %" PRIu64 "\n", nops, delivered, complete, dups, other,
+	       quantile(lat, delivered, 500), u, stamp_max);
 	for (i = 0; i < nops; i++)
-		printf("root_op %u delivered %d latency_ns %" PRId64 " sequence %" PRIu64 "\n",
-		       ops[i].k, ops[i].delivered, ops[i].delivered ? (int64_t)ops[i].latency_ns : -1,
-		       ops[i].sequence);
+		printf("root_op %u delivered %d latency_ns %" PRId64 " stamp_ns %" PRId64
+		       " sequence %" PRIu64 "\n", ops[i].k, ops[i].delivered,
+		       ops[i].delivered ? (int64_t)ops[i].latency_ns : -1,
+		       ops[i].delivered ? (int64_t)ops[i].stamp_ns : -1, ops[i].sequence);
 	printf("flooder uid %" PRIu64 " alerts %" PRIu64 " creations %" PRIu64 " renames %" PRIu64
 	       " mounts %" PRIu64 " other %" PRIu64 " summaries %" PRIu64 " suppressed %" PRIu64
 	       " suppressed_other %" PRIu64 "\n", flooder_uid, alerts, by_action[0], by_action[1],
