@@ -106,10 +106,12 @@ stop_daemon() {
 	DAEMON_PID=
 }
 
-# alerts_written FILE: alert documents in FILE, into $NUM.
+# alerts_written FILE: the records in FILE the module counts as sent while
+# it runs, into $NUM: alert documents and the rate limit's summaries.
 alerts_written() {
 	# The file alerts, not the sensor's own (ldwatch.tamper).
-	NUM=$(grep -c '"dataset":"ldwatch.alert"' "$1" 2>/dev/null)
+	NUM=$(grep -c -e '"dataset":"ldwatch.alert"' -e '"action":"ldwatch-alerts-suppressed"' \
+		"$1" 2>/dev/null)
 	NUM=${NUM:-0}
 }
 
