@@ -61,7 +61,8 @@ with its default rate limit, issue 14's attack beside root's writes:
   userns-spread
            the same, each flooder moving to a new mount namespace (a fresh
            budget of the rate limit) before it spends the one it has: every
-           match an alert, the delivery queue filled up to its reserve
+           match an alert, as many as the delivery queue and ldwatchd's
+           socket take
 
 Checked for these: every one of root's alerts delivered, once and complete,
 and written (event.created) within --root-lag-ms of the operation's

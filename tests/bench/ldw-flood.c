@@ -889,6 +889,7 @@ static int flood_main(int argc, char **argv)
 			waitpid(pids[i], NULL, 0);
 		if (root_pid)
 			waitpid(root_pid, NULL, 0);
+		free(pids);
 		fprintf(stderr, PROG ": a flood process failed before the flood\n");
 		return 1;
 	}
@@ -937,6 +938,7 @@ static int flood_main(int argc, char **argv)
 	}
 	end_real = clock_ns(CLOCK_REALTIME);
 	if (failed) {
+		free(pids);
 		fprintf(stderr, PROG ": a flood process failed\n");
 		return 1;
 	}
