@@ -21,7 +21,10 @@ queue_max_alerts=
 queue_max_bytes=
 receive_buffer=
 timing_checks=1
-configs="none flowing stopped rate"
+configs="none flowing stopped rate userns userns-spread"
+userns_s=20
+root_every=1
+root_lag_ms=1000
 rate_steps=6
 rate_step_s=5
 lag_ms=250
@@ -45,7 +48,27 @@ each operation one the rule alerts on:
   rate     RATE_STEPS floods at offered rates found by bisection below the
            flowing flood's: the highest rate delivered without loss
 
-The module has no rate limit yet: the floods run without one.
+These run without the module's rate limit (rate_limit_alerts=0). Then,
+with its default rate limit, issue 14's attack beside root's writes:
+
+  userns   PROCS processes of uid 65534, each in a user and mount namespace
+           of its own with a tmpfs over its view of /etc, create and rename
+           files in their /etc/ld.so.conf.d (alerts by Elastic's rule, which
+           judges the path as the process sees it) as fast as they can for
+           --userns-seconds, while root creates /etc/ld.so.preload and
+           /etc/ld.so.conf.d/root-K.conf in turn, once every --root-every
+           seconds (tests/bench/ldw-flood.c: flood --userns --root-every)
+  userns-spread
+           the same, each flooder moving to a new mount namespace (a fresh
+           budget of the rate limit) before it spends the one it has: every
+           match an alert, as many as the delivery queue and ldwatchd's
+           socket take
+
+Checked for these: every one of root's alerts delivered, once and complete,
+and written (event.created) within --root-lag-ms of the operation's
+CLOCK_REALTIME (unless --no-timing-checks); the flooder's matches accounted
+for exactly: its alerts + suppressed (the rate limit's summaries) + dropped
+== its operations + its tmpfs mounts (an alert each).
 
 Checked exactly, for each sensor flood: delivered (alert documents
 ldwatchd wrote for that load of the module) + dropped (the module's drop
@@ -69,7 +92,10 @@ slab the flowing or stopped flood added: the module's queue and
 ldwatchd's netlink receive queue, which the module fills),
 "lossless_alerts_per_s", "latency_us": {"p50", "p99"}, ...}, the first
 four summed over the flowing and stopped floods; more detail under
-"floods", "rate_steps" and "op_latency_us".
+"floods", "rate_steps" and "op_latency_us"; the attacks under "attack":
+{CONFIG: {"root": {"operations", "delivered", "complete",
+"latency_us": {"p50", "max"}}, "flooder": {"uid", "procs",
+"operations", "alerts", "suppressed", "dropped", "namespaces"}}}.
 
 Options:
   --kernel RELEASE        a kernel to measure (repeatable; default: the 6.1
@@ -83,14 +109,20 @@ Options:
   --queue-max-bytes N     the module's queue_max_bytes (default: its own)
   --receive-buffer BYTES  ldwatchd's --receive-buffer (default: its own)
   --configs "LIST"        the floods to run, of: none flowing stopped rate
-                          (default all; rate needs flowing)
+                          userns userns-spread (default all; rate needs
+                          flowing)
   --rate-steps N          floods of the lossless-rate search (default $rate_steps)
   --rate-step-seconds S   length of each (default $rate_step_s)
   --lag-ms MS             a rate is delivered without loss if nothing is
                           dropped and 99% of the alerts are written within
                           MS of their operation (default $lag_ms)
+  --userns-seconds S      length of the userns floods (default $userns_s)
+  --root-every S          root's writes, one every S seconds (default $root_every)
+  --root-lag-ms MS        root's alerts must be written within MS of their
+                          operation (default $root_lag_ms)
   --no-timing-checks      do not check that the hooked processes went on
-                          during the stop (for loaded CI hosts)
+                          during the stop, nor root's alerts' latency (for
+                          loaded CI hosts)
   --out DIR               where everything goes (default build/bench)
   --module PATH.ko        measure this build of ldwatch (exactly one --kernel)
   -h, --help              this text
@@ -104,7 +136,7 @@ while (($#)); do
 	case $1 in
 	--kernel | --procs | --seconds | --pause-at | --pause-for | --queue-max-alerts | \
 		--queue-max-bytes | --receive-buffer | --configs | --rate-steps | --rate-step-seconds | \
-		--lag-ms | --out | --module)
+		--lag-ms | --out | --module | --userns-seconds | --root-every | --root-lag-ms)
 		(($# >= 2)) || usage_error "$1 needs an argument"
 		case $1 in
 		--kernel) kernels+=("$2") ;;
@@ -119,6 +151,9 @@ while (($#)); do
 		--rate-steps) rate_steps=$2 ;;
 		--rate-step-seconds) rate_step_s=$2 ;;
 		--lag-ms) lag_ms=$2 ;;
+		--userns-seconds) userns_s=$2 ;;
+		--root-every) root_every=$2 ;;
+		--root-lag-ms) root_lag_ms=$2 ;;
 		--out) out=$2 ;;
 		--module) module=$2 ;;
 		esac
@@ -130,13 +165,17 @@ while (($#)); do
 	esac
 done
 [[ $procs =~ ^[1-9][0-9]?$ ]] || usage_error "--procs wants 1 to 64: $procs"
-for v in "$seconds" "$pause_at" "$pause_for" "$rate_step_s"; do
-	[[ $v =~ $seconds_re ]] || usage_error "--seconds, --pause-at, --pause-for, --rate-step-seconds want seconds: $v"
+for v in "$seconds" "$pause_at" "$pause_for" "$rate_step_s" "$userns_s" "$root_every"; do
+	[[ $v =~ $seconds_re ]] || usage_error "--seconds, --pause-at, --pause-for, --rate-step-seconds, --userns-seconds, --root-every want seconds: $v"
 done
+awk -v s="$userns_s" -v e="$root_every" 'BEGIN { exit !(e >= 0.01 && s >= e / 2) }' ||
+	usage_error "--root-every ($root_every s) wants at least one of root's writes in --userns-seconds ($userns_s s)"
+[[ $root_lag_ms =~ ^[1-9][0-9]*$ ]] || usage_error "--root-lag-ms wants a positive integer: $root_lag_ms"
 [[ $rate_steps =~ ^[1-9][0-9]?$ ]] || usage_error "--rate-steps wants 1 to 99: $rate_steps"
 [[ $lag_ms =~ ^[1-9][0-9]*$ ]] || usage_error "--lag-ms wants a positive integer: $lag_ms"
 for v in $configs; do
-	[[ $v =~ ^(none|flowing|stopped|rate)$ ]] || usage_error "--configs: unknown configuration $v"
+	[[ $v =~ ^(none|flowing|stopped|rate|userns|userns-spread)$ ]] ||
+		usage_error "--configs: unknown configuration $v"
 done
 [[ -n ${configs// /} ]] || usage_error "--configs wants at least one configuration"
 [[ " $configs " != *" rate "* || " $configs " == *" flowing "* ]] ||
@@ -277,6 +316,39 @@ accounting() {
 	printf ', "slab_bound_bytes": %s, "slab_bound_terms": "%s"}' "$(num "$b")" "${fig[$cfg.slab_bound_terms]:-}"
 }
 
+# namespaces CONFIG: the mount namespaces the flooders of that attack used
+# (their first ones and those they moved to), or "".
+namespaces() {
+	awk -v cfg="$1" '$1 == "flood" && $2 == cfg && $3 == "userns_worker" { n += 1 + $10; c++ }
+		END { if (c) print n }' "$results"
+}
+
+# attack_json CONFIG: that attack's figures as JSON, or null.
+attack_json() {
+	local cfg=$1
+	if [[ -z ${fig[$cfg.root]:-} || -z ${fig[$cfg.flooder]:-} ]]; then
+		printf 'null'
+		return
+	fi
+	printf '{"root": {"operations": %s, "delivered": %s, "complete": %s, "duplicates": %s, "latency_us": {"p50": %s, "max": %s}, "before_hook_max_us": %s},\n' \
+		"$(num "$(after "$cfg.root" operations)")" "$(num "$(after "$cfg.root" delivered)")" \
+		"$(num "$(after "$cfg.root" complete)")" "$(num "$(after "$cfg.root" duplicates)")" \
+		"$(us "$(after "$cfg.root" latency_p50_ns)")" "$(us "$(after "$cfg.root" latency_max_ns)")" \
+		"$(us "$(after "$cfg.root" stamp_max_ns)")"
+	printf '   "flooder": {"uid": %s, "procs": %s, "namespaces": %s, "operations": %s, "alerts": %s, "suppressed": %s, "summaries": %s, "dropped": %s, "dropped_by_reason": "%s"},\n' \
+		"$(num "$(after "$cfg.flooder" uid)")" "$(num "$(after "$cfg.userns" procs)")" \
+		"$(num "$(namespaces "$cfg")")" "$(num "$(word "$cfg.operations" 1)")" \
+		"$(num "$(after "$cfg.flooder" alerts)")" "$(num "$(after "$cfg.flooder" suppressed)")" \
+		"$(num "$(after "$cfg.flooder" summaries)")" "$(num "$(after "$cfg.records" lost_count)")" \
+		"$(sed -n 's/.*"dropped":{\([^}]*\)}.*/\1/p' <<<"${fig[$cfg.status]:-}" | tr -d '"')"
+	local p i added=null
+	p=$(word "$cfg.slab_peak_bytes" 1)
+	i=$(word "$cfg.slab_idle_bytes" 1)
+	[[ $p =~ ^[0-9]+$ && $i =~ ^[0-9]+$ ]] && added=$((p - i))
+	printf '   "netlink_rmem_peak_bytes": %s, "slab_added_bytes": %s}' \
+		"$(num "$(word "$cfg.netlink_rmem_peak_bytes" 1)")" "$added"
+}
+
 # report RELEASE: OUT/flood-RELEASE.json and a summary, from the results.
 report() {
 	local release=$1 json
@@ -330,11 +402,21 @@ report() {
  "floods": {"flowing": ${acct[flowing]}, "stopped": ${acct[stopped]}, "rate_steps": ${acct[rate]}},
  "rate_steps": [$steps],
  "unpaced_alert_latency_us": {"p50": $(us "$(after flowing.daemon latency_p50_ns)"), "p99": $(us "$(after flowing.daemon latency_p99_ns)")},
- "op_latency_us": {"none": $(op_latency none all), "flowing": $(op_latency flowing all), "stopped": $(op_latency stopped all), "stopped_during_stop": $(op_latency stopped paused)}}
+ "op_latency_us": {"none": $(op_latency none all), "flowing": $(op_latency flowing all), "stopped": $(op_latency stopped all), "stopped_during_stop": $(op_latency stopped paused)},
+ "attack": {"seconds": $(dec "$(after all.userns_config seconds)"), "root_every_s": $(dec "$(after all.userns_config root_every)"), "root_lag_ms": $(num "$(after all.userns_config root_lag_ms)"), "rate_limit": "the module's default",
+  "userns": $(attack_json userns),
+  "userns-spread": $(attack_json userns-spread)}}
 EOF
 	if ((${#missing[@]})); then
 		diag "[$release] no accounting came back for: ${missing[*]} (left out, or null, in the JSON)"
 	fi
+	# The attack's goals are checked in the guest; a configuration that
+	# gave no figures at all is a failure here.
+	for cfg in userns userns-spread; do
+		[[ " $configs " == *" $cfg "* ]] || continue
+		[[ -n ${fig[$cfg.root]:-} && -n ${fig[$cfg.flooder]:-} ]] ||
+			not_ok "[$release] the $cfg flood gave root's and the flooder's figures"
+	done
 
 	printf '\n[%s] floods by %s processes, %s s each, on %s CPUs; rate limit off (rate_limit_alerts=0)\n' \
 		"$release" "$(after all.config procs)" "$(after all.config seconds)" "$(word all.cpus 1)"
@@ -357,6 +439,18 @@ EOF
 		printf '    %-24s %10s %10s %10s %10s\n' "$name" "${w[3]}" "$(us "${w[4]}")" \
 			"$(us "${w[6]}")" "$(us "${w[7]}")"
 	done
+	for cfg in userns userns-spread; do
+		[[ -n ${fig[$cfg.root]:-} ]] || continue
+		printf '  %s: uid %s in %s namespaces flooded %s s: %s operations, %s alerts, %s suppressed, %s dropped\n' \
+			"$cfg" "$(after "$cfg.flooder" uid)" "$(namespaces "$cfg")" \
+			"$(after all.userns_config seconds)" "$(word "$cfg.operations" 1)" \
+			"$(after "$cfg.flooder" alerts)" "$(after "$cfg.flooder" suppressed)" \
+			"$(after "$cfg.records" lost_count)"
+		printf '  %s: root wrote a target %s times: %s delivered; latency median %s us, max %s us (before the hook at most %s us); netlink receive queues at most %s bytes\n' \
+			"$cfg" "$(after "$cfg.root" operations)" "$(after "$cfg.root" delivered)" \
+			"$(us "$(after "$cfg.root" latency_p50_ns)")" "$(us "$(after "$cfg.root" latency_max_ns)")" \
+			"$(us "$(after "$cfg.root" stamp_max_ns)")" "$(word "$cfg.netlink_rmem_peak_bytes" 1)"
+	done
 	printf '  JSON: %s\n' "$json"
 }
 
@@ -374,11 +468,13 @@ for release in "${built[@]}"; do
 		printf 'TIMING_CHECKS=%s\nCAPTURE_SLOTS=%s\n' "$timing_checks" "$slots"
 		printf 'CONFIGS="%s"\nRATE_STEPS=%s\nRATE_STEP_S=%s\nLAG_MS=%s\n' \
 			"$configs" "$rate_steps" "$rate_step_s" "$lag_ms"
+		printf 'USERNS_S=%s\nROOT_EVERY=%s\nROOT_LAG_MS=%s\n' \
+			"$userns_s" "$root_every" "$root_lag_ms"
 	} >"$dir/flood.conf"
 	# Three floods, the drains (ldwatchd writes a stopped backlog at TCG
-	# speed) and the reading of the files.
-	limit=$(awk -v s="$seconds" -v n="$rate_steps" -v t="$rate_step_s" \
-		'BEGIN { printf "%d", 240 + 3 * s * 12 + n * (t * 4 + 20) }')
+	# speed) and the reading of the files; the two attacks.
+	limit=$(awk -v s="$seconds" -v n="$rate_steps" -v t="$rate_step_s" -v u="$userns_s" \
+		'BEGIN { printf "%d", 240 + 3 * s * 12 + n * (t * 4 + 20) + 2 * (u * 6 + 120) }')
 	diag "[$release] plain TCG boot, 2 CPUs: floods $configs"
 	relay_results < <(tests/vm/run-vm.sh --kernel "$release" --out "$dir/vm" \
 		--smp 2 --timeout "$limit" --script-timeout "$limit" \

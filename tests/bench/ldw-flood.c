@@ -5,6 +5,7 @@
  *
  *   ldw-flood flood [OPTION]... DIRECTORY
  *   ldw-flood alerts FILE PREFIX
+ *   ldw-flood attack FILE FLOOD-OUTPUT
  *
  * flood: PROCS processes (default 2) create and rename files in DIRECTORY as
  * fast as they can for SECONDS (default 10). Each iteration is
@@ -33,6 +34,27 @@
  * With --rate R the processes together offer R operations a second, evenly
  * spaced, instead of going as fast as they can.
  *
+ * With --userns UID each flood process is the unprivileged attacker of
+ * issue 14 before it starts: it becomes UID (and gid UID, no supplementary
+ * groups), enters a user and a mount namespace of its own
+ * (unshare(CLONE_NEWUSER | CLONE_NEWNS), UID mapped to 0 inside), mounts a
+ * tmpfs over its own view of DIRECTORY's parent (/etc for
+ * /etc/ld.so.conf.d) and makes DIRECTORY in it. Its creations and renames
+ * there are alerts by Elastic's rule, which judges the path as the process
+ * sees it, about no file of the host's. With --new-mntns-every N it also
+ * moves to a new mount namespace (unshare(CLONE_NEWNS), which keeps the
+ * tmpfs) every N iterations, outside the timed operations, holding the one
+ * it leaves open (the last 512) so that the new one has a number of its
+ * own: a budget of the rate limit per namespace, as many as it likes.
+ *
+ * With --root-every S a process that stays root (euid 0, the host's
+ * namespaces) writes a real target once every S seconds of the flood, at
+ * the middle of each period: a child forked for each operation takes
+ * CLOCK_REALTIME and at once creates (O_CREAT|O_EXCL) alternately
+ * --root-file (default /etc/ld.so.preload) and DIRECTORY/root-K.conf (K
+ * the operation's index), then unlinks it. So each of root's operations is
+ * one alert by Elastic's rule, told apart by its path and its pid.
+ *
  * Output, one "KEY VALUE..." line each: procs, seconds, rate,
  * start_realtime_ns, end_realtime_ns, operations, creations, renames,
  * pause_realtime_ns (stop and continue), then for each of all/paused and
@@ -46,7 +68,13 @@
  * PEAK", netlink_rmem_peak_bytes (-1: could not be read), and
  * slab_beyond_rmem_peak_bytes: the most the slab grew beyond what the
  * netlink receive queues held at the same moment (an upper estimate of the
- * sender's own share: SLUB does not give freed pages back at once).
+ * sender's own share: SLUB does not give freed pages back at once). With
+ * --userns also "userns uid UID procs N mounts N" (N tmpfs mounted, one a
+ * process) and for each process "userns_worker W pid PID mount_namespace
+ * INODE renewals N" (its first namespace, how many it moved to after);
+ * with --root-every "root_ops planned N done N" and for each operation
+ * done "root_op K PATH PID REALTIME_NS TOOK_NS" (TOOK_NS: the system
+ * call, CLOCK_MONOTONIC).
  *
  * alerts: read ldwatchd's ECS JSON lines from FILE and print, for each
  * ldwatch.load_id in order of appearance,
@@ -63,6 +91,32 @@
  * ldwatchd's receipt (event.created) over the PREFIX alerts; exact, from
  * all of them. A line that is not a JSON object is an error.
  *
+ * attack: read ldwatchd's lines from FILE and the output of a flood with
+ * --userns and --root-every from FLOOD-OUTPUT, and print
+ *
+ *   root operations N delivered N complete N duplicates N other N
+ *        latency_p50_ns N latency_max_ns N stamp_max_ns N
+ *   root_op K delivered 0|1 latency_ns N stamp_ns N sequence N
+ *        (one per operation)
+ *   flooder uid UID alerts N creations N renames N mounts N other N
+ *        summaries N suppressed N suppressed_other N
+ *   records loads N foreign N lost_records N lost_count N overruns N
+ *        stopping N
+ *
+ * Root's operation K is delivered if an alert has its path (file.path) and
+ * its pid (process.pid); complete if that alert also says user.id "0",
+ * event.action "creation" and ldwatch.target.path the same path; its
+ * latency is the alert's event.created (when ldwatchd received it; it
+ * writes each line at once) minus the CLOCK_REALTIME the operation took
+ * just before its system call, so the hook, the queue, the netlink socket
+ * and ldwatchd are inside; its stamp is the alert's @timestamp (the hook's
+ * clock) minus that time: how much of it passed before the hook. Another
+ * alert with a pid of root's is "other";
+ * the flooder's alerts are those with user.id UID; anything else is
+ * foreign. suppressed sums the ldwatch.suppressed.count of the
+ * ldwatch-alerts-suppressed summaries of UID's budgets (suppressed_other:
+ * of other users').
+ *
  * Exit status: 0 done; 1 an operation or read failed (the message names
  * it); 2 usage error. Static, so that the guest needs no libraries.
  */
@@ -77,7 +131,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -117,13 +175,19 @@ static void usage(FILE *f)
 {
 	fputs("Usage: " PROG " flood [--procs N] [--seconds S] [--pause PID]\n"
 	      "                 [--pause-at S] [--pause-for S] [--rate OPS] [--sample-ms MS]\n"
-	      "                 DIRECTORY\n"
+	      "                 [--userns UID [--new-mntns-every N]]\n"
+	      "                 [--root-every S [--root-file PATH]] DIRECTORY\n"
 	      "       " PROG " alerts FILE PREFIX\n"
+	      "       " PROG " attack FILE FLOOD-OUTPUT\n"
 	      "flood: N processes (default 2) create and rename files in DIRECTORY\n"
 	      "for S seconds (default 10), timing each operation; with --pause, stop\n"
 	      "PID at --pause-at seconds for --pause-for seconds; with --rate, offer\n"
-	      "OPS operations a second in all. alerts: count and\n"
-	      "time what ldwatchd wrote to FILE, per load id. See the source's head\n"
+	      "OPS operations a second in all; with --userns, each process as UID in\n"
+	      "a user and mount namespace of its own, on a tmpfs over its view of\n"
+	      "DIRECTORY's parent; with --root-every, root creates a real target every\n"
+	      "S seconds meanwhile. alerts: count and time what ldwatchd wrote to\n"
+	      "FILE, per load id. attack: root's operations delivered and their\n"
+	      "latency, the flooder's alerts and suppressions. See the source's head\n"
 	      "comment for the output.\n", f);
 }
 
@@ -233,6 +297,16 @@ enum window { WINDOW_ALL, WINDOW_PAUSED, WINDOW_COUNT };
 static const char *const kind_names[KIND_COUNT] = { "create", "rename" };
 static const char *const window_names[WINDOW_COUNT] = { "all", "paused" };
 
+#define MAX_PROCS 64
+
+/* One of root's operations (--root-every), as the child that did it saw it. */
+struct root_op {
+	uint64_t real_ns;		/* CLOCK_REALTIME just before the call */
+	uint64_t took_ns;		/* the system call, CLOCK_MONOTONIC */
+	int32_t pid;			/* 0: not done */
+	int32_t err;			/* its errno, or 0 */
+};
+
 /* What the parent and the workers share (MAP_SHARED). */
 struct shared {
 	uint64_t start_mono_ns;		/* when the workers start */
@@ -240,6 +314,9 @@ struct shared {
 	uint64_t end_mono_ns;		/* when they stop starting operations */
 	uint64_t procs;			/* workers */
 	uint64_t pause_mono_ns[2];	/* the stop window, or 0, 0 */
+	/* --userns: each worker's first mount namespace, and its moves. */
+	uint64_t mntns[MAX_PROCS];
+	uint64_t renewals[MAX_PROCS];
 	struct hist hist[];		/* per worker: [window][kind] */
 };
 
@@ -252,6 +329,11 @@ struct flood_opts {
 	double rate;
 	unsigned int sample_ms;
 	const char *dir;
+	bool userns;
+	uid_t userns_uid;
+	unsigned long new_mntns_every;
+	double root_every;
+	const char *root_file;
 };
 
 static struct hist *worker_hist(struct shared *sh, unsigned int worker,
@@ -290,28 +372,131 @@ static void join(char *dest, const char *dir, const char *name)
 		die("directory name too long: %s", dir);
 }
 
-static void __attribute__((noreturn)) worker(struct shared *sh, unsigned int w,
-					     const char *dir, int go_fd)
+static void write_file(const char *path, const char *text)
 {
-	char path[PATH_MAX], moved[PATH_MAX], name[64], byte;
-	uint64_t t0, t1, next = 0;
-	int fd;
+	size_t len = strlen(text);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die("open %s: %s", path, strerror(errno));
+	if (write(fd, text, len) != (ssize_t)len)
+		die("write %s: %s", path, strerror(errno));
+	if (close(fd))
+		die("close %s: %s", path, strerror(errno));
+}
+
+static uint64_t mount_namespace(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/mnt", &st))
+		die("stat /proc/self/ns/mnt: %s", strerror(errno));
+	return (uint64_t)st.st_ino;
+}
+
+/*
+ * --userns: become @uid in a user and mount namespace of one's own, with a
+ * tmpfs over one's view of @dir's parent and @dir made in it.
+ */
+static void userns_enter(unsigned int w, uid_t uid, const char *dir)
+{
+	char parent[PATH_MAX], map[64];
+	char *slash;
+
+	if (setgroups(0, NULL) || setgid((gid_t)uid) || setuid(uid))
+		die("worker %u: becoming uid %lu: %s", w, (unsigned long)uid, strerror(errno));
+	/*
+	 * A change of credentials makes the process undumpable, which would
+	 * leave its /proc files root's: it could not write its own id maps.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+		die("worker %u: PR_SET_DUMPABLE: %s", w, strerror(errno));
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+		die("worker %u: unshare(CLONE_NEWUSER|CLONE_NEWNS) as uid %lu: %s", w,
+		    (unsigned long)uid, strerror(errno));
+	write_file("/proc/self/setgroups", "deny");
+	snprintf(map, sizeof(map), "0 %lu 1\n", (unsigned long)uid);
+	write_file("/proc/self/uid_map", map);
+	write_file("/proc/self/gid_map", map);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		die("worker %u: making / private: %s", w, strerror(errno));
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		die("worker %u: --userns wants DIRECTORY below a directory: %s", w, dir);
+	*slash = '\0';
+	if (mount("ldw-flood", parent, "tmpfs", 0, "mode=0755"))
+		die("worker %u: mount tmpfs on %s: %s", w, parent, strerror(errno));
+	if (mkdir(dir, 0755))
+		die("worker %u: mkdir %s: %s", w, dir, strerror(errno));
+}
+
+/*
+ * --new-mntns-every: the namespaces left behind, held open. A namespace's
+ * inode number is freed with it and the next unshare() takes the lowest
+ * free one: without a reference, a process would go back and forth between
+ * two numbers, two budgets.
+ */
+#define HELD_MNTNS 512
+
+/* Hold the current mount namespace, letting go of the oldest if need be. */
+static void keep_mntns(unsigned int w, int *held, unsigned int *nheld)
+{
+	unsigned int slot = *nheld % HELD_MNTNS;
+
+	if (*nheld >= HELD_MNTNS)
+		close(held[slot]);
+	held[slot] = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (held[slot] < 0)
+		die("worker %u: open /proc/self/ns/mnt: %s", w, strerror(errno));
+	(*nheld)++;
+}
+
+/* Tell the parent this process is ready, and wait for its go. */
+static void ready_and_wait(int ready_fd, int go_fd)
+{
+	char byte = 1;
+
+	if (write(ready_fd, &byte, 1) != 1)
+		die("write to the parent: %s", strerror(errno));
+	close(ready_fd);
+	/* The go: the parent closes the pipe's write end. */
+	if (read(go_fd, &byte, 1) < 0)
+		die("read from the parent: %s", strerror(errno));
+	close(go_fd);
+}
+
+static void __attribute__((noreturn)) worker(struct shared *sh, unsigned int w,
+					     const struct flood_opts *o, int ready_fd,
+					     int go_fd)
+{
+	char path[PATH_MAX], moved[PATH_MAX], name[64];
+	uint64_t t0, t1, next = 0, iterations = 0;
+	int fd, held[HELD_MNTNS];
+	unsigned int nheld = 0;
 
 	snprintf(name, sizeof(name), "flood-%u.conf", w);
-	join(path, dir, name);
+	join(path, o->dir, name);
 	snprintf(name, sizeof(name), "flood-%u-moved.conf", w);
-	join(moved, dir, name);
+	join(moved, o->dir, name);
+	if (o->userns) {
+		userns_enter(w, o->userns_uid, o->dir);
+		sh->mntns[w] = mount_namespace();
+	}
 
-	/* Wait for the parent's go: it closes the pipe's write end. */
-	if (read(go_fd, &byte, 1) < 0)
-		die("worker %u: read: %s", w, strerror(errno));
-	close(go_fd);
+	ready_and_wait(ready_fd, go_fd);
 	sleep_until(sh->start_mono_ns);
 	/* Paced: the workers' operations interleave evenly. */
 	if (sh->interval_ns)
 		next = sh->start_mono_ns + sh->interval_ns * w / sh->procs;
 
-	for (t1 = clock_ns(CLOCK_MONOTONIC); t1 < sh->end_mono_ns;) {
+	for (t1 = clock_ns(CLOCK_MONOTONIC); t1 < sh->end_mono_ns; iterations++) {
+		if (o->new_mntns_every && iterations && !(iterations % o->new_mntns_every)) {
+			keep_mntns(w, held, &nheld);
+			if (unshare(CLONE_NEWNS))
+				die("worker %u: unshare(CLONE_NEWNS): %s", w, strerror(errno));
+			sh->renewals[w]++;
+		}
 		pace(sh, &next);
 		t0 = clock_ns(CLOCK_MONOTONIC);
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -331,6 +516,66 @@ static void __attribute__((noreturn)) worker(struct shared *sh, unsigned int w,
 
 		if (unlink(moved))
 			die("worker %u: unlink %s: %s", w, moved, strerror(errno));
+	}
+	_exit(0);
+}
+
+/* Root's operation @k: the target it creates. */
+static void root_path(char *dest, const struct flood_opts *o, unsigned int k)
+{
+	char name[64];
+
+	if (k % 2 == 0) {
+		snprintf(dest, PATH_MAX, "%s", o->root_file);
+		return;
+	}
+	snprintf(name, sizeof(name), "root-%u.conf", k);
+	join(dest, o->dir, name);
+}
+
+/*
+ * --root-every: root's operations, one every root_every seconds of the
+ * flood, at the middle of each period, each by a child of its own (told
+ * apart by its pid), which records it in @ops.
+ */
+static void __attribute__((noreturn)) root_writer(struct shared *sh, struct root_op *ops,
+						  unsigned int nops, const struct flood_opts *o,
+						  int ready_fd, int go_fd)
+{
+	uint64_t every = (uint64_t)(o->root_every * 1e9), at, t0, t1;
+	char path[PATH_MAX];
+	unsigned int k;
+	int fd, status;
+	pid_t pid;
+
+	ready_and_wait(ready_fd, go_fd);
+	for (k = 0; k < nops; k++) {
+		at = sh->start_mono_ns + every * k + every / 2;
+		if (at >= sh->end_mono_ns)
+			break;
+		sleep_until(at);
+		root_path(path, o, k);
+		pid = fork();
+		if (pid < 0)
+			die("root: fork: %s", strerror(errno));
+		if (pid == 0) {
+			ops[k].real_ns = clock_ns(CLOCK_REALTIME);
+			t0 = clock_ns(CLOCK_MONOTONIC);
+			fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+			t1 = clock_ns(CLOCK_MONOTONIC);
+			ops[k].err = fd < 0 ? errno : 0;
+			ops[k].took_ns = t1 - t0;
+			ops[k].pid = (int32_t)getpid();
+			if (fd < 0)
+				die("root: open(O_CREAT|O_EXCL) %s: %s", path, strerror(ops[k].err));
+			if (close(fd) || unlink(path))
+				die("root: close or unlink %s: %s", path, strerror(errno));
+			_exit(0);
+		}
+		if (waitpid(pid, &status, 0) < 0)
+			die("root: waitpid: %s", strerror(errno));
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			_exit(1);
 	}
 	_exit(0);
 }
@@ -510,15 +755,19 @@ static bool parse_uint(const char *arg, unsigned long *v, unsigned long min,
 
 static int flood_main(int argc, char **argv)
 {
-	struct flood_opts o = { .procs = 2, .seconds = 10, .sample_ms = 100 };
+	struct flood_opts o = { .procs = 2, .seconds = 10, .sample_ms = 100,
+				.root_file = "/etc/ld.so.preload" };
 	uint64_t start_real, end_real, pause_real[2] = { 0, 0 }, step;
 	static struct peaks peaks;
 	uint64_t creations = 0, renames = 0;
+	struct root_op *root_ops = NULL;
+	unsigned int nroot = 0, root_done = 0, k;
 	struct shared *sh;
 	unsigned long v;
 	size_t size;
-	int go[2], i, status, failed = 0;
-	pid_t *pids;
+	int go[2], ready[2], i, status, failed = 0, children;
+	pid_t *pids, root_pid = 0;
+	char byte, path[PATH_MAX];
 	struct stat st;
 
 	for (i = 2; i < argc; i++) {
@@ -552,6 +801,22 @@ static int flood_main(int argc, char **argv)
 			if (!parse_uint(argv[++i], &v, 1, 60000))
 				return usage_error("--sample-ms wants 1 to 60000: %s", argv[i]);
 			o.sample_ms = (unsigned int)v;
+		} else if (!strcmp(a, "--userns")) {
+			if (!parse_uint(argv[++i], &v, 1, 4294967294UL))
+				return usage_error("--userns wants a uid other than 0: %s", argv[i]);
+			o.userns = true;
+			o.userns_uid = (uid_t)v;
+		} else if (!strcmp(a, "--new-mntns-every")) {
+			if (!parse_uint(argv[++i], &o.new_mntns_every, 1, 1000000000UL))
+				return usage_error("--new-mntns-every wants a positive count: %s",
+						   argv[i]);
+		} else if (!strcmp(a, "--root-every")) {
+			if (!parse_number(argv[++i], &o.root_every, 0.01) || o.root_every > 3600)
+				return usage_error("--root-every wants 0.01 to 3600: %s", argv[i]);
+		} else if (!strcmp(a, "--root-file")) {
+			o.root_file = argv[++i];
+			if (o.root_file[0] != '/' || strlen(o.root_file) >= PATH_MAX)
+				return usage_error("--root-file wants an absolute path: %s", o.root_file);
 		} else {
 			return usage_error("unknown option: %s", a);
 		}
@@ -566,6 +831,17 @@ static int flood_main(int argc, char **argv)
 				   o.pause_for, o.pause_at, o.seconds);
 	if (o.pause_pid && kill(o.pause_pid, 0))
 		return usage_error("--pause %ld: %s", (long)o.pause_pid, strerror(errno));
+	if (o.new_mntns_every && !o.userns)
+		return usage_error("--new-mntns-every goes with --userns");
+	if (strlen(o.dir) + 32 >= PATH_MAX)
+		return usage_error("directory name too long: %s", o.dir);
+	if (o.root_every > 0) {
+		nroot = (unsigned int)(o.seconds / o.root_every) + 1;
+		root_ops = mmap(NULL, nroot * sizeof(*root_ops), PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (root_ops == MAP_FAILED)
+			die("mmap: %s", strerror(errno));
+	}
 
 	size = sizeof(*sh) + (size_t)o.procs * WINDOW_COUNT * KIND_COUNT * sizeof(struct hist);
 	sh = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -574,7 +850,7 @@ static int flood_main(int argc, char **argv)
 	pids = calloc(o.procs, sizeof(*pids));
 	if (!pids)
 		die("out of memory");
-	if (pipe(go))
+	if (pipe(go) || pipe(ready))
 		die("pipe: %s", strerror(errno));
 
 	/* Workers first, so that forking is not inside the flood. */
@@ -584,10 +860,39 @@ static int flood_main(int argc, char **argv)
 			die("fork: %s", strerror(errno));
 		if (pids[i] == 0) {
 			close(go[1]);
-			worker(sh, (unsigned int)i, o.dir, go[0]);
+			close(ready[0]);
+			worker(sh, (unsigned int)i, &o, ready[1], go[0]);
 		}
 	}
+	children = (int)o.procs;
+	if (nroot) {
+		root_pid = fork();
+		if (root_pid < 0)
+			die("fork: %s", strerror(errno));
+		if (root_pid == 0) {
+			close(go[1]);
+			close(ready[0]);
+			root_writer(sh, root_ops, nroot, &o, ready[1], go[0]);
+		}
+		children++;
+	}
 	close(go[0]);
+	close(ready[1]);
+	/* Every process ready (in its namespaces) before the clock starts. */
+	for (i = 0; i < children; i++)
+		if (read(ready[0], &byte, 1) != 1)
+			break;
+	close(ready[0]);
+	if (i < children) {
+		close(go[1]);
+		for (i = 0; i < (int)o.procs; i++)
+			waitpid(pids[i], NULL, 0);
+		if (root_pid)
+			waitpid(root_pid, NULL, 0);
+		free(pids);
+		fprintf(stderr, PROG ": a flood process failed before the flood\n");
+		return 1;
+	}
 
 	slab_read(&peaks.idle);
 	peaks.peak = peaks.idle;
@@ -625,9 +930,15 @@ static int flood_main(int argc, char **argv)
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			failed = 1;
 	}
+	if (root_pid) {
+		if (waitpid(root_pid, &status, 0) < 0)
+			die("waitpid: %s", strerror(errno));
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			failed = 1;
+	}
 	end_real = clock_ns(CLOCK_REALTIME);
-	free(pids);
 	if (failed) {
+		free(pids);
 		fprintf(stderr, PROG ": a flood process failed\n");
 		return 1;
 	}
@@ -650,6 +961,32 @@ static int flood_main(int argc, char **argv)
 	print_slab(&peaks);
 	printf("netlink_rmem_peak_bytes %" PRId64 "\n", peaks.rmem);
 	printf("slab_beyond_rmem_peak_bytes %" PRId64 "\n", peaks.beyond_rmem);
+	if (o.userns) {
+		printf("userns uid %lu procs %u mounts %u\n", (unsigned long)o.userns_uid,
+		       o.procs, o.procs);
+		for (i = 0; i < (int)o.procs; i++)
+			printf("userns_worker %d pid %ld mount_namespace %" PRIu64
+			       " renewals %" PRIu64 "\n", i, (long)pids[i], sh->mntns[i],
+			       sh->renewals[i]);
+	}
+	free(pids);
+	if (nroot) {
+		uint64_t every = (uint64_t)(o.root_every * 1e9);
+		unsigned int planned = 0;
+
+		for (k = 0; k < nroot; k++) {
+			root_done += root_ops[k].pid != 0;
+			planned += every * k + every / 2 < sh->end_mono_ns - sh->start_mono_ns;
+		}
+		printf("root_ops planned %u done %u\n", planned, root_done);
+		for (k = 0; k < nroot; k++) {
+			if (!root_ops[k].pid)
+				continue;
+			root_path(path, &o, k);
+			printf("root_op %u %s %ld %" PRIu64 " %" PRIu64 "\n", k, path,
+			       (long)root_ops[k].pid, root_ops[k].real_ns, root_ops[k].took_ns);
+		}
+	}
 	return fflush(stdout) ? 1 : 0;
 }
 
@@ -892,6 +1229,209 @@ static int alerts_main(int argc, char **argv)
 	return fflush(stdout) ? 1 : 0;
 }
 
+/* ---------------------------------------------------------------- attack */
+
+struct root_seen {
+	unsigned int k;
+	char path[PATH_MAX];
+	uint64_t pid, real_ns;
+	bool delivered, complete;
+	uint64_t latency_ns, stamp_ns, sequence;
+};
+
+static bool pid_of_root(const struct root_seen *ops, size_t n, uint64_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ops[i].pid == pid)
+			return true;
+	return false;
+}
+
+static int attack_main(int argc, char **argv)
+{
+	uint64_t flooder_uid = 0, count, pid, seq, created, u;
+	uint64_t by_action[4] = { 0 }, alerts = 0, summaries = 0, suppressed = 0;
+	uint64_t suppressed_other = 0, foreign = 0, lost_records = 0, lost_count = 0;
+	uint64_t overruns = 0, stopping = 0, delivered = 0, complete = 0, dups = 0;
+	uint64_t other = 0, *lat = NULL, stamp_max = 0, op;
+	struct root_seen *ops = NULL;
+	size_t nops = 0, ops_cap = 0, lat_cap = 0, i, len, line_cap = 0;
+	char (*loads)[17] = NULL;
+	size_t nloads = 0, loads_cap = 0;
+	unsigned long lineno = 0;
+	bool have_uid = false;
+	struct json_tokener *tok;
+	char *line = NULL, uid_text[24];
+	ssize_t got;
+	FILE *f;
+
+	if (argc != 4)
+		return usage_error("attack wants FILE FLOOD-OUTPUT");
+
+	/* The flood's output: the flooder's uid and root's operations. */
+	f = fopen(argv[3], "r");
+	if (!f)
+		die("%s: %s", argv[3], strerror(errno));
+	while ((got = getline(&line, &line_cap, f)) > 0) {
+		struct root_seen r = { 0 };
+		unsigned long long a, b, c;
+
+		if (sscanf(line, "userns uid %llu ", &a) == 1) {
+			flooder_uid = a;
+			have_uid = true;
+		} else if (!strncmp(line, "root_op ", 8)) {
+			if (sscanf(line, "root_op %u %4095s %llu %llu %llu", &r.k, r.path, &a, &b,
+				   &c) != 5)
+				die("%s: a root_op line not understood: %s", argv[3], line);
+			r.pid = a;
+			r.real_ns = b;
+			ops = grow(ops, &ops_cap, nops + 1, sizeof(*ops));
+			ops[nops++] = r;
+		}
+	}
+	if (ferror(f))
+		die("%s: %s", argv[3], strerror(errno));
+	fclose(f);
+	if (!have_uid)
+		die("%s: no \"userns uid\" line: not the output of a flood with --userns",
+		    argv[3]);
+	snprintf(uid_text, sizeof(uid_text), "%" PRIu64, flooder_uid);
+
+	f = fopen(argv[2], "r");
+	if (!f)
+		die("%s: %s", argv[2], strerror(errno));
+	tok = json_tokener_new();
+	if (!tok)
+		die("out of memory");
+	while ((got = getline(&line, &line_cap, f)) > 0) {
+		struct json_object *doc;
+		const char *id, *kind, *dataset, *action, *path, *uid, *target;
+
+		lineno++;
+		len = (size_t)got;
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		json_tokener_reset(tok);
+		doc = json_tokener_parse_ex(tok, line, (int)len);
+		if (!doc || json_tokener_get_error(tok) != json_tokener_success ||
+		    json_tokener_get_parse_end(tok) != len ||
+		    !json_object_is_type(doc, json_type_object))
+			die("%s:%lu: not one JSON object", argv[2], lineno);
+		kind = field_str(doc, "event.kind");
+		dataset = field_str(doc, "event.dataset");
+		action = field_str(doc, "event.action");
+		id = field_str(doc, "ldwatch.load_id");
+		if (id && strlen(id) == 16) {
+			for (i = 0; i < nloads && strcmp(loads[i], id); i++)
+				;
+			if (i == nloads) {
+				loads = grow(loads, &loads_cap, nloads + 1, sizeof(*loads));
+				memcpy(loads[nloads++], id, 17);
+			}
+		}
+		if (kind && !strcmp(kind, "alert") && dataset && !strcmp(dataset, "ldwatch.alert")) {
+			path = field_str(doc, "file.path");
+			uid = field_str(doc, "user.id");
+			if (!path || !uid || !action || !field_u64(doc, "process.pid", &pid) ||
+			    !field_u64(doc, "event.sequence", &seq) ||
+			    !field_time(doc, "event.created", &created) ||
+			    !field_time(doc, "@timestamp", &op))
+				die("%s:%lu: an alert without file.path, user.id, event.action, process.pid, event.sequence, event.created or @timestamp",
+				    argv[2], lineno);
+			if (!strcmp(uid, uid_text)) {
+				alerts++;
+				by_action[!strcmp(action, "creation") ? 0 :
+					  !strcmp(action, "rename") ? 1 :
+					  !strcmp(action, "mount") ? 2 : 3]++;
+				json_object_put(doc);
+				continue;
+			}
+			for (i = 0; i < nops; i++)
+				if (ops[i].pid == pid && !strcmp(ops[i].path, path))
+					break;
+			if (i == nops) {
+				if (pid_of_root(ops, nops, pid))
+					other++;
+				else
+					foreign++;
+			} else if (ops[i].delivered) {
+				dups++;
+			} else {
+				target = field_str(doc, "ldwatch.target.path");
+				ops[i].delivered = true;
+				ops[i].sequence = seq;
+				ops[i].latency_ns = created > ops[i].real_ns ? created - ops[i].real_ns : 0;
+				ops[i].stamp_ns = op > ops[i].real_ns ? op - ops[i].real_ns : 0;
+				ops[i].complete = !strcmp(uid, "0") && !strcmp(action, "creation") &&
+						  target && !strcmp(target, path);
+			}
+		} else if (action && !strcmp(action, "ldwatch-alerts-suppressed")) {
+			uid = field_str(doc, "ldwatch.suppressed.user.id");
+			if (!uid || !field_u64(doc, "ldwatch.suppressed.count", &count))
+				die("%s:%lu: ldwatch-alerts-suppressed without ldwatch.suppressed.user.id or .count",
+				    argv[2], lineno);
+			if (!strcmp(uid, uid_text)) {
+				summaries++;
+				suppressed += count;
+			} else {
+				suppressed_other += count;
+			}
+		} else if (action && !strcmp(action, "ldwatch-alerts-lost")) {
+			if (!field_u64(doc, "ldwatch.lost.count", &count))
+				die("%s:%lu: ldwatch-alerts-lost without ldwatch.lost.count",
+				    argv[2], lineno);
+			lost_records++;
+			lost_count += count;
+		} else if (action && !strcmp(action, "ldwatch-socket-overrun")) {
+			overruns++;
+		} else if (action && !strcmp(action, "ldwatch-sensor-stopping")) {
+			stopping++;
+		}
+		json_object_put(doc);
+	}
+	if (ferror(f))
+		die("%s: %s", argv[2], strerror(errno));
+	fclose(f);
+	free(line);
+	json_tokener_free(tok);
+
+	for (i = 0; i < nops; i++) {
+		if (!ops[i].delivered)
+			continue;
+		delivered++;
+		complete += ops[i].complete;
+		if (ops[i].stamp_ns > stamp_max)
+			stamp_max = ops[i].stamp_ns;
+		lat = grow(lat, &lat_cap, delivered, sizeof(*lat));
+		lat[delivered - 1] = ops[i].latency_ns;
+	}
+	if (delivered > 1)
+		qsort(lat, delivered, sizeof(*lat), cmp_u64);
+	u = delivered ? lat[delivered - 1] : 0;
+	printf("root operations %zu delivered %" PRIu64 " complete %" PRIu64 " duplicates %" PRIu64
+	       " other %" PRIu64 " latency_p50_ns %" PRIu64 " latency_max_ns %" PRIu64
+	       " stamp_max_ns %" PRIu64 "\n", nops, delivered, complete, dups, other,
+	       quantile(lat, delivered, 500), u, stamp_max);
+	for (i = 0; i < nops; i++)
+		printf("root_op %u delivered %d latency_ns %" PRId64 " stamp_ns %" PRId64
+		       " sequence %" PRIu64 "\n", ops[i].k, ops[i].delivered,
+		       ops[i].delivered ? (int64_t)ops[i].latency_ns : -1,
+		       ops[i].delivered ? (int64_t)ops[i].stamp_ns : -1, ops[i].sequence);
+	printf("flooder uid %" PRIu64 " alerts %" PRIu64 " creations %" PRIu64 " renames %" PRIu64
+	       " mounts %" PRIu64 " other %" PRIu64 " summaries %" PRIu64 " suppressed %" PRIu64
+	       " suppressed_other %" PRIu64 "\n", flooder_uid, alerts, by_action[0], by_action[1],
+	       by_action[2], by_action[3], summaries, suppressed, suppressed_other);
+	printf("records loads %zu foreign %" PRIu64 " lost_records %" PRIu64 " lost_count %" PRIu64
+	       " overruns %" PRIu64 " stopping %" PRIu64 "\n", nloads, foreign, lost_records,
+	       lost_count, overruns, stopping);
+	free(lat);
+	free(ops);
+	free(loads);
+	return fflush(stdout) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -902,6 +1442,8 @@ int main(int argc, char **argv)
 		return flood_main(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "alerts"))
 		return alerts_main(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "attack"))
+		return attack_main(argc, argv);
 	usage(stderr);
 	return 2;
 }

@@ -13,7 +13,9 @@
 #   stopped  the same, with ldwatchd stopped (SIGSTOP) for PAUSE_FOR
 #            seconds from PAUSE_AT seconds on
 #
-# There is no rate limit in the module yet: the floods run without one.
+# These floods run without the rate limit (rate_limit_alerts=0). Then, with
+# the module's own rate limit, the unprivileged flooder of issue 14 beside
+# root's writes of real targets (userns, userns-spread: see userns_flood).
 #
 # Each sensor flood has a load of the module of its own, so its counters and
 # its ldwatch.load_id are the flood's alone. After the flood the delivery
@@ -49,6 +51,10 @@ CONFIGS="none flowing stopped rate"
 RATE_STEPS=6
 RATE_STEP_S=5
 LAG_MS=250
+USERNS_S=20
+USERNS_UID=65534
+ROOT_EVERY=1
+ROOT_LAG_MS=1000
 MODULE_PARAMS=
 RECEIVE_BUFFER=
 TIMING_CHECKS=1
@@ -100,10 +106,12 @@ stop_daemon() {
 	DAEMON_PID=
 }
 
-# alerts_written FILE: alert documents in FILE, into $NUM.
+# alerts_written FILE: the records in FILE the module counts as sent while
+# it runs, into $NUM: alert documents and the rate limit's summaries.
 alerts_written() {
 	# The file alerts, not the sensor's own (ldwatch.tamper).
-	NUM=$(grep -c '"dataset":"ldwatch.alert"' "$1" 2>/dev/null)
+	NUM=$(grep -c -e '"dataset":"ldwatch.alert"' -e '"action":"ldwatch-alerts-suppressed"' \
+		"$1" 2>/dev/null)
 	NUM=${NUM:-0}
 }
 
@@ -169,19 +177,21 @@ slab_bound() {
 	BOUND_TERMS="queue_max_alerts $_sb_alerts queue_max_bytes $_sb_bytes queue $_sb_queue capture $_sb_capture netlink $_sb_netlink"
 }
 
-# sensor_start CONFIG: load the module, start ldwatchd writing
+# sensor_start CONFIG [RATE_LIMIT]: load the module, start ldwatchd writing
 # $STATE/CONFIG.ndjson ($OUT), wait for it to connect; the slab bound into
-# $BOUND.
+# $BOUND. RATE_LIMIT: module parameters of the rate limit (default
+# rate_limit_alerts=0, none; "" for the module's defaults).
 sensor_start() {
 	_cfg=$1
+	_rl=${2-rate_limit_alerts=0}
 	OUT=$STATE/$_cfg.ndjson
 	WRITTEN_BEFORE=0
 	: >"$OUT"
-	# No rate limit: every operation is to be delivered or counted as
-	# dropped. MODULE_PARAMS come later, and so win.
-	# shellcheck disable=SC2086 # MODULE_PARAMS is a list of words
-	if ! insmod "$KO" rate_limit_alerts=0 $MODULE_PARAMS; then
-		not_ok "[$_cfg] insmod ldwatch.ko $MODULE_PARAMS"
+	# Without a rate limit every operation is to be delivered or counted
+	# as dropped. MODULE_PARAMS come later, and so win.
+	# shellcheck disable=SC2086 # lists of words
+	if ! insmod "$KO" $_rl $MODULE_PARAMS; then
+		not_ok "[$_cfg] insmod ldwatch.ko $_rl $MODULE_PARAMS"
 		dmesg | tail -n 20
 		return 1
 	fi
@@ -212,6 +222,19 @@ drain() {
 	return 1
 }
 
+# sensor_stop CONFIG: unload the module (so that ldwatchd also reports
+# losses at the end of the sequence, and the rate limit's open windows send
+# their summaries), wait for ldwatchd to write ldwatch-sensor-stopping, and
+# stop ldwatchd.
+sensor_stop() {
+	check "[$1] rmmod ldwatch" rmmod ldwatch
+	wait_for "$WAIT_S" has_record "$OUT" ldwatch-sensor-stopping ||
+		not_ok "[$1] ldwatchd wrote ldwatch-sensor-stopping after the unload"
+	stop_daemon "ldwatchd-$1"
+	check "[$1] ldwatchd exited with status 0" \
+		test "$(cat "$STATE/ldwatchd-$1.rc" 2>/dev/null)" = 0
+}
+
 # sensor_finish CONFIG OPERATIONS FILE...: after drain: read the module's
 # status, unload it (so that ldwatchd also reports losses at the end of the
 # sequence), stop ldwatchd, and account for OPERATIONS target operations
@@ -229,13 +252,7 @@ sensor_finish() {
 	json_num "$STATUS" matched
 	figure "$_cfg status $(printf '%s\n' "$STATUS" | sed 's/,"rule":{.*//')"
 	figure "$_cfg module load_id $_load matched $NUM sent $_sent dropped $_dropped"
-
-	check "[$_cfg] rmmod ldwatch" rmmod ldwatch
-	wait_for "$WAIT_S" has_record "$OUT" ldwatch-sensor-stopping ||
-		not_ok "[$_cfg] ldwatchd wrote ldwatch-sensor-stopping after the unload"
-	stop_daemon "ldwatchd-$_cfg"
-	check "[$_cfg] ldwatchd exited with status 0" \
-		test "$(cat "$STATE/ldwatchd-$_cfg.rc" 2>/dev/null)" = 0
+	sensor_stop "$_cfg"
 
 	cat "$@" >"$STATE/$_cfg.all.ndjson"
 	if ! "$FLOOD" alerts "$STATE/$_cfg.all.ndjson" "$PREFIX" >"$STATE/$_cfg.alerts" \
@@ -372,6 +389,106 @@ rate_steps() {
 	fi
 }
 
+# userns_flood CONFIG: issue 14's attack, with the module's own rate limit
+# (its defaults), side by side in one load of the module: PROCS processes
+# of uid USERNS_UID, each in a user and mount namespace of its own with a
+# tmpfs over its view of /etc, create and rename files in their
+# /etc/ld.so.conf.d as fast as they can for USERNS_S seconds, each an alert
+# by Elastic's rule (which judges the path as the process sees it), while
+# root creates a real target, /etc/ld.so.preload and
+# /etc/ld.so.conf.d/root-K.conf in turn, once every ROOT_EVERY seconds. In
+# userns-spread each flooder also moves to a new mount namespace before its
+# budget there is spent: a fresh budget every time, so that every match is
+# an alert and the flood fills the delivery queue as far as it may.
+# Checked: every one of root's operations is delivered, once and complete
+# (its path and pid, uid 0, ldwatch.target.path), and, unless
+# TIMING_CHECKS=0, written within ROOT_LAG_MS of the operation; the
+# flooder's matches are accounted for exactly: its alerts + suppressed
+# (the summaries' counts) + dropped (the gap records, equal to the module's
+# drop counters) == its operations + its mounts (the tmpfs over /etc, an
+# alert each by the companion rule); nothing else alerts.
+userns_flood() {
+	_cfg=$1
+	sensor_start "$_cfg" "" || return 1
+	read -r _limit </sys/module/ldwatch/parameters/rate_limit_alerts
+	set --
+	if [ "$_cfg" = userns-spread ]; then
+		# Two matches an iteration, and the mount in the first namespace.
+		set -- --new-mntns-every $((_limit / 2 - 1))
+	fi
+	run_flood "$_cfg" --seconds "$USERNS_S" --userns "$USERNS_UID" \
+		--root-every "$ROOT_EVERY" "$@" || return 1
+	drain "$_cfg" || return 1
+	json_num "$STATUS" dropped_total
+	_dropped=$NUM
+	json_num "$STATUS" suppressed
+	_supp=$NUM
+	json_num "$STATUS" matched
+	json_str "$STATUS" load_id
+	figure "$_cfg status $(printf '%s\n' "$STATUS" | sed 's/,"rule":{.*//')"
+	figure "$_cfg module load_id $STR matched $NUM suppressed $_supp dropped $_dropped"
+	sensor_stop "$_cfg"
+
+	if ! "$FLOOD" attack "$OUT" "$STATE/$_cfg.flood" >"$STATE/$_cfg.attack" \
+		2>"$STATE/$_cfg.attack.stderr"; then
+		not_ok "[$_cfg] ldw-flood attack read what ldwatchd wrote"
+		sed 's/^/#   /' "$STATE/$_cfg.attack.stderr"
+		return 1
+	fi
+	while read -r _line; do
+		figure "$_cfg $_line"
+	done <"$STATE/$_cfg.attack"
+
+	# "root_ops planned N done N"
+	# shellcheck disable=SC2046 # split into words on purpose
+	set -- $(value "$STATE/$_cfg.flood" root_ops)
+	check "[$_cfg] root created a real target once every $ROOT_EVERY s: $4 of $2 operations done" \
+		test "${2:-0}" -gt 0 -a "${4:-0}" -eq "${2:-0}"
+	# "root operations N delivered N complete N duplicates N other N
+	# latency_p50_ns N latency_max_ns N"
+	# shellcheck disable=SC2046 # split into words on purpose
+	set -- $(grep '^root operations ' "$STATE/$_cfg.attack")
+	_rops=$3 _rdel=$5 _rcomplete=$7 _rdups=$9 _rother=${11} _p50=${13} _max=${15}
+	check "[$_cfg] every one of root's $_rops alerts delivered, once, complete (its path and pid, uid 0, ldwatch.target.path): delivered $_rdel, complete $_rcomplete, duplicates $_rdups" \
+		test "$_rops" -gt 0 -a "$_rdel" -eq "$_rops" -a "$_rcomplete" -eq "$_rops" -a "$_rdups" -eq 0
+	_lag_ns=$((ROOT_LAG_MS * 1000000))
+	if [ "$TIMING_CHECKS" = 1 ]; then
+		check "[$_cfg] each of root's alerts written within $ROOT_LAG_MS ms of its operation: median $((_p50 / 1000)) us, max $((_max / 1000)) us" \
+			test "$_rdel" -gt 0 -a "$_max" -le "$_lag_ns"
+	else
+		diag "[$_cfg] root's alerts written after their operation: median $((_p50 / 1000)) us, max $((_max / 1000)) us (not checked)"
+	fi
+
+	_fops=$(value "$STATE/$_cfg.flood" operations)
+	# "userns uid UID procs N mounts N"
+	# shellcheck disable=SC2046 # split into words on purpose
+	set -- $(grep '^userns ' "$STATE/$_cfg.flood")
+	_mounts=${7:-0}
+	_renewals=$(awk '$1 == "userns_worker" { n += $8 } END { print n + 0 }' "$STATE/$_cfg.flood")
+	# "flooder uid U alerts N creations N renames N mounts N other N
+	# summaries N suppressed N suppressed_other N"
+	# shellcheck disable=SC2046 # split into words on purpose
+	set -- $(grep '^flooder ' "$STATE/$_cfg.attack")
+	_falerts=$5 _summaries=${15} _fsupp=${17} _supp_other=${19}
+	# "records loads N foreign N lost_records N lost_count N overruns N stopping N"
+	# shellcheck disable=SC2046 # split into words on purpose
+	set -- $(grep '^records ' "$STATE/$_cfg.attack")
+	_loads=$3 _foreign=$5 _lost=$9
+	check "[$_cfg] the flooder's matches accounted for exactly: alerts $_falerts + suppressed $_fsupp + dropped $_lost == $_fops operations + $_mounts mounts" \
+		test $((_falerts + _fsupp + _lost)) -eq $((_fops + _mounts))
+	check "[$_cfg] ldwatchd's gap records count $_lost lost, the module's drop counters $_dropped; its summaries $_fsupp suppressed, the module's counter $_supp" \
+		test "$_lost" -eq "$_dropped" -a "$_fsupp" -eq "$_supp"
+	check "[$_cfg] nothing else alerted or was suppressed: one load ($_loads), foreign alerts $_foreign, root's other alerts $_rother, others' suppressed $_supp_other" \
+		test "$_loads" -eq 1 -a "$_foreign" -eq 0 -a "$_rother" -eq 0 -a "$_supp_other" -eq 0
+	if [ "$_cfg" = userns ]; then
+		check "[$_cfg] the flooder spent its budgets: $_fsupp of its matches suppressed, in $_summaries summaries" \
+			test "$_fsupp" -gt 0 -a "$_summaries" -gt 0
+	else
+		check "[$_cfg] the flooder took $_renewals fresh mount namespaces (budgets): $_fsupp of its matches suppressed, $_falerts alerts, $_lost dropped" \
+			test "$_renewals" -gt 0
+	fi
+}
+
 # ---------------------------------------------------------------- setup
 
 mkdir -p "$STATE" "$TARGET"
@@ -380,6 +497,7 @@ figure "all kernel $(uname -r)"
 figure "all cpus $(grep -c '^processor' /proc/cpuinfo)"
 figure "all rate_limit none"
 figure "all config procs $PROCS seconds $FLOOD_S pause_at $PAUSE_AT pause_for $PAUSE_FOR"
+figure "all userns_config seconds $USERNS_S uid $USERNS_UID root_every $ROOT_EVERY root_lag_ms $ROOT_LAG_MS"
 
 for cfg in $CONFIGS; do
 	case $cfg in
@@ -396,6 +514,12 @@ for cfg in $CONFIGS; do
 		else
 			sensor_flood "$cfg"
 		fi || {
+			stop_daemon "ldwatchd-$cfg"
+			if grep -q '^ldwatch ' /proc/modules; then rmmod ldwatch; fi
+		}
+		;;
+	userns | userns-spread)
+		userns_flood "$cfg" || {
 			stop_daemon "ldwatchd-$cfg"
 			if grep -q '^ldwatch ' /proc/modules; then rmmod ldwatch; fi
 		}
