@@ -386,35 +386,83 @@ static void summary_counts_beyond_its_samples(struct kunit *test)
 }
 
 /*
- * A key beyond the table evicts the budget whose window opened first: its
- * summary goes out at once, and it comes back with a whole budget. Every
- * other key keeps its spent budget: eviction lets more through, never less.
+ * A key beyond the table evicts a budget that owes no summary (the one
+ * whose window opened first): no record for it, and it comes back with a
+ * whole budget. Eviction lets more through, never less.
  */
-static void eviction_gives_a_fresh_budget_and_loses_nothing(struct kunit *test)
+static void eviction_takes_a_budget_that_owes_nothing(struct kunit *test)
 {
 	const struct ldw_alert *found[2];
 	unsigned int k;
 
-	ldw_test_limits(test, 1, 300);
-	for (k = 0; k < LDW_BUDGETS; k++)
-		KUNIT_EXPECT_EQ(test, ldw_test_admit(test, 2000 + k, LDW_TEST_USER_MNTNS, 2), 1u);
-	KUNIT_EXPECT_EQ(test, ldw_test_summaries(found, ARRAY_SIZE(found)), 0u);
-
-	/* One more key: the first key's budget makes room. */
+	/* A limit whose ceiling is the whole table's one alert each. */
+	ldw_test_limits(test, LDW_BUDGETS / 8, 300);
+	for (k = 0; k < LDW_BUDGETS - 1; k++)
+		KUNIT_EXPECT_EQ(test, ldw_test_admit(test, 2000 + k, LDW_TEST_USER_MNTNS, 1), 1u);
+	/* One more key: the first key's budget makes room, silently. */
 	KUNIT_EXPECT_EQ(test, ldw_test_admit(test, 1, LDW_TEST_USER_MNTNS, 1), 1u);
-	KUNIT_ASSERT_EQ(test, ldw_test_summaries(found, ARRAY_SIZE(found)), 1u);
-	KUNIT_EXPECT_EQ(test, found[0]->suppressed.uid, 2000u);
-	KUNIT_EXPECT_EQ(test, found[0]->suppressed.count, 1ULL);
-	KUNIT_EXPECT_LE(test, found[0]->suppressed.window_start_ns,
-			found[0]->suppressed.window_end_ns);
-
-	/* Every other key's budget is still spent. */
-	for (k = 1; k < LDW_BUDGETS; k++)
-		KUNIT_EXPECT_EQ_MSG(test, ldw_test_admit(test, 2000 + k, LDW_TEST_USER_MNTNS, 1),
-				    0u, "key %u", 2000 + k);
-	/* The evicted key comes back (evicting another) with a whole budget. */
-	KUNIT_EXPECT_EQ(test, ldw_test_admit(test, 2000, LDW_TEST_USER_MNTNS, 1), 1u);
+	KUNIT_EXPECT_EQ(test, ldw_test_admit(test, 2, LDW_TEST_USER_MNTNS, 1), 0u);
+	KUNIT_EXPECT_EQ(test, ldw_test_summaries(found, ARRAY_SIZE(found)), 0u);
 	ldw_ratelimit_exit();
+	/* Key 2 was beyond the ceiling: its summary, and only that, at the end. */
+	KUNIT_ASSERT_EQ(test, ldw_test_summaries(found, ARRAY_SIZE(found)), 1u);
+	KUNIT_EXPECT_EQ(test, found[0]->suppressed.uid, 2u);
+}
+
+/*
+ * However many keys a user makes (mount namespaces, subordinate uids), all
+ * budgets together admit the ceiling's worth of alerts per window; root's
+ * alerts about the host's targets still pass.
+ */
+static void ceiling_bounds_every_budget_together(struct kunit *test)
+{
+	unsigned int k, admitted = 0;
+	struct ldw_alert *root_host;
+
+	ldw_test_limits(test, 10, 300);
+	for (k = 0; k < 3 * LDW_BUDGETS; k++)
+		admitted += ldw_test_admit(test, LDW_TEST_NOBODY, 5000 + k, 10);
+	KUNIT_EXPECT_EQ(test, admitted, 10u * 8);
+	root_host = ldw_test_alert(test, 0, LDW_TEST_HOST_MNTNS, "/etc/ld.so.preload",
+				   "/bin/sh", 1);
+	root_host->target_path = root_host->file_path;
+	KUNIT_EXPECT_TRUE(test, ldw_ratelimit_admit(root_host));
+	ldw_ratelimit_exit();
+}
+
+/*
+ * A table full of budgets that owe summaries: a new key shares the overflow
+ * budget, whose summary names no user but keeps each alert's own uid.
+ * The summaries of a window are at most one per entry.
+ */
+static void full_table_shares_the_overflow_budget(struct kunit *test)
+{
+	const struct ldw_alert **found;
+	const struct ldw_alert *overflow = NULL;
+	unsigned int k, n;
+
+	found = kunit_kcalloc(test, LDW_BUDGETS + 2, sizeof(*found), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, found);
+	ldw_test_limits(test, 1, 300);
+	/* Eight keys spend the ceiling; each key after it suppresses one. */
+	for (k = 0; k < LDW_BUDGETS; k++)
+		ldw_test_admit(test, 3000 + k, LDW_TEST_USER_MNTNS, 2);
+	for (k = 0; k < 10; k++)
+		KUNIT_EXPECT_EQ(test, ldw_test_admit(test, 4000 + k, LDW_TEST_USER_MNTNS, 1), 0u);
+	KUNIT_EXPECT_EQ(test, ldw_test_summaries(found, LDW_BUDGETS + 2), 0u);
+	ldw_ratelimit_exit();
+	n = ldw_test_summaries(found, LDW_BUDGETS + 2);
+	KUNIT_EXPECT_EQ(test, n, LDW_BUDGETS + 1u);
+	for (k = 0; k < n; k++)
+		if (found[k]->suppressed.uid == LDW_BUDGET_OVERFLOW_UID)
+			overflow = found[k];
+	KUNIT_ASSERT_NOT_NULL(test, overflow);
+	KUNIT_EXPECT_EQ(test, overflow->suppressed.mntns, 0u);
+	KUNIT_EXPECT_EQ(test, overflow->suppressed.count, 10ULL);
+	KUNIT_ASSERT_NOT_NULL(test, overflow->suppressed.evidence);
+	KUNIT_EXPECT_EQ(test, overflow->suppressed.evidence->nsamples, 10u);
+	KUNIT_EXPECT_EQ(test, overflow->suppressed.evidence->samples[0].uid, 4000u);
+	KUNIT_EXPECT_EQ(test, overflow->suppressed.evidence->samples[9].uid, 4009u);
 }
 
 /* A window's summary comes when its time is up, without another match. */
@@ -444,7 +492,9 @@ static struct kunit_case ldw_ratelimit_cases[] = {
 	KUNIT_CASE(evidence_bounded_in_samples_and_bytes),
 	KUNIT_CASE(budgets_per_user_and_mount_namespace),
 	KUNIT_CASE(summary_counts_beyond_its_samples),
-	KUNIT_CASE(eviction_gives_a_fresh_budget_and_loses_nothing),
+	KUNIT_CASE(eviction_takes_a_budget_that_owes_nothing),
+	KUNIT_CASE(ceiling_bounds_every_budget_together),
+	KUNIT_CASE(full_table_shares_the_overflow_budget),
 	KUNIT_CASE_SLOW(summary_comes_without_more_matches),
 	{}
 };

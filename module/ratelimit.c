@@ -32,14 +32,26 @@
  * its summary goes before STOPPING.
  *
  * The table is fixed: finding or making a budget allocates nothing. A key
- * that finds it full takes the place of another budget: one whose window
- * is over if there is one, else the one whose window opened first. That
- * window ends there, its summary (if it suppressed anything) submitted at
- * once with everything it counted; if the evicted key comes back it starts
- * a window afresh, with its whole budget. Eviction is therefore safe: all
- * it can do is give some key a fresh budget sooner than its window would
- * have, never take any away, so no match is suppressed that would not have
- * been without it (only more can pass), and nothing it ends is lost.
+ * that finds it full takes the place of a budget that owes no summary:
+ * one whose window is over, else the one that opened first among those
+ * that suppressed nothing; if the evicted key comes back it starts afresh,
+ * with its whole budget. Eviction gives some key a fresh budget sooner
+ * than its window would have, never takes any away, and ends no window
+ * that has something to report. A key that finds every budget owing a
+ * summary shares one more, the overflow budget (its uid is
+ * LDW_BUDGET_OVERFLOW_UID, its samples name each alert's own uid): the
+ * summaries of a window are at most one per entry, however many
+ * namespaces a user makes.
+ *
+ * Budgets share out alerts fairly; they do not bound them: a user who makes
+ * a new mount namespace (or, with a subordinate uid range, takes another
+ * uid) for every hundred matches would get a fresh budget each time. So
+ * all the alerts that spend budgets also share one ceiling per window,
+ * LDW_CEILING_BUDGETS budgets' worth: what is beyond it is suppressed and
+ * counted in its own budget's summary, as beyond the budget. The ceiling
+ * bounds how much any flood can put ahead of root's alerts about the
+ * host's targets (which spend none) in the delivery queue and in a
+ * listener's socket, and so how late they can arrive.
  *
  * The table is under one spinlock. Every caller is in process context
  * (capture's task_work, the work item, unload), so on PREEMPT_RT it may be
@@ -100,9 +112,16 @@ struct ldw_budget {
 	struct ldw_alert *summary;
 };
 
+/* The ceiling of all budgets together, in budgets' worth of alerts. */
+#define LDW_CEILING_BUDGETS 8
+
+/* The entry after the table's LDW_BUDGETS: the overflow budget. */
+#define LDW_OVERFLOW LDW_BUDGETS
+
 static DEFINE_SPINLOCK(ldw_budget_lock);
 /* Under ldw_budget_lock: */
-static struct ldw_budget ldw_budgets[LDW_BUDGETS];
+static struct ldw_budget ldw_budgets[LDW_BUDGETS + 1];
+static struct ldw_window ldw_ceiling;
 static bool ldw_budget_stopping;
 
 /* Set by ldw_ratelimit_init() before capture starts, never changed after. */
@@ -298,8 +317,17 @@ static struct ldw_budget *ldw_budget_get(u32 uid, u32 mntns, u64 now,
 			victim = b;
 			break;
 		}
+		if (b->w.suppressed)
+			continue;
 		if (!victim || ldw_opened_before(b->w.start_ns, victim->w.start_ns))
 			victim = b;
+	}
+	if (!victim) {
+		victim = &ldw_budgets[LDW_OVERFLOW];
+		if (victim->used)
+			return victim;
+		uid = LDW_BUDGET_OVERFLOW_UID;
+		mntns = 0;
 	}
 	if (victim->used)
 		ldw_budget_close(victim, now, true, due);
@@ -324,7 +352,7 @@ static void ldw_budget_arm(u64 now)
 
 	if (ldw_budget_stopping)
 		return;
-	for (i = 0; i < LDW_BUDGETS; i++) {
+	for (i = 0; i < ARRAY_SIZE(ldw_budgets); i++) {
 		const struct ldw_budget *b = &ldw_budgets[i];
 
 		if (!b->used || !b->w.open || !b->w.suppressed)
@@ -361,7 +389,7 @@ static void ldw_summaries_submit(struct list_head *due)
  */
 bool ldw_ratelimit_admit(const struct ldw_alert *alert)
 {
-	struct ldw_suppressed ended;
+	struct ldw_suppressed ended, ceiling_ended;
 	struct ldw_budget *b;
 	bool admitted, has_ended;
 	u64 now, now_real;
@@ -377,6 +405,13 @@ bool ldw_ratelimit_admit(const struct ldw_alert *alert)
 	/* A window whose time is up: its summary first, then a new window. */
 	ldw_budget_close(b, now, false, &due);
 	admitted = ldw_window_admit(&b->w, now, now_real, &ended, &has_ended);
+	/* Beyond the ceiling: suppressed in its budget, as beyond the budget. */
+	if (admitted && !ldw_window_admit(&ldw_ceiling, now, now_real,
+					  &ceiling_ended, &has_ended)) {
+		b->w.admitted--;
+		b->w.suppressed++;
+		admitted = false;
+	}
 	if (!admitted) {
 		if (!b->summary)
 			b->summary = ldw_summary_new(true);
@@ -402,7 +437,7 @@ static void ldw_budget_expire(struct work_struct *work)
 	LIST_HEAD(due);
 
 	spin_lock(&ldw_budget_lock);
-	for (i = 0; i < LDW_BUDGETS; i++) {
+	for (i = 0; i < ARRAY_SIZE(ldw_budgets); i++) {
 		if (ldw_budgets[i].used)
 			ldw_budget_close(&ldw_budgets[i], now, false, &due);
 	}
@@ -417,7 +452,7 @@ static void ldw_budgets_clear(u64 now, struct list_head *due)
 {
 	unsigned int i;
 
-	for (i = 0; i < LDW_BUDGETS; i++) {
+	for (i = 0; i < ARRAY_SIZE(ldw_budgets); i++) {
 		struct ldw_budget *b = &ldw_budgets[i];
 
 		if (b->used)
@@ -448,14 +483,19 @@ int ldw_ratelimit_init(void)
 	ldw_budgets_clear(ktime_get_ns(), &stale);
 	ldw_limit = rate_limit_alerts;
 	ldw_period_ns = (u64)rate_limit_seconds * NSEC_PER_SEC;
+	ldw_ceiling = (struct ldw_window){
+		.limit = min_t(u64, (u64)ldw_limit * LDW_CEILING_BUDGETS, U32_MAX),
+		.period_ns = ldw_period_ns,
+	};
 	ldw_budget_stopping = false;
 	spin_unlock(&ldw_budget_lock);
 	list_for_each_entry_safe(summary, next, &stale, node)
 		kfree(summary);
 
 	if (rate_limit_alerts)
-		pr_info("rate limit: %u alerts per %u s for each (user, mount namespace), the rest counted as suppressed and summarised with their evidence; root's alerts about the host's targets are never suppressed\n",
-			rate_limit_alerts, rate_limit_seconds);
+		pr_info("rate limit: %u alerts per %u s for each (user, mount namespace), %u for all together, the rest counted as suppressed and summarised with their evidence; root's alerts about the host's targets are never suppressed\n",
+			rate_limit_alerts, rate_limit_seconds,
+			ldw_ceiling.limit);
 	else
 		pr_info("rate limit: off\n");
 	return 0;

@@ -397,20 +397,30 @@ void ldw_ecs_alerts_suppressed(struct ecs_doc *doc, const struct ldw_ecs_ctx *ct
 	char version[11];
 
 	ldw_health(doc, ctx, "ldwatch-alerts-suppressed");
-	ldw_message(doc, "the rate limit suppressed %" PRIu64 " alert%s of uid %" PRIu32
-		    " in mount namespace %" PRIu32 " in one window (counted, not lost; the evidence of %u kept)",
-		    s->suppressed_count, s->suppressed_count == 1 ? "" : "s", s->budget_uid,
-		    s->budget_mntns, s->samples.n);
+	if (s->budget_uid == LDW_BUDGET_OVERFLOW_UID)
+		ldw_message(doc, "the rate limit suppressed %" PRIu64 " alert%s of the users and mount namespaces that found its table full, in one window (counted, not lost; the evidence of %u kept)",
+			    s->suppressed_count, s->suppressed_count == 1 ? "" : "s",
+			    s->samples.n);
+	else
+		ldw_message(doc, "the rate limit suppressed %" PRIu64 " alert%s of uid %" PRIu32
+			    " in mount namespace %" PRIu32 " in one window (counted, not lost; the evidence of %u kept)",
+			    s->suppressed_count, s->suppressed_count == 1 ? "" : "s",
+			    s->budget_uid, s->budget_mntns, s->samples.n);
 	ecs_put_u64(doc, "event.sequence", s->seq);
 	ldw_put_load_id(doc, s->load_id);
 	ecs_put_u64(doc, "ldwatch.suppressed.count", s->suppressed_count);
 	ecs_put_time(doc, "ldwatch.suppressed.window_start", s->window_start_ns);
 	ecs_put_time(doc, "ldwatch.suppressed.window_end", s->window_end_ns);
-	ldw_put_id(doc, "ldwatch.suppressed.user.id", s->budget_uid);
-	if (ctx->user_name)
-		user_name = ctx->user_name(ctx->user_arg, s->budget_uid);
-	ecs_put_cstr(doc, "ldwatch.suppressed.user.name", user_name);
-	ecs_put_u64(doc, "ldwatch.suppressed.mount_namespace", s->budget_mntns);
+	if (s->budget_uid == LDW_BUDGET_OVERFLOW_UID) {
+		/* Several users' budget: the samples say whose alerts. */
+		ecs_put_bool(doc, "ldwatch.suppressed.overflow", true);
+	} else {
+		ldw_put_id(doc, "ldwatch.suppressed.user.id", s->budget_uid);
+		if (ctx->user_name)
+			user_name = ctx->user_name(ctx->user_arg, s->budget_uid);
+		ecs_put_cstr(doc, "ldwatch.suppressed.user.name", user_name);
+		ecs_put_u64(doc, "ldwatch.suppressed.mount_namespace", s->budget_mntns);
+	}
 	if (s->samples.n)
 		written = ldw_samples(doc, &s->samples);
 	/* Samples past what this program keeps, or could write, are omitted too. */

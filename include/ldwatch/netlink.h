@@ -207,7 +207,9 @@ enum ldw_cmd {
  * @LDW_A_LOST_REASON: in LDW_CMD_LOST, why: an enum ldw_drop value (a
  *	reader names an unknown one by its number)
  * @LDW_A_BUDGET_UID: in a rate limit summary, whose budget it was: the
- *	acting processes' real uid (initial user namespace)
+ *	acting processes' real uid (initial user namespace); or
+ *	LDW_BUDGET_OVERFLOW_UID for the budget that every (user, mount
+ *	namespace) shares which found the module's table of budgets full
  * @LDW_A_BUDGET_MNTNS: with it, their mount namespace (inode number)
  * @LDW_A_SAMPLES: in a rate limit summary, the evidence of the first
  *	suppressed alerts that fit (at most LDW_SAMPLES_MAX, and a byte
@@ -231,6 +233,12 @@ enum ldw_attr {
 
 /* Samples in LDW_A_SAMPLES at most. */
 #define LDW_SAMPLES_MAX		16
+
+/*
+ * LDW_A_BUDGET_UID of the overflow budget ((uid_t)-1, no user's): its
+ * BUDGET_MNTNS is 0, its samples carry each alert's own uid.
+ */
+#define LDW_BUDGET_OVERFLOW_UID 0xffffffffU
 
 /**
  * enum ldw_sample_attr - one suppressed alert's evidence, in a nest of

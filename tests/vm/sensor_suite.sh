@@ -33,14 +33,16 @@ sensor_scripts=(
 
 # LDW_SCENARIOS="identity ratelimit" (while working on them): only those
 # scenarios, after sensor_start.sh, which starts the sensor.
+# They keep the suite's order (some end what others begin).
 if [[ -n ${LDW_SCENARIOS:-} ]]; then
-	wanted=(tests/vm/guest/sensor_start.sh)
-	for name in $LDW_SCENARIOS; do
-		wanted+=("tests/vm/guest/sensor_${name#sensor_}")
-		[[ ${wanted[-1]} == *.sh ]] || wanted[-1]+=.sh
+	wanted=()
+	for script in "${sensor_scripts[@]}"; do
+		name=${script##*/sensor_}
+		name=${name%.sh}
+		[[ $name == start || " $LDW_SCENARIOS " == *" $name "* ]] && wanted+=("$script")
 	done
 	sensor_scripts=("${wanted[@]}")
-	unset wanted name
+	unset wanted name script
 fi
 
 sensor_progs=$LDW_BUILD/vm-progs

@@ -257,13 +257,13 @@ if [ -x $FUSE_HANG ] && { modprobe fuse 2>/dev/null || grep -qw fuse /proc/files
 		# Root's operations on the host's targets, each to arrive within a
 		# second: the attacker's held slots are not theirs to take.
 		op creat $P
-		check "[$SCEN] root's creation of $P is written within 1 s" \
-			"$EXPECT" wait "$ALERTS" --path $P --timeout 1
+		check "[$SCEN] root's creation of $P is written within $LATENCY_S s" \
+			"$EXPECT" wait "$ALERTS" --path $P --timeout "$LATENCY_S"
 		alert creation $P
 		op creat /etc/ldw-fuse.tmp
 		op rename /etc/ldw-fuse.tmp $C/fuse.conf
-		check "[$SCEN] root's rename onto $C/fuse.conf is written within 1 s" \
-			"$EXPECT" wait "$ALERTS" --path $C/fuse.conf --timeout 1
+		check "[$SCEN] root's rename onto $C/fuse.conf is written within $LATENCY_S s" \
+			"$EXPECT" wait "$ALERTS" --path $C/fuse.conf --timeout "$LATENCY_S"
 		alert rename $C/fuse.conf /etc/ldw-fuse.tmp
 		status_json "$LDW_DIR/status.fuse1" || not_ok "[$SCEN] ldwatchctl status --json"
 		slot1=$("$EXPECT" get "$LDW_DIR/status.fuse1" dropped.no_slot 1 2>/dev/null || echo 0)

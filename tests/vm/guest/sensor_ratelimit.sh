@@ -151,7 +151,7 @@ if check "[$SCEN] insmod ldwatch.ko rate_limit_alerts=$LIMIT rate_limit_seconds=
 			now_cs
 			diag "[$SCEN] root's alert was written $(((NOW - ROOT_DONE) / 100)).$(((NOW - ROOT_DONE) % 100)) s after its write"
 			check "[$SCEN] root's alert is written within one second of its write ($((NOW - ROOT_DONE)) cs)" \
-				test $((NOW - ROOT_DONE)) -le 100
+				test $((NOW - ROOT_DONE)) -le "$LATENCY_CS"
 		else
 			not_ok "[$SCEN] root's alert about /etc/ld.so.preload is written"
 		fi

@@ -279,7 +279,7 @@ if load_module loader4 queue_max_alerts=1; then
 		diag "[$SCEN] $alerts alerts and $lost lost accounted for in $((took / 100)).$((took % 100 / 10)) s after ldwatchd ran again"
 		check "[$SCEN] every number accounted for once ($alerts alerts + $lost lost = $N)" \
 			test "$accounted" -eq $N
-		check "[$SCEN] within a second of ldwatchd reading again" test "$took" -le 100
+		check "[$SCEN] within ${LATENCY_S} s of ldwatchd reading again" test "$took" -le "$LATENCY_CS"
 		run_expect check "$ALERTS" --kind event --name "[$SCEN]" \
 			--desc "the module's drop report names queue_full" \
 			--at-least 1 event.action=ldwatch-alerts-lost ldwatch.lost.detected_by=sensor_report \
