@@ -914,6 +914,24 @@ static void test_suppressed_samples(struct ecs_doc *doc, struct ecs_buf *line,
 	tap_ok(r && is_u64(r, "ldwatch.suppressed.samples_omitted", 14),
 	       "health: samples a message held past what ldwatchd keeps count as omitted");
 	json_object_put(r);
+
+	/* The overflow budget: no user of its own; the samples name theirs. */
+	sup->samples.beyond = 0;
+	sup->budget_uid = LDW_BUDGET_OVERFLOW_UID;
+	sup->budget_mntns = 0;
+	ldw_ecs_alerts_suppressed(doc, &ctx, sup, false);
+	r = render_parse(doc, line);
+	arr = r ? get(r, "ldwatch.suppressed.samples") : NULL;
+	tap_ok(r && json_object_get_boolean(get(r, "ldwatch.suppressed.overflow")) &&
+	       absent(r, "ldwatch.suppressed.user.id") &&
+	       absent(r, "ldwatch.suppressed.user.name") &&
+	       absent(r, "ldwatch.suppressed.mount_namespace") &&
+	       arr && json_object_array_length(arr) > 0 &&
+	       is_cstr(json_object_array_get_idx(arr, 0), "user.id", "65534"),
+	       "health: the overflow budget's summary says overflow, names no user, "
+	       "and its samples keep each alert's uid");
+	json_object_put(r);
+	sup->budget_uid = 65534;
 	sup->samples = (struct ldw_samples){ 0 };
 }
 
