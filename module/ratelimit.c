@@ -493,7 +493,7 @@ int ldw_ratelimit_init(void)
 		kfree(summary);
 
 	if (rate_limit_alerts)
-		pr_info("rate limit: %u alerts per %u s for each (user, mount namespace), %u for all together, the rest counted as suppressed and summarised with their evidence; root's alerts about the host's targets are never suppressed\n",
+		pr_info("rate limit: %u alerts per %u s per (user, mount namespace), %u in all; the rest summarised; root's on the host's targets exempt\n",
 			rate_limit_alerts, rate_limit_seconds,
 			ldw_ceiling.limit);
 	else
