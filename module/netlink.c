@@ -19,6 +19,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/build_bug.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/limits.h>
@@ -1090,6 +1091,10 @@ enum ldw_send ldw_genl_send_lost(u64 first, u64 count, enum ldw_drop reason)
 	return ldw_broadcast(msg);
 }
 
+/* STOPPING to a listener with a full socket: tried this often, this far apart. */
+#define LDW_STOPPING_TRIES 200
+#define LDW_STOPPING_RETRY_MS 10
+
 /**
  * ldw_genl_send_stopping() - tell listeners that this load of the module ends
  * @actor: who unloads it
@@ -1099,16 +1104,23 @@ enum ldw_send ldw_genl_send_lost(u64 first, u64 count, enum ldw_drop reason)
  */
 void ldw_genl_send_stopping(const struct ldw_actor *actor)
 {
+	unsigned int tries = LDW_STOPPING_TRIES;
 	struct sk_buff *msg;
 
 	if (!ldw_genl_have_listeners())
 		return;
-	msg = ldw_stopping_msg(actor);
-	if (!msg) {
-		pr_warn("no memory to tell listeners that the sensor stops\n");
-		return;
-	}
-	ldw_broadcast(msg);
+	/* A listener whose socket a flood filled is given time to make room. */
+	do {
+		msg = ldw_stopping_msg(actor);
+		if (!msg) {
+			pr_warn("no memory to tell listeners that the sensor stops\n");
+			return;
+		}
+		if (ldw_broadcast(msg) != LDW_SEND_BUSY)
+			return;
+		msleep(LDW_STOPPING_RETRY_MS);
+	} while (--tries);
+	pr_warn("a listener had no room to be told that the sensor stops\n");
 }
 
 /**

@@ -32,6 +32,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/module.h>
@@ -70,6 +71,8 @@ MODULE_PARM_DESC(queue_max_bytes,
 #define LDW_POLL_NO_LISTENER_MS 1000
 /* ... and when a listener's socket buffer was full. */
 #define LDW_RETRY_BUSY_MS 10
+/* At unload, how long a listener with a full socket is waited for. */
+#define LDW_STOP_PATIENCE_MS 5000
 
 VISIBLE_IF_KUNIT DEFINE_RAW_SPINLOCK(ldw_queue_lock);
 /* Under ldw_queue_lock: */
@@ -301,6 +304,7 @@ int ldw_queue_init(void)
 void ldw_queue_stop(void)
 {
 	struct ldw_alert *alert;
+	unsigned long deadline;
 	bool nobody = false;
 	unsigned long flags;
 
@@ -309,7 +313,13 @@ void ldw_queue_stop(void)
 	raw_spin_unlock_irqrestore(&ldw_queue_lock, flags);
 	cancel_delayed_work_sync(&ldw_queue_work);
 
-	/* One attempt each; once nobody listens, none for the rest. */
+	/*
+	 * Once nobody listens, no attempt for the rest. A listener whose
+	 * socket is full is reading (a flood just filled it): it is given
+	 * until the deadline to make room, so that the last alerts and the
+	 * rate limit's summaries of this load reach it.
+	 */
+	deadline = jiffies + msecs_to_jiffies(LDW_STOP_PATIENCE_MS);
 	while ((alert = ldw_queue_head())) {
 		enum ldw_send sent = LDW_SEND_NO_LISTENER;
 
@@ -325,6 +335,10 @@ void ldw_queue_stop(void)
 			ldw_queue_retire(alert, LDW_DROP_UNLOAD);
 			break;
 		case LDW_SEND_BUSY:
+			if (time_before(jiffies, deadline)) {
+				msleep(LDW_RETRY_BUSY_MS);
+				continue;
+			}
 			ldw_queue_retire(alert, LDW_DROP_UNLOAD);
 			break;
 		case LDW_SEND_NO_MEMORY:
