@@ -22,12 +22,13 @@
  * it full is dropped as LDW_DROP_QUEUE_FULL, its number left as a hole.
  *
  * A share of both bounds is reserved for alerts about the host's targets
- * (they carry a target path) whose operation happened: everything else, an
- * unprivileged user's flood over as many budgets as it makes namespaces
- * and the rate limit's summaries included, fills the queue only up to the
- * reserve, so that such a flood cannot make the queue drop an alert about
- * what was done to the host's targets. A failed attempt does not use the
- * reserve: anyone may attempt (report_failures).
+ * (they carry a target path) whose operation happened: every other alert,
+ * an unprivileged user's flood over as many budgets as it makes namespaces
+ * included, fills the queue only up to the reserve, so that such a flood
+ * cannot make the queue drop an alert about what was done to the host's
+ * targets. A failed attempt does not use the reserve: anyone may attempt
+ * (report_failures). The rate limit's summaries, bounded in number by its
+ * table, are never refused.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -123,12 +124,20 @@ static bool ldw_alert_reserved(const struct ldw_alert *alert)
 	       !alert->failed;
 }
 
-/* Whether @size more bytes of @alert fit in the queue. Under the lock. */
+/*
+ * Whether @size more bytes of @alert fit in the queue. Under the lock. A
+ * rate limit summary always does: there is at most one per budget and
+ * window (ratelimit.c), and it carries what a flood's dropped alerts
+ * would have said, many alerts' worth, so the flood that filled the queue
+ * must not drop it too.
+ */
 static bool ldw_queue_room(const struct ldw_alert *alert, size_t size)
 {
 	unsigned int max_alerts = queue_max_alerts;
 	size_t max_bytes = queue_max_bytes;
 
+	if (alert->record == LDW_RECORD_SUPPRESSED)
+		return true;
 	if (!ldw_alert_reserved(alert)) {
 		max_alerts -= queue_max_alerts / LDW_QUEUE_RESERVE_SHARE;
 		max_bytes -= queue_max_bytes / LDW_QUEUE_RESERVE_SHARE;
