@@ -1054,6 +1054,28 @@ static bool field_u64(struct json_object *doc, const char *path, uint64_t *out)
 	return true;
 }
 
+/*
+ * The one user the samples of an overflow budget's summary name (every
+ * sample's user.id), or "" if they name several or none.
+ */
+static const char *overflow_owner(struct json_object *doc)
+{
+	struct json_object *samples = field(doc, "ldwatch.suppressed.samples");
+	const char *owner = NULL, *uid;
+	size_t i, n;
+
+	if (!samples || !json_object_is_type(samples, json_type_array))
+		return "";
+	n = json_object_array_length(samples);
+	for (i = 0; i < n; i++) {
+		uid = field_str(json_object_array_get_idx(samples, i), "user.id");
+		if (!uid || (owner && strcmp(owner, uid)))
+			return "";
+		owner = uid;
+	}
+	return owner ? owner : "";
+}
+
 /* An RFC 3339 UTC time with nanoseconds, as ldwatchd writes it, in ns. */
 static bool field_time(struct json_object *doc, const char *path, uint64_t *ns)
 {
@@ -1369,6 +1391,9 @@ static int attack_main(int argc, char **argv)
 			}
 		} else if (action && !strcmp(action, "ldwatch-alerts-suppressed")) {
 			uid = field_str(doc, "ldwatch.suppressed.user.id");
+			/* The overflow budget's: the flooder's if its samples say so. */
+			if (!uid && field(doc, "ldwatch.suppressed.overflow"))
+				uid = overflow_owner(doc);
 			if (!uid || !field_u64(doc, "ldwatch.suppressed.count", &count))
 				die("%s:%lu: ldwatch-alerts-suppressed without ldwatch.suppressed.user.id or .count",
 				    argv[2], lineno);
