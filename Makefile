@@ -50,7 +50,8 @@ LDWATCHCTL_SOURCES := userspace/ldwatchctl.c userspace/event_json.c $(NETLINK_SO
 	$(MATCHER_SOURCES)
 LDWATCHD_SOURCES := userspace/ldwatchd.c userspace/ldwatchd_state.c userspace/ecs_records.c \
 	$(NETLINK_SOURCES) module/rule_match.c userspace/journal_output.c
-# libsystemd (Debian: libsystemd-dev): ldwatchd --journal.
+# libsystemd (Debian: libsystemd-dev): ldwatchd --journal; it reads the
+# fields back from the rendered line with json-c (libjson-c-dev).
 SYSTEMD_CFLAGS := $(shell pkg-config --cflags libsystemd 2>/dev/null)
 SYSTEMD_LIBS := $(or $(shell pkg-config --libs libsystemd 2>/dev/null),-lsystemd)
 USERSPACE_HEADERS := $(wildcard include/ldwatch/*.h userspace/*.h)
@@ -93,8 +94,8 @@ $(BUILD)/ldwatchctl: $(LDWATCHCTL_SOURCES) $(USERSPACE_HEADERS)
 
 $(BUILD)/ldwatchd: $(LDWATCHD_SOURCES) $(USERSPACE_HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(LDW_CFLAGS) $(GENL_CFLAGS) $(SYSTEMD_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
-		$(LDWATCHD_SOURCES) $(GENL_LIBS) $(SYSTEMD_LIBS)
+	$(CC) $(LDW_CFLAGS) $(JSONC_CFLAGS) $(GENL_CFLAGS) $(SYSTEMD_CFLAGS) $(CFLAGS) $(LDFLAGS) \
+		-o $@ $(LDWATCHD_SOURCES) $(JSONC_LIBS) $(GENL_LIBS) $(SYSTEMD_LIBS)
 
 check:
 	tests/check.sh

@@ -3,17 +3,20 @@
  * ldwatchd --journal: records to the systemd journal through libsystemd's
  * sd_journal_sendv(). See journal_output.h for the fields.
  *
- * The fields are built into one buffer, then pointed at by iovecs: the
- * buffer may move while it grows, so the iovecs are set last, from the
- * fields' offsets.
+ * The rendered line is parsed once by json-c and the fields are read from
+ * the parsed object. They are built into one buffer, then pointed at by
+ * iovecs: the buffer may move while it grows, so the iovecs are set last,
+ * from the fields' offsets.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
+#include <json-c/json.h>
 #include <systemd/sd-journal.h>
 
 #include "journal_output.h"
@@ -33,183 +36,100 @@ void ldw_journal_free(struct ldw_journal *j)
 	ecs_buf_free(&j->text);
 }
 
-/* @json is a JSON string (quotes included) of @len bytes. */
-static bool ldw_is_jstr(const char *json, size_t len)
-{
-	return len >= 2 && json[0] == '"' && json[len - 1] == '"';
-}
-
-static unsigned int ldw_hex4(const char *p)
-{
-	unsigned int v = 0, i;
-	char c;
-
-	for (i = 0; i < 4; i++) {
-		c = p[i];
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned int)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned int)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned int)(c - 'A' + 10);
-		else
-			return 0xfffd;
-	}
-	return v;
-}
-
-static void ldw_utf8(struct ecs_buf *b, unsigned int cp)
-{
-	char u[4];
-
-	if (cp < 0x80) {
-		ecs_buf_addc(b, (char)cp);
-		return;
-	}
-	if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		ecs_buf_add(b, u, 2);
-		return;
-	}
-	if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		ecs_buf_add(b, u, 3);
-		return;
-	}
-	u[0] = (char)(0xf0 | (cp >> 18));
-	u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	u[3] = (char)(0x80 | (cp & 0x3f));
-	ecs_buf_add(b, u, 4);
-}
-
 /*
- * Append the value of the JSON string @json (@len bytes, quotes included),
- * its escapes undone. The ECS writer's strings are valid UTF-8 and escape
- * only what JSON needs and U+2028/9, but any JSON escape is read, a
- * surrogate pair included; a lone surrogate becomes U+FFFD.
+ * The value of field @key (dotted: "file.Ext.original.path") in the parsed
+ * document @root, or NULL. ecs.c writes a dotted name as nested objects
+ * ({"file":{"Ext":{"original":{"path":...}}}}): one object per part.
  */
-static void ldw_json_unquote(struct ecs_buf *b, const char *json, size_t len)
+static struct json_object *ldw_get(struct json_object *root, const char *key)
 {
-	const char *p = json + 1, *end = json + len - 1;
-	unsigned int cp, lo;
+	char part[64];
+	const char *seg = key, *dot;
+	struct json_object *o = root;
+	size_t n;
 
-	while (p < end) {
-		if (*p != '\\') {
-			ecs_buf_addc(b, *p++);
-			continue;
-		}
-		if (end - p < 2)
-			break;
-		switch (p[1]) {
-		case 'b':
-			ecs_buf_addc(b, '\b');
-			break;
-		case 'f':
-			ecs_buf_addc(b, '\f');
-			break;
-		case 'n':
-			ecs_buf_addc(b, '\n');
-			break;
-		case 'r':
-			ecs_buf_addc(b, '\r');
-			break;
-		case 't':
-			ecs_buf_addc(b, '\t');
-			break;
-		case 'u':
-			if (end - p < 6) {
-				p = end;
-				continue;
-			}
-			cp = ldw_hex4(p + 2);
-			p += 4;
-			if (cp >= 0xd800 && cp < 0xdc00 && end - p >= 8 && p[2] == '\\' &&
-			    p[3] == 'u') {
-				lo = ldw_hex4(p + 4);
-				if (lo >= 0xdc00 && lo < 0xe000) {
-					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-					p += 6;
-				}
-			}
-			if (cp >= 0xd800 && cp < 0xe000)
-				cp = 0xfffd;
-			ldw_utf8(b, cp);
-			break;
-		default:	/* \" \\ \/ */
-			ecs_buf_addc(b, p[1]);
-			break;
-		}
-		p += 2;
+	for (;;) {
+		dot = strchr(seg, '.');
+		n = dot ? (size_t)(dot - seg) : strlen(seg);
+		if (n >= sizeof(part) || !json_object_is_type(o, json_type_object))
+			return NULL;
+		memcpy(part, seg, n);
+		part[n] = '\0';
+		if (!json_object_object_get_ex(o, part, &o))
+			return NULL;
+		if (!dot)
+			return o;
+		seg = dot + 1;
 	}
 }
 
 /*
- * Append field @key of @doc: a string's text unescaped (@raw false) or as
- * it stands between its quotes, escaped (@raw true); another value's JSON
- * text. False if the document has no such field.
+ * Append field @key of @root: a string's text, escaped as the ECS line
+ * escapes it (@escaped true; ecs_json_string() without the quotes, so
+ * that no file name can split the summary) or as it is (@escaped false);
+ * another value's JSON text. False if the document has no such field.
  */
-static bool ldw_put_value(struct ecs_buf *b, const struct ecs_doc *doc, const char *key,
-			  bool raw)
+static bool ldw_put_value(struct ecs_buf *b, struct json_object *root, const char *key,
+			  bool escaped)
 {
-	const char *json;
+	struct json_object *o = ldw_get(root, key);
+	size_t start = b->len;
+	const char *s;
 	size_t len;
 
-	if (!ecs_doc_get(doc, key, &json, &len))
+	if (!o)
 		return false;
-	if (!ldw_is_jstr(json, len))
-		ecs_buf_add(b, json, len);
-	else if (raw)
-		ecs_buf_add(b, json + 1, len - 2);
-	else
-		ldw_json_unquote(b, json, len);
+	if (!json_object_is_type(o, json_type_string)) {
+		ecs_buf_adds(b, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
+		return true;
+	}
+	s = json_object_get_string(o);
+	len = (size_t)json_object_get_string_len(o);
+	if (!escaped) {
+		ecs_buf_add(b, s, len);
+		return true;
+	}
+	ecs_json_string(b, s, len);
+	if (!b->err) {
+		/* The quotes off: the opening one here, the closing one at the end. */
+		memmove(b->data + start, b->data + start + 1, b->len - start - 2);
+		b->len -= 2;
+	}
 	return true;
 }
 
-static bool ldw_has(const struct ecs_doc *doc, const char *key)
+/* Whether string field @key of @root is @want. */
+static bool ldw_field_is(struct json_object *root, const char *key, const char *want)
 {
-	const char *json;
-	size_t len;
+	struct json_object *o = ldw_get(root, key);
 
-	return ecs_doc_get(doc, key, &json, &len);
+	return o && json_object_is_type(o, json_type_string) &&
+	       (size_t)json_object_get_string_len(o) == strlen(want) &&
+	       !memcmp(json_object_get_string(o), want, strlen(want));
 }
 
-/* Whether string field @key of @doc is @want. */
-static bool ldw_field_is(const struct ecs_doc *doc, const char *key, const char *want)
-{
-	size_t n = strlen(want);
-	const char *json;
-	size_t len;
-
-	return ecs_doc_get(doc, key, &json, &len) && len == n + 2 && ldw_is_jstr(json, len) &&
-	       !memcmp(json + 1, want, n);
-}
-
-/* Numeric field @key of @doc, or @dflt if absent or not a number. */
-static unsigned long long ldw_field_u64(const struct ecs_doc *doc, const char *key,
+/* Numeric field @key of @root, or @dflt if absent or not a whole number. */
+static unsigned long long ldw_field_u64(struct json_object *root, const char *key,
 					unsigned long long dflt)
 {
-	char num[24];
-	const char *json;
-	size_t len;
-	char *end;
-	unsigned long long v;
+	struct json_object *o = ldw_get(root, key);
 
-	if (!ecs_doc_get(doc, key, &json, &len) || !len || len >= sizeof(num) ||
-	    json[0] < '0' || json[0] > '9')
+	if (!o || !json_object_is_type(o, json_type_int))
 		return dflt;
-	memcpy(num, json, len);
-	num[len] = '\0';
-	errno = 0;
-	v = strtoull(num, &end, 10);
-	return errno || *end ? dflt : v;
+	return json_object_get_uint64(o);
 }
 
-int ldw_journal_priority(const struct ecs_doc *doc)
+/*
+ * syslog's priority of the record @root. An alert's (a file alert or the
+ * sensor's own) follows its event.severity (the rule's risk score, by
+ * Elastic's bands): 74 and up (critical) LOG_CRIT, 48 to 73 (high)
+ * LOG_ERR, 22 to 47 (medium) LOG_WARNING, below (low) LOG_NOTICE. Health
+ * records: alerts lost LOG_ERR; a socket overrun, a malformed message,
+ * alerts suppressed by the rate limit, drop counters with a drop
+ * LOG_WARNING; the module absent LOG_NOTICE; anything else LOG_INFO.
+ */
+static int ldw_journal_priority(struct json_object *root)
 {
 	static const struct {
 		const char *action;
@@ -219,14 +139,13 @@ int ldw_journal_priority(const struct ecs_doc *doc)
 		{ "ldwatch-socket-overrun", LOG_WARNING },
 		{ "ldwatch-malformed-message", LOG_WARNING },
 		{ "ldwatch-alerts-suppressed", LOG_WARNING },
-		{ "ldwatch-sensor-stopping", LOG_NOTICE },
 		{ "ldwatch-module-absent", LOG_NOTICE },
 	};
 	unsigned long long severity;
 	size_t i;
 
-	if (ldw_field_is(doc, "event.kind", "alert")) {
-		severity = ldw_field_u64(doc, "event.severity", 47);
+	if (ldw_field_is(root, "event.kind", "alert")) {
+		severity = ldw_field_u64(root, "event.severity", 47);
 		if (severity >= 74)
 			return LOG_CRIT;
 		if (severity >= 48)
@@ -236,51 +155,78 @@ int ldw_journal_priority(const struct ecs_doc *doc)
 		return LOG_NOTICE;
 	}
 	for (i = 0; i < ARRAY_SIZE(health); i++) {
-		if (ldw_field_is(doc, "event.action", health[i].action))
+		if (ldw_field_is(root, "event.action", health[i].action))
 			return health[i].priority;
 	}
-	if (ldw_field_is(doc, "event.action", "ldwatch-drop-counters") &&
-	    ldw_field_u64(doc, "ldwatch.dropped_total", 0))
+	if (ldw_field_is(root, "event.action", "ldwatch-drop-counters") &&
+	    ldw_field_u64(root, "ldwatch.dropped_total", 0))
 		return LOG_WARNING;
 	return LOG_INFO;
 }
 
-/* The alert's summary: rule, action, path(s), process, user, outcome. */
-static void ldw_alert_message(struct ecs_buf *b, const struct ecs_doc *doc)
+/* A file alert's summary: rule, action, path(s), process, user, outcome. */
+static void ldw_alert_message(struct ecs_buf *b, struct json_object *root)
 {
-	if (!ldw_put_value(b, doc, "rule.name", true))
+	if (!ldw_put_value(b, root, "rule.name", true))
 		ecs_buf_adds(b, "ldwatch alert");
 	ecs_buf_adds(b, ": ");
-	ldw_put_value(b, doc, "event.action", true);
+	ldw_put_value(b, root, "event.action", true);
 	ecs_buf_addc(b, ' ');
-	ldw_put_value(b, doc, "file.path", true);
-	if (ldw_has(doc, "file.Ext.original.path")) {
+	ldw_put_value(b, root, "file.path", true);
+	if (ldw_get(root, "file.Ext.original.path")) {
 		ecs_buf_adds(b, " (from ");
-		ldw_put_value(b, doc, "file.Ext.original.path", true);
+		ldw_put_value(b, root, "file.Ext.original.path", true);
 		ecs_buf_addc(b, ')');
 	}
 	ecs_buf_adds(b, " by ");
-	if (!ldw_put_value(b, doc, "process.executable", true)) {
+	if (!ldw_put_value(b, root, "process.executable", true)) {
 		ecs_buf_addc(b, '[');
-		ldw_put_value(b, doc, "ldwatch.process.comm", true);
+		ldw_put_value(b, root, "ldwatch.process.comm", true);
 		ecs_buf_addc(b, ']');
 	}
 	ecs_buf_adds(b, " (pid ");
-	ldw_put_value(b, doc, "process.pid", true);
+	ldw_put_value(b, root, "process.pid", true);
 	ecs_buf_adds(b, ", user ");
-	if (!ldw_put_value(b, doc, "user.name", true)) {
+	if (!ldw_put_value(b, root, "user.name", true)) {
 		ecs_buf_adds(b, "uid ");
-		ldw_put_value(b, doc, "user.id", true);
+		ldw_put_value(b, root, "user.id", true);
 	}
 	ecs_buf_addc(b, ')');
-	if (ldw_field_is(doc, "event.outcome", "failure")) {
+	if (ldw_field_is(root, "event.outcome", "failure")) {
 		ecs_buf_adds(b, ", failed: ");
-		ldw_put_value(b, doc, "error.code", true);
+		ldw_put_value(b, root, "error.code", true);
 	}
 }
 
-int ldw_journal_fields(struct ldw_journal *j, const struct ecs_doc *doc,
-		       const char *line, size_t len)
+/* Parse the rendered line (@len bytes, no newline): its object, or NULL. */
+static struct json_object *ldw_parse(const char *line, size_t len, int *err)
+{
+	struct json_tokener *tok;
+	struct json_object *root;
+
+	if (len > INT_MAX) {
+		*err = EOVERFLOW;
+		return NULL;
+	}
+	tok = json_tokener_new();
+	if (!tok) {
+		*err = ENOMEM;
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	root = json_tokener_parse_ex(tok, line, (int)len);
+	if (root && (json_tokener_get_parse_end(tok) != len ||
+		     !json_object_is_type(root, json_type_object))) {
+		json_object_put(root);
+		root = NULL;
+	}
+	json_tokener_free(tok);
+	if (!root)
+		*err = EINVAL;
+	return root;
+}
+
+int ldw_journal_fields(struct ldw_journal *j, const char *line, size_t len)
 {
 	static const struct {
 		const char *field;
@@ -295,23 +241,30 @@ int ldw_journal_fields(struct ldw_journal *j, const struct ecs_doc *doc,
 	size_t off[LDW_JOURNAL_MAX_FIELDS + 1];
 	struct ecs_buf *b = &j->text;
 	size_t n = 0, i, start;
+	struct json_object *root;
 	char prio[16];
+	int err = 0;
 
 	ecs_buf_reset(b);
 	j->niov = 0;
+	if (len && line[len - 1] == '\n')
+		len--;
+	root = ldw_parse(line, len, &err);
+	if (!root)
+		return err;
 
 	off[n++] = b->len;
 	ecs_buf_adds(b, "MESSAGE=");
-	if (ldw_field_is(doc, "event.kind", "alert")) {
-		ldw_alert_message(b, doc);
+	if (ldw_field_is(root, "event.dataset", "ldwatch.alert")) {
+		ldw_alert_message(b, root);
 	} else {
-		ldw_put_value(b, doc, "event.action", true);
+		ldw_put_value(b, root, "event.action", true);
 		ecs_buf_adds(b, ": ");
-		ldw_put_value(b, doc, "message", true);
+		ldw_put_value(b, root, "message", true);
 	}
 
 	off[n++] = b->len;
-	snprintf(prio, sizeof(prio), "PRIORITY=%d", ldw_journal_priority(doc));
+	snprintf(prio, sizeof(prio), "PRIORITY=%d", ldw_journal_priority(root));
 	ecs_buf_adds(b, prio);
 
 	off[n++] = b->len;
@@ -319,19 +272,18 @@ int ldw_journal_fields(struct ldw_journal *j, const struct ecs_doc *doc,
 
 	off[n++] = b->len;
 	ecs_buf_adds(b, "LDWATCH_ECS=");
-	if (len && line[len - 1] == '\n')
-		len--;
 	ecs_buf_add(b, line, len);
 
 	for (i = 0; i < ARRAY_SIZE(flat); i++) {
 		start = b->len;
 		ecs_buf_adds(b, flat[i].field);
-		if (ldw_put_value(b, doc, flat[i].key, false))
+		if (ldw_put_value(b, root, flat[i].key, false))
 			off[n++] = start;
 		else
 			b->len = start;
 	}
 	off[n] = b->len;
+	json_object_put(root);
 
 	if (b->err)
 		return b->err;
@@ -343,12 +295,11 @@ int ldw_journal_fields(struct ldw_journal *j, const struct ecs_doc *doc,
 	return 0;
 }
 
-int ldw_journal_write(struct ldw_journal *j, const struct ecs_doc *doc,
-		      const char *line, size_t len)
+int ldw_journal_write(struct ldw_journal *j, const char *line, size_t len)
 {
 	int err;
 
-	err = ldw_journal_fields(j, doc, line, len);
+	err = ldw_journal_fields(j, line, len);
 	if (!err)
 		err = -j->sendv(j->iov, (int)j->niov);
 	if (err) {

@@ -3,24 +3,27 @@
  * ldwatchd --journal: every record ldwatchd writes also goes to the systemd
  * journal, as one entry with these fields:
  *
- *   MESSAGE            a one-line summary for people: an alert's rule,
- *                      action, path(s), process and user; a health
- *                      record's event.action and message. Strings appear
- *                      as the ECS line escapes them, so that no file name
- *                      can split the line.
- *   PRIORITY           syslog's level, from the record (ldw_journal_priority())
+ *   MESSAGE            a one-line summary for people: a file alert's
+ *                      (event.dataset "ldwatch.alert") rule, action,
+ *                      path(s), process and user; any other record's (the
+ *                      sensor's own alerts too) "event.action: message".
+ *                      Strings appear as the ECS line escapes them, so
+ *                      that no file name can split the line.
+ *   PRIORITY           syslog's level, from the record: an alert's (a file
+ *                      alert or the sensor's own) from its event.severity
+ *                      (ldw_journal_priority() in journal_output.c)
  *   SYSLOG_IDENTIFIER  "ldwatchd"
  *   LDWATCH_ECS        the ECS document, the exact line of --output without
  *                      its newline
- *   LDWATCH_EVENT_KIND event.kind: "alert" or "event"
+ *   LDWATCH_EVENT_KIND event.kind: "alert", "event" or "state"
  *   LDWATCH_ACTION     event.action
  *   LDWATCH_RULE_ID    rule.id          (records that carry these fields)
  *   LDWATCH_FILE_PATH  file.path, unescaped (U+FFFD for bytes that are not
  *                      UTF-8: the exact bytes are in LDWATCH_ECS)
  *   LDWATCH_SEQUENCE   event.sequence
  *
- * The fields are read back from the document itself (ecs_doc_get()), so the
- * journal and the file cannot say different things.
+ * The fields are read from the rendered line itself, parsed by json-c, so
+ * the journal and the file cannot say different things.
  */
 #ifndef _LDWATCH_JOURNAL_OUTPUT_H
 #define _LDWATCH_JOURNAL_OUTPUT_H
@@ -52,28 +55,17 @@ void ldw_journal_init(struct ldw_journal *j);
 void ldw_journal_free(struct ldw_journal *j);
 
 /*
- * Fill j->iov with the fields of the record @doc, rendered as @line (@len
- * bytes, its newline included). Returns 0 or a positive errno.
+ * Fill j->iov with the fields of the record rendered as @line (@len bytes,
+ * one ECS document, as ecs_doc_render() writes it; a newline at its end is
+ * left out). Returns 0 or a positive errno (EINVAL: @line is not one JSON
+ * object).
  */
-int ldw_journal_fields(struct ldw_journal *j, const struct ecs_doc *doc,
-		       const char *line, size_t len);
+int ldw_journal_fields(struct ldw_journal *j, const char *line, size_t len);
 
 /*
  * Build the fields and send them. Returns 0 or a positive errno; a failure
  * is said on standard error once, until sending works again.
  */
-int ldw_journal_write(struct ldw_journal *j, const struct ecs_doc *doc,
-		      const char *line, size_t len);
-
-/*
- * syslog's priority of @doc. An alert's follows its event.severity (the
- * rule's risk score, by Elastic's bands): 74 and up (critical) LOG_CRIT,
- * 48 to 73 (high) LOG_ERR, 22 to 47 (medium) LOG_WARNING, below (low)
- * LOG_NOTICE. Health records: alerts lost LOG_ERR; a socket overrun, a
- * malformed message, alerts suppressed by the rate limit, drop counters
- * with a drop LOG_WARNING; the sensor stopping or absent LOG_NOTICE;
- * anything else LOG_INFO.
- */
-int ldw_journal_priority(const struct ecs_doc *doc);
+int ldw_journal_write(struct ldw_journal *j, const char *line, size_t len);
 
 #endif /* _LDWATCH_JOURNAL_OUTPUT_H */

@@ -605,7 +605,7 @@ static void ldwd_emit(struct ldwd *d)
 		return;
 	}
 	if (d->opt.journal)
-		ldw_journal_write(&d->journal, d->doc, d->line.data, d->line.len);
+		ldw_journal_write(&d->journal, d->line.data, d->line.len);
 	if (d->out_fd < 0)
 		return;
 	p = d->line.data;

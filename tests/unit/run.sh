@@ -28,8 +28,9 @@ records=(userspace/ecs_records.c "${netlink[@]}" module/rule_match.c)
 # libnl-genl-3, for the tools' netlink (Debian: libnl-genl-3-dev).
 read -ra genl_cflags < <(pkg-config --cflags libnl-genl-3.0 2>/dev/null || echo -I/usr/include/libnl3)
 genl_libs=(-lnl-genl-3 -lnl-3)
-# libsystemd, for ldwatchd --journal (Debian: libsystemd-dev).
-systemd_libs=(-lsystemd)
+# ldwatchd --journal: libsystemd (Debian: libsystemd-dev), and json-c, with
+# which it reads the fields back from the rendered line (libjson-c-dev).
+journal_libs=(-lsystemd -ljson-c)
 warn=(-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Iuserspace "${genl_cflags[@]}")
 sanitize=(-g -O1 "-fsanitize=address,undefined" -fno-sanitize-recover=all -fno-omit-frame-pointer)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
@@ -66,11 +67,11 @@ for cc in gcc clang; do
 		-ljson-c "${genl_libs[@]}"
 	check "ldwatchd builds without warnings ($cc -Wall -Wextra)" \
 		"$cc" "${warn[@]}" -O2 -o "$out/ldwatchd-$cc" "${ldwatchd[@]}" "${genl_libs[@]}" \
-		"${systemd_libs[@]}"
+		"${journal_libs[@]}"
 	# ldwatchd --journal (journal_output.c)
 	check "test_journal builds without warnings ($cc -Wall -Wextra)" \
 		"$cc" "${warn[@]}" -O2 -o "$out/test_journal-$cc" tests/unit/test_journal.c \
-		userspace/journal_output.c "${records[@]}" "${genl_libs[@]}" "${systemd_libs[@]}"
+		userspace/journal_output.c "${records[@]}" "${genl_libs[@]}" "${journal_libs[@]}"
 	check "unit tests build without warnings ($cc -Wall -Wextra)" \
 		"$cc" "${warn[@]}" -O2 -o "$out/test_rule-$cc" tests/unit/test_rule.c \
 		tests/rule_cases.c "${matcher[@]}"
@@ -140,7 +141,7 @@ if check "test_protocol builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize
 fi
 
 if check "ldwatchd builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
-	-o "$out/ldwatchd" "${ldwatchd[@]}" "${genl_libs[@]}" "${systemd_libs[@]}" &&
+	-o "$out/ldwatchd" "${ldwatchd[@]}" "${genl_libs[@]}" "${journal_libs[@]}" &&
 	[[ -x $out/ldwatchctl ]]; then
 	run_tap ldwatchd tests/unit/test_ldwatchd.sh "$out/ldwatchd" "$out/ldwatchctl"
 fi
@@ -149,7 +150,7 @@ fi
 # (as root), and ldwatchd itself writing to both outputs.
 if check "test_journal builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
 	-o "$out/test_journal" tests/unit/test_journal.c userspace/journal_output.c \
-	"${records[@]}" "${genl_libs[@]}" "${systemd_libs[@]}"; then
+	"${records[@]}" "${genl_libs[@]}" "${journal_libs[@]}"; then
 	run_tap journal "$out/test_journal" "$out/ldwatchd"
 fi
 

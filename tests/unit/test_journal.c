@@ -181,7 +181,7 @@ static int send_doc(struct ldw_journal *j, struct ecs_doc *doc, struct ecs_buf *
 		tap_diag("render failed: %d", ecs_doc_error(doc));
 		return -1;
 	}
-	return ldw_journal_write(j, doc, line->data, line->len);
+	return ldw_journal_write(j, line->data, line->len);
 }
 
 /* LDWATCH_ECS is the rendered line without its newline. */
@@ -281,6 +281,115 @@ static void test_fields(struct ldw_journal *j, struct ecs_doc *doc, struct ecs_b
 	       entry_is(&captured, "MESSAGE",
 			"ldwatch-module-absent: the ldwatch module is not loaded (modprobe ldwatch); ldwatchd checks for it every 1000 ms"),
 	       "module absent: PRIORITY 5, its message");
+}
+
+/*
+ * The sensor's own alerts (event.kind "alert", event.dataset
+ * "ldwatch.tamper"): MESSAGE is their event.action and message, not a file
+ * alert's summary; PRIORITY from their event.severity (73, high: 3).
+ */
+static void test_tamper(struct ldw_journal *j, struct ecs_doc *doc, struct ecs_buf *line)
+{
+	struct ldw_daemon_counters t = { 10, 2, 1, 5, 3, 4 };
+	struct ldw_blind_window w = {
+		.start_ns = 1700000000500000000ull,
+		.end_ns = 1700000002750000000ull,
+		.old_load_id = 0xabcdef0123456789ull,
+		.old_next_seq = 42,
+		.new_load_id = 0x1122334455667788ull,
+		.detected_by = "state_file",
+	};
+	struct ldw_msg st;
+
+	j->sendv = fake_sendv;
+	memset(&st, 0, sizeof(st));
+	st.cmd = LDW_CMD_STOPPING;
+	st.version = LDW_GENL_VERSION;
+	st.load_id = 0xfedcba9876543210ull;
+	st.next_seq = 7;
+	st.present = 1ull << LDW_A_PID | 1ull << LDW_A_UID | 1ull << LDW_A_COMM |
+		     1ull << LDW_A_EXECUTABLE;
+	st.pid = 4321;
+	st.uid = 0;
+	st.comm = lstr("rmmod");
+	st.executable = lstr("/usr/bin/kmod");
+	ldw_ecs_sensor_stopping(doc, &ctx, &st, &t);
+	captured_calls = 0;
+	tap_ok(send_doc(j, doc, line) == 0 && captured_calls == 1 &&
+	       entry_is(&captured, "MESSAGE",
+			"ldwatch-sensor-stopping: the ldwatch module is being unloaded by rmmod (pid 4321, uid 0, /usr/bin/kmod) after 6 sequence numbers: nothing is detected until it is loaded again") &&
+	       entry_is(&captured, "PRIORITY", "3"),
+	       "the sensor stopping (a tamper alert): MESSAGE its action and message, PRIORITY 3 (high)");
+	tap_ok(entry_is(&captured, "LDWATCH_EVENT_KIND", "alert") &&
+	       entry_is(&captured, "LDWATCH_ACTION", "ldwatch-sensor-stopping") &&
+	       entry_is(&captured, "LDWATCH_RULE_ID", "d3ebf591-0302-4702-88c2-74392097ad72") &&
+	       entry_is(&captured, "LDWATCH_FILE_PATH", NULL) &&
+	       entry_is(&captured, "LDWATCH_SEQUENCE", NULL) && ecs_is_line(&captured, line) &&
+	       captured.n == 7,
+	       "the sensor stopping: kind alert, its rule id; no path or sequence; seven fields");
+
+	ldw_ecs_blind_window(doc, &ctx, &w);
+	send_doc(j, doc, line);
+	tap_ok(entry_is(&captured, "MESSAGE",
+			"ldwatch-sensor-blind-window: the ldwatch module was away for 2.250 s (load abcdef0123456789, then load 1122334455667788): nothing was detected in that window") &&
+	       entry_is(&captured, "PRIORITY", "3") &&
+	       entry_is(&captured, "LDWATCH_EVENT_KIND", "alert") &&
+	       entry_is(&captured, "LDWATCH_RULE_ID", "f7686e9b-2224-45d9-b995-7aa339dea728") &&
+	       ecs_is_line(&captured, line),
+	       "the blind window (a tamper alert): MESSAGE its action and message, PRIORITY 3 (high)");
+}
+
+/*
+ * Strings the ECS line escapes, read back through the JSON parser: two-,
+ * three- and four-byte UTF-8, U+2028 (which the line writes as \u2028), a
+ * control byte (\u0001), a quote, a backslash and a tab. LDWATCH_FILE_PATH
+ * has the bytes themselves; MESSAGE has them as the line escapes them.
+ */
+static void test_escapes(struct ldw_journal *j, struct ecs_doc *doc, struct ecs_buf *line)
+{
+	static const char path[] = "/etc/ld.so.conf.d/caf\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80"
+				   "\xe2\x80\xa8\x01\"q\\b\tc.conf";
+	struct ldw_msg m;
+
+	j->sendv = fake_sendv;
+	m = alert_msg(LDW_ACTION_CREATION, path, NULL, "/usr/bin/\xce\xbb");
+	m.rule_name = lstr("R\xc3\xa8gle \"x\"");
+	ldw_ecs_alert(doc, &ctx, &m, false);
+	tap_ok(send_doc(j, doc, line) == 0 &&
+	       entry_is(&captured, "LDWATCH_FILE_PATH", path) && ecs_is_line(&captured, line),
+	       "escapes and unicode: LDWATCH_FILE_PATH the path's own bytes (U+2028, \\u0001, quote, backslash, tab)");
+	tap_ok(entry_is(&captured, "MESSAGE",
+			"R\xc3\xa8gle \\\"x\\\": creation /etc/ld.so.conf.d/caf\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80"
+			"\\u2028\\u0001\\\"q\\\\b\\tc.conf by /usr/bin/\xce\xbb (pid 4321, user root)"),
+	       "escapes and unicode: MESSAGE escaped as the ECS line escapes them, UTF-8 as it is");
+}
+
+/* A line that is not one JSON object gives EINVAL and no fields. */
+static void test_not_json(struct ldw_journal *j)
+{
+	static const char *const bad[] = {
+		"{\"event\":{\"kind\":\"alert\"}} x\n",	/* text after the object */
+		"{\"event\":{\"kind\":\"alert\"}\n",	/* cut short */
+		"[\"alert\"]\n",				/* not an object */
+		"\n",					/* empty */
+	};
+	static const char minimal[] = "{\"event\":{\"action\":\"a\"},\"message\":\"m\"}\n";
+	static const char ecs[] = "LDWATCH_ECS={\"event\":{\"action\":\"a\"},\"message\":\"m\"}";
+	bool all = true;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (ldw_journal_fields(j, bad[i], strlen(bad[i])) != EINVAL || j->niov) {
+			tap_diag("accepted: %s", bad[i]);
+			all = false;
+		}
+	}
+	tap_ok(all, "a line that is not one JSON object: EINVAL, no fields");
+	tap_ok(ldw_journal_fields(j, minimal, strlen(minimal)) == 0 && j->niov == 5 &&
+	       j->iov[0].iov_len == strlen("MESSAGE=a: m") &&
+	       !memcmp(j->iov[0].iov_base, "MESSAGE=a: m", j->iov[0].iov_len) &&
+	       j->iov[3].iov_len == strlen(ecs) && !memcmp(j->iov[3].iov_base, ecs, strlen(ecs)),
+	       "a minimal object: MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, LDWATCH_ECS (no newline), LDWATCH_ACTION");
 }
 
 static int failing_sendv(const struct iovec *iov, int n)
@@ -460,6 +569,9 @@ int main(int argc, char **argv)
 	ecs_buf_init(&line);
 	ldw_journal_init(&j);
 	test_fields(&j, doc, &line);
+	test_tamper(&j, doc, &line);
+	test_escapes(&j, doc, &line);
+	test_not_json(&j);
 	test_failure(&j, doc, &line);
 	test_real_journal(&j, doc, &line, argc > 1 ? argv[1] : NULL);
 	entry_free(&captured);

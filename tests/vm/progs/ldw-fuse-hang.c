@@ -44,6 +44,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PROG "ldw-fuse-hang"
@@ -460,6 +461,39 @@ static int parse_args(int argc, char **argv)
 }
 
 /*
+ * Whether the server has ended, or ends within @ms milliseconds: reaped,
+ * its wait status in *@status.
+ */
+static bool server_ended(pid_t server, int *status, int ms)
+{
+	struct timespec now, end;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += ms / 1000;
+	end.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (end.tv_nsec >= 1000000000) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000;
+	}
+	for (;;) {
+		if (waitpid(server, status, WNOHANG) == server)
+			return true;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec ||
+		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+			return false;
+		poll(NULL, 0, 10);
+	}
+}
+
+/* Say that the server ended before the end, with its wait @status: 1. */
+static int server_end(pid_t server, int status)
+{
+	fprintf(stderr, PROG ": the FUSE server (pid %d) ended (status 0x%x)\n", server, status);
+	return 1;
+}
+
+/*
  * Wait for the end: a signal, the end of stdin (--stdin), or something
  * wrong (a worker's open returning, the server dying). 0 for an end as
  * asked, 1 after a message.
@@ -475,7 +509,7 @@ static int wait_for_end(int sfd, pid_t server)
 	char buf[512];
 	unsigned int i;
 	ssize_t n;
-	int status;
+	int status, err;
 
 	for (;;) {
 		if (poll(p, 3, -1) < 0) {
@@ -487,22 +521,32 @@ static int wait_for_end(int sfd, pid_t server)
 		if (p[0].revents && read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo != SIGCHLD)
 				return 0;
-			if (waitpid(server, &status, WNOHANG) == server) {
-				fprintf(stderr, PROG ": the FUSE server (pid %d) ended (status 0x%x)\n",
-					server, status);
-				return 1;
-			}
+			if (server_ended(server, &status, 0))
+				return server_end(server, status);
 		}
 		if (p[1].revents) {
 			for (i = 0; i < cfg.threads; i++)
 				if (workers[i].started &&
 				    __atomic_load_n(&workers[i].err, __ATOMIC_ACQUIRE) != EINPROGRESS)
 					break;
+			err = i < cfg.threads ? workers[i].err : 0;
+			/*
+			 * An aborted connection fails the opens (ECONNABORTED;
+			 * ENOTCONN for a request not yet sent), and only the
+			 * server's end aborts it: only the server holds
+			 * /dev/fuse, and an abort by hand makes its read fail,
+			 * so it exits. The kernel closes a dying process's
+			 * files before it can be waited for, so an open can
+			 * return before SIGCHLD comes: the server's end is
+			 * waited for here, and reported as the cause.
+			 */
+			if (server_ended(server, &status,
+					 err == ECONNABORTED || err == ENOTCONN ? 10000 : 0))
+				return server_end(server, status);
 			fprintf(stderr, PROG ": open %s/d%u/%s returned before the end (%s): "
 				"was the FUSE_CREATE answered, or never sent?\n", cfg.dir,
 				i < cfg.threads ? i : 0, cfg.name,
-				i < cfg.threads ? (workers[i].err ? strerror(workers[i].err) :
-						   "it succeeded") : "?");
+				i < cfg.threads ? (err ? strerror(err) : "it succeeded") : "?");
 			return 1;
 		}
 		if (p[2].revents) {

@@ -123,6 +123,10 @@ start() {
 	shift
 	rm -f "$T/in"
 	mkfifo "$T/in"
+	# Emptied here: the background job opens them only after the FIFO,
+	# and the last run's ready line must not be taken for this one's.
+	: >"$T/out"
+	: >"$T/err"
 	"${prefix[@]}" "$B" "$@" <"$T/in" >"$T/out" 2>"$T/err" &
 	pid=$!
 	pids+=("$pid")
