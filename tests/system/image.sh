@@ -97,6 +97,7 @@ base=$top/base-$base_key
 in_chroot() {
 	local tree=$1
 	shift
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	unshare --mount --propagation private -- sh -c '
 		t=$1; shift
 		mount -t proc proc "$t/proc" && mount --rbind /dev "$t/dev" &&
@@ -134,6 +135,7 @@ build_base() {
 	(
 		cd "$tmp/debs"
 		for p in "${SCENARIO_DEBS[@]}"; do
+			# shellcheck disable=SC2016 # expanded by the chroot's sh
 			in_chroot "$root" sh -c 'cd /tmp && apt-get download -q "$1" >/dev/null' sh "$p"
 		done
 		mv "$root"/tmp/*.deb .

@@ -34,6 +34,9 @@
 # 6.12 target kernel in the cache; "none" skips the upgrade).
 # Logs: build/system/RELEASE/ (each boot's console and results).
 set -uo pipefail
+# All of it is parsed before it runs (one compound command): a run takes
+# long, and bash would otherwise read an edited file at a stale offset.
+{
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$HERE/../lib.sh"
@@ -59,7 +62,7 @@ done
 
 t0=$SECONDS
 if ! images=$(tests/system/image.sh "$@" 2>"$top/image.log"); then
-	cat "$top/image.log" | tail -n 20 | sed 's/^/#   /'
+	tail -n 20 "$top/image.log" | sed 's/^/#   /'
 	fail_end "the system images are built (tests/system/image.sh; $top/image.log)"
 fi
 mapfile -t images <<<"$images"
@@ -75,8 +78,10 @@ if [[ -z $debs ]]; then
 	check "make deb builds the packages" make --no-print-directory deb >"$top/deb.log" 2>&1 ||
 		fail_end "the packages exist (see $top/deb.log)"
 fi
-dkms_deb=$(ls "$debs"/ldwatch-dkms_*_all.deb 2>/dev/null | tail -n 1)
-tools_deb=$(ls "$debs"/ldwatch_*_amd64.deb 2>/dev/null | tail -n 1)
+found=("$debs"/ldwatch-dkms_*_all.deb)
+dkms_deb=${found[-1]}
+found=("$debs"/ldwatch_*_amd64.deb)
+tools_deb=${found[-1]}
 [[ -r $dkms_deb && -r $tools_deb ]] ||
 	fail_end "ldwatch-dkms_*_all.deb and ldwatch_*_amd64.deb are in $debs"
 version=$(dpkg-deb -f "$dkms_deb" Version)
@@ -94,7 +99,8 @@ scen=$top/scenario-debs
 rm -rf "$scen"
 mkdir -p "$scen/x"
 cp "$image_debs"/*.deb "$scen/"
-fr=$(ls "$scen"/libfakeroot_*.deb | head -n 1)
+found=("$scen"/libfakeroot_*.deb)
+fr=${found[0]}
 dpkg-deb -R "$fr" "$scen/x"
 sed -i 's/^Version: .*/&+ldw1/' "$scen/x/DEBIAN/control"
 dpkg-deb -b "$scen/x" "$scen/" >/dev/null || fail_end "the repacked libfakeroot builds"
@@ -102,14 +108,21 @@ rm -rf "$scen/x"
 
 upgrade=${LDW_SYS_UPGRADE:-}
 if [[ -z $upgrade ]]; then
-	upgrade=$(cd "$LDW_CACHE/kernels" 2>/dev/null && ls -d 6.12.* 2>/dev/null | sort -V | tail -n 1)
+	for f in "$LDW_CACHE"/kernels/6.12.*/stamp; do
+		[[ -e $f ]] || continue
+		f=${f%/stamp}
+		printf '%s\n' "${f##*/}"
+	done | sort -V | tail -n 1 >"$top/upgrade"
+	upgrade=$(<"$top/upgrade")
 fi
 [[ $upgrade == none ]] && upgrade=
 
 # ------------------------------------------------------------ one boot
 
 # boot OUT N STAGE KERNEL INITRD TIMEOUT: one qemu run of the system on
-# OUT/disk.qcow2 with OUT/payload.img; its results adopted into ours.
+# OUT/disk.qcow2 with OUT/payload.img; its results adopted into ours. No
+# getty is started: one on the virtio console (systemd starts one on any
+# hvc0) would take over the result channel, and nobody logs in.
 # Sets NEXT to what the stage asked for (reboot, poweroff) or nothing.
 boot() {
 	local out=$1 n=$2 stage=$3 kernel=$4 initrd=$5 limit=$6 base rc=0 line t=$SECONDS
@@ -121,7 +134,7 @@ boot() {
 		-nodefaults -nographic -no-reboot \
 		-accel tcg,thread=single -smp 2 -m 2048 \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "root=/dev/vda rw console=ttyS0 panic=-1 panic_on_warn=1 oops=panic ldw_sys.stage=$stage" \
+		-append "root=/dev/vda rw console=ttyS0 panic=-1 panic_on_warn=1 oops=panic systemd.getty_auto=0 ldw_sys.stage=$stage" \
 		-drive "file=$out/disk.qcow2,format=qcow2,if=virtio" \
 		-drive "file=$out/payload.img,format=raw,if=virtio" \
 		-chardev "file,id=console,path=$base.console" -serial chardev:console \
@@ -144,8 +157,11 @@ boot() {
 		not_ok "[$label] stage $stage ran to its end (qemu exit status $rc after $((SECONDS - t)) s; see $base.console.txt)"
 		tail -n 25 "$base.console.txt" | sed 's/^/#   /'
 	fi
-	((rc == 0)) && ok "[$label] qemu ended by itself after stage $stage" ||
+	if ((rc == 0)); then
+		ok "[$label] qemu ended by itself after stage $stage"
+	else
 		not_ok "[$label] qemu ended by itself after stage $stage (exit status $rc)"
+	fi
 	# Only kernel lines (with a printk timestamp) count.
 	if LC_ALL=C grep -q -E '\[ *[0-9]+\.[0-9]+\].*(BUG:|WARNING:|Oops|Call Trace|Kernel panic|general protection fault|UBSAN:)' \
 		"$base.console.txt"; then
@@ -217,3 +233,5 @@ done
 
 diag "system tier took $((SECONDS - started)) s"
 summary
+exit
+}

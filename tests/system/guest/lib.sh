@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # the stages use what is set here
 #
 # Helpers for the system tier's guest stages (sourced by stage.sh), in the
 # booted Debian system. Result lines (`ok - [STAGE] DESC`, `not ok - ...`)
@@ -7,16 +8,28 @@
 # its output needs no interrupt, unlike a second UART on PREEMPT_RT) and to
 # the console, with the reasons of failures as `# ` lines.
 
-LDW_RESULTS=/dev/virtio-ports/org.ldwatch.results
-[[ -e $LDW_RESULTS ]] || LDW_RESULTS=/dev/hvc0
+# The port is a console (virtconsole): hvc0, not its /dev/virtio-ports
+# name, which cannot be opened while the console driver holds it.
+# Held open while the stage runs (a tty's last close may drop what is
+# still buffered, and resets its mode); raw: no CR LF, no echo.
+LDW_RESULTS=/dev/hvc0
+for _i in $(seq 100); do
+	[[ -c $LDW_RESULTS ]] && (: >>"$LDW_RESULTS") 2>/dev/null && break
+	sleep 0.1
+done
 exec 8>>"$LDW_RESULTS"
+stty -F "$LDW_RESULTS" raw -echo -ixon 2>/dev/null
 
+# The stage being run (stage.sh sets it before sourcing this file).
+STAGE=${STAGE:-none}
 PAYLOAD=/run/ldw-sys/payload
 ALERTS=/var/log/ldwatch/alerts.ndjson
 EXPECT=$PAYLOAD/bin/ldw-expect
 # What this system keeps between its boots for the scenarios.
 STATE=/var/lib/ldw-sys
 RULE_ID=640f79d1-571d-4f96-a9af-1194fc8cf763
+# ldwatch's companion rule (README, "Beyond Elastic's rule").
+COMPANION_ID=e2d361bb-21b8-45a5-a2ee-c85b3a7d9aba
 mkdir -p "$STATE"
 
 _line() {
@@ -40,6 +53,18 @@ diag() {
 	while IFS= read -r l; do
 		_line "# $l"
 	done <<<"$*"
+}
+
+# verdict DESC [WHY]: ok if the last command succeeded, else not_ok, with
+# WHY shown.
+verdict() {
+	local rc=$?
+	if ((rc == 0)); then
+		ok "$1"
+	else
+		not_ok "$1"
+		[[ -z ${2:-} ]] || diag "$2"
+	fi
 }
 
 # check DESC CMD...: ok if CMD exits 0; its output is shown on failure.
@@ -76,6 +101,16 @@ expect() {
 last_seq() {
 	SEQ=$("$EXPECT" get "$ALERTS" event.sequence 2>/dev/null) || SEQ=0
 	[[ $SEQ =~ ^[0-9]+$ ]] || SEQ=0
+}
+
+# show_window AFTER BEFORE: the alerts numbered between, one readable line
+# each, on the console (what a scenario saw, for whoever reads a failure).
+show_window() {
+	local line
+	while IFS= read -r line; do
+		printf '#   %s\n' "$line"
+	done < <("$EXPECT" summary "$ALERTS" 2>&1 | awk -v a="$1" -v b="$2" '
+		match($0, /^#[0-9]+ /) { n = substr($0, 2, RLENGTH - 2) + 0; if (n > a && n < b) print }')
 }
 
 fence_n=0

@@ -51,9 +51,8 @@ check_running() {
 		diag "$(cat /etc/modules-load.d/ldwatch.conf 2>&1)"
 		diag "$(journalctl -b -o cat -u systemd-modules-load.service 2>&1 | tail -n 5)"
 	fi
-	modinfo -n ldwatch | grep -q "^/lib/modules/$RUNNING/updates/dkms/" &&
-		ok "the module loaded is DKMS's build for $RUNNING" ||
-		not_ok "the module loaded is DKMS's build for $RUNNING ($(modinfo -n ldwatch 2>&1))"
+	modinfo -n ldwatch | grep -q "^/lib/modules/$RUNNING/updates/dkms/"
+	verdict "the module loaded is DKMS's build for $RUNNING"
 	check "ldwatchd.service is active" systemctl is-active ldwatchd.service
 	# Before any user login: logins open when systemd-user-sessions has
 	# started; the daemon was up by then.
@@ -89,7 +88,9 @@ security_exposure() {
 # writes one: its flat fields and its ECS document, the latter checked by
 # the caller with ldw-expect.
 journal_has_alerts() {
-	systemctl show -P ExecStart ldwatchd.service | grep -q -- '--journal'
+	local pid
+	pid=$(systemctl show -P MainPID ldwatchd.service)
+	[[ $pid =~ ^[1-9][0-9]*$ ]] && tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qx -- --journal
 }
 
 journal_alert() {
@@ -107,14 +108,20 @@ scenario_packages() {
 	local s debs=$PAYLOAD/debs/scenario conf=/etc/ld.so.conf.d/fakeroot-x86_64-linux-gnu.conf
 	last_seq
 	s=$SEQ
-	check "dpkg -i libfakeroot (ships $conf)" dpkg -i "$debs"/libfakeroot_[0-9]*[0-9]_amd64.deb
-	[[ -e $conf ]] && ok "$conf is installed" || not_ok "$conf is installed"
+	local orig='' f
+	for f in "$debs"/libfakeroot_*.deb; do
+		[[ $f == *+ldw1_* ]] || orig=$f
+	done
+	check "dpkg -i libfakeroot (ships $conf)" dpkg -i "$orig"
+	[[ -e $conf ]]
+	verdict "$conf is installed"
 	check "apt-get install ./libc6-i386 (ships zz_i386-biarch-compat.conf)" \
 		apt-get install -y -q "$debs"/libc6-i386_*.deb
 	check "dpkg -i a newer libfakeroot: an upgrade, its conffile through .dpkg-new" \
 		dpkg -i "$debs"/libfakeroot_*+ldw1_amd64.deb
 	check "apt-get purge libfakeroot libc6-i386" apt-get purge -y -q libfakeroot libc6-i386
-	[[ ! -e $conf ]] && ok "$conf is gone" || not_ok "$conf is gone"
+	[[ ! -e $conf ]]
+	verdict "$conf is gone"
 	fence "$s" || return
 	expect "$ALERTS" --after "$s" --before "$FENCE" \
 		--desc "dpkg and apt installing, upgrading and purging ld.so.conf.d files: no alert" --total 0
@@ -165,16 +172,18 @@ scenario_vim() {
 		diag "$(cat "$f" /run/ldw-vim-during 2>&1)"
 	fi
 	fence "$s" || return
-	# vim's write with its defaults (writebackup, backupcopy=auto): a test
-	# file 4913 to see that it may create files here, the file renamed to
-	# its backup NAME~, the file written anew, the backup removed.
+	show_window "$s" "$FENCE"
+	# vim.tiny as Debian configures it (/etc/vim/vimrc.tiny: compatible):
+	# 'writebackup' with the Vi default 'backupcopy' "yes": it copies the
+	# file to its backup NAME~ (a creation in ld.so.conf.d, Elastic's rule
+	# alerts), writes the file in place (a modification of a .conf the
+	# linker reads: the companion rule alerts), and removes the backup.
 	expect "$ALERTS" --after "$s" --before "$FENCE" --name "vim $f:" \
 		--none 'file.name~*.sw?' --none 'file.Ext.original.name~*.sw?' \
 		--every "process.executable=$exe" "process.name=${exe##*/}" user.name=root \
-		--exactly 1 event.action=creation file.path=/etc/ld.so.conf.d/4913 "rule.id=$RULE_ID" \
-		--exactly 1 event.action=rename "file.path=$f~" "file.Ext.original.path=$f" "rule.id=$RULE_ID" \
-		--exactly 1 event.action=creation "file.path=$f" "rule.id=$RULE_ID" \
-		--total 3
+		--exactly 1 event.action=creation "file.path=$f~" "rule.id=$RULE_ID" \
+		--exactly 1 event.action=modification "file.path=$f" "rule.id=$COMPANION_ID" \
+		--total 2
 	rm -f "$f"
 }
 
@@ -214,8 +223,7 @@ attack_op() {
 		--total 1
 	if journal_has_alerts; then
 		local seq
-		seq=$("$EXPECT" get "$ALERTS" event.sequence \
-			"$(grep -n -F "\"path\":\"$path\"" "$ALERTS" | tail -n 1 | cut -d: -f1)")
+		seq=$("$EXPECT" wait "$ALERTS" --path "$path" --since "$s" --timeout 5)
 		jf=/run/ldw-journal-$seq.json
 		if journal_alert "$seq" "$jf"; then
 			ok "$name: the journal holds the alert (LDWATCH_SEQUENCE=$seq)"
@@ -241,7 +249,7 @@ scenario_attack() {
 	bash_exe=$(readlink -f "$(command -v bash)")
 	cp_exe=$(readlink -f "$(command -v cp)")
 	mv_exe=$(readlink -f "$(command -v mv)")
-	journal_has_alerts || diag "ldwatchd.service does not run with --journal: the journal is not checked"
+	journal_has_alerts || diag "ldwatchd does not run with --journal: the journal is not checked"
 	attack_op "echo into /etc/ld.so.preload from bash" /etc/ld.so.preload \
 		'echo /lib/x86_64-linux-gnu/libevil.so > /etc/ld.so.preload' "$bash_exe" creation
 	# Every program would try to preload it from now on.
@@ -286,7 +294,10 @@ scenario_logrotate() {
 	check "logrotate -f $conf" logrotate -f "$conf"
 	wait "$BURST"
 	fence "$s" || return
-	old=$(ls -t /var/log/ldwatch/alerts.ndjson.1* 2>/dev/null | head -n 1)
+	old=
+	for f in /var/log/ldwatch/alerts.ndjson.1 /var/log/ldwatch/alerts.ndjson.1.gz; do
+		[[ -e $f ]] && old=$f && break
+	done
 	if [[ -z $old ]]; then
 		not_ok "logrotate moved the alert file (alerts.ndjson.1*)"
 		diag "$(ls -l /var/log/ldwatch)"
@@ -298,8 +309,8 @@ scenario_logrotate() {
 	*) cat "$old" >"$all" ;;
 	esac
 	cat "$ALERTS" >>"$all"
-	[[ $(head -c 1 "$ALERTS") == '{' ]] && ok "the new alert file starts with a whole record" ||
-		not_ok "the new alert file starts with a whole record"
+	[[ $(head -c 1 "$ALERTS") == '{' ]]
+	verdict "the new alert file starts with a whole record"
 	expect "$all" --name "logrotate -f under load:" --lint \
 		--after "$s" --before "$FENCE" --exactly 20 'file.path~/etc/ld.so.conf.d/ldw-rot-*' \
 		--total 20 --contiguous
@@ -348,22 +359,25 @@ purge() {
 		not_ok "apt-get purge ldwatch ldwatch-dkms, without an error or warning (exit status $rc)"
 		diag "$(tail -n 20 <<<"$out")"
 	fi
-	[[ ! -d /sys/module/ldwatch ]] && ok "the module is unloaded" || not_ok "the module is unloaded"
+	[[ ! -d /sys/module/ldwatch ]]
+	verdict "the module is unloaded"
 	out=$(dkms status ldwatch 2>&1)
-	[[ -z $out ]] && ok "DKMS knows no ldwatch" || { not_ok "DKMS knows no ldwatch"; diag "$out"; }
+	[[ -z $out ]]
+	verdict "DKMS knows no ldwatch" "$out"
 	out=$(find /lib/modules -name 'ldwatch.ko*' 2>/dev/null)
-	[[ -z $out ]] && ok "no ldwatch.ko is left in /lib/modules" ||
-		{ not_ok "no ldwatch.ko is left in /lib/modules"; diag "$out"; }
-	[[ ! -d /usr/src/ldwatch-$LDW_VERSION ]] && ok "/usr/src/ldwatch-$LDW_VERSION is removed" ||
-		not_ok "/usr/src/ldwatch-$LDW_VERSION is removed"
+	[[ -z $out ]]
+	verdict "no ldwatch.ko is left in /lib/modules" "$out"
+	[[ ! -d /usr/src/ldwatch-$LDW_VERSION ]]
+	verdict "/usr/src/ldwatch-$LDW_VERSION is removed"
 	if systemctl cat ldwatchd.service >/dev/null 2>&1; then
 		not_ok "the unit ldwatchd.service is gone"
 	else
 		ok "the unit ldwatchd.service is gone"
 	fi
-	[[ ! -e /etc/ldwatch ]] && ok "/etc/ldwatch is removed" || not_ok "/etc/ldwatch is removed"
-	[[ ! -e /etc/modules-load.d/ldwatch.conf ]] && ok "/etc/modules-load.d/ldwatch.conf is removed" ||
-		not_ok "/etc/modules-load.d/ldwatch.conf is removed"
+	[[ ! -e /etc/ldwatch ]]
+	verdict "/etc/ldwatch is removed"
+	[[ ! -e /etc/modules-load.d/ldwatch.conf ]]
+	verdict "/etc/modules-load.d/ldwatch.conf is removed"
 	NEXT=poweroff
 }
 
@@ -371,7 +385,8 @@ purge() {
 
 stage_install() {
 	local out rc=0
-	[[ $RUNNING == "$LDW_RELEASE" ]] && ok "booted $LDW_RELEASE" || not_ok "booted $LDW_RELEASE (runs $RUNNING)"
+	[[ $RUNNING == "$LDW_RELEASE" ]]
+	verdict "booted $LDW_RELEASE"
 	out=$(apt-get install -y -q "$PAYLOAD"/debs/ldwatch/*.deb 2>&1) || rc=$?
 	printf '%s\n' "$out"
 	if ((rc == 0)); then
@@ -382,8 +397,8 @@ stage_install() {
 		cat /var/lib/dkms/ldwatch/*/build/make.log 2>/dev/null | tail -n 30
 	fi
 	out=$(dkms status -m ldwatch -k "$RUNNING" 2>&1)
-	grep -q ': installed' <<<"$out" && ok "DKMS built and installed ldwatch for $RUNNING" ||
-		{ not_ok "DKMS built and installed ldwatch for $RUNNING"; diag "$out"; }
+	grep -q ': installed' <<<"$out"
+	verdict "DKMS built and installed ldwatch for $RUNNING" "$out"
 	check "ldwatchd.service is enabled" systemctl is-enabled ldwatchd.service
 	NEXT=reboot
 }
@@ -454,11 +469,11 @@ upgrade() {
 	local out rc=0
 	out=$(apt-get install -y -q "$PAYLOAD"/debs/upgrade/*.deb 2>&1) || rc=$?
 	printf '%s\n' "$out" | tail -n 40
-	((rc == 0)) && ok "apt-get install the $LDW_UPGRADE kernel's image and headers" ||
-		{ not_ok "apt-get install the $LDW_UPGRADE kernel's image and headers (exit status $rc)"; diag "$(tail -n 30 <<<"$out")"; }
+	((rc == 0))
+	verdict "apt-get install the $LDW_UPGRADE kernel's image and headers" "$(tail -n 30 <<<"$out")"
 	out=$(dkms status -m ldwatch -k "$LDW_UPGRADE" 2>&1)
-	grep -q ': installed' <<<"$out" && ok "DKMS built ldwatch for $LDW_UPGRADE when it was installed" ||
-		{ not_ok "DKMS built ldwatch for $LDW_UPGRADE when it was installed"; diag "$out"; }
+	grep -q ': installed' <<<"$out"
+	verdict "DKMS built ldwatch for $LDW_UPGRADE when it was installed" "$out"
 	mkdir -p "$PAYLOAD/out"
 	if cp "/boot/vmlinuz-$LDW_UPGRADE" "$PAYLOAD/out/vmlinuz" &&
 		cp "/boot/initrd.img-$LDW_UPGRADE" "$PAYLOAD/out/initrd.img"; then
@@ -470,8 +485,8 @@ upgrade() {
 }
 
 stage_upgraded() {
-	[[ $RUNNING == "$LDW_UPGRADE" ]] && ok "booted $LDW_UPGRADE" ||
-		not_ok "booted $LDW_UPGRADE (runs $RUNNING)"
+	[[ $RUNNING == "$LDW_UPGRADE" ]]
+	verdict "booted $LDW_UPGRADE"
 	check_running
 	attack_op "on $LDW_UPGRADE, echo into /etc/ld.so.preload" /etc/ld.so.preload \
 		'echo /lib/x86_64-linux-gnu/libevil.so > /etc/ld.so.preload' \
