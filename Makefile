@@ -9,6 +9,7 @@
 #   make bench           what ldwatch costs per file operation
 #   make demo            see ldwatch work in a qemu guest
 #   make install         the tools, and the module through DKMS
+#   make deb             the Debian packages ldwatch-dkms and ldwatch, in build/deb/
 #   make help            all targets and variables
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
@@ -48,15 +49,27 @@ NETLINK_SOURCES := userspace/genl_client.c userspace/ecs.c
 LDWATCHCTL_SOURCES := userspace/ldwatchctl.c userspace/event_json.c $(NETLINK_SOURCES) \
 	$(MATCHER_SOURCES)
 LDWATCHD_SOURCES := userspace/ldwatchd.c userspace/ecs_records.c $(NETLINK_SOURCES) \
-	module/rule_match.c
+	module/rule_match.c userspace/journal_output.c
+# libsystemd (Debian: libsystemd-dev): ldwatchd --journal.
+SYSTEMD_CFLAGS := $(shell pkg-config --cflags libsystemd 2>/dev/null)
+SYSTEMD_LIBS := $(or $(shell pkg-config --libs libsystemd 2>/dev/null),-lsystemd)
 USERSPACE_HEADERS := $(wildcard include/ldwatch/*.h userspace/*.h)
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
 # systemd reads units here too; Debian's packages use /lib/systemd/system.
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+# ldwatchd.service reads SYSCONFDIR/ldwatch/ldwatchd.conf.
+SYSCONFDIR ?= /etc
+# The module's source as DKMS takes it: dkms.conf and what Kbuild compiles.
+# The one list for make install, the ldwatch-dkms package and tests/dkms.sh.
+DKMS_SOURCES := dkms.conf $(MODULE_SOURCES)
+DKMS_SRCDIR ?= /usr/src/ldwatch-$(VERSION)
+MAN_PAGES := man/ldwatchd.8 man/ldwatchctl.8
 
-.PHONY: all module userspace check kunit bench demo install uninstall clean help
+.PHONY: all module userspace check kunit bench demo install install-tools dkms-source \
+	uninstall deb clean help
 
 all: module userspace
 
@@ -80,7 +93,8 @@ $(BUILD)/ldwatchctl: $(LDWATCHCTL_SOURCES) $(USERSPACE_HEADERS)
 
 $(BUILD)/ldwatchd: $(LDWATCHD_SOURCES) $(USERSPACE_HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(LDW_CFLAGS) $(GENL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(LDWATCHD_SOURCES) $(GENL_LIBS)
+	$(CC) $(LDW_CFLAGS) $(GENL_CFLAGS) $(SYSTEMD_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
+		$(LDWATCHD_SOURCES) $(GENL_LIBS) $(SYSTEMD_LIBS)
 
 check:
 	tests/check.sh
@@ -107,18 +121,37 @@ demo:
 system-test:
 	tests/system/run.sh $$(tests/kernels.sh)
 
-install: userspace
+# The tools, their man pages, the unit and its configuration (kept if it is
+# there: it is the administrator's). The Debian package installs these.
+install-tools: userspace
 	install -D -m 0755 $(BUILD)/ldwatchctl $(DESTDIR)$(SBINDIR)/ldwatchctl
 	install -D -m 0755 $(BUILD)/ldwatchd $(DESTDIR)$(SBINDIR)/ldwatchd
+	@mkdir -p $(DESTDIR)$(MANDIR)/man8
+	for m in $(MAN_PAGES); do \
+		sed 's|@VERSION@|$(VERSION)|g' $$m > $(DESTDIR)$(MANDIR)/man8/$${m##*/} && \
+		chmod 0644 $(DESTDIR)$(MANDIR)/man8/$${m##*/} || exit 1; \
+	done
 	@mkdir -p $(DESTDIR)$(UNITDIR)
-	sed 's|@SBINDIR@|$(SBINDIR)|g' userspace/ldwatchd.service > $(DESTDIR)$(UNITDIR)/ldwatchd.service
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		userspace/ldwatchd.service > $(DESTDIR)$(UNITDIR)/ldwatchd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/ldwatchd.service
+	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/ldwatch/ldwatchd.conf ]; then \
+		install -D -m 0644 userspace/ldwatchd.conf $(DESTDIR)$(SYSCONFDIR)/ldwatch/ldwatchd.conf; \
+	else \
+		echo "$(DESTDIR)$(SYSCONFDIR)/ldwatch/ldwatchd.conf is there: kept"; \
+	fi
+
+# The module's source where DKMS looks for it.
+dkms-source:
+	rm -rf $(DESTDIR)$(DKMS_SRCDIR)
+	mkdir -p $(DESTDIR)$(DKMS_SRCDIR)
+	cp --parents $(DKMS_SOURCES) $(DESTDIR)$(DKMS_SRCDIR)/
+
+install: install-tools
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	@if [ -z "$(DESTDIR)" ]; then \
 		set -e; \
-		rm -rf /usr/src/ldwatch-$(VERSION); \
-		mkdir -p /usr/src/ldwatch-$(VERSION); \
-		cp --parents dkms.conf $(MODULE_SOURCES) /usr/src/ldwatch-$(VERSION)/; \
+		$(MAKE) --no-print-directory dkms-source; \
 		dkms install -m ldwatch -v $(VERSION) $(if $(filter-out file,$(origin KERNELRELEASE)),-k $(KERNELRELEASE)); \
 	else \
 		echo "DESTDIR set: the module is not registered with DKMS"; \
@@ -126,10 +159,30 @@ install: userspace
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ldwatchctl $(DESTDIR)$(SBINDIR)/ldwatchd
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN_PAGES)))
 	rm -f $(DESTDIR)$(UNITDIR)/ldwatchd.service
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	-dkms remove -m ldwatch -v $(VERSION) --all
-	rm -rf /usr/src/ldwatch-$(VERSION)
+	rm -rf $(DESTDIR)$(DKMS_SRCDIR)
+	@echo "$(DESTDIR)$(SYSCONFDIR)/ldwatch is the administrator's: kept"
+
+# Debian packages: ldwatch-dkms (the module's source, built by DKMS on the
+# server) and ldwatch (the tools and the service), built without root from
+# a copy of the tree, so that the work tree stays clean. See debian/.
+DEB_DIR := $(BUILD)/deb
+DEB_SRC := $(DEB_DIR)/src/ldwatch-$(VERSION)
+deb:
+	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
+		{ echo "debian/changelog's version $$v is not $(VERSION) (dkms.conf): add an entry (dch -v $(VERSION))" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		xargs -0 cp --parents -t $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc $(DEB_BUILD_ARGS) > ../build.log 2>&1 || \
+		{ tail -n 30 ../build.log >&2; echo "dpkg-buildpackage failed: $(DEB_DIR)/src/build.log" >&2; exit 1; }
+	mv $(DEB_DIR)/src/*.deb $(DEB_DIR)/src/*.buildinfo $(DEB_DIR)/src/*.changes $(DEB_DIR)/
+	@ls -1 $(DEB_DIR)/*.deb
 
 clean:
 	rm -rf $(BUILD)
@@ -159,7 +212,9 @@ help:
 	@echo "                 in a Debian 12 system under qemu, for each target kernel"
 	@echo "  install        ldwatchctl and ldwatchd into $(SBINDIR), ldwatchd.service"
 	@echo "                 into $(UNITDIR), the module through DKMS (root)"
-	@echo "  uninstall      undo install"
+	@echo "  uninstall      undo install (SYSCONFDIR/ldwatch is kept)"
+	@echo "  deb            Debian packages ldwatch-dkms and ldwatch in $(BUILD)/deb/"
+	@echo "                 (debhelper, dh-dkms; see README)"
 	@echo "  clean          remove $(BUILD)/"
 	@echo "Variables:"
 	@echo "  KERNELRELEASE  kernel to build the module for (default: the running one)"
@@ -168,4 +223,6 @@ help:
 	@echo "  KBUILD_ARGS    extra kbuild arguments, e.g. \"W=1 C=2\""
 	@echo "  LDW_CACHE      where the tests cache kernels (default: /var/cache/ldwatch)"
 	@echo "  UNITDIR        where the systemd unit goes (default: PREFIX/lib/systemd/system)"
+	@echo "  SYSCONFDIR     where ldwatch/ldwatchd.conf goes (default: /etc)"
+	@echo "  MANDIR         where the man pages go (default: PREFIX/share/man)"
 	@echo "  PREFIX, DESTDIR, CC, CFLAGS, LDFLAGS  as usual"

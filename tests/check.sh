@@ -67,6 +67,8 @@ suite unit tests/unit/run.sh
 suite fuzz tests/fuzz/run.sh
 suite kbuild tests/kbuild.sh "${kernels[@]}"
 suite dkms tests/dkms.sh "${kernels[@]}"
+# The Debian packages (make deb, lintian, contents, man pages)
+suite deb tests/deb.sh
 suite vm tests/vm/run.sh "${kernels[@]}"
 suite lab tests/lab/run.sh
 suite bench tests/bench/smoke.sh

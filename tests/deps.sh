@@ -28,6 +28,10 @@ packages=(
 	# make bench compares with the audit subsystem: auditd and auditctl
 	# run in the guest only (see below)
 	auditd
+	# ldwatchd --journal, and make deb with its test (tests/deb.sh): the
+	# packaging tools, lintian, man pages rendered with man-db's warnings,
+	# logrotate's parser, systemd-analyze security
+	libsystemd-dev debhelper dh-dkms dpkg-dev lintian man-db groff-base logrotate systemd
 )
 
 missing=()

@@ -23,8 +23,9 @@ scratch=$LDW_BUILD/dkms
 rm -rf "$scratch"
 src=$scratch/src/ldwatch-$version
 mkdir -p "$src" "$scratch/tree"
-# What `make install` puts in /usr/src: dkms.conf and what Kbuild compiles.
-cp --parents dkms.conf Kbuild module/*.[ch] include/ldwatch/*.h "$src/"
+# What `make install` and the package ldwatch-dkms put in /usr/src, by the
+# Makefile's one list (DKMS_SOURCES).
+make --no-print-directory -s dkms-source DESTDIR= DKMS_SRCDIR="$src"
 trees=(--sourcetree "$scratch/src" --dkmstree "$scratch/tree")
 
 check "dkms add ldwatch/$version" dkms add "${trees[@]}" -m ldwatch -v "$version"

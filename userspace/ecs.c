@@ -549,3 +549,39 @@ int ecs_doc_render(const struct ecs_doc *doc, struct ecs_buf *out)
 	}
 	return 0;
 }
+
+/* --- reading back (journal_output.c) --- */
+
+bool ecs_doc_get(const struct ecs_doc *doc, const char *key, const char **json, size_t *len)
+{
+	const struct ecs_node *node = NULL;
+	const char *seg = key, *dot;
+	int parent = ECS_ROOT, i = -1;
+	size_t n;
+
+	if (doc->err)
+		return false;
+	for (;;) {
+		dot = strchr(seg, '.');
+		n = dot ? (size_t)(dot - seg) : strlen(seg);
+		for (i = doc->nodes[parent].first; i >= 0; i = doc->nodes[i].next) {
+			node = &doc->nodes[i];
+			if (node->name_len == n &&
+			    !memcmp(doc->text.data + node->name_off, seg, n))
+				break;
+		}
+		if (i < 0)
+			return false;
+		if (!dot)
+			break;
+		if (!node->object)
+			return false;
+		parent = i;
+		seg = dot + 1;
+	}
+	if (node->object)
+		return false;
+	*json = doc->text.data + node->val_off;
+	*len = node->val_len;
+	return true;
+}

@@ -102,4 +102,13 @@ void ecs_put_time(struct ecs_doc *doc, const char *key, uint64_t ns);
  */
 int ecs_doc_render(const struct ecs_doc *doc, struct ecs_buf *out);
 
+/*
+ * Read back field @key (dotted) of @doc: its value as JSON text (a string
+ * with its quotes and escapes, a number, true, an array) in *@json, *@len
+ * bytes, valid until the document changes. False if it is not set or is an
+ * object. For writers that take a few fields besides the whole line
+ * (journal_output.c).
+ */
+bool ecs_doc_get(const struct ecs_doc *doc, const char *key, const char **json, size_t *len);
+
 #endif /* _LDWATCH_ECS_H */

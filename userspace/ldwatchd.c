@@ -38,6 +38,7 @@
 
 #include "ecs_records.h"
 #include "genl_client.h"
+#include "journal_output.h"
 
 #define LDWD "ldwatchd"
 
@@ -57,6 +58,7 @@ enum {
 
 struct ldwd_options {
 	const char *output;
+	bool journal;		/* --journal (journal_output.c) */
 	unsigned int reconnect_ms;
 	int rcvbuf;
 };
@@ -103,6 +105,7 @@ struct ldwd {
 	int last_write_errno;
 	/* A write failed after part of a line: end that line first. */
 	bool line_cut;
+	struct ldw_journal journal;	/* with --journal */
 };
 
 __attribute__((format(printf, 1, 2)))
@@ -123,7 +126,7 @@ static void ldwd_help(FILE *out)
 	      "    " LDWD " - write the ldwatch module's alerts as ECS JSON lines\n"
 	      "\n"
 	      "SYNOPSIS\n"
-	      "    " LDWD " [--output FILE] [--reconnect-interval SECONDS]\n"
+	      "    " LDWD " [--output FILE] [--journal] [--reconnect-interval SECONDS]\n"
 	      "             [--receive-buffer BYTES]\n"
 	      "    " LDWD " --help | --version\n"
 	      "\n"
@@ -157,6 +160,14 @@ static void ldwd_help(FILE *out)
 	      "        Append to FILE (created with mode 0640) instead of writing to\n"
 	      "        standard output. On SIGHUP it is closed and opened again, for\n"
 	      "        logrotate.\n"
+	      "\n"
+	      "    --journal\n"
+	      "        Also send every record to the systemd journal: MESSAGE a one-line\n"
+	      "        summary, PRIORITY from the record (an alert's from its severity),\n"
+	      "        SYSLOG_IDENTIFIER=" LDWD ", LDWATCH_ECS the ECS document, and\n"
+	      "        LDWATCH_EVENT_KIND, LDWATCH_ACTION, LDWATCH_RULE_ID,\n"
+	      "        LDWATCH_FILE_PATH, LDWATCH_SEQUENCE to filter on. Without\n"
+	      "        --output, nothing goes to standard output. See ldwatchd(8).\n"
 	      "\n"
 	      "    --reconnect-interval SECONDS\n"
 	      "        How often to check for the module while it is not loaded (default\n"
@@ -345,6 +356,7 @@ static int ldwd_parse(int argc, char **argv, struct ldwd_options *opt)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "journal", no_argument, NULL, 'j' },
 		{ "reconnect-interval", required_argument, NULL, 'r' },
 		{ "receive-buffer", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
@@ -363,6 +375,9 @@ static int ldwd_parse(int argc, char **argv, struct ldwd_options *opt)
 			if (!*optarg)
 				return ldwd_usage_error("--output needs a file name");
 			opt->output = optarg;
+			break;
+		case 'j':
+			opt->journal = true;
 			break;
 		case 'r':
 			if (!ldwd_parse_seconds(optarg, &opt->reconnect_ms))
@@ -430,7 +445,8 @@ static int ldwd_open_output(struct ldwd *d)
 	int fd;
 
 	if (!d->opt.output) {
-		d->out_fd = STDOUT_FILENO;
+		/* With --journal alone, the journal is the only output. */
+		d->out_fd = d->opt.journal ? -1 : STDOUT_FILENO;
 		return 0;
 	}
 	fd = open(d->opt.output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
@@ -456,6 +472,10 @@ static void ldwd_emit(struct ldwd *d)
 		ldwd_err("cannot build a record: %s", strerror(err));
 		return;
 	}
+	if (d->opt.journal)
+		ldw_journal_write(&d->journal, d->doc, d->line.data, d->line.len);
+	if (d->out_fd < 0)
+		return;
 	p = d->line.data;
 	left = d->line.len;
 	/*
@@ -1005,6 +1025,7 @@ int main(int argc, char **argv)
 		return LDWD_EXIT_ERROR;
 	}
 	ecs_buf_init(&d.line);
+	ldw_journal_init(&d.journal);
 	ldwd_refresh_names(&d);
 	d.ctx.user_name = ldwd_user_name;
 	d.ctx.user_arg = &d;
@@ -1014,6 +1035,7 @@ int main(int argc, char **argv)
 	ldwd_disconnect(&d);
 	ecs_doc_free(d.doc);
 	ecs_buf_free(&d.line);
+	ldw_journal_free(&d.journal);
 	close(d.sigfd);
 	if (d.out_fd > STDERR_FILENO && close(d.out_fd)) {
 		ldwd_err("closing %s: %s", d.opt.output, strerror(errno));

@@ -21,11 +21,14 @@ matcher=(module/rule_match.c module/rule_format.c module/rule_default.c module/r
 	module/rule_anchors.c)
 netlink=(userspace/genl_client.c userspace/ecs.c)
 ldwatchctl=(userspace/ldwatchctl.c userspace/event_json.c "${netlink[@]}")
-ldwatchd=(userspace/ldwatchd.c userspace/ecs_records.c "${netlink[@]}" module/rule_match.c)
+ldwatchd=(userspace/ldwatchd.c userspace/ecs_records.c "${netlink[@]}" module/rule_match.c
+	userspace/journal_output.c)
 records=(userspace/ecs_records.c "${netlink[@]}" module/rule_match.c)
 # libnl-genl-3, for the tools' netlink (Debian: libnl-genl-3-dev).
 read -ra genl_cflags < <(pkg-config --cflags libnl-genl-3.0 2>/dev/null || echo -I/usr/include/libnl3)
 genl_libs=(-lnl-genl-3 -lnl-3)
+# libsystemd, for ldwatchd --journal (Debian: libsystemd-dev).
+systemd_libs=(-lsystemd)
 warn=(-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Iuserspace "${genl_cflags[@]}")
 sanitize=(-g -O1 "-fsanitize=address,undefined" -fno-sanitize-recover=all -fno-omit-frame-pointer)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
@@ -61,7 +64,12 @@ for cc in gcc clang; do
 		"$cc" "${warn[@]}" -O2 -o "$out/ldwatchctl-$cc" "${ldwatchctl[@]}" "${matcher[@]}" \
 		-ljson-c "${genl_libs[@]}"
 	check "ldwatchd builds without warnings ($cc -Wall -Wextra)" \
-		"$cc" "${warn[@]}" -O2 -o "$out/ldwatchd-$cc" "${ldwatchd[@]}" "${genl_libs[@]}"
+		"$cc" "${warn[@]}" -O2 -o "$out/ldwatchd-$cc" "${ldwatchd[@]}" "${genl_libs[@]}" \
+		"${systemd_libs[@]}"
+	# ldwatchd --journal (journal_output.c)
+	check "test_journal builds without warnings ($cc -Wall -Wextra)" \
+		"$cc" "${warn[@]}" -O2 -o "$out/test_journal-$cc" tests/unit/test_journal.c \
+		userspace/journal_output.c "${records[@]}" "${genl_libs[@]}" "${systemd_libs[@]}"
 	check "unit tests build without warnings ($cc -Wall -Wextra)" \
 		"$cc" "${warn[@]}" -O2 -o "$out/test_rule-$cc" tests/unit/test_rule.c \
 		tests/rule_cases.c "${matcher[@]}"
@@ -124,9 +132,17 @@ if check "test_protocol builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize
 fi
 
 if check "ldwatchd builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
-	-o "$out/ldwatchd" "${ldwatchd[@]}" "${genl_libs[@]}" &&
+	-o "$out/ldwatchd" "${ldwatchd[@]}" "${genl_libs[@]}" "${systemd_libs[@]}" &&
 	[[ -x $out/ldwatchctl ]]; then
 	run_tap ldwatchd tests/unit/test_ldwatchd.sh "$out/ldwatchd" "$out/ldwatchctl"
+fi
+
+# ldwatchd --journal: its fields, sd_journal_sendv against a journal socket
+# (as root), and ldwatchd itself writing to both outputs.
+if check "test_journal builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
+	-o "$out/test_journal" tests/unit/test_journal.c userspace/journal_output.c \
+	"${records[@]}" "${genl_libs[@]}" "${systemd_libs[@]}"; then
+	run_tap journal "$out/test_journal" "$out/ldwatchd"
 fi
 
 # ldw-ops, the guests' file-operation program: each operation's effect, on
