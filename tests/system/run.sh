@@ -181,6 +181,7 @@ for i in "${!images[@]}"; do
 	label=$release
 	out=$top/$release
 	t_run=$SECONDS
+	failed_before=$ldw_failed
 	rm -rf "$out"
 	mkdir -p "$out/payload.d"/{guest,bin,debs/ldwatch,debs/scenario,out}
 	up=
@@ -228,7 +229,9 @@ for i in "${!images[@]}"; do
 	fi
 	[[ $NEXT == poweroff ]] || not_ok "[$release] the stages ended with a poweroff after the purge"
 	diag "[$release] the run took $((SECONDS - t_run)) s (logs: $out)"
-	rm -f "$out/disk.qcow2"
+	# The overlay (up to a few GB) is kept only for a failed run, to look
+	# into: qemu-img convert, then debugfs.
+	((ldw_failed > failed_before)) || rm -f "$out/disk.qcow2"
 done
 
 diag "system tier took $((SECONDS - started)) s"

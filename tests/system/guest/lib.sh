@@ -55,15 +55,15 @@ diag() {
 	done <<<"$*"
 }
 
-# verdict DESC [WHY]: ok if the last command succeeded, else not_ok, with
-# WHY shown.
+# verdict STATUS DESC [WHY]: ok if STATUS (the test's $?, given first so
+# that it is expanded before any command substitution in WHY) is 0, else
+# not_ok, with WHY shown.
 verdict() {
-	local rc=$?
-	if ((rc == 0)); then
-		ok "$1"
+	if (($1 == 0)); then
+		ok "$2"
 	else
-		not_ok "$1"
-		[[ -z ${2:-} ]] || diag "$2"
+		not_ok "$2"
+		[[ -z ${3:-} ]] || diag "$3"
 	fi
 }
 
