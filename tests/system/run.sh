@@ -75,8 +75,8 @@ if [[ -z $debs ]]; then
 	if ! grep -q '^deb:' Makefile; then
 		fail_end "make deb builds the packages (there is no deb target yet)"
 	fi
-	check "make deb builds the packages" make --no-print-directory deb >"$top/deb.log" 2>&1 ||
-		fail_end "the packages exist (see $top/deb.log)"
+	check "make deb builds the packages" make --no-print-directory deb ||
+		fail_end "the packages exist"
 fi
 found=("$debs"/ldwatch-dkms_*_all.deb)
 dkms_deb=${found[-1]}
@@ -90,7 +90,7 @@ diag "packages: ${dkms_deb##*/} ${tools_deb##*/}"
 
 progs=$LDW_BUILD/vm-progs
 check "ldw-expect builds (static)" make --no-print-directory -C tests/vm/progs OUT="$progs" \
-	"$progs/ldw-expect" >/dev/null || fail_end "the guest's test programs exist"
+	"$progs/ldw-expect" || fail_end "the guest's test programs exist"
 
 # A package that ships an ld.so.conf.d file, one version up: the upgrade
 # dpkg does (its conffile through .dpkg-new). The same files, repacked.
