@@ -414,8 +414,7 @@ stage_install() {
 	local out rc=0
 	[[ $RUNNING == "$LDW_RELEASE" ]]
 	verdict $? "booted $LDW_RELEASE"
-	out=$(apt-get install -y -q "$PAYLOAD"/debs/ldwatch/*.deb 2>&1) || rc=$?
-	printf '%s\n' "$out"
+	out=$(apt-get install -y -q "$PAYLOAD"/debs/ldwatch/*.deb 2>&1 | tee /dev/stderr) || rc=$?
 	if ((rc == 0)); then
 		ok "apt-get install ./ldwatch-dkms_*.deb ./ldwatch_*.deb"
 	else
@@ -501,8 +500,9 @@ stage_rebooted() {
 upgrade() {
 	local out rc=0
 	# Without Recommends (apparmor): the guest has no network to fetch them.
-	out=$(apt-get install -y -q --no-install-recommends "$PAYLOAD"/debs/upgrade/*.deb 2>&1) || rc=$?
-	printf '%s\n' "$out" | tail -n 40
+	# Shown as it goes (the console), for a run that times out in it.
+	out=$(apt-get install -y -q --no-install-recommends "$PAYLOAD"/debs/upgrade/*.deb 2>&1 |
+		tee /dev/stderr) || rc=$?
 	((rc == 0))
 	verdict $? "apt-get install the $LDW_UPGRADE kernel's image and headers" "$(tail -n 30 <<<"$out")"
 	out=$(dkms status -m ldwatch -k "$LDW_UPGRADE" 2>&1)
