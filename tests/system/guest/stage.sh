@@ -414,7 +414,7 @@ stage_install() {
 	local out rc=0
 	[[ $RUNNING == "$LDW_RELEASE" ]]
 	verdict $? "booted $LDW_RELEASE"
-	out=$(apt-get install -y -q "$PAYLOAD"/debs/ldwatch/*.deb 2>&1 | tee /dev/stderr) || rc=$?
+	out=$(apt-get install -y -q "$PAYLOAD"/debs/ldwatch/*.deb 2>&1 | tee >(cat >&2)) || rc=$?
 	if ((rc == 0)); then
 		ok "apt-get install ./ldwatch-dkms_*.deb ./ldwatch_*.deb"
 	else
@@ -502,7 +502,7 @@ upgrade() {
 	# Without Recommends (apparmor): the guest has no network to fetch them.
 	# Shown as it goes (the console), for a run that times out in it.
 	out=$(apt-get install -y -q --no-install-recommends "$PAYLOAD"/debs/upgrade/*.deb 2>&1 |
-		tee /dev/stderr) || rc=$?
+		tee >(cat >&2)) || rc=$?
 	((rc == 0))
 	verdict $? "apt-get install the $LDW_UPGRADE kernel's image and headers" "$(tail -n 30 <<<"$out")"
 	out=$(dkms status -m ldwatch -k "$LDW_UPGRADE" 2>&1)
