@@ -114,6 +114,14 @@ bench:
 demo:
 	tests/demo.sh
 
+# system-test: the system tier. ldwatch's two .debs installed with apt-get
+# in a real Debian 12 system (built once with debootstrap, cached in
+# LDW_CACHE) booted under qemu, for each target kernel; `make check` runs it
+# for the first one only.
+.PHONY: system-test
+system-test:
+	tests/system/run.sh $$(tests/kernels.sh)
+
 # The tools, their man pages, the unit and its configuration (kept if it is
 # there: it is the administrator's). The Debian package installs these.
 install-tools: userspace
@@ -201,6 +209,8 @@ help:
 	@echo "                 DEMO_KMODS=\"mod ...\" the kernel's modules it may modprobe"
 	@echo "                 (default: fuse overlay loop ext4); DEMO_BINS=\"path ...\""
 	@echo "                 your own (static) programs, put in the guest's /usr/local/bin"
+	@echo "  system-test    the .debs installed, rebooted, attacked, upgraded and purged"
+	@echo "                 in a Debian 12 system under qemu, for each target kernel"
 	@echo "  install        ldwatchctl and ldwatchd into $(SBINDIR), ldwatchd.service"
 	@echo "                 into $(UNITDIR), the module through DKMS (root)"
 	@echo "  uninstall      undo install (SYSCONFDIR/ldwatch is kept)"

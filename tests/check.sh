@@ -73,4 +73,6 @@ suite vm tests/vm/run.sh "${kernels[@]}"
 suite lab tests/lab/run.sh
 suite bench tests/bench/smoke.sh
 suite bench-flood tests/bench/flood_smoke.sh
+# The system tier on the first target kernel; `make system-test` runs all.
+suite system tests/system/run.sh "${kernels[0]}"
 finish

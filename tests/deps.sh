@@ -20,6 +20,9 @@ packages=(
 	qemu-system-x86 busybox-static cpio gzip
 	# an ext4 image for the guests' file-system scenarios
 	e2fsprogs
+	# the system tier (tests/system): a Debian 12 system made with
+	# debootstrap, qemu-img for its copy-on-write overlays
+	debootstrap qemu-utils
 	# the lab kernel (tests/lab/build.sh) and its KTAP parser (kunit.py)
 	bc bison flex libelf-dev libssl-dev python3 util-linux
 	# make bench compares with the audit subsystem: auditd and auditctl
