@@ -28,7 +28,7 @@ sensor_scripts=(
 	tests/vm/guest/sensor_loop.sh tests/vm/guest/sensor_stop.sh
 	tests/vm/guest/sensor_loss.sh tests/vm/guest/sensor_ratelimit.sh
 	tests/vm/guest/sensor_failures.sh
-	tests/vm/guest/sensor_tamper.sh
+	tests/vm/guest/sensor_tamper.sh tests/vm/guest/sensor_slots.sh
 )
 
 # LDW_SCENARIOS="identity ratelimit" (while working on them): only those

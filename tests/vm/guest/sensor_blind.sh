@@ -19,8 +19,8 @@
 #    the process sees the host as pid 1 does;
 #  - a core dump that creates a target is a creation by the dumping
 #    process;
-#  - operations others hold open (a FUSE server that never answers) cannot
-#    take the capacity that operations on the host's targets need.
+#  - (capture's slots held open by a FUSE server: sensor_slots.sh, with a
+#    module load of its own, as its drops are by design).
 
 # shellcheck source-path=SCRIPTDIR source=sensor_lib.sh
 . /tests/sensor_lib.sh
@@ -228,57 +228,3 @@ status_json "$LDW_DIR/status.after" || not_ok "[$SCEN] ldwatchctl status --json"
 busy_after=$("$EXPECT" get "$LDW_DIR/status.after" dropped.busy 1 2>/dev/null || echo 0)
 check "[$SCEN] nothing dropped as busy ($busy_before before, $busy_after after)" \
 	test "$busy_after" = "$busy_before"
-
-# ------------------------------------------------------------ slots held
-
-FUSE_HANG=/usr/local/bin/ldw-fuse-hang
-if [ -x $FUSE_HANG ] && { modprobe fuse 2>/dev/null || grep -qw fuse /proc/filesystems; }; then
-	scenario "uid 65534 holds 64 creations of ld.so.preload in a FUSE file system that never answers; root's alerts still come at once"
-	mkdir -p $C
-	FDIR=/tmp/ldw-fuse
-	rm -rf $FDIR
-	mkdir -p $FDIR
-	chown 65534:65534 $FDIR
-	# The guest's bare devtmpfs makes /dev/fuse root's alone.
-	chmod 0666 /dev/fuse
-	status_json "$LDW_DIR/status.fuse0" || not_ok "[$SCEN] ldwatchctl status --json"
-	slot0=$("$EXPECT" get "$LDW_DIR/status.fuse0" dropped.no_slot 1 2>/dev/null || echo 0)
-	: >"$LDW_DIR/fuse.out"
-	su -s /bin/sh nobody -c "exec $FUSE_HANG --threads 64 $FDIR" >"$LDW_DIR/fuse.out" \
-		2>"$LDW_DIR/fuse.err" &
-	FUSE_PID=$!
-	t=0
-	while ! grep -q '^FUSE_HANG_READY' "$LDW_DIR/fuse.out" && [ $t -lt 300 ]; do
-		sleep 0.1
-		t=$((t + 1))
-	done
-	if check "[$SCEN] 64 creations are held in the FUSE server" \
-		grep -qx 'FUSE_HANG_READY 64' "$LDW_DIR/fuse.out"; then
-		# Root's operations on the host's targets, each to arrive within a
-		# second: the attacker's held slots are not theirs to take.
-		op creat $P
-		check "[$SCEN] root's creation of $P is written within $LATENCY_S s" \
-			"$EXPECT" wait "$ALERTS" --path $P --timeout "$LATENCY_S"
-		alert creation $P
-		op creat /etc/ldw-fuse.tmp
-		op rename /etc/ldw-fuse.tmp $C/fuse.conf
-		check "[$SCEN] root's rename onto $C/fuse.conf is written within $LATENCY_S s" \
-			"$EXPECT" wait "$ALERTS" --path $C/fuse.conf --timeout "$LATENCY_S"
-		alert rename $C/fuse.conf /etc/ldw-fuse.tmp
-		status_json "$LDW_DIR/status.fuse1" || not_ok "[$SCEN] ldwatchctl status --json"
-		slot1=$("$EXPECT" get "$LDW_DIR/status.fuse1" dropped.no_slot 1 2>/dev/null || echo 0)
-		# The attacker's own candidates beyond its share are dropped, as
-		# no_slot: at least 64 less the share, one user's quarter of 64.
-		check "[$SCEN] the attacker's candidates beyond its share were dropped as no_slot ($((slot1 - slot0)))" \
-			test $((slot1 - slot0)) -ge $((64 - 16))
-	else
-		sed 's/^/#   /' "$LDW_DIR/fuse.err"
-	fi
-	kill "$FUSE_PID" 2>/dev/null
-	wait "$FUSE_PID" 2>/dev/null
-	total 2
-	collect
-	rm -rf $FDIR
-else
-	skip "no ldw-fuse-hang ($FUSE_HANG) or no FUSE in this kernel"
-fi
