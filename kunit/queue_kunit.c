@@ -183,7 +183,13 @@ struct ldw_test_queued {
 /* What the queue holds by the byte bound's measure (queue.c). */
 static size_t ldw_test_footprint(const struct ldw_alert *alert)
 {
-	size_t size = sizeof(*alert) + strlen(alert->file_path) + 1;
+	size_t size = sizeof(*alert);
+
+	/* A rate limit summary: no strings, its evidence if it has any. */
+	if (alert->record == LDW_RECORD_SUPPRESSED)
+		return alert->suppressed.evidence ?
+		       size + sizeof(*alert->suppressed.evidence) : size;
+	size += strlen(alert->file_path) + 1;
 
 	if (alert->original_path)
 		size += strlen(alert->original_path) + 1;
