@@ -16,6 +16,27 @@
  * Creation or Modification", tests/data/elastic-rule-...txt): two tactics,
  * one technique and its sub-technique.
  */
+/*
+ * The threat.* fields of a MITRE ATT&CK mapping given as the arrays
+ * PREFIX##tactic_ids, _names, technique_ids, _names, subtechnique_ids, _names.
+ */
+#define LDW_PUT_THREAT(doc, prefix) do {					\
+	ecs_put_cstr(doc, "threat.framework", "MITRE ATT&CK");			\
+	ecs_put_strv(doc, "threat.tactic.id", prefix##tactic_ids,		\
+		     LDW_LEN(prefix##tactic_ids));				\
+	ecs_put_strv(doc, "threat.tactic.name", prefix##tactic_names,		\
+		     LDW_LEN(prefix##tactic_names));				\
+	ecs_put_strv(doc, "threat.technique.id", prefix##technique_ids,	\
+		     LDW_LEN(prefix##technique_ids));				\
+	ecs_put_strv(doc, "threat.technique.name", prefix##technique_names,	\
+		     LDW_LEN(prefix##technique_names));				\
+	ecs_put_strv(doc, "threat.technique.subtechnique.id",			\
+		     prefix##subtechnique_ids, LDW_LEN(prefix##subtechnique_ids));	\
+	ecs_put_strv(doc, "threat.technique.subtechnique.name",		\
+		     prefix##subtechnique_names,				\
+		     LDW_LEN(prefix##subtechnique_names));			\
+} while (0)
+
 static const char *const ldw_tactic_ids[] = { "TA0005", "TA0003" };
 static const char *const ldw_tactic_names[] = { "Defense Evasion", "Persistence" };
 static const char *const ldw_technique_ids[] = { "T1574" };
@@ -242,17 +263,7 @@ void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 	snprintf(version, sizeof(version), "%" PRIu32, a->rule_version);
 	ecs_put_cstr(doc, "rule.version", version);
 
-	ecs_put_cstr(doc, "threat.framework", "MITRE ATT&CK");
-	ecs_put_strv(doc, "threat.tactic.id", ldw_tactic_ids, LDW_LEN(ldw_tactic_ids));
-	ecs_put_strv(doc, "threat.tactic.name", ldw_tactic_names, LDW_LEN(ldw_tactic_names));
-	ecs_put_strv(doc, "threat.technique.id", ldw_technique_ids,
-		     LDW_LEN(ldw_technique_ids));
-	ecs_put_strv(doc, "threat.technique.name", ldw_technique_names,
-		     LDW_LEN(ldw_technique_names));
-	ecs_put_strv(doc, "threat.technique.subtechnique.id", ldw_subtechnique_ids,
-		     LDW_LEN(ldw_subtechnique_ids));
-	ecs_put_strv(doc, "threat.technique.subtechnique.name", ldw_subtechnique_names,
-		     LDW_LEN(ldw_subtechnique_names));
+	LDW_PUT_THREAT(doc, ldw_);
 
 	ldw_put_load_id(doc, a->load_id);
 	if (LDW_HAS(a, LDW_A_RULE_SEVERITY))
@@ -501,19 +512,7 @@ static void ldw_tamper_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 	ecs_put_cstr(doc, "rule.name", action);
 	ecs_put_cstr(doc, "rule.version", LDW_TAMPER_RULE_VERSION);
 	ecs_put_cstr(doc, "ldwatch.rule.severity", "high");
-	ecs_put_cstr(doc, "threat.framework", "MITRE ATT&CK");
-	ecs_put_strv(doc, "threat.tactic.id", ldw_tamper_tactic_ids,
-		     LDW_LEN(ldw_tamper_tactic_ids));
-	ecs_put_strv(doc, "threat.tactic.name", ldw_tamper_tactic_names,
-		     LDW_LEN(ldw_tamper_tactic_names));
-	ecs_put_strv(doc, "threat.technique.id", ldw_tamper_technique_ids,
-		     LDW_LEN(ldw_tamper_technique_ids));
-	ecs_put_strv(doc, "threat.technique.name", ldw_tamper_technique_names,
-		     LDW_LEN(ldw_tamper_technique_names));
-	ecs_put_strv(doc, "threat.technique.subtechnique.id", ldw_tamper_subtechnique_ids,
-		     LDW_LEN(ldw_tamper_subtechnique_ids));
-	ecs_put_strv(doc, "threat.technique.subtechnique.name", ldw_tamper_subtechnique_names,
-		     LDW_LEN(ldw_tamper_subtechnique_names));
+	LDW_PUT_THREAT(doc, ldw_tamper_);
 }
 
 void ldw_ecs_sensor_stopping(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
