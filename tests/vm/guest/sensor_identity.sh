@@ -416,7 +416,8 @@ scenario "a place bound onto itself, as systemd makes a service's paths read-onl
 # then as systemd does for a hardened service: the root bound elsewhere in
 # a namespace of its own, and each path under it bound onto itself.
 mkdir -p $C
-: >$P
+sh_op ": >$P"
+alert creation $P
 op bind-mount $C $C
 op umount $C
 op bind-mount $P $P
@@ -428,7 +429,7 @@ check "[$SCEN] systemd's pattern in a namespace of its own" unshare -m --propaga
 		mount --bind /tmp/ldw-unit-root/etc /tmp/ldw-unit-root/etc &&
 		mount --bind /tmp/ldw-unit-root/etc/ld.so.conf.d /tmp/ldw-unit-root/etc/ld.so.conf.d'
 op --user 65534 --userns bind-mount $C $C
-total 0
+total 1
 collect
 rm -f $P
 
