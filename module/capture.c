@@ -51,6 +51,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mount.h>
+#include <linux/namei.h>
 #include <linux/ns_common.h>
 #include <linux/nsproxy.h>
 #include <linux/overflow.h>
@@ -634,6 +635,26 @@ static int ldw_syscall_error(void)
 		return 0;
 	ret = syscall_get_return_value(current, task_pt_regs(current));
 	return ret < 0 && ret >= -MAX_ERRNO ? -ret : 0;
+}
+
+/*
+ * Whether the mount now on top at @slot's place shows the very directory
+ * or file it covers: a bind of a place onto itself (systemd does it to
+ * every path of a hardened service, to make it read-only), which changes
+ * nothing anyone reads there.
+ */
+static bool ldw_mount_onto_itself(const struct ldw_slot *slot)
+{
+	struct path top = { .mnt = slot->mnt, .dentry = slot->dentry };
+	bool same;
+
+	path_get(&top);
+	while (follow_down_one(&top))
+		;
+	same = top.mnt != slot->mnt &&
+	       d_inode(top.dentry) == d_inode(slot->dentry);
+	path_put(&top);
+	return same;
 }
 
 /* Whether the operation of @slot happened. */
@@ -1235,6 +1256,12 @@ static void ldw_capture_callback(struct callback_head *work)
 	}
 
 	confirmed = ldw_confirmed(slot);
+	/* It happened, and changed nothing: no event, nothing to find anew. */
+	if (confirmed && slot->action == LDW_ACTION_MOUNT &&
+	    ldw_mount_onto_itself(slot)) {
+		ldw_count(LDW_CNT_NO_MATCH);
+		goto out;
+	}
 	if (confirmed && slot->action == LDW_ACTION_MODIFICATION)
 		ldw_recheck_object(slot);
 	if (confirmed && !slot->host && companion &&

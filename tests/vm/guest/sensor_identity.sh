@@ -411,6 +411,28 @@ for call in bind-mount ia32-bind-mount move-mount ia32-move-mount new-mount-api 
 	mount_scenario $call
 done
 
+scenario "a place bound onto itself, as systemd makes a service's paths read-only: nothing"
+# What is read there is what was: no event. First in the host's namespace,
+# then as systemd does for a hardened service: the root bound elsewhere in
+# a namespace of its own, and each path under it bound onto itself.
+mkdir -p $C
+sh_op ": >$P"
+alert creation $P
+op bind-mount $C $C
+op umount $C
+op bind-mount $P $P
+op umount $P
+mkdir -p /tmp/ldw-unit-root
+# shellcheck disable=SC2016 # expanded by the inner sh
+check "[$SCEN] systemd's pattern in a namespace of its own" unshare -m --propagation private \
+	sh -c 'mount --bind / /tmp/ldw-unit-root &&
+		mount --bind /tmp/ldw-unit-root/etc /tmp/ldw-unit-root/etc &&
+		mount --bind /tmp/ldw-unit-root/etc/ld.so.conf.d /tmp/ldw-unit-root/etc/ld.so.conf.d'
+op --user 65534 --userns bind-mount $C $C
+total 1
+collect
+rm -f $P
+
 scenario "a file bind-mounted onto /etc/ld.so.preload"
 printf 'evil\n' >/tmp/ldw-evil.so
 op creat $P
