@@ -502,13 +502,14 @@ stage_rebooted() {
 # kernel hook builds ldwatch for it; the host boots it next, with the
 # initrd this system made (copied to the payload disk for the host).
 upgrade() {
-	local out rc=0
+	local out rc=0 t=$SECONDS
 	# Without Recommends (apparmor): the guest has no network to fetch them.
 	# Shown as it goes (the console), for a run that times out in it.
 	out=$(apt-get install -y -q --no-install-recommends "$PAYLOAD"/debs/upgrade/*.deb 2>&1 |
 		tee >(cat >&2)) || rc=$?
 	((rc == 0))
 	verdict $? "apt-get install the $LDW_UPGRADE kernel's image and headers" "$(tail -n 30 <<<"$out")"
+	diag "the kernel upgrade (unpacking, DKMS, initramfs) took $((SECONDS - t)) s"
 	out=$(dkms status -m ldwatch -k "$LDW_UPGRADE" 2>&1)
 	grep -q ': installed' <<<"$out"
 	verdict $? "DKMS built ldwatch for $LDW_UPGRADE when it was installed" "$out"
