@@ -451,9 +451,8 @@ static void status_round_trip(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_RULE_VERSION]);
 	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[LDW_A_RULE_VERSION]), status->rule->version);
 	ldw_test_expect_string(test, tb[LDW_A_RULE_TEXT], status->rule_text, "RULE_TEXT");
-	KUNIT_EXPECT_TRUE(test, strstr(status->rule_text,
-					"file where host.os.type == \"linux\" and ") ==
-			  status->rule_text);
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(status->rule_text,
+					       "file where host.os.type == \"linux\" and "));
 	ldw_test_expect_stats(test, tb, &status->stats);
 }
 
