@@ -14,7 +14,9 @@ cd "$LDW_TOP"
 
 seconds=${1:-${FUZZ_SECONDS:-30}}
 out=$LDW_BUILD/fuzz
-matcher=(module/rule_match.c module/rule_format.c module/rule_default.c module/rule_anchors.c)
+# The rule engine, from its one list (module/rule/sources.mk).
+mapfile -t matcher < <(ldw_rule_sources)
+((${#matcher[@]})) || { echo "no rule engine sources in module/rule/sources.mk" >&2; exit 1; }
 cflags=(-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Iuserspace
 	"-fsanitize=fuzzer,address,undefined" -fno-sanitize-recover=all -fno-omit-frame-pointer)
 
@@ -48,6 +50,7 @@ fuzz() {
 
 fuzz fuzz_rule tests/fuzz/fuzz_rule.c
 fuzz fuzz_anchors tests/fuzz/fuzz_anchors.c
+fuzz fuzz_program tests/fuzz/fuzz_program.c
 fuzz fuzz_event_json tests/fuzz/fuzz_event_json.c userspace/event_json.c -- -ljson-c
 fuzz fuzz_alert_decode tests/fuzz/fuzz_alert_decode.c userspace/genl_client.c userspace/ecs.c \
 	userspace/ecs_records.c "-I$(pkg-config --variable=includedir libnl-3.0 || echo /usr/include)/libnl3" \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Userspace unit tests: the matcher against the shared case table,
+# Userspace unit tests: the matcher against the shared case table, compiled
+# rules (verifier, formatter, builder),
 # ldwatchctl's command line, the ECS writer and ldwatchd's records, the
 # netlink decoder and sequence accounting, the protocol's tables against
 # their declaration (netlink_spec.h), and ldwatchd's command line and
@@ -18,13 +19,14 @@ cd "$LDW_TOP"
 
 out=$LDW_BUILD/test
 mkdir -p "$out"
-matcher=(module/rule_match.c module/rule_format.c module/rule_default.c module/rule_companion.c
-	module/rule_anchors.c)
+# The rule engine, from its one list (module/rule/sources.mk).
+mapfile -t matcher < <(ldw_rule_sources)
+((${#matcher[@]})) || { echo "no rule engine sources in module/rule/sources.mk" >&2; exit 1; }
 netlink=(userspace/genl_client.c userspace/ecs.c)
 ldwatchctl=(userspace/ldwatchctl.c userspace/event_json.c "${netlink[@]}")
 ldwatchd=(userspace/ldwatchd.c userspace/ldwatchd_state.c userspace/ecs_records.c "${netlink[@]}"
-	module/rule_match.c userspace/journal_output.c)
-records=(userspace/ecs_records.c "${netlink[@]}" module/rule_match.c)
+	"${matcher[@]}" userspace/journal_output.c)
+records=(userspace/ecs_records.c "${netlink[@]}" "${matcher[@]}")
 # libnl-genl-3, for the tools' netlink (Debian: libnl-genl-3-dev).
 read -ra genl_cflags < <(pkg-config --cflags libnl-genl-3.0 2>/dev/null || echo -I/usr/include/libnl3)
 genl_libs=(-lnl-genl-3 -lnl-3)
@@ -78,6 +80,9 @@ for cc in gcc clang; do
 	check "test_companion builds without warnings ($cc -Wall -Wextra)" \
 		"$cc" "${warn[@]}" -O2 -o "$out/test_companion-$cc" tests/unit/test_companion.c \
 		"${matcher[@]}"
+	check "test_program builds without warnings ($cc -Wall -Wextra)" \
+		"$cc" "${warn[@]}" -O2 -o "$out/test_program-$cc" tests/unit/test_program.c \
+		"${matcher[@]}"
 	check "test_anchors builds without warnings ($cc -Wall -Wextra)" \
 		"$cc" "${warn[@]}" -O2 -o "$out/test_anchors-$cc" tests/unit/test_anchors.c \
 		tests/rule_cases.c "${matcher[@]}"
@@ -104,6 +109,11 @@ fi
 if check "test_companion builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
 	-o "$out/test_companion" tests/unit/test_companion.c "${matcher[@]}"; then
 	run_tap companion "$out/test_companion"
+fi
+
+if check "test_program builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
+	-o "$out/test_program" tests/unit/test_program.c "${matcher[@]}"; then
+	run_tap program "$out/test_program"
 fi
 
 if check "test_anchors builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The rule matcher: EQL's comparison operators and the evaluation of a rule
- * against one event, as shared/spec/SEMANTICS.md defines them.
+ * The rule matcher's primitives: EQL's comparison operators, as
+ * shared/spec/SEMANTICS.md defines them, the fields' names and an event's
+ * derived fields. Programs (program.c) evaluate with them.
  *
  * Plain C with no kernel headers, compiled into the module, the userspace
  * tools and the tests alike. It runs in capture's task_work: no allocation,
@@ -47,145 +48,84 @@ static inline bool ldw_byte_eq(unsigned char p, unsigned char t, bool nocase)
 	return ldw_fold(p, nocase) == ldw_fold(t, nocase);
 }
 
-bool ldw_equal(const char *value, struct ldw_str text, bool nocase)
+bool ldw_equal(struct ldw_str value, struct ldw_str text, bool nocase)
 {
 	size_t i;
 
-	if (!text.ptr)
+	if (!text.ptr || value.len != text.len)
 		return false;
 	for (i = 0; i < text.len; i++) {
-		/* A NUL in @text cannot equal a terminated value. */
-		if (!value[i] || !ldw_byte_eq(value[i], text.ptr[i], nocase))
+		if (!ldw_byte_eq(value.ptr[i], text.ptr[i], nocase))
 			return false;
 	}
-	return value[i] == '\0';
+	return true;
 }
 
 /*
  * Glob match with '*' (any run of bytes, '/' included) and '?' (one byte),
- * no escapes. Iterative, with one backtrack point: on a mismatch the most
- * recent '*' absorbs one more byte and matching resumes after it. Earlier
- * stars never need revisiting, because a later star can absorb whatever an
- * earlier one would have. Each byte of @text is retried at most once per
- * pattern byte, so the cost is O(len(text) * len(pattern)) at worst, and
- * linear when the pattern has a single, trailing '*', as this rule's have.
+ * no escapes; every other byte, NUL included, matches itself. Iterative,
+ * with one backtrack point: on a mismatch the most recent '*' absorbs one
+ * more byte and matching resumes after it. Earlier stars never need
+ * revisiting, because a later star can absorb whatever an earlier one would
+ * have. Each byte of @text is retried at most once per pattern byte, so the
+ * cost is O(len(text) * len(pattern)) at worst, and linear when the pattern
+ * has a single, trailing '*', as this rule's have.
  */
-bool ldw_wildcard_match(const char *pattern, struct ldw_str text, bool nocase)
+bool ldw_wildcard_match(struct ldw_str pattern, struct ldw_str text, bool nocase)
 {
-	const char *p = pattern;
-	const char *star = NULL;	/* pattern position after the last '*' */
+	size_t p = 0;
 	size_t t = 0;
+	bool star = false;
+	size_t star_p = 0;		/* pattern position after the last '*' */
 	size_t star_t = 0;		/* text position that '*' resumes from */
 
 	if (!text.ptr)
 		return false;
 
 	while (t < text.len) {
-		if (*p == '*') {
-			star = ++p;
+		if (p < pattern.len && pattern.ptr[p] == '*') {
+			star = true;
+			star_p = ++p;
 			star_t = t;
-		} else if (*p && (*p == '?' || ldw_byte_eq(*p, text.ptr[t], nocase))) {
+		} else if (p < pattern.len &&
+			   (pattern.ptr[p] == '?' ||
+			    ldw_byte_eq(pattern.ptr[p], text.ptr[t], nocase))) {
 			p++;
 			t++;
 		} else if (star) {
-			p = star;
+			p = star_p;
 			t = ++star_t;
 		} else {
 			return false;
 		}
 	}
-	while (*p == '*')
+	while (p < pattern.len && pattern.ptr[p] == '*')
 		p++;
-	return *p == '\0';
+	return p == pattern.len;
 }
 
-bool ldw_clause_eval(const struct ldw_clause *clause,
-		     const struct ldw_event *event, unsigned int *value)
+struct ldw_str ldw_str_cstr(const char *s)
 {
-	struct ldw_str text;
-	unsigned int i;
+	size_t len = 0;
 
-	if ((unsigned int)clause->field >= LDW_FIELD_COUNT)
-		return false;
-	text = event->field[clause->field];
-
-	if (clause->op == LDW_OP_IS_NULL) {
-		*value = 0;
-		return !text.ptr;
-	}
-	/* A clause on an absent field is false. */
-	if (!text.ptr)
-		return false;
-
-	for (i = 0; clause->values && clause->values[i]; i++) {
-		const char *v = clause->values[i];
-		bool hit;
-
-		switch (clause->op) {
-		case LDW_OP_WILDCARD_NOCASE:
-			hit = ldw_wildcard_match(v, text, true);
-			break;
-		case LDW_OP_WILDCARD:
-			hit = ldw_wildcard_match(v, text, false);
-			break;
-		case LDW_OP_EQUAL:
-			hit = ldw_equal(v, text, false);
-			break;
-		case LDW_OP_EQUAL_NOCASE:
-			hit = ldw_equal(v, text, true);
-			break;
-		default:
-			return false;
-		}
-		if (hit) {
-			*value = i;
-			return true;
-		}
-	}
-	return false;
+	if (!s)
+		return LDW_STR_ABSENT;
+	while (s[len])
+		len++;
+	return (struct ldw_str){ s, len };
 }
 
-static bool ldw_conjunction_eval(const struct ldw_conjunction *conj,
-				 const struct ldw_event *event,
-				 unsigned int *value)
+const char *ldw_outcome_name(enum ldw_outcome outcome)
 {
-	unsigned int i;
-
-	for (i = 0; i < conj->nclauses; i++) {
-		if (!ldw_clause_eval(&conj->clauses[i], event, value))
-			return false;
+	switch (outcome) {
+	case LDW_MATCH:
+		return "match";
+	case LDW_NO_MATCH:
+		return "no match";
+	case LDW_EXCLUDED:
+		return "excluded";
 	}
-	return true;
-}
-
-struct ldw_verdict ldw_rule_eval(const struct ldw_rule *rule,
-				 const struct ldw_event *event)
-{
-	struct ldw_verdict verdict = { .outcome = LDW_MATCH };
-	unsigned int value;
-	unsigned int i;
-
-	for (i = 0; i < rule->nrequirements; i++) {
-		if (!ldw_clause_eval(&rule->requirements[i], event, &value)) {
-			verdict.outcome = LDW_NO_MATCH;
-			verdict.index = i;
-			return verdict;
-		}
-	}
-	for (i = 0; i < rule->nexclusions; i++) {
-		if (ldw_conjunction_eval(&rule->exclusions[i], event, &value)) {
-			verdict.outcome = LDW_EXCLUDED;
-			verdict.index = i;
-			verdict.value = value;
-			return verdict;
-		}
-	}
-	return verdict;
-}
-
-bool ldw_rule_matches(const struct ldw_rule *rule, const struct ldw_event *event)
-{
-	return ldw_rule_eval(rule, event).outcome == LDW_MATCH;
+	return "?";
 }
 
 /* What follows the last @c in @s; if @c is not there, @none. */
