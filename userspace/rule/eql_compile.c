@@ -74,25 +74,29 @@ static int add_unit(struct compiler *c, enum ldw_unit_kind kind, size_t n)
 }
 
 /*
- * The units of a whole rule: each conjunct of the top-level "and" (merged
- * by the parser) a REQUIRE unit, except "not X", which gives an EXCLUDE
- * unit per alternative of X's top-level "or" (merged likewise).
+ * The units of a whole rule, as program.h's canonical text says: the
+ * top-level conjuncts (the "and"s outside any parentheses) in order; one
+ * that starts with the keyword "not" gives an EXCLUDE unit for each
+ * top-level disjunct of its operand (the "or"s directly inside its
+ * parentheses), any other one REQUIRE unit. A parenthesized group is never
+ * split.
  */
 static int split_units(struct compiler *c)
 {
 	size_t root = c->ast.root, k, x, alt;
 	size_t first = root, count = 1;
 
-	if (node(c, root)->kind == LDW_EQL_N_AND) {
+	if (node(c, root)->kind == LDW_EQL_N_AND && !node(c, root)->paren) {
 		first = node(c, root)->first_child;
 		count = node(c, root)->nchildren;
 	}
 	for (k = first; count--; k = node(c, k)->next) {
-		if (node(c, k)->kind != LDW_EQL_N_NOT) {
+		if (node(c, k)->kind != LDW_EQL_N_NOT || node(c, k)->paren) {
 			if (add_unit(c, LDW_UNIT_REQUIRE, k))
 				return -1;
 			continue;
 		}
+		/* an "or" under "not" is in parentheses: "not" binds tighter */
 		x = node(c, k)->first_child;
 		if (node(c, x)->kind != LDW_EQL_N_OR) {
 			if (add_unit(c, LDW_UNIT_EXCLUDE, x))

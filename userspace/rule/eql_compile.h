@@ -47,12 +47,15 @@
  *    fields). Every field here exists in ldwatch's events, so ?f means f;
  *    a field the sensor cannot provide is refused, optional or not.
  *
- * Compiled shape (program.h): the top-level conjunction, with nested
- * conjunctions and parentheses flattened, gives one unit per conjunct, in
- * order. A conjunct "not X" gives one EXCLUDE unit per top-level "or"
- * alternative of X (nested "or"s flattened); any other conjunct a REQUIRE
- * unit. Each unit's expression is emitted in postfix, n-ary "and"/"or" as
- * left-associated chains ("a b AND c AND"). Comparisons:
+ * Compiled shape: as program.h's canonical text says (the formatter writes
+ * it, this compiler reads it back to the same program, byte for byte). The
+ * top-level conjuncts (the "and"s outside any parentheses) are the units,
+ * in order; a conjunct that starts with the keyword "not" gives one EXCLUDE
+ * unit for each top-level disjunct of its operand (the "or"s directly
+ * inside its parentheses), any other conjunct one REQUIRE unit; a
+ * parenthesized group is never split. Each unit's expression is emitted in
+ * postfix, "and" and "or" left-associative ("a and b and c" is a b AND c
+ * AND, "a and (b and c)" a b c AND AND). Comparisons:
  *
  *   ==  one value, in (...)     TEST LDW_OP_EQUAL
  *   in~ (...)                   TEST LDW_OP_EQUAL_NOCASE
@@ -60,11 +63,6 @@
  *   like / like~                TEST LDW_OP_WILDCARD / LDW_OP_WILDCARD_NOCASE
  *   == null                     TEST LDW_OP_IS_NULL
  *   !=, not in, not in~, != null: the positive TEST, then NOT.
- *
- * So a REQUIRE unit never has AND at its top and an EXCLUDE unit never OR,
- * and NOT is at a REQUIRE unit's top only as one of the negated operators:
- * a formatter that writes those as "!=", "not in", "not in~" and "!= null"
- * gives text that compiles back to the same program, byte for byte.
  *
  * Refused, with "LINE:COLUMN: what is not supported" (the position of the
  * offending token, 1-based, in the text given) and nothing built: other
