@@ -185,6 +185,7 @@ static void ldwctl_match_help(FILE *out)
 
 struct ldwctl_match {
 	const struct ldw_rule *rule;
+	struct ldw_prog prog;		/* @rule's, as the kernel judges by it */
 	bool explain;
 	unsigned long long lineno;
 	bool bad_input;
@@ -230,11 +231,11 @@ static int ldwctl_match_line(struct ldwctl_match *m, const char *line, size_t n)
 		return 0;
 	}
 	ldwctl_match_warn(m, &ev);
-	verdict = ldw_rule_eval(m->rule, &ev.event);
+	verdict = ldw_prog_eval(&m->prog, &ev.event);
 
 	if (m->explain) {
 		printf("%llu: ", m->lineno);
-		if (ldw_explain(stdout, m->rule, &ev.event, verdict))
+		if (ldw_explain(stdout, &m->prog, &ev.event, verdict))
 			printf("(cannot render the clause)");
 		putchar('\n');
 	} else if (verdict.outcome == LDW_MATCH) {
@@ -248,6 +249,31 @@ static int ldwctl_match_line(struct ldwctl_match *m, const char *line, size_t n)
 	return ret;
 }
 
+/*
+ * @m->rule lowered to the program the kernel evaluates (ldw_prog_from_rule()
+ * and ldw_prog_verify(), as the module does at load). The program's views
+ * point into @blob, which lives as long as the process.
+ */
+static int ldwctl_match_compile(struct ldwctl_match *m)
+{
+	static __u32 blob[LDW_PROG_MAX_SIZE / sizeof(__u32)];
+	struct ldw_prog_error verr;
+	const char *err;
+	size_t size;
+
+	size = ldw_prog_from_rule(m->rule, blob, sizeof(blob), &err);
+	if (!size) {
+		fprintf(stderr, LDWCTL ": rule %s cannot be compiled: %s\n", m->rule->id, err);
+		return -1;
+	}
+	if (ldw_prog_verify(blob, size, &m->prog, &verr)) {
+		fprintf(stderr, LDWCTL ": rule %s: program refused at byte %zu: %s\n",
+			m->rule->id, verr.offset, verr.what);
+		return -1;
+	}
+	return 0;
+}
+
 static int ldwctl_match_run(struct ldwctl_match *m)
 {
 	char *line = NULL;
@@ -255,6 +281,9 @@ static int ldwctl_match_run(struct ldwctl_match *m)
 	ssize_t n;
 	int status = LDWCTL_OK;
 	int err;
+
+	if (ldwctl_match_compile(m))
+		return LDWCTL_USAGE;
 
 	/* getline: lines of any length, and NUL bytes in them are counted, not cut. */
 	while ((n = getline(&line, &cap, stdin)) >= 0) {
