@@ -28,8 +28,8 @@
 #include <ldwatch/rule.h>
 
 #include "../rule_cases.h"
-#include "eql_compile.h"
-#include "eql_parse.h"
+#include "rule/eql_compile.h"
+#include "rule/eql_parse.h"
 #include "tap.h"
 
 /* Program buffers: aligned for __u32, as the builder and verifier want. */
@@ -208,6 +208,8 @@ struct refusal {
 	"process.executable, process.name, ldwatch.target.path, ldwatch.process.executable"
 #define ALONE "ldwatch judges each event alone, as it happens"
 #define P "file where file.path : \"/etc/x\" and "
+#define NOWHERE "this rule would have to look at every file: ldwatch watches named paths "
+#define SHAPE "(the file.path requirement is not a comparison or an OR of comparisons on file.path)"
 
 static const struct refusal refusals[] = {
 	/* other event categories, sequences, samples, joins, pipes */
@@ -280,7 +282,7 @@ static const struct refusal refusals[] = {
 	{ P "file.name in \"a\"", false, 1, 50,
 	  "\"in\" takes a list in parentheses, (\"a\", \"b\"); found the string \"a\"" },
 	{ P "file.name in ()", false, 1, 51, "an empty list matches nothing: write at least one string" },
-	{ P "file.name in (\"a\",)", false, 1, 54, "expected a string after \"in\", found \")\"" },
+	{ P "file.name in (\"a\",)", false, 1, 55, "expected a string after \"in\", found \")\"" },
 	{ P "file.name in (\"a\" \"b\")", false, 1, 55,
 	  "expected \",\" or \")\" in the list opened at 1:50, found the string \"b\"" },
 	{ P "file.name : (\"a\", null)", false, 1, 55,
@@ -315,23 +317,26 @@ static const struct refusal refusals[] = {
 	{ P "file.name == \"a\" # x", false, 1, 54, "\"#\" is not part of EQL" },
 	{ P "file.name == \"a\" \xc3\xa9", false, 1, 54, "\"\\xc3\\xa9\" is not part of EQL" },
 	/* columns count characters, not bytes */
-	{ "file where file.path : \"\xc3\xa9\" and x == \"y\"", false, 1, 31,
+	{ "file where file.path : \"\xc3\xa9\" and x == \"y\"", false, 1, 32,
 	  "the field \"x\" is not one the sensor provides; it provides " FIELDS },
-	/* anchoring on file.path */
-	{ "file where process.name == \"x\"", false, 1, 12,
-	  "this rule would have to look at every file: ldwatch watches named paths" },
-	{ "file where file.path != \"/etc/ld.so.preload\"", false, 1, 12,
-	  "this rule would have to look at every file: ldwatch watches named paths" },
-	{ "file where file.path not in (\"/etc/ld.so.preload\")", false, 1, 12,
-	  "this rule would have to look at every file: ldwatch watches named paths" },
-	{ "file where file.path == null or file.name : \"x\"", false, 1, 12,
-	  "this rule would have to look at every file: ldwatch watches named paths" },
-	{ "file where file.path : \"/etc/x\" or process.name == \"y\"", false, 1, 12,
-	  "this rule would have to look at every file: ldwatch watches named paths" },
+	/* anchoring on file.path, as the kernel will derive it (anchors.h) */
+	{ "file where process.name == \"x\"", false, 1, 12, NOWHERE "(no requirement on file.path)" },
+	{ "file where file.path != \"/etc/ld.so.preload\"", false, 1, 12, NOWHERE SHAPE },
+	{ "file where file.path not in (\"/etc/ld.so.preload\")", false, 1, 12, NOWHERE SHAPE },
+	{ "file where file.path == null or file.name : \"x\"", false, 1, 12, NOWHERE SHAPE },
+	{ "file where file.path == null and file.name : \"x\"", false, 1, 12,
+	  NOWHERE "(the file.path requirement is not a comparison of values)" },
+	{ "file where file.path : \"/etc/x\" or process.name == \"y\"", false, 1, 12, NOWHERE SHAPE },
 	{ "file where process.name == \"y\" and not file.path : \"/etc/x\"", false, 1, 12,
-	  "this rule would have to look at every file: ldwatch watches named paths" },
-	{ "file where (not file.path : \"/etc/x\")", false, 1, 12,
-	  "this rule would have to look at every file: ldwatch watches named paths" },
+	  NOWHERE "(no requirement on file.path)" },
+	{ "file where process.name == \"y\" and (not file.path : \"/etc/x\")", false, 1, 36,
+	  NOWHERE SHAPE },
+	{ "file where process.name == \"y\" and (file.path : \"/etc/x\" and file.name : \"x\")",
+	  false, 1, 36, NOWHERE SHAPE },
+	{ "file where file.path : \"*.conf\"", false, 1, 24,
+	  NOWHERE "(a wildcard value leaves no whole literal name)" },
+	{ "file where file.path : (\"/etc/a\", \"/etc/\")", false, 1, 35,
+	  NOWHERE "(a value names no file (empty last component))" },
 	/* an exception item has no "file where" */
 	{ "file where process.name == \"a\"", true, 1, 1,
 	  "the field \"file\" is not one the sensor provides; it provides " FIELDS },
@@ -681,7 +686,7 @@ static const char *const trips[] = {
 	"file where file.path : \"/etc/x\"",
 	"file where file.path == \"/etc/x\" and file.name != \"y\" and process.name not in (\"a\", \"b\")",
 	"file where file.path in~ (\"/A\") and file.name not in~ (\"b\", \"c\") and process.name != null",
-	"file where file.path like (\"/a*\", \"/b\") and file.name like~ \"q?\" and process.executable == null",
+	"file where file.path like (\"/a/*\", \"/b\") and file.name like~ \"q?\" and process.executable == null",
 	"file where (file.path : \"/a\" or file.path : \"/b\") and not (process.name == \"x\" or "
 	"(process.name == \"y\" and file.name : \"z*\") or not file.name : \"w\")",
 	"file where file.path : \"/a\" and (file.name : \"b\" and file.name : \"c\") and "
@@ -755,8 +760,8 @@ static const struct shape shapes[] = {
 	  "R: T | R: T ! | X: T" },
 	{ "file where file.path : \"/a\" and not (file.name : \"b\" or file.name : \"c\" and file.name : \"d\")",
 	  "R: T | X: T | X: T T &" },
-	{ "file where (file.path : \"/a\" and file.name : \"b\") and file.name : \"c\"",
-	  "R: T T & | R: T" },
+	{ "file where file.path : \"/x\" and (file.path : \"/a\" and file.name : \"b\") and file.name : \"c\"",
+	  "R: T | R: T T & | R: T" },
 	{ "file where file.path : \"/a\" and (file.name : \"b\" or file.name : \"c\" or file.name : \"d\")",
 	  "R: T | R: T T | T |" },
 	{ "file where file.path : \"/a\" and (file.name : \"b\" or (file.name : \"c\" or file.name : \"d\"))",
@@ -765,8 +770,10 @@ static const struct shape shapes[] = {
 	  "R: T | X: T T | | X: T" },
 	{ "file where file.path : \"/a\" and (not file.name : \"b\") and not not file.name : \"c\"",
 	  "R: T | R: T ! | X: T !" },
-	{ "file where file.path : \"/a\" or file.name : \"b\" and file.path : \"/c\"",
-	  "R: T T T & |" },
+	{ "file where file.path : \"/x\" and (file.name : \"a\" or file.name : \"b\" and file.name : \"c\")",
+	  "R: T | R: T T T & |" },
+	{ "file where (file.path : \"/a\" or file.path like \"/b\" or file.path in (\"/c\"))",
+	  "R: T T | T |" },
 };
 
 static void code_of(const struct ldw_prog *prog, char *buf, size_t size)
@@ -882,7 +889,7 @@ static void test_bounds(void)
 	size_t size;
 	unsigned int n;
 
-	/* nesting: LDW_EQL_MAX_NESTING levels compile, one more does not */
+	/* text nesting: LDW_EQL_MAX_NESTING levels compile, one more does not */
 	n = LDW_EQL_MAX_NESTING;
 	open = repeat("", "(", n, "");
 	close = repeat("", ")", n, "");
@@ -896,26 +903,55 @@ static void test_bounds(void)
 	close = repeat("", ")", n + 1, "");
 	text = malloc(strlen(open) + strlen(close) + 64);
 	sprintf(text, "file where %sfile.path : \"/a\"%s", open, close);
-	tap_ok(!compile_str(text, false, prog_a, &err) && err.line == 1 &&
-	       err.column == 12 + n &&
-	       !strcmp(err.message, "parentheses and \"not\" nested deeper than 20 are not supported"),
-	       "%u are refused where the deepest opens", n + 1);
+	tap_ok(!compile_str(text, false, prog_a, &err) && err.line == 1 && err.column == 52 &&
+	       !strcmp(err.message, "parentheses and \"not\" nested deeper than 40 are not supported"),
+	       "%u are refused, at the one too deep (1:52)", n + 1);
 	free(open);
 	free(close);
 	free(text);
 	text = repeat("file where file.path : \"/a\" and ", "not ", n + 1, "file.name : \"b\"");
-	tap_ok(!compile_str(text, false, prog_a, &err) && err.column == 33 + 4 * n &&
-	       !strcmp(err.message, "parentheses and \"not\" nested deeper than 20 are not supported"),
-	       "so is \"not\" %u times", n + 1);
+	tap_ok(!compile_str(text, false, prog_a, &err) && err.column == 193 &&
+	       !strcmp(err.message, "parentheses and \"not\" nested deeper than 40 are not supported"),
+	       "so is \"not\" %u times (1:193)", n + 1);
 	free(text);
-	/* deep nesting, far past the bound, is refused without deep recursion */
+	/* far past the bound: refused without deep recursion */
 	open = repeat("file where ", "(", 100000, "");
-	tap_ok(!compile_str(open, false, prog_a, &err) && err.column == 12 + n,
+	tap_ok(!compile_str(open, false, prog_a, &err) && err.column == 52,
 	       "100000 parentheses are refused");
 	free(open);
 	open = repeat("file where ", "not ", 100000, "");
 	tap_ok(!compile_str(open, false, prog_a, &err), "100000 \"not\" are refused");
 	free(open);
+	/* a unit's expression: LDW_EQL_MAX_DEPTH levels compile, one more does not */
+	text = repeat("file where file.path : \"/a\" and (", "not ", LDW_EQL_MAX_DEPTH,
+		      "file.name : \"b\")");
+	tap_ok(compile_str(text, false, prog_a, &err), "a condition of %d \"not\" compiles",
+	       LDW_EQL_MAX_DEPTH);
+	free(text);
+	text = repeat("file where file.path : \"/a\" and (", "not ", LDW_EQL_MAX_DEPTH + 1,
+		      "file.name : \"b\")");
+	tap_ok(!compile_str(text, false, prog_a, &err) && err.column == 162 &&
+	       !strcmp(err.message,
+		       "\"and\", \"or\" and \"not\" nested deeper than 32 in one condition are not supported"),
+	       "one of %d is refused, at the one too deep (1:162)", LDW_EQL_MAX_DEPTH + 1);
+	free(text);
+	/* "and" in "or" in "and" ...: 2 levels a pair of parentheses */
+	text = repeat("file where file.path : \"/a\" and (", "file.name : \"x\" or file.name : \"y\" and (",
+		      17, "file.name : \"z\"");
+	close = repeat(text, ")", 18, "");
+	tap_ok(!compile_str(close, false, prog_a, &err) &&
+	       !strcmp(err.message,
+		       "\"and\", \"or\" and \"not\" nested deeper than 32 in one condition are not supported"),
+	       "\"or\" and \"and\" alternating 17 times in parentheses are refused");
+	free(text);
+	free(close);
+	text = repeat("file where file.path : \"/a\" and (", "file.name : \"x\" or file.name : \"y\" and (",
+		      15, "file.name : \"z\"");
+	close = repeat(text, ")", 16, "");
+	tap_ok(compile_str(close, false, prog_a, &err), "15 times compile");
+	round_trip("15 times", close, strlen(close), false);
+	free(text);
+	free(close);
 
 	/* a long chain is n-ary, not deep */
 	text = repeat("file where file.path : \"/a\" and not (file.name : \"0\"", " or file.name : \"x\"",
@@ -941,12 +977,15 @@ static void test_bounds(void)
 	       !strcmp(err.message, "the rule has more than 512 conditions joined by and (units)"),
 	       "513 units are refused");
 	free(text);
-	text = repeat("file where file.path : \"/", "a", LDW_PROG_MAX_VALUE_LEN + 1, "\"");
-	tap_ok(!compile_str(text, false, prog_a, &err) && err.column == 24 &&
+	/* 4097 bytes, and 4096 */
+	text = repeat("file where file.path : \"/a\" and file.name : \"", "a",
+		      LDW_PROG_MAX_VALUE_LEN + 1, "\"");
+	tap_ok(!compile_str(text, false, prog_a, &err) && err.column == 45 &&
 	       !strcmp(err.message, "a string of 4097 bytes is longer than the 4096 bytes a value may hold"),
 	       "a string of 4097 bytes is refused");
 	free(text);
-	text = repeat("file where file.path : \"/", "a", LDW_PROG_MAX_VALUE_LEN - 1, "\"");
+	text = repeat("file where file.path : \"/a\" and file.name : \"", "a",
+		      LDW_PROG_MAX_VALUE_LEN, "\"");
 	tap_ok(compile_str(text, false, prog_a, &err), "one of 4096 bytes compiles");
 	free(text);
 	text = repeat("file where file.path : (\"/a\"", ", \"0123456789abcdef0123456789abcdef\"", 2000, ")");

@@ -69,11 +69,12 @@
  * event categories ("ldwatch sees file events only"), sequences, samples,
  * joins, pipes, functions, arithmetic, numbers and numeric comparisons,
  * regex, comparing fields with fields, constants as conditions, a field the
- * sensor cannot provide (the message lists those it can), nesting of
- * parentheses and "not" deeper than LDW_EQL_MAX_NESTING, a program beyond
- * the limits of program.h, and a rule with no file.path requirement that
- * the prefilter can anchor on ("this rule would have to look at every file:
- * ldwatch watches named paths").
+ * sensor cannot provide (the message lists those it can), nesting beyond
+ * the bounds below, a program beyond the limits of program.h, and a rule
+ * with no file.path requirement that the prefilter can anchor on ("this
+ * rule would have to look at every file: ldwatch watches named paths", and
+ * why, in the words of ldw_anchors_reason_text()): the anchors are derived
+ * from the rule's own units by ldw_anchors_derive(), as the kernel will.
  *
  * Userspace only (it allocates); no recursion deeper than the nesting bound.
  */
@@ -84,8 +85,17 @@
 
 struct ldw_prog_builder;
 
-/* Parentheses and "not" nested deeper than this are refused. */
-#define LDW_EQL_MAX_NESTING 20
+/*
+ * Bounds on nesting. The parser refuses text with parentheses and "not"
+ * nested deeper than LDW_EQL_MAX_NESTING (so it recurses no deeper); the
+ * compiler refuses a unit whose expression has "and", "or" and "not"
+ * nested deeper than LDW_EQL_MAX_DEPTH. The text ldw_prog_format() writes
+ * for a unit nests no deeper than its expression does, plus the "not (" a
+ * rule wraps it in: with LDW_EQL_MAX_DEPTH + 2 <= LDW_EQL_MAX_NESTING,
+ * every program compiled here formats to text that compiles back.
+ */
+#define LDW_EQL_MAX_NESTING 40
+#define LDW_EQL_MAX_DEPTH 32
 
 #define LDW_EQL_MESSAGE_MAX 512
 

@@ -14,8 +14,8 @@
  * "and" (b and c), as program.h's canonical text wants (a b c AND AND), and
  * the compiler never splits a parenthesized group into units. So the tree's
  * depth is bounded by the nesting of parentheses and "not", which the
- * parser limits to LDW_EQL_MAX_NESTING: code that walks the tree
- * recursively is bounded by it too.
+ * parser limits to LDW_EQL_MAX_NESTING, refused at the "(" or "not" one
+ * too deep: code that walks the tree recursively is bounded by it too.
  */
 #ifndef _LDWATCH_EQL_PARSE_H
 #define _LDWATCH_EQL_PARSE_H
