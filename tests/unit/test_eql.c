@@ -43,7 +43,8 @@ static char *read_file(const char *path, size_t *len)
 
 	if (!f)
 		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (size = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET)) {
+	size = fseek(f, 0, SEEK_END) ? -1 : ftell(f);
+	if (size >= 0 && !fseek(f, 0, SEEK_SET)) {
 		buf = calloc(1, size + 1);
 		if (buf && fread(buf, 1, size, f) != (size_t)size) {
 			free(buf);

@@ -353,10 +353,14 @@ static int compile(const char *text, size_t len, bool query,
 		rc = split_units(&c);
 	else
 		rc = add_unit(&c, LDW_UNIT_EXCLUDE, c.ast.root);
-	if (rc || (rc = check_limits(&c)) || (rc = prepare_values(&c)) ||
-	    (query && (rc = check_anchored(&c))))
-		goto out;
-	emit_all(&c, b);
+	if (!rc)
+		rc = check_limits(&c);
+	if (!rc)
+		rc = prepare_values(&c);
+	if (!rc && query)
+		rc = check_anchored(&c);
+	if (!rc)
+		emit_all(&c, b);
 out:
 	free(c.values);
 	free(c.unit);

@@ -504,12 +504,11 @@ static int parse_primary(struct parser *p, unsigned int depth, size_t *out)
 		next(p);
 		return 0;
 	case LDW_EQL_T_IDENT:
-		if (tok_at(p, 1)->kind == LDW_EQL_T_OF)
-			return fail_at(p, t, "process relationships (%s of [...]) are not supported",
-				       name_of(p, t, &d));
-		/* fall through */
 	case LDW_EQL_T_QIDENT:
 	case LDW_EQL_T_OPTIONAL:
+		if (t->kind == LDW_EQL_T_IDENT && tok_at(p, 1)->kind == LDW_EQL_T_OF)
+			return fail_at(p, t, "process relationships (%s of [...]) are not supported",
+				       name_of(p, t, &d));
 		return parse_comparison(p, out);
 	case LDW_EQL_T_TILDE_IDENT:
 		return fail_at(p, t, "functions are not supported (%s)", name_of(p, t, &d));
@@ -643,8 +642,9 @@ static int parse_end(struct parser *p)
 		const struct ldw_eql_token *name = tok_at(p, 1);
 
 		if (name->kind == LDW_EQL_T_IDENT)
-			return fail_at(p, t, "pipes (| %s) are not supported: ldwatch judges each event alone, as it happens",
-				       ldw_eql_quote(tok_value(p, name), name->value_len, q, sizeof(q)));
+			return fail_at(p, t, "pipes (| %s) are not supported: %s",
+				       ldw_eql_quote(tok_value(p, name), name->value_len, q, sizeof(q)),
+				       "ldwatch judges each event alone, as it happens");
 		return fail_at(p, t, "pipes are not supported: ldwatch judges each event alone, as it happens");
 	}
 	case LDW_EQL_T_RP:
