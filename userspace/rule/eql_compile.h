@@ -20,32 +20,43 @@
  *     FIELD in (STRING, ...) FIELD not in (STRING, ...)     and in~, not in~
  *
  * What each operator means is Elasticsearch's, as SEMANTICS.md (shared/spec)
- * says; checked against Elasticsearch's sources and documentation:
+ * says. Checked against Elasticsearch's EQL syntax reference
+ * (docs/reference/query-languages/eql/eql-syntax.md in elastic/elasticsearch,
+ * www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html)
+ * and its sources (x-pack/plugin/eql: antlr/EqlBase.g4 and the generated
+ * parser/EqlBase.interp, parser/EqlParser.java, parser/AbstractBuilder.java,
+ * optimizer/Optimizer.java; x-pack/plugin/ql: planner/ExpressionTranslators
+ * and querydsl/query/NotQuery.java):
  *
  *  - "==" and "in" are case-sensitive and exact ("The == and != operators do
- *    not expand wildcard characters", EQL syntax reference, "Differences
- *    from Endgame EQL syntax"); "in~" folds case.
+ *    not expand wildcard characters", syntax reference, "Differences from
+ *    Endgame EQL syntax"); "in~" folds case. "=" is not equality (ASGN,
+ *    used in "with maxspan=" only).
  *  - ":" folds case and takes '*' and '?' wildcards, a list being any of
  *    its items; "like" is the case-sensitive wildcard match and "like~" the
  *    case-insensitive one ("The : operator is equivalent to like~", same
- *    page). "like", "like~" and ":" take string constants only (the
- *    grammar's predicate rule), "in" and "in~" a list in parentheses.
- *  - "not in" and "not in~" exist; "not like" and "!:" do not (EqlBase.g4:
- *    predicate : NOT? (IN | IN_INSENSITIVE) ...).
- *  - "field == null" is IsNull and "field != null" IsNotNull (the EQL
- *    optimizer's ReplaceNullChecks, x-pack/plugin/eql/.../optimizer/
- *    Optimizer.java): true exactly when the field is absent, resp. present.
+ *    section). ":", "like" and "like~" take constants only, one or a list
+ *    in parentheses; "in" and "in~" a list in parentheses (the grammar's
+ *    predicate rule).
+ *  - "not in" and "not in~" exist; "not like", "not :" and "!:" do not
+ *    (predicate : NOT? (IN | IN_INSENSITIVE) LP ... in the current grammar).
+ *  - "field == null" becomes IsNull and "field != null" IsNotNull (the
+ *    optimizer's ReplaceNullChecks): true exactly when the field is absent,
+ *    resp. present; an empty string is present.
  *  - An absent field: every other comparison is false on it. "!=", "not in"
- *    and "not" are translated to the query DSL as bool must_not around the
- *    positive query (QL's ExpressionTranslators.BinaryComparisons: NotEquals
- *    becomes NotQuery(TermQuery); Not(In) likewise), and must_not matches a
- *    document that lacks the field: so "f != "x"" and "f not in (...)" are
- *    TRUE on an absent f, which is exactly "not (f == "x")". SEMANTICS.md
- *    says the same of "not (f in (...))".
+ *    and "not" reach the query DSL as bool must_not around the positive
+ *    query (ExpressionTranslators.BinaryComparisons: NotEquals becomes
+ *    NotQuery(TermQuery); NotQuery.asBuilder() is boolQuery().mustNot()),
+ *    and must_not matches a document that lacks the field: so "f != "x""
+ *    and "f not in (...)" are TRUE on an absent f, exactly "not (f == "x")".
+ *    SEMANTICS.md says the same of "not (f in (...))".
  *  - "?field": an optional field is replaced by null only when the field
- *    does not exist in the index mapping ("EQL syntax reference", Optional
- *    fields). Every field here exists in ldwatch's events, so ?f means f;
- *    a field the sensor cannot provide is refused, optional or not.
+ *    does not exist in the index mapping (syntax reference, "Optional
+ *    fields"; '?' is a token of its own, OPTIONAL, before the field name).
+ *    Every field here exists in ldwatch's events, so ?f means f; a field
+ *    the sensor cannot provide is refused, optional or not.
+ *  - Lexical facts (keywords lowercase only, strings, escapes, raw strings,
+ *    comments): eql_lex.h.
  *
  * Compiled shape: as program.h's canonical text says (the formatter writes
  * it, this compiler reads it back to the same program, byte for byte). The
