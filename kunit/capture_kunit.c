@@ -436,6 +436,7 @@ static void ldw_test_restore_rule(void *rule)
 
 static void ldw_test_use_rule(struct kunit *test, const struct ldw_rule *rule)
 {
+	ldw_test_lower_rule(test, rule);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ldw_test_restore_rule,
 							   (void *)ldw_rule));
 	ldw_rule = rule;
@@ -636,6 +637,7 @@ static void __init kernel_threads_by_the_rule(struct kunit *test)
 	};
 	unsigned int i;
 
+	ldw_test_lower_rule(test, &ldw_default_rule);
 	KUNIT_EXPECT_TRUE_MSG(test, ldw_rule_excludes_kernel_threads(&ldw_default_rule),
 			      "the default rule excludes process.executable == null");
 	for (i = 0; i < ARRAY_SIZE(rules); i++) {
@@ -648,6 +650,7 @@ static void __init kernel_threads_by_the_rule(struct kunit *test)
 			.exclusions = rules[i].exclusions,
 		};
 
+		ldw_test_lower_rule(test, &rule);
 		KUNIT_EXPECT_EQ_MSG(test, ldw_rule_excludes_kernel_threads(&rule),
 				    rules[i].excluded, "%s", rules[i].what);
 	}
@@ -706,6 +709,7 @@ static void __init kernel_thread_operations_are_accounted(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, stats);
 	KUNIT_ASSERT_NOT_NULL(test, saved);
 	ldw_test_need_kthread(test);
+	ldw_test_lower_rule(test, &ldw_default_rule);
 	ldw_prefilter_init(&ldw_default_rule);
 	*saved = ldw_kthreads_excluded;
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ldw_test_restore_kthreads,

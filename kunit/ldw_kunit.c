@@ -26,6 +26,7 @@
 #include <linux/path.h>
 #include <linux/string.h>
 
+#include "builtin.h"
 #include "ldw_kunit.h"
 #include "queue.h"
 
@@ -167,6 +168,11 @@ int ldw_test_rename(struct dentry *old_dir, struct dentry *old_dentry,
 	err = vfs_rename(&rd);
 	unlock_rename(new_dir, old_dir);
 	return err;
+}
+
+void ldw_test_lower_rule(struct kunit *test, const struct ldw_rule *rule)
+{
+	KUNIT_ASSERT_EQ_MSG(test, ldw_builtin_add(rule), 0, "the rule lowers to a program");
 }
 
 int ldw_test_state_init(struct kunit *test)

@@ -25,10 +25,12 @@
 #include <net/netlink.h>
 
 #include <ldwatch/netlink.h>
+#include <ldwatch/program.h>
 #include <ldwatch/rule.h>
 #include <ldwatch/version.h>
 
 #include "actor.h"
+#include "builtin.h"
 #include "genl.h"
 #include "ldw_kunit.h"
 #include "stats.h"
@@ -396,6 +398,7 @@ static void stats_out_of_room_leave_nothing(struct kunit *test)
 static struct ldw_status *ldw_test_status(struct kunit *test, size_t text_len)
 {
 	struct ldw_status *status = kunit_kzalloc(test, sizeof(*status), GFP_KERNEL);
+	const struct ldw_prog *prog;
 	char *text;
 
 	KUNIT_ASSERT_NOT_NULL(test, status);
@@ -404,11 +407,14 @@ static struct ldw_status *ldw_test_status(struct kunit *test, size_t text_len)
 	status->delivery = LDW_DELIVERY_UNICAST;
 	status->rule = &ldw_default_rule;
 	ldw_test_fill_stats(&status->stats);
+	ldw_test_lower_rule(test, status->rule);
+	prog = ldw_rule_prog(status->rule);
+	KUNIT_ASSERT_NOT_NULL(test, prog);
 	if (!text_len)
-		text_len = ldw_rule_text_format(status->rule, NULL, 0);
+		text_len = ldw_prog_format(prog, NULL, 0);
 	text = kunit_kmalloc(test, text_len + 1, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, text);
-	ldw_rule_text_format(status->rule, text, text_len + 1);
+	ldw_prog_format(prog, text, text_len + 1);
 	/* Padded to the length asked for, when it is longer than the text. */
 	memset(text + strlen(text), ' ', text_len - strlen(text));
 	text[text_len] = '\0';
@@ -445,8 +451,8 @@ static void status_round_trip(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_RULE_VERSION]);
 	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[LDW_A_RULE_VERSION]), status->rule->version);
 	ldw_test_expect_string(test, tb[LDW_A_RULE_TEXT], status->rule_text, "RULE_TEXT");
-	KUNIT_EXPECT_TRUE(test, strstr(status->rule_text, "file where\n") ==
-			  status->rule_text);
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(status->rule_text,
+					       "file where host.os.type == \"linux\" and "));
 	ldw_test_expect_stats(test, tb, &status->stats);
 }
 

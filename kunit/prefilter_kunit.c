@@ -112,6 +112,7 @@ static struct dentry *ldw_test_leaf(struct kunit *test, struct dentry *root,
 
 static int __init ldw_prefilter_test_init(struct kunit *test)
 {
+	ldw_test_lower_rule(test, &ldw_default_rule);
 	ldw_prefilter_init(&ldw_default_rule);
 	return 0;
 }
@@ -235,6 +236,7 @@ static void __init rules_without_ancestors_or_anchors(struct kunit *test)
 	char *long_name;
 	unsigned int i;
 
+	ldw_test_lower_rule(test, &ldw_any_conf_rule);
 	ldw_prefilter_init(&ldw_any_conf_rule);
 	for (i = 0; i < ARRAY_SIZE(anything); i++) {
 		leaf = ldw_test_leaf(test, mnt->mnt_root, anything[i]);
@@ -248,6 +250,7 @@ static void __init rules_without_ancestors_or_anchors(struct kunit *test)
 	leaf = ldw_test_lookup(test, mnt->mnt_root, long_name);
 	KUNIT_EXPECT_TRUE(test, ldw_test_candidate(test, mnt, leaf));
 
+	ldw_test_lower_rule(test, &ldw_names_only_rule);
 	ldw_prefilter_init(&ldw_names_only_rule);
 	for (i = 0; i < ARRAY_SIZE(names_only); i++) {
 		leaf = ldw_test_leaf(test, mnt->mnt_root, names_only[i].path);
@@ -354,9 +357,11 @@ static void __init crosses_mounts_to_the_mount_point(struct kunit *test)
 		kunit_skip(test, "/tmp is not a mount point in this system");
 	leaf = ldw_test_lookup(test, tmp->dentry, "ldw-kunit-absent");
 
+	ldw_test_lower_rule(test, &ldw_tmp_rule);
 	ldw_prefilter_init(&ldw_tmp_rule);
 	KUNIT_EXPECT_TRUE(test, ldw_test_candidate(test, tmp->mnt, leaf));
 	/* Not by accident: with another anchor, the same file is not one. */
+	ldw_test_lower_rule(test, &ldw_nowhere_rule);
 	ldw_prefilter_init(&ldw_nowhere_rule);
 	KUNIT_EXPECT_FALSE(test, ldw_test_candidate(test, tmp->mnt, leaf));
 }
