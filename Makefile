@@ -28,7 +28,9 @@ BUILD := build
 MODULE_DIR := $(BUILD)/kernel/$(KERNEL_ID)
 # What Kbuild compiles: staged into $(MODULE_DIR)/src, so that the work tree
 # stays clean and builds for several kernels never share objects.
-MODULE_SOURCES := Kbuild $(wildcard module/*.c module/*.h include/ldwatch/*.h)
+# The rule engine's sources (LDW_RULE_SOURCES, LDW_RULE_FILES): one list.
+include module/rule/sources.mk
+MODULE_SOURCES := Kbuild $(wildcard module/*.c module/*.h include/ldwatch/*.h) $(LDW_RULE_FILES)
 # Extra kbuild arguments, e.g. KBUILD_ARGS="W=1 C=2".
 KBUILD_ARGS ?=
 
@@ -41,15 +43,14 @@ JSONC_LIBS := $(or $(shell pkg-config --libs json-c 2>/dev/null),-ljson-c)
 GENL_CFLAGS := $(or $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null),-I/usr/include/libnl3)
 GENL_LIBS := $(or $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null),-lnl-genl-3 -lnl-3)
 
-# The matcher: one source, compiled into the module and into the tools.
-MATCHER_SOURCES := module/rule_match.c module/rule_format.c module/rule_default.c \
-	module/rule_companion.c
+# The rule engine: the same sources, compiled into the module and the tools.
+MATCHER_SOURCES := $(LDW_RULE_SOURCES)
 # The netlink client and the ECS writer, shared by both tools.
 NETLINK_SOURCES := userspace/genl_client.c userspace/ecs.c
 LDWATCHCTL_SOURCES := userspace/ldwatchctl.c userspace/event_json.c $(NETLINK_SOURCES) \
 	$(MATCHER_SOURCES)
 LDWATCHD_SOURCES := userspace/ldwatchd.c userspace/ldwatchd_state.c userspace/ecs_records.c \
-	$(NETLINK_SOURCES) module/rule_match.c userspace/journal_output.c
+	$(NETLINK_SOURCES) $(MATCHER_SOURCES) userspace/journal_output.c
 # libsystemd (Debian: libsystemd-dev): ldwatchd --journal; it reads the
 # fields back from the rendered line with json-c (libjson-c-dev).
 SYSTEMD_CFLAGS := $(shell pkg-config --cflags libsystemd 2>/dev/null)

@@ -131,8 +131,9 @@ static const void *pattern_case_params(const void *prev, char *desc)
 static void pattern_case(struct kunit *test)
 {
 	const struct ldw_pattern_case *c = test->param_value;
-	bool got = c->wildcard ? ldw_wildcard_match(c->pattern, c->text, c->nocase) :
-				 ldw_equal(c->pattern, c->text, c->nocase);
+	struct ldw_str pattern = ldw_str_cstr(c->pattern);
+	bool got = c->wildcard ? ldw_wildcard_match(pattern, c->text, c->nocase) :
+				 ldw_equal(pattern, c->text, c->nocase);
 
 	KUNIT_EXPECT_EQ_MSG(test, got, c->expect, "text of %zu bytes", c->text.len);
 }

@@ -86,3 +86,10 @@ ldw_kernel_build() {
 ldw_kernel_moddir() {
 	printf '%s\n' "$LDW_CACHE/kernels/$1/lib/modules/$1"
 }
+
+# The rule engine's sources, one a line, from their one list
+# (module/rule/sources.mk), as make itself reads it.
+ldw_rule_sources() {
+	make --no-print-directory -s -C "$LDW_TOP" -f module/rule/sources.mk \
+		--eval 'ldw-print-sources: ; @printf "%s\n" $(LDW_RULE_SOURCES)' ldw-print-sources
+}

@@ -162,11 +162,16 @@ bool ldw_rule_matches(const struct ldw_rule *rule, const struct ldw_event *event
 
 /*
  * The primitive comparisons, exposed for the probes' prefilter and the tests.
- * ldw_wildcard_match() is O(len(text) * len(pattern)) in the worst case and
- * linear for patterns with at most one '*'; it uses no recursion.
+ * Patterns and values are byte strings of known length, NUL a byte like any
+ * other; an absent @text matches nothing. ldw_wildcard_match() is
+ * O(len(text) * len(pattern)) in the worst case and linear for patterns with
+ * at most one '*'; it uses no recursion.
  */
-bool ldw_wildcard_match(const char *pattern, struct ldw_str text, bool nocase);
-bool ldw_equal(const char *value, struct ldw_str text, bool nocase);
+bool ldw_wildcard_match(struct ldw_str pattern, struct ldw_str text, bool nocase);
+bool ldw_equal(struct ldw_str value, struct ldw_str text, bool nocase);
+
+/* @s as a byte string without its terminator; NULL gives an absent one. */
+struct ldw_str ldw_str_cstr(const char *s);
 bool ldw_clause_eval(const struct ldw_clause *clause,
 		     const struct ldw_event *event, unsigned int *value);
 

@@ -20,7 +20,7 @@
  *   clang -std=gnu11 -Wall -Wextra -Werror -g -O1 -Iinclude -Iuserspace \
  *	-I/usr/include/libnl3 -fsanitize=fuzzer,address,undefined \
  *	tests/fuzz/fuzz_alert_decode.c userspace/genl_client.c userspace/ecs.c \
- *	userspace/ecs_records.c module/rule_match.c ... \
+ *	userspace/ecs_records.c $(. tests/lib.sh; ldw_rule_sources) \
  *	-ljson-c -lnl-genl-3 -lnl-3 -o build/fuzz_alert_decode
  */
 #include <stdint.h>

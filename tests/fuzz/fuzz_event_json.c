@@ -10,7 +10,7 @@
  *	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
  *	-fno-omit-frame-pointer \
  *	tests/fuzz/fuzz_event_json.c userspace/event_json.c \
- *	module/rule_match.c module/rule_format.c module/rule_default.c \
+ *	$(. tests/lib.sh; ldw_rule_sources) \
  *	-ljson-c -o build/fuzz_event_json
  *   mkdir -p build/corpus && split -l 1 tests/unit/data/events.ndjson build/corpus/seed-
  *   build/fuzz_event_json -max_len=4096 build/corpus

@@ -22,15 +22,15 @@ static unsigned char fold(unsigned char c, bool nocase)
 }
 
 /* The definition of EQL's wildcard, as directly as C says it. */
-static bool ref_wildcard(const char *p, const char *t, size_t n, bool nocase)
+static bool ref_wildcard(const char *p, size_t m, const char *t, size_t n, bool nocase)
 {
 	size_t i;
 
-	if (!*p)
+	if (!m)
 		return n == 0;
 	if (*p == '*') {
 		for (i = 0; i <= n; i++)
-			if (ref_wildcard(p + 1, t + i, n - i, nocase))
+			if (ref_wildcard(p + 1, m - 1, t + i, n - i, nocase))
 				return true;
 		return false;
 	}
@@ -38,14 +38,14 @@ static bool ref_wildcard(const char *p, const char *t, size_t n, bool nocase)
 		return false;
 	if (*p != '?' && fold(*p, nocase) != fold(*t, nocase))
 		return false;
-	return ref_wildcard(p + 1, t + 1, n - 1, nocase);
+	return ref_wildcard(p + 1, m - 1, t + 1, n - 1, nocase);
 }
 
-static bool ref_equal(const char *v, const char *t, size_t n, bool nocase)
+static bool ref_equal(const char *v, size_t m, const char *t, size_t n, bool nocase)
 {
 	size_t i;
 
-	if (strlen(v) != n)
+	if (m != n)
 		return false;
 	for (i = 0; i < n; i++)
 		if (fold(v[i], nocase) != fold(t[i], nocase))
@@ -69,6 +69,7 @@ static const uint8_t *split(const uint8_t *data, size_t size, size_t *len)
 static void check_primitives(const char *pattern, size_t plen, const char *text, size_t tlen)
 {
 	struct ldw_str s = { text, tlen };
+	struct ldw_str p = { pattern, plen };
 	size_t stars = 0, i;
 	int nocase;
 
@@ -76,12 +77,12 @@ static void check_primitives(const char *pattern, size_t plen, const char *text,
 		stars += pattern[i] == '*';
 	for (nocase = 0; nocase <= 1; nocase++) {
 		if (plen <= MAX_REF_PATTERN && stars <= MAX_REF_STARS && tlen <= MAX_REF_TEXT &&
-		    ldw_wildcard_match(pattern, s, nocase) !=
-		    ref_wildcard(pattern, text, tlen, nocase)) {
+		    ldw_wildcard_match(p, s, nocase) !=
+		    ref_wildcard(pattern, plen, text, tlen, nocase)) {
 			fprintf(stderr, "wildcard disagrees with the reference (nocase %d)\n", nocase);
 			abort();
 		}
-		if (ldw_equal(pattern, s, nocase) != ref_equal(pattern, text, tlen, nocase)) {
+		if (ldw_equal(p, s, nocase) != ref_equal(pattern, plen, text, tlen, nocase)) {
 			fprintf(stderr, "equal disagrees with the reference (nocase %d)\n", nocase);
 			abort();
 		}
@@ -139,12 +140,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t plen, tlen;
 	const uint8_t *text = split(data, size, &plen);
 	const uint8_t *blob = split(text, size - (text - data), &tlen);
-	char *pattern = malloc(plen + 1);
-	char *text_copy = malloc(tlen + 1);
+	/* Own copies, no terminator, so that ASan sees reads past either end. */
+	char *pattern = malloc(plen ? plen : 1);
+	char *text_copy = malloc(tlen ? tlen : 1);
 
-	/* Own copies, so that ASan sees reads past either end. */
 	memcpy(pattern, data, plen);
-	pattern[plen] = '\0';
 	memcpy(text_copy, text, tlen);
 	check_primitives(pattern, plen, text_copy, tlen);
 	check_rule(blob, size - (blob - data));

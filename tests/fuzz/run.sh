@@ -14,7 +14,9 @@ cd "$LDW_TOP"
 
 seconds=${1:-${FUZZ_SECONDS:-30}}
 out=$LDW_BUILD/fuzz
-matcher=(module/rule_match.c module/rule_format.c module/rule_default.c module/rule_anchors.c)
+# The rule engine, from its one list (module/rule/sources.mk).
+mapfile -t matcher < <(ldw_rule_sources)
+((${#matcher[@]})) || { echo "no rule engine sources in module/rule/sources.mk" >&2; exit 1; }
 cflags=(-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Iuserspace
 	"-fsanitize=fuzzer,address,undefined" -fno-sanitize-recover=all -fno-omit-frame-pointer)
 

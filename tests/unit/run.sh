@@ -18,13 +18,14 @@ cd "$LDW_TOP"
 
 out=$LDW_BUILD/test
 mkdir -p "$out"
-matcher=(module/rule_match.c module/rule_format.c module/rule_default.c module/rule_companion.c
-	module/rule_anchors.c)
+# The rule engine, from its one list (module/rule/sources.mk).
+mapfile -t matcher < <(ldw_rule_sources)
+((${#matcher[@]})) || { echo "no rule engine sources in module/rule/sources.mk" >&2; exit 1; }
 netlink=(userspace/genl_client.c userspace/ecs.c)
 ldwatchctl=(userspace/ldwatchctl.c userspace/event_json.c "${netlink[@]}")
 ldwatchd=(userspace/ldwatchd.c userspace/ldwatchd_state.c userspace/ecs_records.c "${netlink[@]}"
-	module/rule_match.c userspace/journal_output.c)
-records=(userspace/ecs_records.c "${netlink[@]}" module/rule_match.c)
+	"${matcher[@]}" userspace/journal_output.c)
+records=(userspace/ecs_records.c "${netlink[@]}" "${matcher[@]}")
 # libnl-genl-3, for the tools' netlink (Debian: libnl-genl-3-dev).
 read -ra genl_cflags < <(pkg-config --cflags libnl-genl-3.0 2>/dev/null || echo -I/usr/include/libnl3)
 genl_libs=(-lnl-genl-3 -lnl-3)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Userspace tests of ldwatch's companion rule (module/rule_companion.c):
+ * Userspace tests of ldwatch's companion rule (module/rule/builtin_companion.c):
  * its verdict on events as capture builds them, one case for each line of
  * the README's table of what the companion rule alerts on, and for each
  * weakness of Elastic's exclusions it is there to close. The expected

@@ -41,8 +41,9 @@ static void test_rule_case(const struct ldw_rule_case *c)
 
 static void test_pattern_case(const struct ldw_pattern_case *c, unsigned int nr)
 {
-	bool got = c->wildcard ? ldw_wildcard_match(c->pattern, c->text, c->nocase) :
-				 ldw_equal(c->pattern, c->text, c->nocase);
+	struct ldw_str pattern = ldw_str_cstr(c->pattern);
+	bool got = c->wildcard ? ldw_wildcard_match(pattern, c->text, c->nocase) :
+				 ldw_equal(pattern, c->text, c->nocase);
 
 	tap_ok(got == c->expect, "%s %u: \"%s\" %s text of %zu bytes is %s",
 	       c->wildcard ? "wildcard" : "equal", nr, c->pattern,

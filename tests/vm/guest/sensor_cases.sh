@@ -23,7 +23,7 @@
 # Where Elastic's rule gives no alert and the operation concerns a host
 # target (module/targets.h: the host's /etc/ld.so.preload, ld.so.conf,
 # ld.so.cache, ld.so.conf.d and any name in it, /etc, by identity), the
-# companion rule (module/rule_companion.c) judges it: an alert unless
+# companion rule (module/rule/builtin_companion.c) judges it: an alert unless
 # ldwatch.target.path is none the linker reads (in ld.so.conf.d only names
 # ending in .conf), the executable is a package manager by its path from
 # the host's root (/usr/bin/dpkg, /nix/store/* case-sensitively, ...), or

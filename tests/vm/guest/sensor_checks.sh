@@ -12,7 +12,7 @@ require_sensor
 # Every alert, whatever the scenario, carries the rule that matched, the
 # host and the ECS constants; the values come from the rule text (name,
 # version, severity "medium", risk score 47) and SEMANTICS.md (the rule
-# id), or from the companion rule's data (module/rule_companion.c: id,
+# id), or from the companion rule's data (module/rule/builtin_companion.c: id,
 # name, version 1, severity high, risk score 73). Every alert is one of
 # the two rules'.
 SCEN="whole run"

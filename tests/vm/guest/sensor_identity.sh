@@ -5,7 +5,7 @@
 # Elastic's rule does not see, or excludes by a name anyone can take. Each
 # operation is judged once: by Elastic's rule where it alerts (a creation
 # or rename whose path, as the process sees it, matches), else by the
-# companion rule (module/rule_companion.c) when it concerns a host target.
+# companion rule (module/rule/builtin_companion.c) when it concerns a host target.
 #
 # What each operation must give comes from the two rule texts and
 # module/targets.h's definition of a host target:

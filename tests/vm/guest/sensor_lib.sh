@@ -50,7 +50,7 @@ RULE_TEXT=/tests/data/rule.txt
 # The rule's id is not in the rule text; SEMANTICS.md names it.
 # shellcheck disable=SC2034
 RULE_ID=640f79d1-571d-4f96-a9af-1194fc8cf763
-# ldwatch's companion rule (module/rule_companion.c, README "Beyond
+# ldwatch's companion rule (module/rule/builtin_companion.c, README "Beyond
 # Elastic's rule"): judges, by identity, what Elastic's rule gave no alert
 # for. Its identity, severity and risk score are the rule's data.
 # shellcheck disable=SC2034

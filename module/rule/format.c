@@ -3,7 +3,7 @@
  * Rendering rule clauses back to EQL text, for the module's report of the
  * rule in force and for `ldwatchctl match --explain`.
  *
- * Plain C with no kernel headers (see rule_match.c), so it has no snprintf:
+ * Plain C with no kernel headers (see match.c), so it has no snprintf:
  * a small bounded writer that counts what it could not store, the way
  * snprintf reports the length it needed.
  */

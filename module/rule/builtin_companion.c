@@ -22,7 +22,7 @@
  * Capture judges an operation by this rule only where Elastic's rule gave
  * no alert: one operation, one alert.
  *
- * Plain C with no kernel headers (see rule_match.c).
+ * Plain C with no kernel headers (see match.c).
  */
 #include <ldwatch/rule.h>
 

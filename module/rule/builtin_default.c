@@ -10,7 +10,7 @@
  * table that matches its source line for line is one a reviewer can check;
  * tests compare it with the rule text itself.
  *
- * Plain C with no kernel headers (see rule_match.c).
+ * Plain C with no kernel headers (see match.c).
  */
 #include <ldwatch/rule.h>
 

@@ -4,7 +4,7 @@
  * match it, derived from that clause's values (see ldwatch/anchors.h), and
  * the comparison the probes' prefilter makes with them.
  *
- * Plain C with no kernel headers (see rule_match.c). Derivation runs once,
+ * Plain C with no kernel headers (see match.c). Derivation runs once,
  * when a rule is loaded; ldw_anchors_match_bytes() runs in the hooks' callbacks.
  */
 #include <ldwatch/anchors.h>
@@ -26,7 +26,7 @@ const char *ldw_anchors_reason_text(enum ldw_anchors_reason reason)
 	return ldw_anchors_reasons[reason];
 }
 
-/* ASCII folding only, as EQL does; see ldw_fold() in rule_match.c. */
+/* ASCII folding only, as EQL does; see ldw_fold() in match.c. */
 static inline unsigned char ldw_anchor_fold(unsigned char c, bool nocase)
 {
 	if (nocase && c >= 'A' && c <= 'Z')

@@ -47,56 +47,71 @@ static inline bool ldw_byte_eq(unsigned char p, unsigned char t, bool nocase)
 	return ldw_fold(p, nocase) == ldw_fold(t, nocase);
 }
 
-bool ldw_equal(const char *value, struct ldw_str text, bool nocase)
+bool ldw_equal(struct ldw_str value, struct ldw_str text, bool nocase)
 {
 	size_t i;
 
-	if (!text.ptr)
+	if (!text.ptr || value.len != text.len)
 		return false;
 	for (i = 0; i < text.len; i++) {
-		/* A NUL in @text cannot equal a terminated value. */
-		if (!value[i] || !ldw_byte_eq(value[i], text.ptr[i], nocase))
+		if (!ldw_byte_eq(value.ptr[i], text.ptr[i], nocase))
 			return false;
 	}
-	return value[i] == '\0';
+	return true;
 }
 
 /*
  * Glob match with '*' (any run of bytes, '/' included) and '?' (one byte),
- * no escapes. Iterative, with one backtrack point: on a mismatch the most
- * recent '*' absorbs one more byte and matching resumes after it. Earlier
- * stars never need revisiting, because a later star can absorb whatever an
- * earlier one would have. Each byte of @text is retried at most once per
- * pattern byte, so the cost is O(len(text) * len(pattern)) at worst, and
- * linear when the pattern has a single, trailing '*', as this rule's have.
+ * no escapes; every other byte, NUL included, matches itself. Iterative,
+ * with one backtrack point: on a mismatch the most recent '*' absorbs one
+ * more byte and matching resumes after it. Earlier stars never need
+ * revisiting, because a later star can absorb whatever an earlier one would
+ * have. Each byte of @text is retried at most once per pattern byte, so the
+ * cost is O(len(text) * len(pattern)) at worst, and linear when the pattern
+ * has a single, trailing '*', as this rule's have.
  */
-bool ldw_wildcard_match(const char *pattern, struct ldw_str text, bool nocase)
+bool ldw_wildcard_match(struct ldw_str pattern, struct ldw_str text, bool nocase)
 {
-	const char *p = pattern;
-	const char *star = NULL;	/* pattern position after the last '*' */
+	size_t p = 0;
 	size_t t = 0;
+	bool star = false;
+	size_t star_p = 0;		/* pattern position after the last '*' */
 	size_t star_t = 0;		/* text position that '*' resumes from */
 
 	if (!text.ptr)
 		return false;
 
 	while (t < text.len) {
-		if (*p == '*') {
-			star = ++p;
+		if (p < pattern.len && pattern.ptr[p] == '*') {
+			star = true;
+			star_p = ++p;
 			star_t = t;
-		} else if (*p && (*p == '?' || ldw_byte_eq(*p, text.ptr[t], nocase))) {
+		} else if (p < pattern.len &&
+			   (pattern.ptr[p] == '?' ||
+			    ldw_byte_eq(pattern.ptr[p], text.ptr[t], nocase))) {
 			p++;
 			t++;
 		} else if (star) {
-			p = star;
+			p = star_p;
 			t = ++star_t;
 		} else {
 			return false;
 		}
 	}
-	while (*p == '*')
+	while (p < pattern.len && pattern.ptr[p] == '*')
 		p++;
-	return *p == '\0';
+	return p == pattern.len;
+}
+
+struct ldw_str ldw_str_cstr(const char *s)
+{
+	size_t len = 0;
+
+	if (!s)
+		return LDW_STR_ABSENT;
+	while (s[len])
+		len++;
+	return (struct ldw_str){ s, len };
 }
 
 bool ldw_clause_eval(const struct ldw_clause *clause,
@@ -118,7 +133,7 @@ bool ldw_clause_eval(const struct ldw_clause *clause,
 		return false;
 
 	for (i = 0; clause->values && clause->values[i]; i++) {
-		const char *v = clause->values[i];
+		struct ldw_str v = ldw_str_cstr(clause->values[i]);
 		bool hit;
 
 		switch (clause->op) {
