@@ -329,13 +329,7 @@ static int ldw_put_rendered(FILE *out, const struct ldw_clause *clause,
 	return 0;
 }
 
-/* The fields a verdict's description shows, in the order first tested. */
-struct ldw_facts {
-	unsigned int n;
-	enum ldw_field field[LDW_FIELD_COUNT];
-};
-
-static void ldw_facts_add(struct ldw_facts *facts, enum ldw_field field)
+void ldw_facts_add(struct ldw_facts *facts, enum ldw_field field)
 {
 	unsigned int i;
 
@@ -348,7 +342,7 @@ static void ldw_facts_add(struct ldw_facts *facts, enum ldw_field field)
 	facts->field[facts->n++] = field;
 }
 
-static void ldw_put_facts(FILE *out, const struct ldw_facts *facts,
+void ldw_put_facts(FILE *out, const struct ldw_facts *facts,
 			  const struct ldw_event *event)
 {
 	unsigned int i;

@@ -83,4 +83,19 @@ bool ldw_json_blank(const char *buf, size_t len);
 int ldw_explain(FILE *out, const struct ldw_rule *rule,
 		const struct ldw_event *event, struct ldw_verdict verdict);
 
+/*
+ * The facts of a verdict's description (also for ldwatchctl match --rule
+ * FILE, userspace/ldwatchctl_rules.c): the fields the rendered clauses test,
+ * in the order first tested, written as " (field=\"value\", field absent)"
+ * with values escaped as above.
+ */
+struct ldw_facts {
+	unsigned int n;
+	enum ldw_field field[LDW_FIELD_COUNT];
+};
+
+void ldw_facts_add(struct ldw_facts *facts, enum ldw_field field);
+void ldw_put_facts(FILE *out, const struct ldw_facts *facts,
+		   const struct ldw_event *event);
+
 #endif /* _LDWATCH_EVENT_JSON_H */

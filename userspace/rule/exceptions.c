@@ -382,7 +382,7 @@ static int ldw_exc_parse_ndjson(struct ldw_exceptions *exc, const char *text, si
 			pos = end + 1;
 			continue;
 		}
-		obj = ldw_json_parse(text + pos, end - pos, line, err);
+		obj = ldw_file_json_parse(text + pos, end - pos, line, err);
 		if (!obj)
 			return -1;
 		if (!json_object_is_type(obj, json_type_object)) {

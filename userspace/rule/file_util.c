@@ -216,7 +216,7 @@ long ldw_json_member_offset(const char *text, size_t len, const char *const *pat
 	return -1;
 }
 
-struct json_object *ldw_json_parse(const char *text, size_t len, unsigned int line,
+struct json_object *ldw_file_json_parse(const char *text, size_t len, unsigned int line,
 				   struct ldw_file_error *err)
 {
 	struct json_tokener *tok;

@@ -76,7 +76,7 @@ long ldw_json_member_offset(const char *text, size_t len, const char *const *pat
  * whitespace after it). Returns the object, or NULL with @err filled, its
  * position counted from @line (the line @text starts on in its file).
  */
-struct json_object *ldw_json_parse(const char *text, size_t len, unsigned int line,
+struct json_object *ldw_file_json_parse(const char *text, size_t len, unsigned int line,
 				   struct ldw_file_error *err);
 
 /* The name of @obj's JSON type for messages: "a JSON number", "null"... */

@@ -456,7 +456,7 @@ static int ldw_parse_ndjson(struct ldw_rule_file *file, const char *text, size_t
 			pos = end + 1;
 			continue;
 		}
-		obj = ldw_json_parse(text + pos, end - pos, line, err);
+		obj = ldw_file_json_parse(text + pos, end - pos, line, err);
 		if (!obj)
 			return -1;
 		if (!json_object_is_type(obj, json_type_object)) {
@@ -541,7 +541,7 @@ static int ldw_parse_json(struct ldw_rule_file *file, const char *text, size_t l
 	const char *nl;
 	int ret;
 
-	top = ldw_json_parse(text, len, 1, &whole);
+	top = ldw_file_json_parse(text, len, 1, &whole);
 	if (top && json_object_is_type(top, json_type_object) &&
 	    json_object_object_get_ex(top, "attributes", NULL)) {
 		ret = ldw_parse_prebuilt(file, top, text, len, err);
@@ -563,7 +563,7 @@ static int ldw_parse_json(struct ldw_rule_file *file, const char *text, size_t l
 	{
 		size_t first_len = strcspn(nl, "\n");
 		struct ldw_file_error line_err = { .file = err->file };
-		struct json_object *first = ldw_json_parse(nl, first_len, 1, &line_err);
+		struct json_object *first = ldw_file_json_parse(nl, first_len, 1, &line_err);
 
 		if (!first) {
 			*err = whole;
