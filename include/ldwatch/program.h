@@ -161,22 +161,31 @@ struct ldw_verdict ldw_prog_eval(const struct ldw_prog *prog,
  * this. Calls go unit by unit: begin a unit, emit its postfix code, end it.
  * The first failure sticks: later calls do nothing, and
  * ldw_prog_build_finish() returns it. Strings are copied in.
+ *
+ * Each call checks what it adds against the bounds above (a value's length,
+ * the stack depth, the counts), so a failure names the call that broke it;
+ * finish verifies the result with ldw_prog_verify() all the same. The
+ * program is at most min(@size, LDW_PROG_MAX_SIZE) bytes.
  */
 struct ldw_prog_builder {
 	void *buf;
 	size_t size;
-	/* private */
+	/* private: see module/rule/build.c */
 	const char *error;
 	__u32 nunits, ninsns, nvalues, strings_size;
 	__u32 unit_first_insn;
-	unsigned int depth, max_depth;
+	unsigned int depth;
 	bool in_unit;
-	/* Parts are built apart, then moved into place by finish. */
-	struct ldw_prog_unit *units;
-	struct ldw_prog_insn *insns;
-	struct ldw_prog_value *values;
-	char *strings;
-	size_t units_cap, insns_cap, values_cap, strings_cap;
+	__u8 unit_kind;
+	/*
+	 * The four parts (units, instructions, values, strings) grow in
+	 * regions of @buf laid out in the program's order, each with room to
+	 * spare; when one is full, the free room is shared out anew and the
+	 * regions moved. Finish closes the gaps. @base[i] is where part i
+	 * starts, @limit where the last one must end.
+	 */
+	size_t base[4];
+	size_t limit;
 };
 
 /* @buf must be aligned for __u32 and at least LDW_PROG_MAX_SIZE bytes. */
@@ -220,5 +229,56 @@ size_t ldw_prog_format(const struct ldw_prog *prog, char *buf, size_t size);
 /* Render unit @index alone, the same way (for "excluded by ..."). */
 size_t ldw_prog_format_unit(const struct ldw_prog *prog, unsigned int index,
 			    char *buf, size_t size);
+
+/*
+ * The text ldw_prog_format() writes, and how the compiler reads it back to
+ * the same program (the two must agree on every point here):
+ *
+ * - A TEST is "FIELD OP VALUES": LDW_OP_EQUAL with one value "== v", with
+ *   several "in (v1, v2)"; LDW_OP_EQUAL_NOCASE "in~ (v1, ...)", one value
+ *   included; LDW_OP_WILDCARD "like v" or "like (v1, ...)";
+ *   LDW_OP_WILDCARD_NOCASE ": v" or ": (v1, ...)"; LDW_OP_IS_NULL
+ *   "== null". The compiler also accepts "like~" (LDW_OP_WILDCARD_NOCASE)
+ *   and ": v" without '*' or '?' (still LDW_OP_WILDCARD_NOCASE).
+ * - A NOT whose operand is a single TEST of LDW_OP_EQUAL or LDW_OP_IS_NULL
+ *   is written as the negated comparison: "!= v" (one value), "not in (v1,
+ *   v2)" (several), "!= null". So "!=", "not in" and "!= null" compile to
+ *   that TEST followed by NOT, never to anything else.
+ * - Strings are in double quotes; '"' and '\' are escaped with '\', tab,
+ *   newline and carriage return as \t, \n, \r, every other byte below
+ *   0x20 and 0x7f as \u{XX} (two hex digits); other bytes, >= 0x80
+ *   included, are written as they are.
+ * - Within a unit: "or" binds loosest, then "and", then "not"; "and" and
+ *   "or" are left-associative ("a and b and c" is a b AND c AND), so a
+ *   right operand of the same operator is parenthesized ("a and (b and
+ *   c)" is a b c AND AND). No other parentheses are written.
+ * - The rule: "file where " and the units in order, joined by " and ".
+ *   A run of consecutive EXCLUDE units is written "not (X1 or X2 ...)",
+ *   one EXCLUDE unit "not (X1)". A unit whose root is AND or OR is
+ *   parenthesized there (as Elastic writes its exclusions), and so is a
+ *   REQUIRE unit whose root is a NOT that is not written as "!=" / "not in".
+ *   The compiler reads it back this way: the top-level conjuncts (the "and"s
+ *   outside any parentheses) are the units in order; a conjunct that starts
+ *   with the keyword "not" gives one EXCLUDE unit for each top-level
+ *   disjunct of its operand (the "or"s directly inside its parentheses),
+ *   any other conjunct one REQUIRE unit; a parenthesized group is never
+ *   split.
+ */
+
+/*
+ * Whether TEST instruction @insn of a verified @prog holds on @event, and
+ * in *@value the first of its values that matched (0 for
+ * LDW_OP_IS_NULL): what explanations show for a unit that held. False for
+ * an instruction that is not a TEST.
+ */
+bool ldw_prog_test(const struct ldw_prog *prog, unsigned int insn,
+		   const struct ldw_event *event, unsigned int *value);
+
+/*
+ * Render TEST instruction @insn alone, with only its value @only_value
+ * (LDW_ALL_VALUES: all of them), the way ldw_prog_format() does.
+ */
+size_t ldw_prog_format_test(const struct ldw_prog *prog, unsigned int insn,
+			    unsigned int only_value, char *buf, size_t size);
 
 #endif /* _LDWATCH_PROGRAM_H */
