@@ -34,54 +34,6 @@ static char *ldwctl_unit_text(const struct ldw_prog *prog, unsigned int index)
 	return buf;
 }
 
-/* A scratch program of one unit: one TEST, for rendering and for finding values. */
-static _Alignas(8) unsigned char ldwctl_scratch[LDW_PROG_MAX_SIZE];
-
-static int ldwctl_one_test(const struct ldw_prog *prog, const struct ldw_prog_insn *in,
-			   unsigned int first, unsigned int n, enum ldw_unit_kind kind,
-			   struct ldw_prog *out)
-{
-	struct ldw_str values[64];
-	struct ldw_prog_builder b;
-	struct ldw_prog_error perr;
-	const char *msg;
-	unsigned int i;
-	size_t size;
-
-	if (n > LDW_ARRAY_SIZE(values))
-		return -1;
-	for (i = 0; i < n; i++) {
-		const struct ldw_prog_value *v = &prog->value[in->first_value + first + i];
-
-		values[i].ptr = prog->strings + v->offset;
-		values[i].len = v->len;
-	}
-	ldw_prog_build_init(&b, ldwctl_scratch, sizeof(ldwctl_scratch));
-	ldw_prog_build_begin_unit(&b, kind);
-	ldw_prog_build_test(&b, in->field, in->op, values, n);
-	ldw_prog_build_end_unit(&b);
-	size = ldw_prog_build_finish(&b, &msg);
-	if (!size || ldw_prog_verify(ldwctl_scratch, size, out, &perr))
-		return -1;
-	return 0;
-}
-
-/*
- * Unit @index, which is one TEST, rendered with only its value @k (as the
- * built-in rules' explanations show the value that matched).
- */
-static char *ldwctl_unit_value_text(const struct ldw_prog *prog, unsigned int index,
-				    unsigned int k)
-{
-	const struct ldw_prog_unit *u = &prog->unit[index];
-	const struct ldw_prog_insn *in = &prog->insn[u->first_insn];
-	struct ldw_prog one;
-
-	if (ldwctl_one_test(prog, in, k, 1, u->kind, &one))
-		return NULL;
-	return ldwctl_unit_text(&one, 0);
-}
-
 /* Whether unit @index is a single TEST with values. */
 static bool ldwctl_single_test(const struct ldw_prog *prog, unsigned int index)
 {
@@ -95,14 +47,11 @@ static bool ldwctl_single_test(const struct ldw_prog *prog, unsigned int index)
 static unsigned int ldwctl_matched_value(const struct ldw_prog *prog, unsigned int index,
 					 const struct ldw_event *event)
 {
-	const struct ldw_prog_insn *in = &prog->insn[prog->unit[index].first_insn];
-	struct ldw_verdict v;
-	struct ldw_prog one;
+	unsigned int value = LDW_ALL_VALUES;
 
-	if (ldwctl_one_test(prog, in, 0, in->nvalues, LDW_UNIT_EXCLUDE, &one))
+	if (!ldw_prog_test(prog, prog->unit[index].first_insn, event, &value))
 		return LDW_ALL_VALUES;
-	v = ldw_prog_eval(&one, event);
-	return v.outcome == LDW_EXCLUDED ? v.value : LDW_ALL_VALUES;
+	return value;
 }
 
 static void ldwctl_unit_facts(const struct ldw_prog *prog, unsigned int index,
@@ -120,19 +69,28 @@ static void ldwctl_unit_facts(const struct ldw_prog *prog, unsigned int index,
 }
 
 /* Write unit @index, with only value @k if it is one TEST and @k names a value. */
-static int ldwctl_put_unit(FILE *out, const struct ldw_prog *prog, unsigned int index,
-			   unsigned int k)
+static void ldwctl_put_unit(FILE *out, const struct ldw_prog *prog, unsigned int index,
+			    unsigned int k)
 {
-	char *text = NULL;
+	unsigned int insn = prog->unit[index].first_insn;
+	char small[512], *buf = small;
+	size_t need;
 
-	if (k != LDW_ALL_VALUES && ldwctl_single_test(prog, index) &&
-	    prog->insn[prog->unit[index].first_insn].nvalues > 1)
-		text = ldwctl_unit_value_text(prog, index, k);
-	if (!text)
-		text = ldwctl_unit_text(prog, index);
-	fputs(text, out);
-	free(text);
-	return 0;
+	if (k == LDW_ALL_VALUES || !ldwctl_single_test(prog, index) ||
+	    prog->insn[insn].nvalues < 2) {
+		buf = ldwctl_unit_text(prog, index);
+		fputs(buf, out);
+		free(buf);
+		return;
+	}
+	need = ldw_prog_format_test(prog, insn, k, small, sizeof(small));
+	if (need >= sizeof(small)) {
+		buf = ldw_xcalloc(need + 1, 1);
+		ldw_prog_format_test(prog, insn, k, buf, need + 1);
+	}
+	fputs(buf, out);
+	if (buf != small)
+		free(buf);
 }
 
 int ldwctl_prog_explain(FILE *out, const struct ldw_prog *prog,
@@ -606,6 +564,9 @@ void ldwctl_exceptions_help(FILE *out)
 	      "EXAMPLE\n"
 	      "    " LDWCTL " exceptions check /etc/ldwatch/exceptions.d/*\n", out);
 }
+
+/* A program of one exception item, for printing it. */
+static _Alignas(8) unsigned char ldwctl_scratch[LDW_PROG_MAX_SIZE];
 
 /* Compile @item alone and print it as EQL. */
 static int ldwctl_print_item(const struct ldw_exceptions *exc, const struct ldw_exc_item *item)
