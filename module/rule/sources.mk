@@ -11,6 +11,9 @@
 
 LDW_RULE_SOURCES := \
 	module/rule/match.c \
+	module/rule/program.c \
+	module/rule/build.c \
+	module/rule/text.c \
 	module/rule/format.c \
 	module/rule/anchors.c \
 	module/rule/builtin_default.c \
