@@ -591,7 +591,10 @@ static int ldwctl_print_item(const struct ldw_exceptions *exc, const struct ldw_
 		return LDWCTL_BAD_INPUT;
 	}
 	text = ldwctl_unit_text(&prog, 0);
-	printf("item %s (line %u)\n", item->item_id, item->line);
+	if (item->item_id)
+		printf("item %s (line %u)\n", item->item_id, item->line);
+	else
+		printf("item (line %u)\n", item->line);
 	if (item->name)
 		printf("  name        %s\n", item->name);
 	if (item->list_id)

@@ -465,7 +465,6 @@ static int ldw_exc_parse_eql(struct ldw_exceptions *exc, const char *text, size_
 			/* An item ends at a blank line, a comment or the end. */
 			if (item_start) {
 				struct ldw_exc_item *item;
-				char id[32];
 
 				if (exc->nitems >= LDW_EXC_MAX_ITEMS) {
 					free(pending_name);
@@ -478,8 +477,6 @@ static int ldw_exc_parse_eql(struct ldw_exceptions *exc, const char *text, size_
 				item = &exc->items[exc->nitems++];
 				memset(item, 0, sizeof(*item));
 				item->line = item_line;
-				snprintf(id, sizeof(id), "line %u", item_line);
-				item->item_id = ldw_xstrndup(id, strlen(id));
 				item->name = pending_name;
 				pending_name = NULL;
 				item->expr_len = item_end - item_start;

@@ -64,7 +64,7 @@ struct ldw_exc_entry {
 };
 
 struct ldw_exc_item {
-	char *item_id;			/* Kibana: item_id; hand form: "LINE" */
+	char *item_id;			/* Kibana: item_id; hand form: NULL */
 	char *name;			/* may be NULL */
 	char *list_id;			/* Kibana: the list it belongs to */
 	unsigned int line;		/* where it starts in its file */
