@@ -144,7 +144,7 @@ static int ldwctl_read_rules(const char *path, struct ldw_rule_file *file)
 	memset(file, 0, sizeof(*file));
 	if (ldw_file_slurp(path, &text, &len, &err)) {
 		ldw_file_error_print(stderr, &err, path);
-		return LDWCTL_USAGE;
+		return err.io ? LDWCTL_USAGE : LDWCTL_BAD_INPUT;
 	}
 	ret = ldw_rule_file_parse(path, text, len, file, &err);
 	free(text);
@@ -165,7 +165,7 @@ static int ldwctl_read_exceptions(const char *path, struct ldw_exceptions *exc)
 	memset(exc, 0, sizeof(*exc));
 	if (ldw_file_slurp(path, &text, &len, &err)) {
 		ldw_file_error_print(stderr, &err, path);
-		return LDWCTL_USAGE;
+		return err.io ? LDWCTL_USAGE : LDWCTL_BAD_INPUT;
 	}
 	ret = ldw_exceptions_parse(path, text, len, exc, &err);
 	free(text);

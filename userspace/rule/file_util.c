@@ -35,6 +35,7 @@ int ldw_file_fail(struct ldw_file_error *err, unsigned int line, unsigned int co
 	err->line = line;
 	err->column = column;
 	err->in_query = false;
+	err->io = false;
 	err->qline = 0;
 	err->qcolumn = 0;
 	va_start(ap, fmt);
@@ -86,8 +87,11 @@ int ldw_file_slurp(const char *path, char **text, size_t *len, struct ldw_file_e
 
 	*text = NULL;
 	*len = 0;
-	if (!f)
-		return ldw_file_fail(err, 0, 0, "cannot open: %s", strerror(errno));
+	if (!f) {
+		ldw_file_fail(err, 0, 0, "cannot open: %s", strerror(errno));
+		err->io = true;
+		return -1;
+	}
 	buf = ldw_xcalloc(cap + 1, 1);
 	for (;;) {
 		if (n == cap) {
@@ -107,7 +111,9 @@ int ldw_file_slurp(const char *path, char **text, size_t *len, struct ldw_file_e
 		if (f != stdin)
 			fclose(f);
 		free(buf);
-		return ldw_file_fail(err, 0, 0, "cannot read: %s", strerror(e));
+		ldw_file_fail(err, 0, 0, "cannot read: %s", strerror(e));
+		err->io = true;
+		return -1;
 	}
 	if (f != stdin)
 		fclose(f);

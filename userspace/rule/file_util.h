@@ -32,6 +32,7 @@ struct ldw_file_error {
 	unsigned int line, column;
 	bool in_query;
 	unsigned int qline, qcolumn;
+	bool io;		/* the file could not be opened or read */
 	char message[512];
 };
 
