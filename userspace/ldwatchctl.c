@@ -705,14 +705,14 @@ static int ldwctl_help_cmd(int argc, char **argv)
 /* --- dispatch --- */
 
 static const struct ldwctl_command ldwctl_commands[] = {
-	{ "match", "judge ECS events (JSON lines) with the rule, as Elasticsearch would",
+	{ "match", "judge ECS events (JSON lines) with a rule, as Elasticsearch would",
 	  ldwctl_match_cmd, ldwctl_match_help },
 	{ "status", "show the loaded module's counters, drop reasons and rule",
 	  ldwctl_status_cmd, ldwctl_status_help },
 	/* rule files (userspace/ldwatchctl_rules.c) */
-	{ "rules", "check rule files (EQL, Kibana exports) and show what they compile to",
+	{ "rules", "check rule files and show the programs they compile to",
 	  ldwctl_rules_cmd, ldwctl_rules_help },
-	{ "exceptions", "check exception files (Kibana exports, ldwatch's EQL form)",
+	{ "exceptions", "check exception files (Kibana exports, EQL)",
 	  ldwctl_exceptions_cmd, ldwctl_exceptions_help },
 	{ "help", "show the help of ldwatchctl or of a command",
 	  ldwctl_help_cmd, ldwctl_help_help },
@@ -752,7 +752,7 @@ static void ldwctl_help(FILE *out)
 	      "\n"
 	      "COMMANDS\n", out);
 	for (i = 0; i < LDWCTL_NCOMMANDS; i++)
-		fprintf(out, "    %-11s %s\n", ldwctl_commands[i].name,
+		fprintf(out, "    %-10s %s\n", ldwctl_commands[i].name,
 			ldwctl_commands[i].summary);
 	fputs("\n"
 	      "OPTIONS\n"

@@ -566,7 +566,16 @@ static int ldw_parse_json(struct ldw_rule_file *file, const char *text, size_t l
 		struct json_object *first = ldw_file_json_parse(nl, first_len, 1, &line_err);
 
 		if (!first) {
-			*err = whole;
+			unsigned int first_line, column;
+
+			/* One line of JSON: its own error; a document: the document's. */
+			if (ldw_first_nonblank(nl + first_len, text + len - nl - first_len)) {
+				*err = whole;
+				return -1;
+			}
+			ldw_text_position(text, nl - text, &first_line, &column);
+			*err = line_err;
+			err->line += first_line - 1;
 			return -1;
 		}
 		json_object_put(first);
