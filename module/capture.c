@@ -75,9 +75,11 @@
 #include <kunit/visibility.h>
 
 #include <ldwatch/netlink.h>
+#include <ldwatch/program.h>
 #include <ldwatch/rule.h>
 
 #include "alert.h"
+#include "builtin.h"
 #include "capture.h"
 #include "exe_link.h"
 #include "pathname.h"
@@ -1133,17 +1135,21 @@ static struct ldw_alert *ldw_alert_new(const struct ldw_slot *slot,
 
 /* Build the event of a confirmed operation, evaluate the rule, act. */
 /*
- * Judge @event by @rule; on a match, send @rule's alert (within the rate
- * limit). Return: the verdict's outcome.
+ * Judge @event by @rule's program; on a match, send @rule's alert (within
+ * the rate limit). Return: the verdict's outcome.
  */
 static enum ldw_outcome ldw_judge_by(const struct ldw_rule *rule,
 				     const struct ldw_event *event,
 				     const struct ldw_slot *slot,
 				     const struct ldw_facts *facts)
 {
-	struct ldw_verdict verdict = ldw_rule_eval(rule, event);
+	const struct ldw_prog *prog = ldw_rule_prog(rule);
+	struct ldw_verdict verdict;
 	struct ldw_alert *alert;
 
+	if (WARN_ON_ONCE(!prog))
+		return LDW_NO_MATCH;
+	verdict = ldw_prog_eval(prog, event);
 	if (verdict.outcome != LDW_MATCH)
 		return verdict.outcome;
 	alert = ldw_alert_new(slot, facts, rule);
@@ -1299,24 +1305,40 @@ static bool ldw_process_field(enum ldw_field field)
 
 /*
  * Whether @rule excludes every event whose process.executable and
- * process.name are absent, as a kernel thread's: some exclusion that tests
- * only process fields holds on such an event, whatever its other fields.
+ * process.name are absent, as a kernel thread's: some EXCLUDE unit of its
+ * program that tests only process fields holds on such an event, whatever
+ * its other fields.
  */
 VISIBLE_IF_KUNIT bool __init
 ldw_rule_excludes_kernel_threads(const struct ldw_rule *rule)
 {
 	const struct ldw_event no_process = {};	/* every field absent */
-	unsigned int i, j, value;
+	const struct ldw_prog *prog = ldw_rule_prog(rule);
+	struct ldw_prog_header one;
+	struct ldw_prog view;
+	u32 i, j;
 
-	for (i = 0; i < rule->nexclusions; i++) {
-		const struct ldw_conjunction *conj = &rule->exclusions[i];
-		bool holds = true;
+	if (!prog)
+		return false;
+	for (i = 0; i < prog->header->nunits; i++) {
+		const struct ldw_prog_unit *u = &prog->unit[i];
+		bool process_only = u->kind == LDW_UNIT_EXCLUDE;
 
-		for (j = 0; j < conj->nclauses && holds; j++)
-			holds = ldw_process_field(conj->clauses[j].field) &&
-				ldw_clause_eval(&conj->clauses[j], &no_process,
-						&value);
-		if (holds)
+		for (j = u->first_insn; j < u->first_insn + u->ninsns; j++) {
+			const struct ldw_prog_insn *in = &prog->insn[j];
+
+			if (in->code == LDW_INSN_TEST && !ldw_process_field(in->field))
+				process_only = false;
+		}
+		if (!process_only)
+			continue;
+		/* The program of this unit alone: a view of one unit. */
+		one = *prog->header;
+		one.nunits = 1;
+		view = *prog;
+		view.header = &one;
+		view.unit = u;
+		if (ldw_prog_eval(&view, &no_process).outcome == LDW_EXCLUDED)
 			return true;
 	}
 	return false;

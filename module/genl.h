@@ -73,7 +73,7 @@ int ldw_msg_put_lost(struct sk_buff *skb, u64 load_id, u64 first, u64 count,
  * @next_seq: LDW_A_NEXT_SEQ
  * @delivery: LDW_A_DELIVERY
  * @rule: the rule in force: LDW_A_RULE_ID, _NAME and _VERSION
- * @rule_text: LDW_A_RULE_TEXT, as ldw_rule_text_format() renders @rule
+ * @rule_text: LDW_A_RULE_TEXT, as ldw_prog_format() renders @rule's program
  * @stats: the LDW_A_STATS nest
  */
 struct ldw_status {
@@ -88,12 +88,5 @@ struct ldw_status {
 
 size_t ldw_msg_status_size(const struct ldw_status *status);
 int ldw_msg_put_status(struct sk_buff *skb, const struct ldw_status *status);
-
-/*
- * Render @rule as EQL, one clause per line, into @buf (NUL-terminated,
- * truncated to @size bytes). Returns the length the full text needs
- * (excluding the NUL), as snprintf does.
- */
-size_t ldw_rule_text_format(const struct ldw_rule *rule, char *buf, size_t size);
 
 #endif /* _LDWATCH_GENL_H */

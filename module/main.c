@@ -20,6 +20,7 @@
 #include <ldwatch/version.h>
 
 #include "actor.h"
+#include "builtin.h"
 #include "capture.h"
 #include "genl.h"
 #include "lost.h"
@@ -52,6 +53,10 @@ static int __init ldw_start(const struct ldw_rule *rule)
 {
 	int err;
 
+	/* The built-in rules as programs: everything below judges by them. */
+	err = ldw_builtin_init();
+	if (err)
+		return err;
 	err = ldw_rule_log(rule);
 	if (err)
 		return err;

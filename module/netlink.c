@@ -40,11 +40,13 @@
 #include <net/netlink.h>
 
 #include <ldwatch/netlink.h>
+#include <ldwatch/program.h>
 #include <ldwatch/rule.h>
 #include <ldwatch/version.h>
 
 #include "actor.h"
 #include "alert.h"
+#include "builtin.h"
 #include "genl.h"
 #include "queue.h"
 #include "stats.h"
@@ -539,102 +541,6 @@ int ldw_msg_put_lost(struct sk_buff *skb, u64 load_id, u64 first, u64 count,
 	return 0;
 }
 
-/* A bounded writer that counts what did not fit, as snprintf does. */
-struct ldw_text {
-	char *buf;
-	size_t size;
-	size_t len;	/* bytes the full text needs so far */
-};
-
-/* Where the next bytes go and how many fit there, the NUL included. */
-static char *ldw_text_end(const struct ldw_text *t, size_t *room)
-{
-	if (t->len < t->size) {
-		*room = t->size - t->len;
-		return t->buf + t->len;
-	}
-	*room = 0;
-	return NULL;
-}
-
-static void ldw_text_put(struct ldw_text *t, const char *s)
-{
-	size_t len = strlen(s), room;
-	char *end = ldw_text_end(t, &room);
-
-	if (room) {
-		size_t n = min(len, room - 1);
-
-		memcpy(end, s, n);
-		end[n] = '\0';
-	}
-	t->len += len;
-}
-
-static void ldw_text_put_conjunction(struct ldw_text *t,
-				     const struct ldw_conjunction *conj)
-{
-	size_t room;
-	char *end = ldw_text_end(t, &room);
-
-	t->len += ldw_conjunction_format(conj, end, room);
-}
-
-/*
- * The text, for the default rule:
- *
- *   file where
- *     host.os.type == "linux" and
- *     ...
- *     not (
- *       process.executable in (...) or
- *       ...
- *       (process.name == "perl" and file.name : "e2scrub_all.tmp*")
- *     )
- *
- * EQL that means what the rule does, one clause (one exclusion) a line, so
- * that it reads like the rule text and a tool can compare the two.
- */
-size_t ldw_rule_text_format(const struct ldw_rule *rule, char *buf, size_t size)
-{
-	struct ldw_text t = { buf, size, 0 };
-	unsigned int i;
-
-	if (size)
-		buf[0] = '\0';
-	if (!rule->nrequirements && !rule->nexclusions) {
-		ldw_text_put(&t, "file where true\n");
-		return t.len;
-	}
-	ldw_text_put(&t, "file where\n");
-	for (i = 0; i < rule->nrequirements; i++) {
-		/* A requirement is one clause: render it as a conjunction of one. */
-		const struct ldw_conjunction one = {
-			.nclauses = 1,
-			.clauses = &rule->requirements[i],
-		};
-
-		ldw_text_put(&t, "  ");
-		ldw_text_put_conjunction(&t, &one);
-		ldw_text_put(&t, i + 1 < rule->nrequirements || rule->nexclusions ?
-			     " and\n" : "\n");
-	}
-	if (!rule->nexclusions)
-		return t.len;
-	ldw_text_put(&t, "  not (\n");
-	for (i = 0; i < rule->nexclusions; i++) {
-		bool several = rule->exclusions[i].nclauses > 1;
-
-		ldw_text_put(&t, several ? "    (" : "    ");
-		ldw_text_put_conjunction(&t, &rule->exclusions[i]);
-		if (several)
-			ldw_text_put(&t, ")");
-		ldw_text_put(&t, i + 1 < rule->nexclusions ? " or\n" : "\n");
-	}
-	ldw_text_put(&t, "  )\n");
-	return t.len;
-}
-
 /* ---- The family ---- */
 
 static struct genl_family ldw_family;
@@ -656,13 +562,19 @@ static int ldw_refuse_attrs(struct genl_info *info)
 	return 0;
 }
 
+/* The rule's text, as its program reads back (ldw_prog_format()). */
 static char *ldw_rule_text_alloc(const struct ldw_rule *rule)
 {
-	size_t len = ldw_rule_text_format(rule, NULL, 0);
-	char *text = kmalloc(len + 1, GFP_KERNEL);
+	const struct ldw_prog *prog = ldw_rule_prog(rule);
+	size_t len;
+	char *text;
 
+	if (!prog)
+		return NULL;
+	len = ldw_prog_format(prog, NULL, 0);
+	text = kmalloc(len + 1, GFP_KERNEL);
 	if (text)
-		ldw_rule_text_format(rule, text, len + 1);
+		ldw_prog_format(prog, text, len + 1);
 	return text;
 }
 

@@ -19,6 +19,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bits.h>
+#include <linux/bug.h>
 #include <linux/build_bug.h>
 #include <linux/cache.h>
 #include <linux/compiler.h>
@@ -30,8 +31,10 @@
 #include <linux/string.h>
 
 #include <ldwatch/anchors.h>
+#include <ldwatch/program.h>
 #include <ldwatch/rule.h>
 
+#include "builtin.h"
 #include "prefilter.h"
 
 /*
@@ -90,23 +93,48 @@ static void __init ldw_prefilter_fill_fits(const struct ldw_anchors *a)
 	}
 }
 
+/* The number of REQUIRE units before unit @unit of @prog, and in all. */
+static unsigned int __init ldw_requirement_nr(const struct ldw_prog *prog,
+					      unsigned int unit,
+					      unsigned int *total)
+{
+	unsigned int i, nr = 0;
+
+	*total = 0;
+	for (i = 0; i < prog->header->nunits; i++) {
+		if (prog->unit[i].kind != LDW_UNIT_REQUIRE)
+			continue;
+		if (i < unit)
+			nr++;
+		(*total)++;
+	}
+	return nr;
+}
+
 void __init ldw_prefilter_init(const struct ldw_rule *rule)
 {
 	const struct ldw_anchors *a = &ldw_prefilter_anchors;
+	const struct ldw_prog *prog = ldw_rule_prog(rule);
 	enum ldw_anchors_reason reason;
-	unsigned int i;
+	unsigned int i, nr, total;
 
-	reason = ldw_anchors_derive(rule, &ldw_prefilter_anchors);
+	if (WARN_ON_ONCE(!prog)) {
+		/* No program: pass everything rather than miss an event. */
+		ldw_prefilter_anchors.pass_all = true;
+		ldw_prefilter_fill_fits(&ldw_prefilter_anchors);
+		return;
+	}
+	reason = ldw_anchors_derive(prog, &ldw_prefilter_anchors);
 	ldw_prefilter_fill_fits(&ldw_prefilter_anchors);
+	nr = ldw_requirement_nr(prog, a->unit, &total) + 1;
 	if (reason != LDW_ANCHORS_OK) {
-		if (a->value)
+		if (a->value.ptr)
 			pr_warn("prefilter: this rule cannot be prefiltered: %s (require %u/%u, value \"%*pE\")\n",
-				ldw_anchors_reason_text(reason), a->clause + 1,
-				rule->nrequirements, (int)strlen(a->value), a->value);
+				ldw_anchors_reason_text(reason), nr, total,
+				(int)a->value.len, a->value.ptr);
 		else if (reason != LDW_ANCHORS_NO_PATH_CLAUSE)
 			pr_warn("prefilter: this rule cannot be prefiltered: %s (require %u/%u)\n",
-				ldw_anchors_reason_text(reason), a->clause + 1,
-				rule->nrequirements);
+				ldw_anchors_reason_text(reason), nr, total);
 		else
 			pr_warn("prefilter: this rule cannot be prefiltered: %s\n",
 				ldw_anchors_reason_text(reason));
@@ -116,11 +144,11 @@ void __init ldw_prefilter_init(const struct ldw_rule *rule)
 
 	if (!a->count) {
 		pr_warn("prefilter: require %u/%u (file.path) has no values: the rule matches nothing, no operation is a candidate\n",
-			a->clause + 1, rule->nrequirements);
+			nr, total);
 		return;
 	}
 	pr_info("prefilter: %u names from require %u/%u (file.path); an operation is a candidate when one is\n",
-		a->count, a->clause + 1, rule->nrequirements);
+		a->count, nr, total);
 	for (i = 0; i < a->count; i++)
 		pr_info("prefilter:   \"%*pE\" as %s, %s\n", (int)a->anchor[i].len,
 			a->anchor[i].name, ldw_place_text[a->anchor[i].place],

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The rule in force, written to the kernel log when the module loads, so an
- * administrator can see from dmesg or the journal exactly which rule data
- * this sensor evaluates.
+ * administrator can see from dmesg or the journal exactly which rule this
+ * sensor evaluates: its program, unit by unit, in the text
+ * ldw_prog_format_unit() writes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -11,13 +12,15 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <ldwatch/program.h>
 #include <ldwatch/rule.h>
 
+#include "builtin.h"
 #include "rule_log.h"
 
 /*
- * A printk record holds about 1 KiB, and the rule's longest clause renders
- * to more. Print clause text in lines of at most this many bytes, broken
+ * A printk record holds about 1 KiB, and the rule's longest unit renders
+ * to more. Print a unit's text in lines of at most this many bytes, broken
  * only after the ", " between two values, so no value is ever split.
  */
 #define LDW_LOG_LINE 160
@@ -57,17 +60,16 @@ static void ldw_log_wrapped(const char *what, unsigned int nr,
 	}
 }
 
-/* Render @conj into a buffer sized by a first, measuring call, and log it. */
-static int ldw_log_conjunction(const char *what, unsigned int nr,
-			       unsigned int total,
-			       const struct ldw_conjunction *conj)
+/* Render unit @index into a buffer sized by a first, measuring call, and log it. */
+static int ldw_log_unit(const struct ldw_prog *prog, unsigned int index,
+			const char *what, unsigned int nr, unsigned int total)
 {
-	size_t len = ldw_conjunction_format(conj, NULL, 0);
+	size_t len = ldw_prog_format_unit(prog, index, NULL, 0);
 	char *buf = kmalloc(len + 1, GFP_KERNEL);
 
 	if (!buf)
 		return -ENOMEM;
-	ldw_conjunction_format(conj, buf, len + 1);
+	ldw_prog_format_unit(prog, index, buf, len + 1);
 	ldw_log_wrapped(what, nr, total, buf);
 	kfree(buf);
 	return 0;
@@ -75,27 +77,26 @@ static int ldw_log_conjunction(const char *what, unsigned int nr,
 
 int ldw_rule_log(const struct ldw_rule *rule)
 {
-	unsigned int i;
+	const struct ldw_prog *prog = ldw_rule_prog(rule);
+	unsigned int i, nreq = 0, nexc = 0, req = 0, exc = 0;
 	int err;
 
-	pr_info("rule %s \"%s\" version %u: %u requirements, %u exclusions\n",
-		rule->id, rule->name, rule->version, rule->nrequirements,
-		rule->nexclusions);
-
-	for (i = 0; i < rule->nrequirements; i++) {
-		/* A requirement is one clause: log it as a conjunction of one. */
-		const struct ldw_conjunction one = {
-			.nclauses = 1,
-			.clauses = &rule->requirements[i],
-		};
-
-		err = ldw_log_conjunction("require", i + 1, rule->nrequirements, &one);
-		if (err)
-			return err;
+	if (!prog)
+		return -EINVAL;
+	for (i = 0; i < prog->header->nunits; i++) {
+		if (prog->unit[i].kind == LDW_UNIT_REQUIRE)
+			nreq++;
+		else
+			nexc++;
 	}
-	for (i = 0; i < rule->nexclusions; i++) {
-		err = ldw_log_conjunction("exclude", i + 1, rule->nexclusions,
-					  &rule->exclusions[i]);
+	pr_info("rule %s \"%s\" version %u: %u requirements, %u exclusions\n",
+		rule->id, rule->name, rule->version, nreq, nexc);
+
+	for (i = 0; i < prog->header->nunits; i++) {
+		if (prog->unit[i].kind == LDW_UNIT_REQUIRE)
+			err = ldw_log_unit(prog, i, "require", ++req, nreq);
+		else
+			err = ldw_log_unit(prog, i, "exclude", ++exc, nexc);
 		if (err)
 			return err;
 	}

@@ -4,7 +4,7 @@
 
 struct ldw_rule;
 
-/* Write @rule, clause by clause, to the kernel log. Process context only. */
+/* Write @rule's program, unit by unit, to the kernel log. Process context only. */
 int ldw_rule_log(const struct ldw_rule *rule);
 
 #endif /* _LDWATCH_RULE_LOG_H */

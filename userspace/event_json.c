@@ -300,28 +300,28 @@ static void ldw_put_escaped(FILE *out, struct ldw_str s)
 }
 
 /*
- * Render a clause (@conj NULL) or a whole conjunction into a buffer that
- * grows to fit, and write it. The formatters count what they need, as
- * snprintf does, so one retry always suffices.
+ * Render TEST @insn (with only value @only_value) or, @insn ~0u, unit
+ * @unit whole, into a buffer that grows to fit, and write it. The
+ * formatters count what they need, as snprintf does, so one retry always
+ * suffices.
  */
-static int ldw_put_rendered(FILE *out, const struct ldw_clause *clause,
-			    unsigned int only_value,
-			    const struct ldw_conjunction *conj)
+static int ldw_put_rendered(FILE *out, const struct ldw_prog *prog, unsigned int unit,
+			    unsigned int insn, unsigned int only_value)
 {
 	char small[512];
 	char *buf = small;
 	size_t need;
 
-	need = conj ? ldw_conjunction_format(conj, buf, sizeof(small))
-		    : ldw_clause_format(clause, only_value, buf, sizeof(small));
+	need = insn != ~0u ? ldw_prog_format_test(prog, insn, only_value, buf, sizeof(small))
+			   : ldw_prog_format_unit(prog, unit, buf, sizeof(small));
 	if (need >= sizeof(small)) {
 		buf = malloc(need + 1);
 		if (!buf)
 			return -1;
-		if (conj)
-			ldw_conjunction_format(conj, buf, need + 1);
+		if (insn != ~0u)
+			ldw_prog_format_test(prog, insn, only_value, buf, need + 1);
 		else
-			ldw_clause_format(clause, only_value, buf, need + 1);
+			ldw_prog_format_unit(prog, unit, buf, need + 1);
 	}
 	fputs(buf, out);
 	if (buf != small)
@@ -329,7 +329,13 @@ static int ldw_put_rendered(FILE *out, const struct ldw_clause *clause,
 	return 0;
 }
 
-void ldw_facts_add(struct ldw_facts *facts, enum ldw_field field)
+/* The fields a verdict's description shows, in the order first tested. */
+struct ldw_facts {
+	unsigned int n;
+	enum ldw_field field[LDW_FIELD_COUNT];
+};
+
+static void ldw_facts_add(struct ldw_facts *facts, enum ldw_field field)
 {
 	unsigned int i;
 
@@ -342,7 +348,7 @@ void ldw_facts_add(struct ldw_facts *facts, enum ldw_field field)
 	facts->field[facts->n++] = field;
 }
 
-void ldw_put_facts(FILE *out, const struct ldw_facts *facts,
+static void ldw_put_facts(FILE *out, const struct ldw_facts *facts,
 			  const struct ldw_event *event)
 {
 	unsigned int i;
@@ -364,64 +370,74 @@ void ldw_put_facts(FILE *out, const struct ldw_facts *facts,
 	fputc(')', out);
 }
 
+/* The fields unit @unit tests, in order. */
+static void ldw_facts_of_unit(struct ldw_facts *facts, const struct ldw_prog *prog,
+			      unsigned int unit)
+{
+	const struct ldw_prog_unit *u = &prog->unit[unit];
+	__u32 i;
+
+	for (i = u->first_insn; i < u->first_insn + u->ninsns; i++) {
+		if (prog->insn[i].code == LDW_INSN_TEST)
+			ldw_facts_add(facts, prog->insn[i].field);
+	}
+}
+
+/*
+ * Unit @unit that decided or held: a single TEST with only the value that
+ * matched (@value, when @matched), any other unit whole.
+ */
+static int ldw_put_unit(FILE *out, const struct ldw_prog *prog, unsigned int unit,
+			bool matched, unsigned int value)
+{
+	const struct ldw_prog_unit *u = &prog->unit[unit];
+
+	if (u->ninsns == 1)
+		return ldw_put_rendered(out, prog, unit, u->first_insn,
+					matched ? value : LDW_ALL_VALUES);
+	return ldw_put_rendered(out, prog, unit, ~0u, 0);
+}
+
 /* Every requirement held: show each with the value it matched. */
-static int ldw_explain_match(FILE *out, const struct ldw_rule *rule,
+static int ldw_explain_match(FILE *out, const struct ldw_prog *prog,
 			     const struct ldw_event *event, struct ldw_facts *facts)
 {
-	unsigned int i;
+	unsigned int i, n = 0;
 
-	for (i = 0; i < rule->nrequirements; i++) {
-		const struct ldw_clause *clause = &rule->requirements[i];
-		unsigned int value = LDW_ALL_VALUES;
+	for (i = 0; i < prog->header->nunits; i++) {
+		const struct ldw_prog_unit *u = &prog->unit[i];
+		unsigned int value = 0;
+		bool matched;
 
-		if (!ldw_clause_eval(clause, event, &value))
-			value = LDW_ALL_VALUES;
-		if (i)
+		if (u->kind != LDW_UNIT_REQUIRE)
+			continue;
+		matched = u->ninsns == 1 && ldw_prog_test(prog, u->first_insn, event, &value);
+		if (n++)
 			fputs(" and ", out);
-		if (ldw_put_rendered(out, clause, value, NULL))
+		if (ldw_put_unit(out, prog, i, matched, value))
 			return -1;
-		ldw_facts_add(facts, clause->field);
+		ldw_facts_of_unit(facts, prog, i);
 	}
-	if (!rule->nrequirements)
+	if (!n)
 		fputs("the rule has no requirements and no exclusion holds", out);
 	return 0;
 }
 
-static int ldw_explain_no_match(FILE *out, const struct ldw_rule *rule,
-				struct ldw_verdict verdict, struct ldw_facts *facts)
+static int ldw_explain_unit(FILE *out, const struct ldw_prog *prog,
+			    struct ldw_verdict verdict, struct ldw_facts *facts)
 {
-	const struct ldw_clause *clause;
-
-	if (verdict.index >= rule->nrequirements)
+	if (verdict.index >= prog->header->nunits)
 		return -1;
-	clause = &rule->requirements[verdict.index];
-	if (ldw_put_rendered(out, clause, LDW_ALL_VALUES, NULL))
+	if (ldw_put_unit(out, prog, verdict.index, verdict.outcome == LDW_EXCLUDED,
+			 verdict.value))
 		return -1;
-	fputs(" is false", out);
-	ldw_facts_add(facts, clause->field);
+	if (verdict.outcome == LDW_NO_MATCH)
+		fputs(" is false", out);
+	ldw_facts_of_unit(facts, prog, verdict.index);
 	return 0;
 }
 
-static int ldw_explain_excluded(FILE *out, const struct ldw_rule *rule,
-				struct ldw_verdict verdict, struct ldw_facts *facts)
-{
-	const struct ldw_conjunction *conj;
-	unsigned int i;
-	int ret;
-
-	if (verdict.index >= rule->nexclusions)
-		return -1;
-	conj = &rule->exclusions[verdict.index];
-	if (conj->nclauses == 1)
-		ret = ldw_put_rendered(out, &conj->clauses[0], verdict.value, NULL);
-	else
-		ret = ldw_put_rendered(out, NULL, 0, conj);
-	for (i = 0; i < conj->nclauses; i++)
-		ldw_facts_add(facts, conj->clauses[i].field);
-	return ret;
-}
-
-int ldw_explain(FILE *out, const struct ldw_rule *rule,
+int ldw_explain(FILE *out, const struct ldw_prog *prog,
 		const struct ldw_event *event, struct ldw_verdict verdict)
 {
 	struct ldw_facts facts = { 0 };
@@ -430,13 +446,11 @@ int ldw_explain(FILE *out, const struct ldw_rule *rule,
 	fprintf(out, "%s: ", ldw_outcome_name(verdict.outcome));
 	switch (verdict.outcome) {
 	case LDW_MATCH:
-		ret = ldw_explain_match(out, rule, event, &facts);
+		ret = ldw_explain_match(out, prog, event, &facts);
 		break;
 	case LDW_NO_MATCH:
-		ret = ldw_explain_no_match(out, rule, verdict, &facts);
-		break;
 	case LDW_EXCLUDED:
-		ret = ldw_explain_excluded(out, rule, verdict, &facts);
+		ret = ldw_explain_unit(out, prog, verdict, &facts);
 		break;
 	}
 	if (ret)

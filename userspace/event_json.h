@@ -29,6 +29,7 @@
 
 #include <stdio.h>
 #include <json-c/json.h>
+#include <ldwatch/program.h>
 #include <ldwatch/rule.h>
 
 /*
@@ -67,35 +68,23 @@ void ldw_json_event_release(struct ldw_json_event *ev);
 bool ldw_json_blank(const char *buf, size_t len);
 
 /*
- * Write to @out, without a newline, why @rule decided @verdict on @event:
+ * Write to @out, without a newline, why the rule's program @prog decided
+ * @verdict (ldw_prog_eval()) on @event, each unit in the text
+ * ldw_prog_format_unit() writes:
  *
- *   match: <each requirement, with the value that matched> (<facts>)
- *   no match: <the first requirement that failed> is false (<facts>)
- *   excluded: <the first exclusion that held> (<facts>)
+ *   match: <each REQUIRE unit, with the value that matched> (<facts>)
+ *   no match: <the first REQUIRE unit that failed> is false (<facts>)
+ *   excluded: <the first EXCLUDE unit that held> (<facts>)
  *
  * where <facts> lists the event's value of every field the rendered
  * clauses test: field="value" or field absent. Values are quoted with '"'
  * and '\' escaped, \n \r \t as such, and every other byte below 0x20 or
  * from 0x7f up as \xHH, so that the description is one line of ASCII
- * whatever the event holds. A single-clause exclusion shows only the value
- * that matched. Returns 0, or -1 if a clause could not be rendered.
+ * whatever the event holds. A unit that is a single TEST and held shows
+ * only the value that matched. Returns 0, or -1 if a unit could not be
+ * rendered.
  */
-int ldw_explain(FILE *out, const struct ldw_rule *rule,
+int ldw_explain(FILE *out, const struct ldw_prog *prog,
 		const struct ldw_event *event, struct ldw_verdict verdict);
-
-/*
- * The facts of a verdict's description (also for ldwatchctl match --rule
- * FILE, userspace/ldwatchctl_rules.c): the fields the rendered clauses test,
- * in the order first tested, written as " (field=\"value\", field absent)"
- * with values escaped as above.
- */
-struct ldw_facts {
-	unsigned int n;
-	enum ldw_field field[LDW_FIELD_COUNT];
-};
-
-void ldw_facts_add(struct ldw_facts *facts, enum ldw_field field);
-void ldw_put_facts(FILE *out, const struct ldw_facts *facts,
-		   const struct ldw_event *event);
 
 #endif /* _LDWATCH_EVENT_JSON_H */

@@ -143,10 +143,8 @@ static void ldwctl_match_help(FILE *out)
 	      "    --rule NAME, --rule FILE\n"
 	      "        The rule to apply (default: default): a built-in rule by its name,\n"
 	      "        or a rule file (any format " LDWCTL " rules check reads; it must hold\n"
-	      "        one rule), compiled to exactly the program the kernel would run and\n"
-	      "        judged by the kernel's evaluator. With a file, --explain names the\n"
-	      "        compiled unit that decided, as the program's text writes it. A name\n"
-	      "        is looked up first: write ./default for a file called default.\n"
+	      "        one rule), compiled to exactly the program the kernel would run. A\n"
+	      "        name is looked up first: write ./default for a file called default.\n"
 	      "        Built-in rules:\n", out);
 	for (i = 0; i < LDWCTL_NRULES; i++)
 		fprintf(out, "            %-10s %s\n"
@@ -187,8 +185,8 @@ static void ldwctl_match_help(FILE *out)
 
 struct ldwctl_match {
 	const struct ldw_rule *rule;
-	/* match --rule FILE: the compiled program instead of @rule */
-	const struct ldw_prog *prog;
+	struct ldw_prog prog;		/* @rule's, as the kernel judges by it */
+	bool from_file;			/* --rule FILE: @prog is the file's, @rule unused */
 	bool explain;
 	unsigned long long lineno;
 	bool bad_input;
@@ -234,15 +232,11 @@ static int ldwctl_match_line(struct ldwctl_match *m, const char *line, size_t n)
 		return 0;
 	}
 	ldwctl_match_warn(m, &ev);
-	if (m->prog)
-		verdict = ldw_prog_eval(m->prog, &ev.event);
-	else
-		verdict = ldw_rule_eval(m->rule, &ev.event);
+	verdict = ldw_prog_eval(&m->prog, &ev.event);
 
 	if (m->explain) {
 		printf("%llu: ", m->lineno);
-		if (m->prog ? ldwctl_prog_explain(stdout, m->prog, &ev.event, verdict)
-			    : ldw_explain(stdout, m->rule, &ev.event, verdict))
+		if (ldw_explain(stdout, &m->prog, &ev.event, verdict))
 			printf("(cannot render the clause)");
 		putchar('\n');
 	} else if (verdict.outcome == LDW_MATCH) {
@@ -256,6 +250,31 @@ static int ldwctl_match_line(struct ldwctl_match *m, const char *line, size_t n)
 	return ret;
 }
 
+/*
+ * @m->rule lowered to the program the kernel evaluates (ldw_prog_from_rule()
+ * and ldw_prog_verify(), as the module does at load). The program's views
+ * point into @blob, which lives as long as the process.
+ */
+static int ldwctl_match_compile(struct ldwctl_match *m)
+{
+	static __u32 blob[LDW_PROG_MAX_SIZE / sizeof(__u32)];
+	struct ldw_prog_error verr;
+	const char *err;
+	size_t size;
+
+	size = ldw_prog_from_rule(m->rule, blob, sizeof(blob), &err);
+	if (!size) {
+		fprintf(stderr, LDWCTL ": rule %s cannot be compiled: %s\n", m->rule->id, err);
+		return -1;
+	}
+	if (ldw_prog_verify(blob, size, &m->prog, &verr)) {
+		fprintf(stderr, LDWCTL ": rule %s: program refused at byte %zu: %s\n",
+			m->rule->id, verr.offset, verr.what);
+		return -1;
+	}
+	return 0;
+}
+
 static int ldwctl_match_run(struct ldwctl_match *m)
 {
 	char *line = NULL;
@@ -263,6 +282,9 @@ static int ldwctl_match_run(struct ldwctl_match *m)
 	ssize_t n;
 	int status = LDWCTL_OK;
 	int err;
+
+	if (!m->from_file && ldwctl_match_compile(m))
+		return LDWCTL_USAGE;
 
 	/* getline: lines of any length, and NUL bytes in them are counted, not cut. */
 	while ((n = getline(&line, &cap, stdin)) >= 0) {
@@ -387,9 +409,11 @@ static int ldwctl_match_cmd(int argc, char **argv)
 				"as files)");
 		return ldwctl_match_run(&m);
 	}
+	/* rule files (userspace/ldwatchctl_rules.c) */
 	ret = ldwctl_prog_rule_load(rule_arg, exc_arg, &pr);
 	if (!ret) {
-		m.prog = &pr.compiled.prog;
+		m.prog = pr.compiled.prog;
+		m.from_file = true;
 		ret = ldwctl_match_run(&m);
 	}
 	ldwctl_prog_rule_free(&pr);

@@ -53,12 +53,4 @@ int ldwctl_prog_rule_load(const char *rule_path, const char *exc_path,
 			  struct ldwctl_prog_rule *out);
 void ldwctl_prog_rule_free(struct ldwctl_prog_rule *r);
 
-/*
- * As ldw_explain() does for a built-in rule table, for a program: the
- * units that decided, rendered by ldw_prog_format_unit(), and the facts.
- * Returns 0, or -1 if a unit could not be rendered.
- */
-int ldwctl_prog_explain(FILE *out, const struct ldw_prog *prog,
-			const struct ldw_event *event, struct ldw_verdict verdict);
-
 #endif /* _LDWATCH_LDWATCHCTL_H */

@@ -7,7 +7,7 @@
  *   ldwatchctl exceptions check FILE...
  *
  * and what `match --rule FILE [--exceptions FILE]` needs: a rule file
- * compiled with its exceptions, and verdicts explained unit by unit.
+ * compiled with its exceptions.
  * Everything here runs without the module.
  */
 #include <errno.h>
@@ -15,10 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "event_json.h"
 #include "ldwatchctl.h"
-
-/* --- rendering programs --- */
 
 /* Unit @index of @prog as EQL, in a string to free. */
 static char *ldwctl_unit_text(const struct ldw_prog *prog, unsigned int index)
@@ -32,103 +29,6 @@ static char *ldwctl_unit_text(const struct ldw_prog *prog, unsigned int index)
 	else
 		ldw_prog_format_unit(prog, index, buf, need + 1);
 	return buf;
-}
-
-/* Whether unit @index is a single TEST with values. */
-static bool ldwctl_single_test(const struct ldw_prog *prog, unsigned int index)
-{
-	const struct ldw_prog_unit *u = &prog->unit[index];
-
-	return u->ninsns == 1 && prog->insn[u->first_insn].code == LDW_INSN_TEST &&
-	       prog->insn[u->first_insn].nvalues > 0;
-}
-
-/* The first value of unit @index's one TEST that @event matches, by the evaluator. */
-static unsigned int ldwctl_matched_value(const struct ldw_prog *prog, unsigned int index,
-					 const struct ldw_event *event)
-{
-	unsigned int value = LDW_ALL_VALUES;
-
-	if (!ldw_prog_test(prog, prog->unit[index].first_insn, event, &value))
-		return LDW_ALL_VALUES;
-	return value;
-}
-
-static void ldwctl_unit_facts(const struct ldw_prog *prog, unsigned int index,
-			      struct ldw_facts *facts)
-{
-	const struct ldw_prog_unit *u = &prog->unit[index];
-	unsigned int i;
-
-	for (i = 0; i < u->ninsns; i++) {
-		const struct ldw_prog_insn *in = &prog->insn[u->first_insn + i];
-
-		if (in->code == LDW_INSN_TEST)
-			ldw_facts_add(facts, in->field);
-	}
-}
-
-/* Write unit @index, with only value @k if it is one TEST and @k names a value. */
-static void ldwctl_put_unit(FILE *out, const struct ldw_prog *prog, unsigned int index,
-			    unsigned int k)
-{
-	unsigned int insn = prog->unit[index].first_insn;
-	char small[512], *buf = small;
-	size_t need;
-
-	if (k == LDW_ALL_VALUES || !ldwctl_single_test(prog, index) ||
-	    prog->insn[insn].nvalues < 2) {
-		buf = ldwctl_unit_text(prog, index);
-		fputs(buf, out);
-		free(buf);
-		return;
-	}
-	need = ldw_prog_format_test(prog, insn, k, small, sizeof(small));
-	if (need >= sizeof(small)) {
-		buf = ldw_xcalloc(need + 1, 1);
-		ldw_prog_format_test(prog, insn, k, buf, need + 1);
-	}
-	fputs(buf, out);
-	if (buf != small)
-		free(buf);
-}
-
-int ldwctl_prog_explain(FILE *out, const struct ldw_prog *prog,
-			const struct ldw_event *event, struct ldw_verdict verdict)
-{
-	struct ldw_facts facts = { 0 };
-	unsigned int i, n = 0, nunits = prog->header->nunits;
-
-	fprintf(out, "%s: ", ldw_outcome_name(verdict.outcome));
-	switch (verdict.outcome) {
-	case LDW_MATCH:
-		for (i = 0; i < nunits; i++) {
-			if (prog->unit[i].kind != LDW_UNIT_REQUIRE)
-				continue;
-			if (n++)
-				fputs(" and ", out);
-			ldwctl_put_unit(out, prog, i,
-					ldwctl_single_test(prog, i) ?
-					ldwctl_matched_value(prog, i, event) : LDW_ALL_VALUES);
-			ldwctl_unit_facts(prog, i, &facts);
-		}
-		if (!n)
-			fputs("the rule has no requirements and no exclusion holds", out);
-		break;
-	case LDW_NO_MATCH:
-	case LDW_EXCLUDED:
-		if (verdict.index >= nunits)
-			return -1;
-		ldwctl_put_unit(out, prog, verdict.index,
-				verdict.outcome == LDW_EXCLUDED ? verdict.value : LDW_ALL_VALUES);
-		if (verdict.outcome == LDW_NO_MATCH)
-			fputs(" is false", out);
-		ldwctl_unit_facts(prog, verdict.index, &facts);
-		break;
-	}
-	if (facts.n)
-		ldw_put_facts(out, &facts, event);
-	return 0;
 }
 
 /* --- loading --- */

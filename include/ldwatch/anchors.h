@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Anchors: the directory entry names that any path the rule can match must
- * contain, derived from the rule's requirement on file.path. The probes use
+ * contain, derived from the requirement on file.path of the rule's program
+ * (ldwatch/program.h). The probes use
  * them as a prefilter: an operation none of whose names is an anchor cannot
  * match the rule, so it costs a name comparison and nothing else; only the
  * others ("candidates") get a full path built and the rule evaluated.
@@ -11,6 +12,9 @@
  * ancestor directory). The derivation is sound: if the file.path clause
  * matches a path, walking that path's components from the last one upward
  * meets a component that ldw_anchors_match_name() accepts at its depth.
+ * The requirement is a REQUIRE unit that is a single TEST on file.path or an
+ * OR of such TESTs: when it holds, one of its values matches the path, and
+ * every value's anchor is in the set.
  * Where no such set can be derived, the set "passes everything" and says why.
  *
  * Plain C with no kernel headers, compiled into the module and into the
@@ -50,6 +54,7 @@ enum ldw_anchors_reason {
 	LDW_ANCHORS_EMPTY_COMPONENT,	/* "", "/etc/": the last name is empty */
 	LDW_ANCHORS_TOO_LONG,		/* a component over LDW_ANCHOR_NAME_MAX */
 	LDW_ANCHORS_TOO_MANY,		/* over LDW_ANCHORS_MAX distinct anchors */
+	LDW_ANCHORS_UNSUPPORTED_SHAPE,	/* not a TEST or an OR of TESTs on file.path */
 	LDW_ANCHORS_REASONS
 };
 
@@ -71,9 +76,9 @@ struct ldw_anchor {
  * struct ldw_anchors - the anchor set of a rule, or "pass everything"
  * @pass_all: no set could be derived; every name matches
  * @reason: why @pass_all (LDW_ANCHORS_OK when not)
- * @clause: the requirement the set was derived from or, with @pass_all,
+ * @unit: the program's unit the set was derived from or, with @pass_all,
  *	the first file.path requirement that failed (any, when there is none)
- * @value: with @pass_all, the value of @clause that failed, or NULL
+ * @value: with @pass_all, the value of @unit that failed, or absent
  * @ancestors: some anchor is an LDW_ANCHOR_ANCESTOR one, so a walk up the
  *	path's directories can meet an anchor (false: depth 0 decides alone)
  * @count: the number of anchors in @anchor
@@ -84,8 +89,8 @@ struct ldw_anchor {
 struct ldw_anchors {
 	bool pass_all;
 	enum ldw_anchors_reason reason;
-	unsigned int clause;
-	const char *value;
+	unsigned int unit;
+	struct ldw_str value;
 	bool ancestors;
 	unsigned int count;
 	unsigned char places[LDW_ANCHOR_NAME_MAX + 1];
@@ -93,11 +98,11 @@ struct ldw_anchors {
 };
 
 /**
- * ldw_anchors_derive() - derive the anchor set of a rule
- * @rule: the rule
+ * ldw_anchors_derive() - derive the anchor set of a rule's program
+ * @prog: the program, verified
  * @anchors: filled in; on failure set to pass everything
  *
- * Each value of a file.path requirement clause gives one anchor. A literal
+ * Each value of a file.path requirement's TESTs gives one anchor. A literal
  * value (no '*' or '?' under ':' or 'like'; every value under 'in', '=='
  * and 'in~') anchors its last component at depth 0. A wildcard value
  * anchors the last component of the literal text after its last wildcard,
@@ -106,13 +111,14 @@ struct ldw_anchors {
  * text before its first wildcard, at depth >= 1 ("/etc/ld.so.conf.d/" and a
  * star anchors "ld.so.conf.d"). '*' and '?' match '/' too, which is why
  * only literal text can anchor.
- * Any value giving neither makes the clause unusable; with several file.path
- * requirements the first usable one is taken, as each must hold. The rule's
- * values are copied: @anchors does not point into @rule, except @value.
+ * Any value giving neither makes the requirement unusable; with several
+ * file.path requirements the first usable one is taken, as each must hold.
+ * The values are copied: @anchors does not point into @prog, except @value.
  *
  * Return: LDW_ANCHORS_OK, or the reason the set passes everything.
  */
-enum ldw_anchors_reason ldw_anchors_derive(const struct ldw_rule *rule,
+struct ldw_prog;
+enum ldw_anchors_reason ldw_anchors_derive(const struct ldw_prog *prog,
 					   struct ldw_anchors *anchors);
 
 /* The words for @reason ("no requirement on file.path"), never NULL. */

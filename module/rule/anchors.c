@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Anchors: the names a path must contain for the rule's file.path clause to
- * match it, derived from that clause's values (see ldwatch/anchors.h), and
+ * Anchors: the names a path must contain for a program's file.path
+ * requirement to hold, derived from its values (see ldwatch/anchors.h), and
  * the comparison the probes' prefilter makes with them.
  *
  * Plain C with no kernel headers (see match.c). Derivation runs once,
  * when a rule is loaded; ldw_anchors_match_bytes() runs in the hooks' callbacks.
  */
 #include <ldwatch/anchors.h>
+#include <ldwatch/program.h>
 
 static const char *const ldw_anchors_reasons[LDW_ANCHORS_REASONS] = {
 	[LDW_ANCHORS_OK]		= "anchors derived",
@@ -17,6 +18,7 @@ static const char *const ldw_anchors_reasons[LDW_ANCHORS_REASONS] = {
 	[LDW_ANCHORS_EMPTY_COMPONENT]	= "a value names no file (empty last component)",
 	[LDW_ANCHORS_TOO_LONG]		= "a value's name is longer than NAME_MAX",
 	[LDW_ANCHORS_TOO_MANY]		= "too many distinct names",
+	[LDW_ANCHORS_UNSUPPORTED_SHAPE]	= "the file.path requirement is not a comparison or an OR of comparisons on file.path",
 };
 
 const char *ldw_anchors_reason_text(enum ldw_anchors_reason reason)
@@ -91,25 +93,26 @@ static const char *ldw_last_component(const char *s, size_t len, size_t *out_len
  * The anchor of one value. @wildcards: whether '*' and '?' are wildcards
  * (':' and 'like') or literal bytes ('in', '==', 'in~').
  */
-static enum ldw_anchors_reason ldw_anchor_of_value(const char *value,
+static enum ldw_anchors_reason ldw_anchor_of_value(struct ldw_str value,
 						   bool wildcards,
 						   struct ldw_anchor_view *view)
 {
-	size_t len = 0, first = 0, last = 0, i;
+	size_t len = value.len, first = 0, last = 0, i;
+	const char *v = value.ptr;
 	bool any = false;
 
-	for (len = 0; value[len]; len++) {
-		if (wildcards && ldw_is_wildcard(value[len])) {
+	for (i = 0; i < len; i++) {
+		if (wildcards && ldw_is_wildcard(v[i])) {
 			if (!any)
-				first = len;
-			last = len;
+				first = i;
+			last = i;
 			any = true;
 		}
 	}
 
 	if (!any) {
 		/* The whole path is this text: its last component is the name. */
-		view->ptr = ldw_last_component(value, len, &view->len);
+		view->ptr = ldw_last_component(v, len, &view->len);
 		view->place = LDW_ANCHOR_NAME;
 		return view->len ? LDW_ANCHORS_OK : LDW_ANCHORS_EMPTY_COMPONENT;
 	}
@@ -120,8 +123,8 @@ static enum ldw_anchors_reason ldw_anchor_of_value(const char *value,
 	 * the path's whole last component.
 	 */
 	for (i = last + 1; i < len; i++) {
-		if (value[i] == '/') {
-			view->ptr = ldw_last_component(value + last + 1,
+		if (v[i] == '/') {
+			view->ptr = ldw_last_component(v + last + 1,
 						       len - last - 1, &view->len);
 			view->place = LDW_ANCHOR_NAME;
 			if (view->len)
@@ -136,8 +139,8 @@ static enum ldw_anchors_reason ldw_anchor_of_value(const char *value,
 	 * start of the path before it, a '/' after it) and is not the last one.
 	 */
 	for (i = first; i > 0; i--) {
-		if (value[i - 1] == '/') {
-			view->ptr = ldw_last_component(value, i - 1, &view->len);
+		if (v[i - 1] == '/') {
+			view->ptr = ldw_last_component(v, i - 1, &view->len);
 			view->place = LDW_ANCHOR_ANCESTOR;
 			return view->len ? LDW_ANCHORS_OK : LDW_ANCHORS_UNANCHORED;
 		}
@@ -196,8 +199,8 @@ static void ldw_anchors_reset(struct ldw_anchors *anchors)
 
 	anchors->pass_all = false;
 	anchors->reason = LDW_ANCHORS_OK;
-	anchors->clause = 0;
-	anchors->value = NULL;
+	anchors->unit = 0;
+	anchors->value = LDW_STR_ABSENT;
 	anchors->ancestors = false;
 	anchors->count = 0;
 	for (i = 0; i < LDW_ARRAY_SIZE(anchors->places); i++)
@@ -205,21 +208,40 @@ static void ldw_anchors_reset(struct ldw_anchors *anchors)
 }
 
 /*
- * The anchors of one clause, into @anchors (reset first). On failure,
- * *@failed is the value that failed, if one did.
+ * Whether unit @u is about file.path, and whether it has the shape anchors
+ * come from: a single TEST on file.path, or an OR of such TESTs, so that
+ * when the unit holds, one of those TESTs does.
  */
-static enum ldw_anchors_reason ldw_anchors_of_clause(const struct ldw_clause *clause,
-						     struct ldw_anchors *anchors,
-						     const char **failed)
+static bool ldw_unit_shape(const struct ldw_prog *prog,
+			   const struct ldw_prog_unit *u, bool *usable)
+{
+	bool about_path = false;
+	__u32 i;
+
+	*usable = true;
+	for (i = u->first_insn; i < u->first_insn + u->ninsns; i++) {
+		const struct ldw_prog_insn *in = &prog->insn[i];
+
+		if (in->code == LDW_INSN_TEST && in->field == LDW_FIELD_FILE_PATH)
+			about_path = true;
+		else if (in->code != LDW_INSN_OR)
+			*usable = false;
+	}
+	return about_path;
+}
+
+/* The anchors of one TEST's values, added to @anchors. */
+static enum ldw_anchors_reason ldw_anchors_of_test(const struct ldw_prog *prog,
+						   const struct ldw_prog_insn *in,
+						   struct ldw_anchors *anchors,
+						   struct ldw_str *failed)
 {
 	struct ldw_anchor_view view;
 	enum ldw_anchors_reason reason;
 	bool wildcards, nocase;
-	unsigned int i;
+	__u32 i;
 
-	ldw_anchors_reset(anchors);
-	*failed = NULL;
-	switch (clause->op) {
+	switch (in->op) {
 	case LDW_OP_WILDCARD_NOCASE:
 		wildcards = true;
 		nocase = true;
@@ -240,42 +262,75 @@ static enum ldw_anchors_reason ldw_anchors_of_clause(const struct ldw_clause *cl
 		return LDW_ANCHORS_UNSUPPORTED_OP;
 	}
 
-	/* No values: the clause never holds, and no name need pass. */
-	for (i = 0; clause->values && clause->values[i]; i++) {
-		reason = ldw_anchor_of_value(clause->values[i], wildcards, &view);
+	for (i = 0; i < in->nvalues; i++) {
+		const struct ldw_prog_value *pv = &prog->value[in->first_value + i];
+		struct ldw_str v = { prog->strings + pv->offset, pv->len };
+
+		reason = ldw_anchor_of_value(v, wildcards, &view);
 		if (reason == LDW_ANCHORS_OK)
 			reason = ldw_anchors_add(anchors, &view, nocase);
 		if (reason != LDW_ANCHORS_OK) {
-			*failed = clause->values[i];
+			*failed = v;
 			return reason;
 		}
 	}
 	return LDW_ANCHORS_OK;
 }
 
-enum ldw_anchors_reason ldw_anchors_derive(const struct ldw_rule *rule,
+/*
+ * The anchors of one usable unit, into @anchors (reset first): the union of
+ * its TESTs' anchors. On failure, *@failed is the value that failed, if one
+ * did.
+ */
+static enum ldw_anchors_reason ldw_anchors_of_unit(const struct ldw_prog *prog,
+						   const struct ldw_prog_unit *u,
+						   struct ldw_anchors *anchors,
+						   struct ldw_str *failed)
+{
+	enum ldw_anchors_reason reason;
+	__u32 i;
+
+	ldw_anchors_reset(anchors);
+	*failed = LDW_STR_ABSENT;
+	for (i = u->first_insn; i < u->first_insn + u->ninsns; i++) {
+		if (prog->insn[i].code != LDW_INSN_TEST)
+			continue;
+		reason = ldw_anchors_of_test(prog, &prog->insn[i], anchors, failed);
+		if (reason != LDW_ANCHORS_OK)
+			return reason;
+	}
+	return LDW_ANCHORS_OK;
+}
+
+enum ldw_anchors_reason ldw_anchors_derive(const struct ldw_prog *prog,
 					   struct ldw_anchors *anchors)
 {
 	enum ldw_anchors_reason reason = LDW_ANCHORS_NO_PATH_CLAUSE;
-	unsigned int clause = 0;
-	const char *value = NULL;
-	unsigned int i;
+	struct ldw_str value = LDW_STR_ABSENT;
+	unsigned int unit = 0;
+	__u32 i;
 
-	for (i = 0; i < rule->nrequirements; i++) {
+	for (i = 0; i < prog->header->nunits; i++) {
+		const struct ldw_prog_unit *u = &prog->unit[i];
 		enum ldw_anchors_reason r;
-		const char *failed;
+		struct ldw_str failed = LDW_STR_ABSENT;
+		bool usable;
 
-		if (rule->requirements[i].field != LDW_FIELD_FILE_PATH)
+		if (u->kind != LDW_UNIT_REQUIRE || !ldw_unit_shape(prog, u, &usable))
 			continue;
-		r = ldw_anchors_of_clause(&rule->requirements[i], anchors, &failed);
-		if (r == LDW_ANCHORS_OK) {
-			anchors->clause = i;
-			return LDW_ANCHORS_OK;
+		if (usable) {
+			r = ldw_anchors_of_unit(prog, u, anchors, &failed);
+			if (r == LDW_ANCHORS_OK) {
+				anchors->unit = i;
+				return LDW_ANCHORS_OK;
+			}
+		} else {
+			r = LDW_ANCHORS_UNSUPPORTED_SHAPE;
 		}
 		/* Report the first failure: the one a reader meets first. */
 		if (reason == LDW_ANCHORS_NO_PATH_CLAUSE) {
 			reason = r;
-			clause = i;
+			unit = i;
 			value = failed;
 		}
 	}
@@ -283,7 +338,7 @@ enum ldw_anchors_reason ldw_anchors_derive(const struct ldw_rule *rule,
 	ldw_anchors_reset(anchors);
 	anchors->pass_all = true;
 	anchors->reason = reason;
-	anchors->clause = clause;
+	anchors->unit = unit;
 	anchors->value = value;
 	return reason;
 }

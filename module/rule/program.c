@@ -21,7 +21,8 @@ typedef char ldw_prog_insn_size[sizeof(struct ldw_prog_insn) == 12 ? 1 : -1];
 typedef char ldw_prog_value_size[sizeof(struct ldw_prog_value) == 8 ? 1 : -1];
 typedef char ldw_prog_depth_fits[LDW_PROG_MAX_DEPTH <= 64 ? 1 : -1];
 
-#define LDW_HDR_OFF(m)	((size_t)&((struct ldw_prog_header *)0)->m)
+/* offsetof(), which plain C without the kernel's headers reaches by its builtin. */
+#define LDW_HDR_OFF(m)	__builtin_offsetof(struct ldw_prog_header, m)
 
 static int ldw_prog_fail(struct ldw_prog_error *error, const char *what,
 			 size_t offset)

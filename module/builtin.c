@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The built-in rules lowered to programs (see builtin.h). The programs live
+ * in static buffers: lowering allocates nothing, and the rules are there
+ * for as long as the module is.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/printk.h>
+
+#include <ldwatch/program.h>
+
+#include "builtin.h"
+
+/* Room for each built-in program; the default rule takes about 2 KiB. */
+#define LDW_BUILTIN_SIZE 8192
+
+struct ldw_builtin {
+	const struct ldw_rule *rule;
+	struct ldw_prog prog;
+	bool ready;
+	u32 blob[LDW_BUILTIN_SIZE / sizeof(u32)];
+};
+
+static struct ldw_builtin ldw_builtins[] = {
+	{ .rule = &ldw_default_rule },
+	{ .rule = &ldw_companion_rule },
+};
+
+int ldw_builtin_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ldw_builtins); i++) {
+		struct ldw_builtin *b = &ldw_builtins[i];
+		struct ldw_prog_error verr;
+		const char *err;
+		size_t size;
+
+		if (b->ready)
+			continue;
+		size = ldw_prog_from_rule(b->rule, b->blob, sizeof(b->blob), &err);
+		if (!size) {
+			pr_err("rule %s cannot be compiled: %s\n", b->rule->id, err);
+			return -EINVAL;
+		}
+		/* ldw_prog_build_finish() verified it; the views come from here. */
+		if (ldw_prog_verify(b->blob, size, &b->prog, &verr)) {
+			pr_err("rule %s: compiled program refused at byte %zu: %s\n",
+			       b->rule->id, verr.offset, verr.what);
+			return -EINVAL;
+		}
+		b->ready = true;
+	}
+	return 0;
+}
+
+const struct ldw_prog *ldw_rule_prog(const struct ldw_rule *rule)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ldw_builtins); i++) {
+		if (ldw_builtins[i].rule == rule && ldw_builtins[i].ready)
+			return &ldw_builtins[i].prog;
+	}
+	return NULL;
+}
