@@ -66,4 +66,18 @@ for f in rules/*.eql tests/unit/data/rulefiles/*.json tests/unit/data/rulefiles/
 done
 fuzz fuzz_rule_file tests/fuzz/fuzz_rule_file.c userspace/rule/*.c -- -ljson-c -lnettle
 
+# The EQL compiler: seeded with Elastic's rule texts (the spec's query, v7,
+# v9) and a line of each construct.
+eql_corpus=$out/fuzz_eql/corpus
+mkdir -p "$eql_corpus"
+sed -n '/^file where /,/^Framework:/p' tests/data/elastic-rule-dynamic-linker-creation-or-modification.txt |
+	sed '$d' >"$eql_corpus/seed-v3"
+cp tests/data/elastic-rule-dynamic-linker-v7.eql "$eql_corpus/seed-v7"
+cp tests/data/elastic-rule-dynamic-linker-v9.eql "$eql_corpus/seed-v9"
+printf '%s' 'file where file.path like~ ("/a/*", "/b?") and ?file.name != null and process.name not in~ ("x") and not (file.name : "\u{41}\t" or (process.executable == """r\aw""" and file.extension != "y"))' \
+	>"$eql_corpus/seed-ops"
+printf '%s' 'process.name in ("a", "b") and file.Ext.original.extension == null // item' >"$eql_corpus/seed-item"
+fuzz fuzz_eql tests/fuzz/fuzz_eql.c userspace/rule/eql_lex.c userspace/rule/eql_parse.c \
+	userspace/rule/eql_compile.c
+
 summary

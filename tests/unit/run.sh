@@ -210,6 +210,21 @@ if [[ -x $out/ldwatchctl ]]; then
 	run_tap rulefiles tests/unit/test_rulefiles.sh "$out/ldwatchctl"
 fi
 
+# The EQL compiler (userspace/rule/eql_*.c): syntax trees, each refusal,
+# every operator's meaning, Elastic's rule texts (the spec's, v7 and v9 in
+# tests/data), round trips through the formatter, the bounds.
+eql=(userspace/rule/eql_lex.c userspace/rule/eql_parse.c userspace/rule/eql_compile.c)
+for cc in gcc clang; do
+	check "test_eql builds without warnings ($cc -Wall -Wextra)" \
+		"$cc" "${warn[@]}" -O2 -o "$out/test_eql-$cc" tests/unit/test_eql.c tests/rule_cases.c \
+		"${eql[@]}" "${matcher[@]}"
+done
+if check "test_eql builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
+	-o "$out/test_eql" tests/unit/test_eql.c tests/rule_cases.c "${eql[@]}" "${matcher[@]}"; then
+	run_tap eql "$out/test_eql" \
+		tests/data/elastic-rule-dynamic-linker-creation-or-modification.txt tests/data
+fi
+
 run_tap version tests/unit/test_version.sh
 
 summary

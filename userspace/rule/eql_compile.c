@@ -7,10 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ldwatch/anchors.h>
 #include <ldwatch/program.h>
 
 #include "eql_compile.h"
 #include "eql_parse.h"
+
+_Static_assert(LDW_EQL_MAX_DEPTH + 2 <= LDW_EQL_MAX_NESTING,
+	       "formatted text must nest no deeper than the parser takes");
 
 /* One unit to emit: its kind and the node whose expression it is. */
 struct unit {
@@ -74,25 +78,29 @@ static int add_unit(struct compiler *c, enum ldw_unit_kind kind, size_t n)
 }
 
 /*
- * The units of a whole rule: each conjunct of the top-level "and" (merged
- * by the parser) a REQUIRE unit, except "not X", which gives an EXCLUDE
- * unit per alternative of X's top-level "or" (merged likewise).
+ * The units of a whole rule, as program.h's canonical text says: the
+ * top-level conjuncts (the "and"s outside any parentheses) in order; one
+ * that starts with the keyword "not" gives an EXCLUDE unit for each
+ * top-level disjunct of its operand (the "or"s directly inside its
+ * parentheses), any other one REQUIRE unit. A parenthesized group is never
+ * split.
  */
 static int split_units(struct compiler *c)
 {
 	size_t root = c->ast.root, k, x, alt;
 	size_t first = root, count = 1;
 
-	if (node(c, root)->kind == LDW_EQL_N_AND) {
+	if (node(c, root)->kind == LDW_EQL_N_AND && !node(c, root)->paren) {
 		first = node(c, root)->first_child;
 		count = node(c, root)->nchildren;
 	}
 	for (k = first; count--; k = node(c, k)->next) {
-		if (node(c, k)->kind != LDW_EQL_N_NOT) {
+		if (node(c, k)->kind != LDW_EQL_N_NOT || node(c, k)->paren) {
 			if (add_unit(c, LDW_UNIT_REQUIRE, k))
 				return -1;
 			continue;
 		}
+		/* an "or" under "not" is in parentheses: "not" binds tighter */
 		x = node(c, k)->first_child;
 		if (node(c, x)->kind != LDW_EQL_N_OR) {
 			if (add_unit(c, LDW_UNIT_EXCLUDE, x))
@@ -108,10 +116,13 @@ static int split_units(struct compiler *c)
 
 /*
  * The instructions and the stack depth the code of @n needs, counting its
- * values' bytes and checking each against LDW_PROG_MAX_VALUE_LEN. Recursion
- * is bounded by the tree's depth (eql_parse.h).
+ * values' bytes and checking each against LDW_PROG_MAX_VALUE_LEN; @level is
+ * the number of "and", "or" and "not" nodes above @n in its unit, refused
+ * past LDW_EQL_MAX_DEPTH. The recursion is bounded by the parser's nesting
+ * bound (eql_parse.h).
  */
-static int measure(struct compiler *c, size_t n, size_t *insns, size_t *depth)
+static int measure(struct compiler *c, size_t n, unsigned int level, size_t *insns,
+		   size_t *depth)
 {
 	const struct ldw_eql_node *e = node(c, n);
 	size_t k, i, d, first = 1;
@@ -133,12 +144,18 @@ static int measure(struct compiler *c, size_t n, size_t *insns, size_t *depth)
 		*depth = 1;
 		return 0;
 	}
+	if (++level > LDW_EQL_MAX_DEPTH) {
+		ldw_eql_fail(c->err, e->line, e->column,
+			     "\"and\", \"or\" and \"not\" nested deeper than %d in one condition are not supported",
+			     LDW_EQL_MAX_DEPTH);
+		return -1;
+	}
 	*insns = 0;
 	*depth = 0;
 	for (k = e->first_child; k != LDW_EQL_NONE; k = node(c, k)->next) {
 		size_t ki;
 
-		if (measure(c, k, &ki, &d))
+		if (measure(c, k, level, &ki, &d))
 			return -1;
 		/* a, b, OP: b is computed while a waits on the stack */
 		if (!first)
@@ -169,7 +186,7 @@ static int check_limits(struct compiler *c)
 		const struct ldw_eql_node *e = node(c, c->unit[u].node);
 		size_t insns, depth;
 
-		if (measure(c, c->unit[u].node, &insns, &depth))
+		if (measure(c, c->unit[u].node, 0, &insns, &depth))
 			return -1;
 		if (depth > LDW_PROG_MAX_DEPTH) {
 			ldw_eql_fail(c->err, e->line, e->column,
@@ -198,48 +215,6 @@ static int check_limits(struct compiler *c)
 	return 0;
 }
 
-/*
- * Whether every event that makes @n true has file.path matched by a
- * positive comparison: one on file.path itself, an "and" with such a part,
- * an "or" all of whose alternatives are such.
- */
-static bool anchors_path(const struct compiler *c, size_t n)
-{
-	const struct ldw_eql_node *e = node(c, n);
-	size_t k;
-
-	switch (e->kind) {
-	case LDW_EQL_N_CMP:
-		return e->field == LDW_FIELD_FILE_PATH && !negated(e->cmp) &&
-		       e->cmp != LDW_EQL_C_IS_NULL;
-	case LDW_EQL_N_AND:
-		for (k = e->first_child; k != LDW_EQL_NONE; k = node(c, k)->next)
-			if (anchors_path(c, k))
-				return true;
-		return false;
-	case LDW_EQL_N_OR:
-		for (k = e->first_child; k != LDW_EQL_NONE; k = node(c, k)->next)
-			if (!anchors_path(c, k))
-				return false;
-		return true;
-	default:
-		return false;
-	}
-}
-
-static int check_anchored(struct compiler *c)
-{
-	const struct ldw_eql_node *root = node(c, c->ast.root);
-	size_t u;
-
-	for (u = 0; u < c->nunits; u++)
-		if (c->unit[u].kind == LDW_UNIT_REQUIRE && anchors_path(c, c->unit[u].node))
-			return 0;
-	ldw_eql_fail(c->err, root->line, root->column,
-		     "this rule would have to look at every file: ldwatch watches named paths");
-	return -1;
-}
-
 static void emit(struct compiler *c, struct ldw_prog_builder *b, size_t n)
 {
 	const struct ldw_eql_node *e = node(c, n);
@@ -262,7 +237,7 @@ static void emit(struct compiler *c, struct ldw_prog_builder *b, size_t n)
 		ldw_prog_build_op(b, LDW_INSN_NOT);
 }
 
-static int emit_all(struct compiler *c, struct ldw_prog_builder *b)
+static int prepare_values(struct compiler *c)
 {
 	size_t i;
 
@@ -275,12 +250,95 @@ static int emit_all(struct compiler *c, struct ldw_prog_builder *b)
 		c->values[i].ptr = ldw_eql_value_bytes(&c->ast, i);
 		c->values[i].len = c->ast.value[i].len;
 	}
+	return 0;
+}
+
+static void emit_all(struct compiler *c, struct ldw_prog_builder *b)
+{
+	size_t i;
+
 	for (i = 0; i < c->nunits; i++) {
 		ldw_prog_build_begin_unit(b, c->unit[i].kind);
 		emit(c, b, c->unit[i].node);
 		ldw_prog_build_end_unit(b);
 	}
-	return 0;
+}
+
+/* The value of the tree under @n whose bytes are @v, or NULL. */
+static const struct ldw_eql_value *find_value(const struct compiler *c, size_t n,
+					      struct ldw_str v)
+{
+	const struct ldw_eql_node *e = node(c, n);
+	const struct ldw_eql_value *found = NULL;
+	size_t k, i;
+
+	if (e->kind == LDW_EQL_N_CMP) {
+		for (i = e->first_value; i < e->first_value + e->nvalues; i++)
+			if (c->values[i].len == v.len && !memcmp(c->values[i].ptr, v.ptr, v.len))
+				return &c->ast.value[i];
+		return NULL;
+	}
+	for (k = e->first_child; k != LDW_EQL_NONE && !found; k = node(c, k)->next)
+		found = find_value(c, k, v);
+	return found;
+}
+
+/*
+ * The prefilter must be able to anchor the rule on file.path: derive the
+ * anchors, as the kernel will (ldw_anchors_derive()), from the rule's own
+ * units built apart, and refuse a rule that would pass every name.
+ */
+static int check_anchored(struct compiler *c)
+{
+	struct ldw_prog_builder b;
+	struct ldw_prog_error perr;
+	struct ldw_anchors *anchors;
+	struct ldw_prog prog;
+	const char *error = NULL;
+	const struct ldw_eql_node *at = node(c, c->ast.root);
+	unsigned int line = at->line, column = at->column;
+	void *buf;
+	size_t size;
+	int rc = -1;
+
+	buf = malloc(LDW_PROG_MAX_SIZE);
+	anchors = malloc(sizeof(*anchors));
+	if (!buf || !anchors) {
+		ldw_eql_fail(c->err, line, column, "out of memory");
+		goto out;
+	}
+	ldw_prog_build_init(&b, buf, LDW_PROG_MAX_SIZE);
+	emit_all(c, &b);
+	size = ldw_prog_build_finish(&b, &error);
+	if (!size || ldw_prog_verify(buf, size, &prog, &perr)) {
+		/* the checks before should have caught it; say what the engine says */
+		ldw_eql_fail(c->err, line, column, "%s", size ? perr.what : error);
+		goto out;
+	}
+	if (ldw_anchors_derive(&prog, anchors) == LDW_ANCHORS_OK) {
+		rc = 0;
+		goto out;
+	}
+	if (anchors->reason != LDW_ANCHORS_NO_PATH_CLAUSE && anchors->unit < c->nunits) {
+		const struct ldw_eql_value *v = NULL;
+
+		at = node(c, c->unit[anchors->unit].node);
+		line = at->line;
+		column = at->column;
+		if (ldw_str_present(anchors->value))
+			v = find_value(c, c->unit[anchors->unit].node, anchors->value);
+		if (v) {
+			line = v->line;
+			column = v->column;
+		}
+	}
+	ldw_eql_fail(c->err, line, column,
+		     "this rule would have to look at every file: ldwatch watches named paths (%s)",
+		     ldw_anchors_reason_text(anchors->reason));
+out:
+	free(anchors);
+	free(buf);
+	return rc;
 }
 
 static int compile(const char *text, size_t len, bool query,
@@ -295,9 +353,14 @@ static int compile(const char *text, size_t len, bool query,
 		rc = split_units(&c);
 	else
 		rc = add_unit(&c, LDW_UNIT_EXCLUDE, c.ast.root);
-	if (rc || (rc = check_limits(&c)) || (query && (rc = check_anchored(&c))))
-		goto out;
-	rc = emit_all(&c, b);
+	if (!rc)
+		rc = check_limits(&c);
+	if (!rc)
+		rc = prepare_values(&c);
+	if (!rc && query)
+		rc = check_anchored(&c);
+	if (!rc)
+		emit_all(&c, b);
 out:
 	free(c.values);
 	free(c.unit);

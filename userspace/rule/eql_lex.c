@@ -502,8 +502,9 @@ static int lex_string(struct ldw_eql_lexer *lx)
 				char q[16];
 
 				ldw_eql_fail(lx->err, lx->line, lx->column,
-					     "\"\\%s\" is not an EQL escape: the escapes are \\t \\b \\f \\n \\r \\\" \\' \\\\ and \\u{hex}",
-					     ldw_eql_quote(lx->text + lx->pos + 1, 1, q, sizeof(q)));
+					     "\"\\%s\" is not an EQL escape: the escapes are %s",
+					     ldw_eql_quote(lx->text + lx->pos + 1, 1, q, sizeof(q)),
+					     "\\t \\b \\f \\n \\r \\\" \\' \\\\ and \\u{hex}");
 				return -1;
 			}
 			}
@@ -590,15 +591,15 @@ int ldw_eql_lex(const char *text, size_t len, struct ldw_eql_tokens *out,
 		c = peek(&lx, 0);
 		if (c < 0)
 			break;
-		if (is_letter(c) || c == '_' || c == '@')
+		if (is_letter(c) || c == '_' || c == '@') {
 			rc = lex_word(&lx);
-		else if (c == '`')
+		} else if (c == '`') {
 			rc = lex_quoted_ident(&lx);
-		else if (is_digit(c) || (c == '.' && is_digit(peek(&lx, 1))))
+		} else if (is_digit(c) || (c == '.' && is_digit(peek(&lx, 1)))) {
 			rc = lex_number(&lx);
-		else if (c == '"')
+		} else if (c == '"') {
 			rc = lex_string(&lx);
-		else if (c == '\'') {
+		} else if (c == '\'') {
 			ldw_eql_fail(err, lx.line, lx.column,
 				     "strings in single quotes are not EQL: use double quotes");
 			rc = -1;

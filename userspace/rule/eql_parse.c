@@ -196,21 +196,6 @@ static void append(struct ldw_eql_ast *a, struct chain *c, size_t child)
 	n->nchildren++;
 }
 
-/* Add @child to @c, merging an "and" into an "and" and an "or" into an "or". */
-static void add_child(struct ldw_eql_ast *a, struct chain *c, size_t child)
-{
-	size_t k, after;
-
-	if (a->node[child].kind != a->node[c->node].kind) {
-		append(a, c, child);
-		return;
-	}
-	for (k = a->node[child].first_child; k != LDW_EQL_NONE; k = after) {
-		after = a->node[k].next;
-		append(a, c, k);
-	}
-}
-
 static int parse_or(struct parser *p, unsigned int depth, size_t *out);
 
 static bool is_cmp_operator(enum ldw_eql_tok k)
@@ -487,6 +472,14 @@ static int parse_comparison(struct parser *p, size_t *out)
 		       describe(p, op, &d));
 }
 
+static int nesting(struct parser *p, const struct ldw_eql_token *t, unsigned int depth)
+{
+	if (depth <= LDW_EQL_MAX_NESTING)
+		return 0;
+	return fail_at(p, t, "parentheses and \"not\" nested deeper than %d are not supported",
+		       LDW_EQL_MAX_NESTING);
+}
+
 static int parse_primary(struct parser *p, unsigned int depth, size_t *out)
 {
 	const struct ldw_eql_token *t = cur(p);
@@ -494,9 +487,14 @@ static int parse_primary(struct parser *p, unsigned int depth, size_t *out)
 
 	switch (t->kind) {
 	case LDW_EQL_T_LP:
+		if (nesting(p, t, depth + 1))
+			return -1;
 		next(p);
 		if (parse_or(p, depth + 1, out))
 			return -1;
+		p->ast->node[*out].paren = true;
+		p->ast->node[*out].line = t->line;
+		p->ast->node[*out].column = t->column;
 		if (cur_kind(p) != LDW_EQL_T_RP) {
 			if (is_cmp_operator(cur_kind(p)))
 				return fail_at(p, cur(p), "comparisons cannot be chained: join them with and");
@@ -506,12 +504,11 @@ static int parse_primary(struct parser *p, unsigned int depth, size_t *out)
 		next(p);
 		return 0;
 	case LDW_EQL_T_IDENT:
-		if (tok_at(p, 1)->kind == LDW_EQL_T_OF)
-			return fail_at(p, t, "process relationships (%s of [...]) are not supported",
-				       name_of(p, t, &d));
-		/* fall through */
 	case LDW_EQL_T_QIDENT:
 	case LDW_EQL_T_OPTIONAL:
+		if (t->kind == LDW_EQL_T_IDENT && tok_at(p, 1)->kind == LDW_EQL_T_OF)
+			return fail_at(p, t, "process relationships (%s of [...]) are not supported",
+				       name_of(p, t, &d));
 		return parse_comparison(p, out);
 	case LDW_EQL_T_TILDE_IDENT:
 		return fail_at(p, t, "functions are not supported (%s)", name_of(p, t, &d));
@@ -530,14 +527,6 @@ static int parse_primary(struct parser *p, unsigned int depth, size_t *out)
 			return fail_at(p, t, "arithmetic is not supported");
 		return fail_at(p, t, "expected a comparison, found %s", describe(p, t, &d));
 	}
-}
-
-static int nesting(struct parser *p, const struct ldw_eql_token *t, unsigned int depth)
-{
-	if (depth <= LDW_EQL_MAX_NESTING)
-		return 0;
-	return fail_at(p, t, "parentheses and \"not\" nested deeper than %d are not supported",
-		       LDW_EQL_MAX_NESTING);
 }
 
 static int parse_not(struct parser *p, unsigned int depth, size_t *out)
@@ -584,12 +573,12 @@ static int parse_chain(struct parser *p, unsigned int depth, size_t *out,
 	p->ast->node[c.node].line = p->ast->node[first].line;
 	p->ast->node[c.node].column = p->ast->node[first].column;
 	c.last = LDW_EQL_NONE;
-	add_child(p->ast, &c, first);
+	append(p->ast, &c, first);
 	while (cur_kind(p) == tok) {
 		next(p);
 		if (operand(p, depth, &child))
 			return -1;
-		add_child(p->ast, &c, child);
+		append(p->ast, &c, child);
 	}
 	*out = c.node;
 	return 0;
@@ -602,8 +591,6 @@ static int parse_and(struct parser *p, unsigned int depth, size_t *out)
 
 static int parse_or(struct parser *p, unsigned int depth, size_t *out)
 {
-	if (nesting(p, cur(p), depth))
-		return -1;
 	return parse_chain(p, depth, out, LDW_EQL_N_OR, LDW_EQL_T_OR, parse_and);
 }
 
@@ -655,8 +642,9 @@ static int parse_end(struct parser *p)
 		const struct ldw_eql_token *name = tok_at(p, 1);
 
 		if (name->kind == LDW_EQL_T_IDENT)
-			return fail_at(p, t, "pipes (| %s) are not supported: ldwatch judges each event alone, as it happens",
-				       ldw_eql_quote(tok_value(p, name), name->value_len, q, sizeof(q)));
+			return fail_at(p, t, "pipes (| %s) are not supported: %s",
+				       ldw_eql_quote(tok_value(p, name), name->value_len, q, sizeof(q)),
+				       "ldwatch judges each event alone, as it happens");
 		return fail_at(p, t, "pipes are not supported: ldwatch judges each event alone, as it happens");
 	}
 	case LDW_EQL_T_RP:
@@ -719,7 +707,7 @@ static void dump_bytes(const char *s, size_t len, FILE *out)
 	fputc('"', out);
 }
 
-void ldw_eql_ast_dump(const struct ldw_eql_ast *ast, size_t node, FILE *out)
+static void dump(const struct ldw_eql_ast *ast, size_t node, bool braced, FILE *out)
 {
 	static const char *const kinds[] = {
 		[LDW_EQL_N_NOT] = "not", [LDW_EQL_N_AND] = "and", [LDW_EQL_N_OR] = "or",
@@ -732,6 +720,12 @@ void ldw_eql_ast_dump(const struct ldw_eql_ast *ast, size_t node, FILE *out)
 		return;
 	}
 	n = &ast->node[node];
+	if (n->paren && !braced) {
+		fputc('{', out);
+		dump(ast, node, true, out);
+		fputc('}', out);
+		return;
+	}
 	if (n->kind == LDW_EQL_N_CMP) {
 		bool null = n->cmp == LDW_EQL_C_IS_NULL || n->cmp == LDW_EQL_C_NOT_NULL;
 
@@ -750,7 +744,12 @@ void ldw_eql_ast_dump(const struct ldw_eql_ast *ast, size_t node, FILE *out)
 	fprintf(out, "(%s", kinds[n->kind]);
 	for (i = n->first_child; i != LDW_EQL_NONE; i = ast->node[i].next) {
 		fputc(' ', out);
-		ldw_eql_ast_dump(ast, i, out);
+		dump(ast, i, false, out);
 	}
 	fputc(')', out);
+}
+
+void ldw_eql_ast_dump(const struct ldw_eql_ast *ast, size_t node, FILE *out)
+{
+	dump(ast, node, false, out);
 }

@@ -8,11 +8,14 @@
  * chained ("a == b == c" is refused, as the EQL syntax reference says).
  *
  * The tree is flat in one array. "and" and "or" nodes are n-ary: a chain
- * "a or b or c" is one node, and an "and" directly inside an "and" (so
- * also "(a and b) and c") is merged into it, likewise "or"; parentheses
- * leave no node. So the tree's depth is bounded by the nesting of
- * parentheses and "not", which the parser limits to LDW_EQL_MAX_NESTING:
- * code that walks the tree recursively is bounded by it too.
+ * "a or b or c" is one node with three children, which the compiler emits
+ * left-associated (a b OR c OR). A parenthesized expression is a child like
+ * any other, marked @paren: "a and (b and c)" is an "and" of a and of the
+ * "and" (b and c), as program.h's canonical text wants (a b c AND AND), and
+ * the compiler never splits a parenthesized group into units. So the tree's
+ * depth is bounded by the nesting of parentheses and "not", which the
+ * parser limits to LDW_EQL_MAX_NESTING, refused at the "(" or "not" one
+ * too deep: code that walks the tree recursively is bounded by it too.
  */
 #ifndef _LDWATCH_EQL_PARSE_H
 #define _LDWATCH_EQL_PARSE_H
@@ -63,7 +66,9 @@ struct ldw_eql_value {
  * One node. @line and @column: where it starts in the text. CMP: @field
  * compared by @cmp with @value[@first_value, + @nvalues) (none for the
  * null comparisons); @optional if written ?field. NOT, AND, OR: children
- * @first_child, then each one's @next, @nchildren in all.
+ * @first_child, then each one's @next, @nchildren in all. @paren: the node
+ * was written in parentheses (then @line and @column are those of the
+ * opening one).
  */
 struct ldw_eql_node {
 	enum ldw_eql_node_kind kind;
@@ -71,6 +76,7 @@ struct ldw_eql_node {
 	enum ldw_field field;
 	enum ldw_eql_cmp cmp;
 	bool optional;
+	bool paren;
 	size_t first_value, nvalues;
 	size_t first_child, nchildren;
 	size_t next;
@@ -103,8 +109,9 @@ static inline const char *ldw_eql_value_bytes(const struct ldw_eql_ast *ast, siz
 
 /*
  * Write the tree under @node as one line of S-expressions, for tests:
- * (or (== file.path "a") (not (in~ ?file.name "b" "c"))); strings with
- * C escapes for anything unprintable.
+ * (or (== file.path "a") (not {(in~ ?file.name "b" "c")})), a
+ * parenthesized group in braces, strings with \xNN for anything
+ * unprintable.
  */
 void ldw_eql_ast_dump(const struct ldw_eql_ast *ast, size_t node, FILE *out);
 
