@@ -356,6 +356,9 @@ refused "a plain file's severity" "sev.eql:5: severity: \"Medium\" is not one of
 sed 's|^// risk_score: 47|// risk_score: 470|' "$V3" >risk.eql
 run rules check risk.eql
 refused "a plain file's risk score" "risk.eql:6: risk_score: \"470\" is not a whole number from 0 to 100"
+sed 's|^// version: 3|// version: three|' "$V3" >ver.eql
+run rules check ver.eql
+refused "a plain file's version that is no number (found by fuzz_rule_file)" "ver.eql:4: version: \"three\" is not a whole number from 1 up"
 sed 's|^// version: 3|// verison: 3|' "$V3" >typo.eql
 run rules check typo.eql
 refused "a misspelt header key" "typo.eql:4: unknown header field \"verison\" (known: id, name, version, severity, risk_score, tactic, technique, subtechnique, source)"

@@ -677,8 +677,9 @@ static int ldw_header_field(struct ldw_rule_def *r, const char *key, const char 
 	case 2:	/* version */
 	case 4:	/* risk_score */
 		snprintf(num, sizeof(num), "%.*s", (int)(vlen < 15 ? vlen : 15), v);
-		n = isdigit((unsigned char)num[0]) ? strtoul(num, &end, 10) : ULONG_MAX;
-		if (vlen > 10 || *end || (k == 2 && (n < 1 || n > UINT_MAX)) ||
+		end = num;
+		n = isdigit((unsigned char)num[0]) ? strtoul(num, &end, 10) : 0;
+		if (vlen > 10 || end == num || *end || (k == 2 && (n < 1 || n > UINT_MAX)) ||
 		    (k == 4 && n > 100))
 			return ldw_file_fail(err, line, 0, "%s: \"%.*s\" is not a whole number "
 					     "from %s", key, (int)vlen, v,
