@@ -121,6 +121,19 @@ struct ldw_prog;
 enum ldw_anchors_reason ldw_anchors_derive(const struct ldw_prog *prog,
 					   struct ldw_anchors *anchors);
 
+/**
+ * ldw_anchors_on_targets() - whether a rule can match only operations on
+ *	the host's target places
+ * @prog: the program, verified
+ *
+ * True when some REQUIRE unit is a TEST on ldwatch.target.path other than
+ * "== null", or an OR of such TESTs. That field is present only where an
+ * operation concerns one of the host's target places, found by identity
+ * (module/targets.h), so the targets anchor such a rule, as names anchor a
+ * rule on file.path: the companion rule is one.
+ */
+bool ldw_anchors_on_targets(const struct ldw_prog *prog);
+
 /* The words for @reason ("no requirement on file.path"), never NULL. */
 const char *ldw_anchors_reason_text(enum ldw_anchors_reason reason);
 

@@ -343,3 +343,29 @@ enum ldw_anchors_reason ldw_anchors_derive(const struct ldw_prog *prog,
 	anchors->value = value;
 	return reason;
 }
+
+bool ldw_anchors_on_targets(const struct ldw_prog *prog)
+{
+	__u32 i, j;
+
+	for (i = 0; i < prog->header->nunits; i++) {
+		const struct ldw_prog_unit *u = &prog->unit[i];
+		bool tests = false, only = true;
+
+		if (u->kind != LDW_UNIT_REQUIRE)
+			continue;
+		for (j = u->first_insn; j < u->first_insn + u->ninsns; j++) {
+			const struct ldw_prog_insn *in = &prog->insn[j];
+
+			if (in->code == LDW_INSN_TEST &&
+			    in->field == LDW_FIELD_TARGET_PATH &&
+			    in->op != LDW_OP_IS_NULL)
+				tests = true;
+			else if (in->code != LDW_INSN_OR)
+				only = false;
+		}
+		if (tests && only)
+			return true;
+	}
+	return false;
+}

@@ -358,6 +358,26 @@ static const struct anchor_refusal anchor_refusals[] = {
 	{ "file where file.path : \"*.conf\"", 1, 24, LDW_ANCHORS_UNANCHORED },
 	{ "file where file.path : (\"/etc/a\", \"/etc/\")", 1, 35,
 	  LDW_ANCHORS_EMPTY_COMPONENT },
+	/* ldwatch.target.path anchors only where an absent one fails the rule */
+	{ "file where ldwatch.target.path == null", 1, 12, LDW_ANCHORS_NO_PATH_CLAUSE },
+	{ "file where ldwatch.target.path != \"/etc/ld.so.preload\"", 1, 12,
+	  LDW_ANCHORS_NO_PATH_CLAUSE },
+	{ "file where ldwatch.target.path : \"/etc/x\" or process.name == \"y\"", 1, 12,
+	  LDW_ANCHORS_NO_PATH_CLAUSE },
+	{ "file where not ldwatch.target.path : \"/etc/x\"", 1, 12,
+	  LDW_ANCHORS_NO_PATH_CLAUSE },
+};
+
+/*
+ * Rules the host's targets anchor instead (anchors.h,
+ * ldw_anchors_on_targets()): ldwatch.target.path is present only on an
+ * operation on a host target, so requiring it is enough.
+ */
+static const char *const target_anchored[] = {
+	"file where ldwatch.target.path : \"/etc/ld.so.conf.d/*\"",
+	"file where process.name == \"y\" and ldwatch.target.path like \"*\"",
+	("file where ldwatch.target.path == \"/etc/ld.so.preload\" or "
+	 "ldwatch.target.path in (\"/etc/ld.so.conf\")"),
 };
 
 /* A rule that compiles, to show the builder untouched by a refusal. */
@@ -408,6 +428,9 @@ static void test_refusals(void)
 			 ldw_anchors_reason_text(r->reason));
 		check_refusal(r->text, false, r->line, r->column, want, good);
 	}
+	for (i = 0; i < LDW_ARRAY_SIZE(target_anchored); i++)
+		tap_ok(compile_str(target_anchored[i], false, prog_b, &good_err),
+		       "anchored by the host's targets: %s", target_anchored[i]);
 }
 
 /* ------------------------------------------------------------------ */

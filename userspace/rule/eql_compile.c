@@ -290,7 +290,8 @@ static const struct ldw_eql_value *find_value(const struct compiler *c, size_t n
 /*
  * The prefilter must be able to anchor the rule on file.path: derive the
  * anchors, as the kernel will (ldw_anchors_derive()), from the rule's own
- * units built apart, and refuse a rule that would pass every name.
+ * units built apart, and refuse a rule that would pass every name, unless
+ * the host's targets anchor it (a requirement on ldwatch.target.path).
  */
 static int check_anchored(struct compiler *c)
 {
@@ -319,7 +320,8 @@ static int check_anchored(struct compiler *c)
 		ldw_eql_fail(c->err, line, column, "%s", size ? perr.what : error);
 		goto out;
 	}
-	if (ldw_anchors_derive(&prog, anchors) == LDW_ANCHORS_OK) {
+	if (ldw_anchors_derive(&prog, anchors) == LDW_ANCHORS_OK ||
+	    ldw_anchors_on_targets(&prog)) {
 		rc = 0;
 		goto out;
 	}

@@ -86,6 +86,8 @@
  * rule would have to look at every file: ldwatch watches named paths", and
  * why, in the words of ldw_anchors_reason_text()): the anchors are derived
  * from the rule's own units by ldw_anchors_derive(), as the kernel will.
+ * A rule that requires ldwatch.target.path is anchored by the host's
+ * targets instead (ldw_anchors_on_targets()), as the companion rule is.
  *
  * Userspace only (it allocates); no recursion deeper than the nesting bound.
  */
