@@ -75,6 +75,9 @@ SYSCONFDIR ?= /etc
 DKMS_SOURCES := dkms.conf $(MODULE_SOURCES)
 DKMS_SRCDIR ?= /usr/src/ldwatch-$(VERSION)
 MAN_PAGES := man/ldwatchd.8 man/ldwatchctl.8
+# The rule files ldwatch ships, loadable as they are (rules/README.md).
+RULE_FILES := $(wildcard rules/*.eql) rules/README.md
+RULESDIR ?= $(PREFIX)/share/ldwatch/rules
 
 .PHONY: all module userspace check kunit bench demo install install-tools dkms-source \
 	uninstall deb clean help
@@ -139,6 +142,8 @@ install-tools: userspace
 		sed 's|@VERSION@|$(VERSION)|g' $$m > $(DESTDIR)$(MANDIR)/man8/$${m##*/} && \
 		chmod 0644 $(DESTDIR)$(MANDIR)/man8/$${m##*/} || exit 1; \
 	done
+	@mkdir -p $(DESTDIR)$(RULESDIR)
+	install -m 0644 $(RULE_FILES) $(DESTDIR)$(RULESDIR)/
 	@mkdir -p $(DESTDIR)$(UNITDIR)
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		userspace/ldwatchd.service > $(DESTDIR)$(UNITDIR)/ldwatchd.service
@@ -169,6 +174,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ldwatchctl $(DESTDIR)$(SBINDIR)/ldwatchd
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN_PAGES)))
 	rm -f $(DESTDIR)$(UNITDIR)/ldwatchd.service
+	rm -rf $(DESTDIR)$(RULESDIR)
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	-dkms remove -m ldwatch -v $(VERSION) --all
 	rm -rf $(DESTDIR)$(DKMS_SRCDIR)
