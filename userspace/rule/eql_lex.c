@@ -170,7 +170,7 @@ static bool is_hex(int c)
 	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
+int ldw_eql_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
 	size_t ncap = *cap ? *cap : 16;
 	void *np;
@@ -194,7 +194,7 @@ static int put_bytes(struct ldw_eql_lexer *lx, const void *bytes, size_t n)
 {
 	struct ldw_eql_tokens *t = lx->out;
 
-	if (grow((void **)&t->bytes, &t->bytes_cap, t->nbytes + n + 1, 1)) {
+	if (ldw_eql_grow((void **)&t->bytes, &t->bytes_cap, t->nbytes + n + 1, 1)) {
 		ldw_eql_fail(lx->err, lx->line, lx->column, "out of memory");
 		return -1;
 	}
@@ -210,7 +210,7 @@ static struct ldw_eql_token *push(struct ldw_eql_lexer *lx, enum ldw_eql_tok kin
 	struct ldw_eql_tokens *t = lx->out;
 	struct ldw_eql_token *tok;
 
-	if (grow((void **)&t->tok, &t->cap, t->count + 1, sizeof(*t->tok))) {
+	if (ldw_eql_grow((void **)&t->tok, &t->cap, t->count + 1, sizeof(*t->tok))) {
 		ldw_eql_fail(lx->err, line, column, "out of memory");
 		return NULL;
 	}

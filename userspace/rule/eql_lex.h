@@ -141,4 +141,11 @@ void ldw_eql_fail(struct ldw_eql_error *err, unsigned int line,
 		  unsigned int column, const char *fmt, ...);
 const char *ldw_eql_quote(const char *text, size_t len, char *buf, size_t size);
 
+/*
+ * Make room for @need elements of @elem bytes in the array *@p of *@cap
+ * (doubling); the lexer's and the parser's arrays. 0, or -1 (no memory,
+ * or the size would overflow) with the array as it was.
+ */
+int ldw_eql_grow(void **p, size_t *cap, size_t need, size_t elem);
+
 #endif /* _LDWATCH_EQL_LEX_H */

@@ -137,33 +137,13 @@ static int fail_at(struct parser *p, const struct ldw_eql_token *t, const char *
 	return -1;
 }
 
-static int grow(void **ptr, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap = *cap ? *cap : 16;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need) {
-		if (ncap > ((size_t)-1) / 2 / elem)
-			return -1;
-		ncap *= 2;
-	}
-	np = realloc(*ptr, ncap * elem);
-	if (!np)
-		return -1;
-	*ptr = np;
-	*cap = ncap;
-	return 0;
-}
-
 static size_t new_node(struct parser *p, enum ldw_eql_node_kind kind,
 		       const struct ldw_eql_token *at)
 {
 	struct ldw_eql_ast *a = p->ast;
 	struct ldw_eql_node *n;
 
-	if (grow((void **)&a->node, &a->nodes_cap, a->nnodes + 1, sizeof(*a->node))) {
+	if (ldw_eql_grow((void **)&a->node, &a->nodes_cap, a->nnodes + 1, sizeof(*a->node))) {
 		fail_at(p, at, "out of memory");
 		return LDW_EQL_NONE;
 	}
@@ -252,7 +232,7 @@ static int add_value(struct parser *p, const struct ldw_eql_token *t)
 	struct ldw_eql_ast *a = p->ast;
 	struct ldw_eql_value *v;
 
-	if (grow((void **)&a->value, &a->values_cap, a->nvalues + 1, sizeof(*a->value)))
+	if (ldw_eql_grow((void **)&a->value, &a->values_cap, a->nvalues + 1, sizeof(*a->value)))
 		return fail_at(p, t, "out of memory");
 	v = &a->value[a->nvalues++];
 	v->offset = t->value;
