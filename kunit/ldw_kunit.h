@@ -20,6 +20,7 @@
 #include "stats.h"
 
 struct dentry;
+struct ldw_lrule;
 struct path;
 struct vfsmount;
 
@@ -82,6 +83,15 @@ int ldw_test_rename(struct dentry *old_dir, struct dentry *old_dentry,
  */
 int ldw_test_state_init(struct kunit *test);
 void ldw_test_state_exit(struct kunit *test);
+
+/*
+ * Rule table @table as a rule of the set (ruleset.h), held until the case
+ * ends; with ldw_test_use_rules(), the set in force is made of exactly
+ * the rules of @tables (the state's exit releases it).
+ */
+struct ldw_lrule *ldw_test_rule(struct kunit *test, const struct ldw_rule *table);
+void ldw_test_use_rules(struct kunit *test, const struct ldw_rule *const *tables,
+			unsigned int n);
 
 /*
  * An alert with these strings (@original and @executable may be NULL),

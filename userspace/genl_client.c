@@ -65,12 +65,13 @@ static const char *const ldw_drop_names[] = {
 #define LDW_BOUND_U64(bound)	0
 #define LDW_BOUND_STRING(bound)	(bound)
 #define LDW_BOUND_NEST(bound)	0
+#define LDW_BOUND_BINARY(bound)	(bound)
 
 #define LDW_USE_R LDW_USE_REQUIRED
 #define LDW_USE_O LDW_USE_OPTIONAL
 #define LDW_USE__ LDW_USE_NEVER
 
-static const struct ldw_attr_spec ldw_attr_specs[LDW_A_MAX + 1] = {
+static struct ldw_attr_spec ldw_attr_specs[LDW_A_MAX + 1] = {
 #define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, lost, name) \
 	[LDW_A_##NAME] = { #NAME, LDW_TYPE_##type, LDW_BOUND_##type(bound), {		\
 		[LDW_CMD_ALERT] = LDW_USE_##alert,					\
@@ -83,6 +84,17 @@ static const struct ldw_attr_spec ldw_attr_specs[LDW_A_MAX + 1] = {
 #include <ldwatch/netlink_spec.h>
 };
 
+/* The rules' messages' columns (LDW_RULE_USE), into the same lines. */
+static void ldw_rule_use_init(void)
+{
+#define LDW_RULE_USE(NAME, load, ruleref, rule, changed)				\
+	ldw_attr_specs[LDW_A_##NAME].use[LDW_CMD_RULE_LOAD] = LDW_USE_##load;		\
+	ldw_attr_specs[LDW_A_##NAME].use[LDW_CMD_RULE_REMOVE] = LDW_USE_##ruleref;	\
+	ldw_attr_specs[LDW_A_##NAME].use[LDW_CMD_RULE_GET] = LDW_USE_##rule;		\
+	ldw_attr_specs[LDW_A_##NAME].use[LDW_CMD_RULES_CHANGED] = LDW_USE_##changed;
+#include <ldwatch/netlink_spec.h>
+}
+
 /*
  * libnl's policy of each type. minlen == maxlen pins integers to their
  * exact size: libnl's own policy check accepts a longer payload otherwise.
@@ -93,6 +105,7 @@ static const struct ldw_attr_spec ldw_attr_specs[LDW_A_MAX + 1] = {
 #define LDW_POLICY_U64(bound)	{ .type = NLA_U64, .minlen = 8, .maxlen = 8 }
 #define LDW_POLICY_STRING(bound) { .type = NLA_STRING, .maxlen = (bound) ? (bound) + 1 : 0 }
 #define LDW_POLICY_NEST(bound)	{ .type = NLA_NESTED }
+#define LDW_POLICY_BINARY(bound) { .type = NLA_UNSPEC, .maxlen = (bound) }
 
 static const struct nla_policy ldw_policy[LDW_A_MAX + 1] = {
 #define LDW_ATTR(NAME, type, bound, ...) [LDW_A_##NAME] = LDW_POLICY_##type(bound),
@@ -128,8 +141,11 @@ static const struct ldw_attr_spec ldw_sample_specs[LDW_SAMPLE_MAX + 1] = {
 #include <ldwatch/netlink_spec.h>
 };
 
+static void ldw_policies_init(void);
+
 const struct ldw_attr_spec *ldw_attr_spec(unsigned int attr)
 {
+	ldw_policies_init();
 	return attr <= LDW_A_MAX && ldw_attr_specs[attr].name ? &ldw_attr_specs[attr] : NULL;
 }
 
@@ -138,6 +154,7 @@ uint64_t ldw_cmd_attrs(unsigned int cmd, enum ldw_use use)
 	uint64_t attrs = 0;
 	unsigned int i;
 
+	ldw_policies_init();
 	for (i = 0; cmd <= LDW_CMD_MAX && i <= LDW_A_MAX; i++) {
 		if (ldw_attr_specs[i].name && ldw_attr_specs[i].use[cmd] == use)
 			attrs |= LDW_BIT(i);
@@ -233,6 +250,7 @@ static void ldw_policies_init(void)
 		ldw_stats_policy[i] = (struct nla_policy)LDW_POLICY_U64(0);
 	for (i = LDW_DROP_MAX + 1; i < LDW_DROP_SLOTS; i++)
 		ldw_drop_policy[i] = (struct nla_policy)LDW_POLICY_U64(0);
+	ldw_rule_use_init();
 	done = true;
 }
 
@@ -318,6 +336,13 @@ static int ldw_check_attrs(const struct nlattr *head, int len,
 		case NLA_NESTED:
 			/* Checked by the caller, with the nest's own policy. */
 			break;
+		case NLA_UNSPEC:
+			/* A BINARY attribute: any bytes, up to its bound. */
+			if (policy[type].maxlen && plen > policy[type].maxlen)
+				return ldw_refuse(err, "%s %s (%d): %d bytes, at most %u",
+						  what, label(type), type, plen,
+						  policy[type].maxlen);
+			break;
 		default:
 			break;
 		}
@@ -382,6 +407,8 @@ static int ldw_decode_stats(const struct nlattr *nest, struct ldw_stats *stats, 
 #define LDW_FILL_U64(member, nla)	((member) = nla_get_u64(nla))
 #define LDW_FILL_STRING(member, nla)	((member) = ldw_attr_str(nla))
 #define LDW_FILL_NEST(member, nla)	((void)0)	/* ldw_decode_stats(), _samples() */
+#define LDW_FILL_BINARY(member, nla) \
+	((member) = (struct ldw_str){ nla_data(nla), (size_t)nla_len(nla) })
 
 static const char *ldw_sample_label(unsigned int type)
 {
@@ -494,6 +521,14 @@ static int ldw_check_semantics(const struct ldw_msg *msg, char *err)
 			return ldw_refuse(err, "LOST_FIRST_SEQ 0 (sequence numbers start at 1)");
 		if (msg->lost_first_seq + msg->lost_count < msg->lost_first_seq)
 			return ldw_refuse(err, "lost message whose numbers run past 2^64");
+	}
+	if (msg->cmd == LDW_CMD_RULES_CHANGED) {
+		bool replaced = msg->rule_change == LDW_RULE_CHANGE_REPLACED;
+
+		if (replaced != LDW_HAS(msg, LDW_A_RULE_PREV_VERSION) ||
+		    replaced != LDW_HAS(msg, LDW_A_RULE_PREV_SHA256))
+			return ldw_refuse(err, "rules-changed message: RULE_PREV_VERSION and "
+					  "RULE_PREV_SHA256 go with a replacement, and only there");
 	}
 	if (msg->cmd == LDW_CMD_SUPPRESSED) {
 		if (msg->suppressed_count == 0)

@@ -54,6 +54,7 @@ struct ldw_stats {
 #define LDW_MSG_MEMBER_U64(bound, name)		uint64_t name;
 #define LDW_MSG_MEMBER_STRING(bound, name)	struct ldw_str name;
 #define LDW_MSG_MEMBER_NEST(bound, name)	struct ldw_##bound name;
+#define LDW_MSG_MEMBER_BINARY(bound, name)	struct ldw_str name;
 
 /**
  * struct ldw_msg_sample - one nest of LDW_A_SAMPLES: a suppressed alert's
@@ -149,6 +150,7 @@ enum ldw_type {
 	LDW_TYPE_U64,
 	LDW_TYPE_STRING,
 	LDW_TYPE_NEST,
+	LDW_TYPE_BINARY,
 };
 
 /* R, O and _ of the message columns of netlink_spec.h. */
