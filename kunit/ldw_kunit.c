@@ -171,6 +171,11 @@ int ldw_test_rename(struct dentry *old_dir, struct dentry *old_dentry,
 	return err;
 }
 
+void ldw_test_lower_rule(struct kunit *test, const struct ldw_rule *rule)
+{
+	KUNIT_ASSERT_EQ_MSG(test, ldw_builtin_add(rule), 0, "the rule lowers to a program");
+}
+
 int ldw_test_state_init(struct kunit *test)
 {
 	int err;

@@ -82,6 +82,10 @@ int ldw_test_rename(struct dentry *old_dir, struct dentry *old_dentry,
  * alerts wait, and ldw_test_state_exit() counts them as dropped at unload.
  */
 int ldw_test_state_init(struct kunit *test);
+
+struct ldw_rule;
+/* Make @rule's program known to the module (module/builtin.h), or fail @test. */
+void ldw_test_lower_rule(struct kunit *test, const struct ldw_rule *rule);
 void ldw_test_state_exit(struct kunit *test);
 
 /*

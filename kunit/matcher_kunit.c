@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Suite "ldwatch_matcher": the rule matcher as the module runs it, in the
- * kernel, driven by the case table the userspace tests use
- * (tests/rule_cases.c). One table, two builds of the matcher, the same
- * answers: each case of the table is one KUnit case here.
+ * kernel (the default rule lowered to a program and evaluated), driven by
+ * the case table the userspace tests use (tests/rule_cases.c). One table,
+ * two builds of the matcher, the same answers: each case of the table is
+ * one KUnit case here.
  */
 #include <kunit/test.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 
+#include <ldwatch/program.h>
 #include <ldwatch/rule.h>
 
+#include "builtin.h"
 #include "ldw_kunit.h"
 #include "rule_cases.h"
 
 /* The longest string a LONG case builds: PATH_MAX - 1 bytes. */
 #define LDW_TEST_LONG 4095
 
-/* ---- every rule case: ldw_rule_eval() on the default rule ---- */
+/* ---- every rule case: the default rule's program, as capture runs it ---- */
 
 static const void *rule_case_params(const void *prev, char *desc)
 {
@@ -30,44 +33,40 @@ static const void *rule_case_params(const void *prev, char *desc)
 	return c;
 }
 
-static unsigned int ldw_test_nvalues(const struct ldw_clause *clause)
-{
-	unsigned int n = 0;
-
-	while (clause->values && clause->values[n])
-		n++;
-	return n;
-}
-
 static void rule_case(struct kunit *test)
 {
 	const struct ldw_rule_case *c = test->param_value;
-	const struct ldw_rule *rule = &ldw_default_rule;
-	const struct ldw_conjunction *conj;
+	const struct ldw_prog_insn *in;
+	const struct ldw_prog_unit *u;
+	const struct ldw_prog_value *pv;
+	const struct ldw_prog *prog;
 	struct ldw_event event;
 	struct ldw_verdict v;
 
+	ldw_test_lower_rule(test, &ldw_default_rule);
+	prog = ldw_rule_prog(&ldw_default_rule);
+	KUNIT_ASSERT_NOT_NULL(test, prog);
 	ldw_rule_case_event(c, &event);
-	v = ldw_rule_eval(rule, &event);
+	v = ldw_prog_eval(prog, &event);
 
 	KUNIT_EXPECT_EQ_MSG(test, v.outcome, c->outcome, "expected %s, got %s",
 			    ldw_outcome_name(c->outcome), ldw_outcome_name(v.outcome));
-	KUNIT_EXPECT_EQ_MSG(test, ldw_rule_matches(rule, &event),
-			    c->outcome == LDW_MATCH,
-			    "ldw_rule_matches() agrees with the verdict");
 	if (v.outcome != c->outcome || c->outcome == LDW_MATCH)
 		return;
-	KUNIT_EXPECT_EQ_MSG(test, v.index, c->index, "%s %u expected, %u given",
-			    c->outcome == LDW_EXCLUDED ? "exclusion" : "requirement",
-			    c->index, v.index);
-	if (c->outcome != LDW_EXCLUDED || !c->value || v.index != c->index)
+	KUNIT_EXPECT_EQ_MSG(test, v.index, ldw_rule_case_unit(c), "unit %u expected, %u given",
+			    ldw_rule_case_unit(c), v.index);
+	if (c->outcome != LDW_EXCLUDED || !c->value || v.index != ldw_rule_case_unit(c))
 		return;
-	/* The value that held, for an exclusion of a single clause. */
-	KUNIT_ASSERT_LT(test, v.index, rule->nexclusions);
-	conj = &rule->exclusions[v.index];
-	KUNIT_ASSERT_EQ(test, conj->nclauses, 1u);
-	KUNIT_ASSERT_LT(test, v.value, ldw_test_nvalues(&conj->clauses[0]));
-	KUNIT_EXPECT_STREQ(test, conj->clauses[0].values[v.value], c->value);
+	/* The value that held, for an exclusion of a single comparison. */
+	KUNIT_ASSERT_LT(test, v.index, (unsigned int)prog->header->nunits);
+	u = &prog->unit[v.index];
+	KUNIT_ASSERT_EQ(test, u->ninsns, 1u);
+	in = &prog->insn[u->first_insn];
+	KUNIT_ASSERT_LT(test, v.value, in->nvalues);
+	pv = &prog->value[in->first_value + v.value];
+	KUNIT_EXPECT_EQ(test, (size_t)pv->len, strlen(c->value));
+	KUNIT_EXPECT_TRUE(test, pv->len == strlen(c->value) &&
+			  !memcmp(prog->strings + pv->offset, c->value, pv->len));
 }
 
 /* The table is the one the userspace tests read, whole. */

@@ -18,6 +18,12 @@ struct ldw_prog;
  */
 int ldw_builtin_init(void);
 
+/*
+ * KUnit: make @rule's program known as a built-in one's is. Return: 0, or
+ * -EINVAL.
+ */
+int ldw_builtin_add(const struct ldw_rule *rule);
+
 /* The program of built-in rule @rule, or NULL before ldw_builtin_init(). */
 const struct ldw_prog *ldw_rule_prog(const struct ldw_rule *rule);
 

@@ -18,6 +18,7 @@ enum ldw_case_requirement {
 	REQ_OS_TYPE,		/* host.os.type == "linux" */
 	REQ_ACTION,		/* event.action in ("creation", "rename") */
 	REQ_PATH,		/* file.path : (the three targets) */
+	REQ_COUNT
 };
 
 enum ldw_case_exclusion {
@@ -55,6 +56,16 @@ struct ldw_rule_case {
 	unsigned int index;		/* enum ldw_case_requirement/_exclusion */
 	const char *value;		/* for an exclusion, the value that held */
 };
+
+/*
+ * The unit of the default rule's program that a case's verdict names: the
+ * program has the requirements' units, then the exclusions', each in the
+ * order written (program.h, ldw_prog_from_rule()).
+ */
+static inline unsigned int ldw_rule_case_unit(const struct ldw_rule_case *c)
+{
+	return c->outcome == LDW_EXCLUDED ? REQ_COUNT + c->index : c->index;
+}
 
 extern const struct ldw_rule_case ldw_rule_cases[];
 extern const unsigned int ldw_rule_ncases;

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The rule matcher: an EQL rule of the shape
+ * The rule matcher's vocabulary: events and their fields, the operators
+ * with the exact semantics of Elasticsearch's EQL engine described in
+ * shared/spec/SEMANTICS.md, verdicts, and the built-in rules' tables of the
+ * shape
  *
  *   file where <all of the requirements> and not (<any of the exclusions>)
  *
- * held as data and evaluated against one event, with the exact semantics of
- * Elasticsearch's EQL engine described in shared/spec/SEMANTICS.md.
+ * which read line by line like their rule text. The tables are data only:
+ * ldw_prog_from_rule() lowers them to programs (ldwatch/program.h), and
+ * programs are what is evaluated and written back as text.
  *
- * This header and the matcher sources (module/rule_*.c) are plain C with no
+ * This header and the engine's sources (module/rule/) are plain C with no
  * kernel headers: the same files are compiled into the kernel module, into
  * the userspace tools and into the tests. They never allocate, never recurse
  * and never write outside the buffers they are given.
@@ -142,23 +146,18 @@ enum ldw_outcome {
 };
 
 /*
- * Why a rule decided as it did. For LDW_NO_MATCH, @index is the first
- * requirement that failed and @value is unused. For LDW_EXCLUDED, @index is
- * the first exclusion that held and @value, when that exclusion has a single
- * clause, the first of its values that matched (LDW_OP_IS_NULL: 0).
+ * Why a rule's program decided as it did (ldw_prog_eval()). For
+ * LDW_NO_MATCH, @index is the first REQUIRE unit that failed and @value is
+ * unused. For LDW_EXCLUDED, @index is the first EXCLUDE unit that held and
+ * @value, when that unit is a single TEST, the first of its values that
+ * matched (LDW_OP_IS_NULL: 0). @index counts the program's units, of both
+ * kinds.
  */
 struct ldw_verdict {
 	enum ldw_outcome outcome;
 	unsigned int index;
 	unsigned int value;
 };
-
-/* Evaluate @rule against @event. Linear in the lengths of the event fields. */
-struct ldw_verdict ldw_rule_eval(const struct ldw_rule *rule,
-				 const struct ldw_event *event);
-
-/* Convenience: true if @rule matches @event. */
-bool ldw_rule_matches(const struct ldw_rule *rule, const struct ldw_event *event);
 
 /*
  * The primitive comparisons, exposed for the probes' prefilter and the tests.
@@ -172,8 +171,6 @@ bool ldw_equal(struct ldw_str value, struct ldw_str text, bool nocase);
 
 /* @s as a byte string without its terminator; NULL gives an absent one. */
 struct ldw_str ldw_str_cstr(const char *s);
-bool ldw_clause_eval(const struct ldw_clause *clause,
-		     const struct ldw_event *event, unsigned int *value);
 
 /*
  * Field derivation, as Elastic Defend fills the fields on Linux:
@@ -193,19 +190,7 @@ void ldw_event_fill(struct ldw_event *event, struct ldw_str action,
 		    struct ldw_str path, struct ldw_str original,
 		    struct ldw_str executable);
 
-/*
- * Render @clause as EQL text into @buf, NUL-terminated and truncated to
- * @size bytes. With @only_value naming one of its values, render just that
- * one; with LDW_ALL_VALUES, all of them.
- * Returns the length the full text needs (excluding the NUL), as snprintf.
- */
-size_t ldw_clause_format(const struct ldw_clause *clause,
-			 unsigned int only_value, char *buf, size_t size);
-
-/* Render the whole exclusion @conj ("a and b") the same way. */
-size_t ldw_conjunction_format(const struct ldw_conjunction *conj,
-			      char *buf, size_t size);
-
+/* "Every value" where a formatter takes one value's index. */
 #define LDW_ALL_VALUES (~0u)
 
 /* The word for @outcome: "match", "no match" or "excluded". */

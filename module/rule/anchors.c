@@ -18,7 +18,8 @@ static const char *const ldw_anchors_reasons[LDW_ANCHORS_REASONS] = {
 	[LDW_ANCHORS_EMPTY_COMPONENT]	= "a value names no file (empty last component)",
 	[LDW_ANCHORS_TOO_LONG]		= "a value's name is longer than NAME_MAX",
 	[LDW_ANCHORS_TOO_MANY]		= "too many distinct names",
-	[LDW_ANCHORS_UNSUPPORTED_SHAPE]	= "the file.path requirement is not a comparison or an OR of comparisons on file.path",
+	[LDW_ANCHORS_UNSUPPORTED_SHAPE]	=
+		"the file.path requirement is not one comparison or an OR of them",
 };
 
 const char *ldw_anchors_reason_text(enum ldw_anchors_reason reason)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The rule matcher: EQL's comparison operators and the evaluation of a rule
- * against one event, as shared/spec/SEMANTICS.md defines them.
+ * The rule matcher's primitives: EQL's comparison operators, as
+ * shared/spec/SEMANTICS.md defines them, the fields' names and an event's
+ * derived fields. Programs (program.c) evaluate with them.
  *
  * Plain C with no kernel headers, compiled into the module, the userspace
  * tools and the tests alike. It runs in capture's task_work: no allocation,
@@ -114,93 +115,17 @@ struct ldw_str ldw_str_cstr(const char *s)
 	return (struct ldw_str){ s, len };
 }
 
-bool ldw_clause_eval(const struct ldw_clause *clause,
-		     const struct ldw_event *event, unsigned int *value)
+const char *ldw_outcome_name(enum ldw_outcome outcome)
 {
-	struct ldw_str text;
-	unsigned int i;
-
-	if ((unsigned int)clause->field >= LDW_FIELD_COUNT)
-		return false;
-	text = event->field[clause->field];
-
-	if (clause->op == LDW_OP_IS_NULL) {
-		*value = 0;
-		return !text.ptr;
+	switch (outcome) {
+	case LDW_MATCH:
+		return "match";
+	case LDW_NO_MATCH:
+		return "no match";
+	case LDW_EXCLUDED:
+		return "excluded";
 	}
-	/* A clause on an absent field is false. */
-	if (!text.ptr)
-		return false;
-
-	for (i = 0; clause->values && clause->values[i]; i++) {
-		struct ldw_str v = ldw_str_cstr(clause->values[i]);
-		bool hit;
-
-		switch (clause->op) {
-		case LDW_OP_WILDCARD_NOCASE:
-			hit = ldw_wildcard_match(v, text, true);
-			break;
-		case LDW_OP_WILDCARD:
-			hit = ldw_wildcard_match(v, text, false);
-			break;
-		case LDW_OP_EQUAL:
-			hit = ldw_equal(v, text, false);
-			break;
-		case LDW_OP_EQUAL_NOCASE:
-			hit = ldw_equal(v, text, true);
-			break;
-		default:
-			return false;
-		}
-		if (hit) {
-			*value = i;
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool ldw_conjunction_eval(const struct ldw_conjunction *conj,
-				 const struct ldw_event *event,
-				 unsigned int *value)
-{
-	unsigned int i;
-
-	for (i = 0; i < conj->nclauses; i++) {
-		if (!ldw_clause_eval(&conj->clauses[i], event, value))
-			return false;
-	}
-	return true;
-}
-
-struct ldw_verdict ldw_rule_eval(const struct ldw_rule *rule,
-				 const struct ldw_event *event)
-{
-	struct ldw_verdict verdict = { .outcome = LDW_MATCH };
-	unsigned int value;
-	unsigned int i;
-
-	for (i = 0; i < rule->nrequirements; i++) {
-		if (!ldw_clause_eval(&rule->requirements[i], event, &value)) {
-			verdict.outcome = LDW_NO_MATCH;
-			verdict.index = i;
-			return verdict;
-		}
-	}
-	for (i = 0; i < rule->nexclusions; i++) {
-		if (ldw_conjunction_eval(&rule->exclusions[i], event, &value)) {
-			verdict.outcome = LDW_EXCLUDED;
-			verdict.index = i;
-			verdict.value = value;
-			return verdict;
-		}
-	}
-	return verdict;
-}
-
-bool ldw_rule_matches(const struct ldw_rule *rule, const struct ldw_event *event)
-{
-	return ldw_rule_eval(rule, event).outcome == LDW_MATCH;
+	return "?";
 }
 
 /* What follows the last @c in @s; if @c is not there, @none. */

@@ -14,14 +14,8 @@
  */
 #include <ldwatch/program.h>
 
-/* Each record's size is part of the format: a change is a new version. */
-typedef char ldw_prog_header_size[sizeof(struct ldw_prog_header) == 24 ? 1 : -1];
-typedef char ldw_prog_unit_size[sizeof(struct ldw_prog_unit) == 12 ? 1 : -1];
-typedef char ldw_prog_insn_size[sizeof(struct ldw_prog_insn) == 12 ? 1 : -1];
-typedef char ldw_prog_value_size[sizeof(struct ldw_prog_value) == 8 ? 1 : -1];
-typedef char ldw_prog_depth_fits[LDW_PROG_MAX_DEPTH <= 64 ? 1 : -1];
-
-#define LDW_HDR_OFF(m)	((size_t)&((struct ldw_prog_header *)0)->m)
+/* offsetof(), which plain C without the kernel's headers reaches by its builtin. */
+#define LDW_HDR_OFF(m)	__builtin_offsetof(struct ldw_prog_header, m)
 
 static int ldw_prog_fail(struct ldw_prog_error *error, const char *what,
 			 size_t offset)
@@ -90,7 +84,8 @@ static int ldw_prog_verify_test(const struct ldw_prog *prog,
 	if (in->op != LDW_OP_IS_NULL && !in->nvalues)
 		return ldw_prog_fail(error, "a comparison without values", at);
 	if (in->first_value > nvalues || in->nvalues > nvalues - in->first_value)
-		return ldw_prog_fail(error, "a comparison's values run past the value table", at);
+		return ldw_prog_fail(error, "a comparison's values run past the value table",
+				     at);
 	return 0;
 }
 
@@ -115,12 +110,15 @@ static int ldw_prog_verify_code(const struct ldw_prog *prog,
 			if (ldw_prog_verify_test(prog, in, at, error))
 				return -1;
 			if (depth == LDW_PROG_MAX_DEPTH)
-				return ldw_prog_fail(error, "a unit's stack is deeper than LDW_PROG_MAX_DEPTH", at);
+				return ldw_prog_fail(error,
+						     "a unit's stack is deeper than LDW_PROG_MAX_DEPTH",
+						     at);
 			depth++;
 			continue;
 		}
 		if (in->field || in->op || in->reserved || in->first_value || in->nvalues)
-			return ldw_prog_fail(error, "NOT, AND or OR with a member that is not 0", at);
+			return ldw_prog_fail(error, "NOT, AND or OR with a member that is not 0",
+					     at);
 		if (in->code == LDW_INSN_NOT && depth < 1)
 			return ldw_prog_fail(error, "NOT needs an operand", at);
 		if (in->code == LDW_INSN_AND && depth < 2)
@@ -169,7 +167,8 @@ int ldw_prog_verify(const void *blob, size_t size, struct ldw_prog *prog,
 		size_t at = value_base + (size_t)i * sizeof(*v);
 
 		if (v->len > LDW_PROG_MAX_VALUE_LEN)
-			return ldw_prog_fail(error, "a value longer than LDW_PROG_MAX_VALUE_LEN", at);
+			return ldw_prog_fail(error, "a value longer than LDW_PROG_MAX_VALUE_LEN",
+					     at);
 		if (v->offset > h->strings_size || v->len > h->strings_size - v->offset)
 			return ldw_prog_fail(error, "a value runs past the string area", at);
 	}
@@ -183,11 +182,14 @@ int ldw_prog_verify(const void *blob, size_t size, struct ldw_prog *prog,
 		if (u->reserved || u->reserved2)
 			return ldw_prog_fail(error, "a unit's reserved member is not 0", at);
 		if (u->first_insn != next_insn)
-			return ldw_prog_fail(error, "a unit's code does not start where the one before ends", at);
+			return ldw_prog_fail(error,
+					     "a unit's code does not start where the one before ends",
+					     at);
 		if (!u->ninsns)
 			return ldw_prog_fail(error, "a unit without code", at);
 		if (u->ninsns > h->ninsns - next_insn)
-			return ldw_prog_fail(error, "a unit's code runs past the last instruction", at);
+			return ldw_prog_fail(error, "a unit's code runs past the last instruction",
+					     at);
 		if (ldw_prog_verify_code(prog, u, at, insn_base, error))
 			return -1;
 		next_insn += u->ninsns;

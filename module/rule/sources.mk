@@ -14,7 +14,6 @@ LDW_RULE_SOURCES := \
 	module/rule/program.c \
 	module/rule/build.c \
 	module/rule/text.c \
-	module/rule/format.c \
 	module/rule/anchors.c \
 	module/rule/builtin_default.c \
 	module/rule/builtin_companion.c

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include <ldwatch/anchors.h>
+#include <ldwatch/program.h>
 #include <ldwatch/rule.h>
 
 #define MAX_VALUES 4
@@ -226,13 +227,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	static char storage[MAX_VALUES][MAX_VALUE_LEN + 1];
 	static char path_buf[MAX_PATH_LEN];
+	static __u32 blob[LDW_PROG_MAX_SIZE / sizeof(__u32)];
 	const char *values[MAX_VALUES + 1] = { NULL };
+	struct ldw_str strs[MAX_VALUES];
 	struct input in = { data, size };
 	uint8_t head = take(&in);
 	enum ldw_op op = ops[head & 3];
 	unsigned int nvalues = ((head >> 2) & 3) + 1, i;
-	struct ldw_clause clause = { LDW_FIELD_FILE_PATH, op, values };
-	struct ldw_rule rule = { .nrequirements = 1, .requirements = &clause };
+	struct ldw_prog_builder b;
+	struct ldw_prog_error verr;
+	struct ldw_prog prog;
+	const char *err;
 	struct ldw_anchors a;
 	enum ldw_anchors_reason r;
 	struct ldw_event event;
@@ -252,7 +257,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in.n -= n + (nul != NULL);
 	}
 
-	r = ldw_anchors_derive(&rule, &a);
+	/* The requirement file.path OP (values) as the one unit of a program. */
+	for (i = 0; i < nvalues; i++)
+		strs[i] = ldw_str_cstr(values[i]);
+	ldw_prog_build_init(&b, blob, sizeof(blob));
+	ldw_prog_build_begin_unit(&b, LDW_UNIT_REQUIRE);
+	ldw_prog_build_test(&b, LDW_FIELD_FILE_PATH, op, strs, nvalues);
+	ldw_prog_build_end_unit(&b);
+	len = ldw_prog_build_finish(&b, &err);
+	if (!len || ldw_prog_verify(blob, len, &prog, &verr))
+		abort();
+	r = ldw_anchors_derive(&prog, &a);
 	check_invariants(&a, r);
 
 	if (head & 16) {
@@ -269,7 +284,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ldw_event_fill(&event, (struct ldw_str){ "creation", 8 },
 		       (struct ldw_str){ path, len }, LDW_STR_ABSENT,
 		       (struct ldw_str){ "/bin/sh", 7 });
-	if (ldw_clause_eval(&clause, &event, &i)) {
+	if (ldw_prog_test(&prog, 0, &event, &i)) {
 		if (!walk_ok(&a, path, len))
 			fail("the clause matches but no component is an anchor", path, len);
 	} else {

@@ -24,32 +24,52 @@
 
 static FILE *devnull;
 
+/* The default rule's program, as ldwatchctl match judges by it. */
+static struct ldw_prog prog;
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	static __u32 blob[LDW_PROG_MAX_SIZE / sizeof(__u32)];
+	struct ldw_prog_error verr;
+	const char *err;
+	size_t size;
+
 	(void)argc;
 	(void)argv;
 	devnull = fopen("/dev/null", "w");
 	if (!devnull)
 		abort();
+	size = ldw_prog_from_rule(&ldw_default_rule, blob, sizeof(blob), &err);
+	if (!size || ldw_prog_verify(blob, size, &prog, &verr))
+		abort();
 	return 0;
 }
 
 /*
- * Render @clause into buffers of every small size and one large one: the
- * formatter must terminate within @size and report the same full length.
+ * Render unit @unit (or, @insn not ~0u, that TEST with only @value) into
+ * buffers of every small size and one large one: the formatter must
+ * terminate within @size and report the same full length.
  */
-static void fuzz_clause_format(const struct ldw_clause *clause, unsigned int value)
+static size_t fuzz_render(const struct ldw_prog *prog, unsigned int unit, unsigned int insn,
+			  unsigned int value, char *buf, size_t size)
+{
+	return insn != ~0u ? ldw_prog_format_test(prog, insn, value, buf, size)
+			   : ldw_prog_format_unit(prog, unit, buf, size);
+}
+
+static void fuzz_format(const struct ldw_prog *prog, unsigned int unit, unsigned int insn,
+			unsigned int value)
 {
 	char big[4096];
 	char small[16];
 	size_t need, size;
 
-	need = ldw_clause_format(clause, value, big, sizeof(big));
+	need = fuzz_render(prog, unit, insn, value, big, sizeof(big));
 	if (need >= sizeof(big) || strlen(big) != need)
 		abort();
 	for (size = 0; size <= sizeof(small); size++) {
 		memset(small, 'X', sizeof(small));
-		if (ldw_clause_format(clause, value, small, size) != need)
+		if (fuzz_render(prog, unit, insn, value, small, size) != need)
 			abort();
 		if (size && (strlen(small) != (need < size ? need : size - 1) ||
 			     memcmp(small, big, strlen(small))))
@@ -57,36 +77,35 @@ static void fuzz_clause_format(const struct ldw_clause *clause, unsigned int val
 	}
 }
 
-static void fuzz_verdict(const struct ldw_rule *rule, const struct ldw_event *event,
+static void fuzz_verdict(const struct ldw_prog *prog, const struct ldw_event *event,
 			 struct ldw_verdict v)
 {
-	const struct ldw_conjunction *conj;
-	char buf[4096];
+	const struct ldw_prog_unit *u;
 	unsigned int i;
 
 	switch (v.outcome) {
 	case LDW_MATCH:
-		for (i = 0; i < rule->nrequirements; i++)
-			fuzz_clause_format(&rule->requirements[i], LDW_ALL_VALUES);
+		for (i = 0; i < prog->header->nunits; i++) {
+			if (prog->unit[i].kind == LDW_UNIT_EXCLUDE)
+				continue;
+			fuzz_format(prog, i, ~0u, 0);
+		}
 		break;
 	case LDW_NO_MATCH:
-		if (v.index >= rule->nrequirements)
-			abort();
-		fuzz_clause_format(&rule->requirements[v.index], LDW_ALL_VALUES);
-		break;
 	case LDW_EXCLUDED:
-		if (v.index >= rule->nexclusions)
+		if (v.index >= prog->header->nunits)
 			abort();
-		conj = &rule->exclusions[v.index];
-		if (conj->nclauses == 1)
-			fuzz_clause_format(&conj->clauses[0], v.value);
-		if (ldw_conjunction_format(conj, buf, sizeof(buf)) >= sizeof(buf))
+		u = &prog->unit[v.index];
+		if ((u->kind == LDW_UNIT_EXCLUDE) != (v.outcome == LDW_EXCLUDED))
 			abort();
+		fuzz_format(prog, v.index, ~0u, 0);
+		if (u->ninsns == 1 && v.outcome == LDW_EXCLUDED)
+			fuzz_format(prog, v.index, u->first_insn, v.value);
 		break;
 	default:
 		abort();
 	}
-	if (ldw_explain(devnull, rule, event, v))
+	if (ldw_explain(devnull, prog, event, v))
 		abort();
 }
 
@@ -129,10 +148,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	} else {
 		fuzz_touch(&ev.event);
-		v = ldw_rule_eval(&ldw_default_rule, &ev.event);
-		if ((v.outcome == LDW_MATCH) != ldw_rule_matches(&ldw_default_rule, &ev.event))
-			abort();
-		fuzz_verdict(&ldw_default_rule, &ev.event, v);
+		v = ldw_prog_eval(&prog, &ev.event);
+		fuzz_verdict(&prog, &ev.event, v);
 	}
 	ldw_json_event_release(&ev);
 	free(line);

@@ -6,14 +6,16 @@
  * an event blob. The wildcard and equality primitives are checked against a
  * reference written the naive way (recursion over every split), so the fast,
  * iterative matcher must agree with an obviously correct one on every input.
- * The blob then becomes an event, field by field, for the default rule and
- * the formatter, which must not crash, read out of bounds or overflow.
+ * The blob then becomes an event, field by field, for the default rule's
+ * program and the formatter, which must not crash, read out of bounds or
+ * overflow.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <ldwatch/program.h>
 #include <ldwatch/rule.h>
 
 static unsigned char fold(unsigned char c, bool nocase)
@@ -93,6 +95,23 @@ static void check_primitives(const char *pattern, size_t plen, const char *text,
  * The event blob: fields separated by 0x01 bytes, in enum ldw_field order;
  * a field whose text is the single byte 0x02 is absent.
  */
+/* The default rule's program, lowered once. */
+static struct ldw_prog prog;
+
+static void lower_default(void)
+{
+	static __u32 buf[LDW_PROG_MAX_SIZE / sizeof(__u32)];
+	struct ldw_prog_error verr;
+	const char *err;
+	size_t size;
+
+	if (prog.header)
+		return;
+	size = ldw_prog_from_rule(&ldw_default_rule, buf, sizeof(buf), &err);
+	if (!size || ldw_prog_verify(buf, size, &prog, &verr))
+		abort();
+}
+
 static void check_rule(const uint8_t *blob, size_t size)
 {
 	struct ldw_event event = { 0 };
@@ -114,23 +133,21 @@ static void check_rule(const uint8_t *blob, size_t size)
 		at += len + 1;
 	}
 
-	v = ldw_rule_eval(&ldw_default_rule, &event);
-	if (v.outcome == LDW_NO_MATCH && v.index >= ldw_default_rule.nrequirements)
+	v = ldw_prog_eval(&prog, &event);
+	if (v.outcome != LDW_MATCH && v.index >= prog.header->nunits)
 		abort();
-	if (v.outcome == LDW_EXCLUDED) {
-		const struct ldw_conjunction *c = &ldw_default_rule.exclusions[v.index];
-		size_t full = ldw_conjunction_format(c, NULL, 0);
+	if (v.outcome != LDW_MATCH) {
+		const struct ldw_prog_unit *u = &prog.unit[v.index];
+		size_t full = ldw_prog_format_unit(&prog, v.index, NULL, 0);
 
-		if (v.index >= ldw_default_rule.nexclusions)
+		if ((u->kind == LDW_UNIT_EXCLUDE) != (v.outcome == LDW_EXCLUDED))
 			abort();
-		if (ldw_conjunction_format(c, small, sizeof(small)) != full ||
+		if (ldw_prog_format_unit(&prog, v.index, small, sizeof(small)) != full ||
 		    strlen(small) != (full < sizeof(small) ? full : sizeof(small) - 1))
 			abort();
-		if (c->nclauses == 1)
-			ldw_clause_format(&c->clauses[0], v.value, small, sizeof(small));
+		if (u->ninsns == 1)
+			ldw_prog_format_test(&prog, u->first_insn, v.value, small, sizeof(small));
 	}
-	if ((v.outcome == LDW_MATCH) != ldw_rule_matches(&ldw_default_rule, &event))
-		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -147,6 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(pattern, data, plen);
 	memcpy(text_copy, text, tlen);
 	check_primitives(pattern, plen, text_copy, tlen);
+	lower_default();
 	check_rule(blob, size - (blob - data));
 	free(text_copy);
 	free(pattern);

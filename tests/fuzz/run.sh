@@ -50,6 +50,7 @@ fuzz() {
 
 fuzz fuzz_rule tests/fuzz/fuzz_rule.c
 fuzz fuzz_anchors tests/fuzz/fuzz_anchors.c
+fuzz fuzz_program tests/fuzz/fuzz_program.c
 fuzz fuzz_event_json tests/fuzz/fuzz_event_json.c userspace/event_json.c -- -ljson-c
 fuzz fuzz_alert_decode tests/fuzz/fuzz_alert_decode.c userspace/genl_client.c userspace/ecs.c \
 	userspace/ecs_records.c "-I$(pkg-config --variable=includedir libnl-3.0 || echo /usr/include)/libnl3" \

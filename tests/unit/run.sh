@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Userspace unit tests: the matcher against the shared case table,
+# Userspace unit tests: the matcher against the shared case table, compiled
+# rules (verifier, formatter, builder),
 # ldwatchctl's command line, the ECS writer and ldwatchd's records, the
 # netlink decoder and sequence accounting, the protocol's tables against
 # their declaration (netlink_spec.h), and ldwatchd's command line and
@@ -79,6 +80,9 @@ for cc in gcc clang; do
 	check "test_companion builds without warnings ($cc -Wall -Wextra)" \
 		"$cc" "${warn[@]}" -O2 -o "$out/test_companion-$cc" tests/unit/test_companion.c \
 		"${matcher[@]}"
+	check "test_program builds without warnings ($cc -Wall -Wextra)" \
+		"$cc" "${warn[@]}" -O2 -o "$out/test_program-$cc" tests/unit/test_program.c \
+		"${matcher[@]}"
 	check "test_anchors builds without warnings ($cc -Wall -Wextra)" \
 		"$cc" "${warn[@]}" -O2 -o "$out/test_anchors-$cc" tests/unit/test_anchors.c \
 		tests/rule_cases.c "${matcher[@]}"
@@ -105,6 +109,11 @@ fi
 if check "test_companion builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
 	-o "$out/test_companion" tests/unit/test_companion.c "${matcher[@]}"; then
 	run_tap companion "$out/test_companion"
+fi
+
+if check "test_program builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
+	-o "$out/test_program" tests/unit/test_program.c "${matcher[@]}"; then
+	run_tap program "$out/test_program"
 fi
 
 if check "test_anchors builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Userspace tests of ldwatch's companion rule (module/rule/builtin_companion.c):
- * its verdict on events as capture builds them, one case for each line of
+ * its program's verdict on events as capture builds them, one case for each line of
  * the README's table of what the companion rule alerts on, and for each
  * weakness of Elastic's exclusions it is there to close. The expected
  * verdicts come from what the dynamic linker reads (ld.so.conf's include
@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <ldwatch/program.h>
 #include <ldwatch/rule.h>
 
 #include "tap.h"
@@ -133,8 +134,20 @@ static const char *outcome_name(enum ldw_outcome o)
 
 int main(void)
 {
+	static __u32 blob[LDW_PROG_MAX_SIZE / sizeof(__u32)];
 	const struct ldw_rule *rule = &ldw_companion_rule;
-	size_t i;
+	struct ldw_prog_error verr;
+	struct ldw_prog prog;
+	const char *err = "";
+	size_t i, size;
+
+	/* Judged by its program, as the module judges. */
+	size = ldw_prog_from_rule(rule, blob, sizeof(blob), &err);
+	if (!tap_ok(size && !ldw_prog_verify(blob, size, &prog, &verr),
+		    "companion rule: lowers to a program that verifies")) {
+		tap_diag("%s", err);
+		return tap_done();
+	}
 
 	tap_ok(rule->id && strlen(rule->id) == 36 && rule->version >= 1 &&
 	       rule->severity && !strcmp(rule->severity, "high") &&
@@ -151,10 +164,10 @@ int main(void)
 			       str(c->executable));
 		event.field[LDW_FIELD_TARGET_PATH] = str(c->target);
 		event.field[LDW_FIELD_HOST_EXECUTABLE] = str(c->host_executable);
-		v = ldw_rule_eval(rule, &event);
+		v = ldw_prog_eval(&prog, &event);
 		if (!tap_ok(v.outcome == c->outcome, "companion rule: %s: %s", c->name,
 			    outcome_name(c->outcome)))
-			tap_diag("got %s (clause %u)", outcome_name(v.outcome), v.index);
+			tap_diag("got %s (unit %u)", outcome_name(v.outcome), v.index);
 	}
 	return tap_done();
 }

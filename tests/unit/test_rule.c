@@ -1,41 +1,80 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Userspace tests of the rule matcher: the shared case table, the byte
- * sweeps, the formatter's bounds, and the default rule table checked
- * against the rule text it was copied from.
+ * Userspace tests of the rule matcher: the shared case table judged by the
+ * default rule's program, the byte sweeps, the formatter's bounds, and the
+ * default rule's program written back checked against the rule text it was
+ * copied from.
  *
  * Usage: test_rule RULE_TEXT_FILE
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include <ldwatch/program.h>
 #include <ldwatch/rule.h>
 
 #include "../rule_cases.h"
 #include "tap.h"
 
+/* The default rule's program, lowered once, as the module does at load. */
+static const struct ldw_prog *default_prog(void)
+{
+	static __u32 blob[LDW_PROG_MAX_SIZE / sizeof(__u32)];
+	static struct ldw_prog prog;
+	static bool ready;
+	struct ldw_prog_error verr;
+	const char *err;
+	size_t size;
+
+	if (ready)
+		return &prog;
+	size = ldw_prog_from_rule(&ldw_default_rule, blob, sizeof(blob), &err);
+	if (!size || ldw_prog_verify(blob, size, &prog, &verr)) {
+		fprintf(stderr, "the default rule does not lower to a program\n");
+		exit(1);
+	}
+	ready = true;
+	return &prog;
+}
+
+/* Value @value of the single TEST of unit @unit, as a C string (static). */
+static const char *unit_value(const struct ldw_prog *prog, unsigned int unit,
+			      unsigned int value)
+{
+	static char buf[4097];
+	const struct ldw_prog_unit *u = &prog->unit[unit];
+	const struct ldw_prog_insn *in = &prog->insn[u->first_insn];
+	const struct ldw_prog_value *v;
+
+	if (u->ninsns != 1 || value >= in->nvalues)
+		return NULL;
+	v = &prog->value[in->first_value + value];
+	memcpy(buf, prog->strings + v->offset, v->len);
+	buf[v->len] = '\0';
+	return buf;
+}
+
 static void test_rule_case(const struct ldw_rule_case *c)
 {
-	const struct ldw_rule *rule = &ldw_default_rule;
+	const struct ldw_prog *prog = default_prog();
 	struct ldw_event event;
 	struct ldw_verdict v;
 	bool ok;
 
 	ldw_rule_case_event(c, &event);
-	v = ldw_rule_eval(rule, &event);
+	v = ldw_prog_eval(prog, &event);
 
 	ok = v.outcome == c->outcome &&
-	     (c->outcome == LDW_MATCH || v.index == c->index);
+	     (c->outcome == LDW_MATCH || v.index == ldw_rule_case_unit(c));
 	if (ok && c->outcome == LDW_EXCLUDED && c->value) {
-		const struct ldw_conjunction *conj = &rule->exclusions[v.index];
+		const char *got = unit_value(prog, v.index, v.value);
 
-		ok = conj->nclauses == 1 &&
-		     !strcmp(conj->clauses[0].values[v.value], c->value);
+		ok = got && !strcmp(got, c->value);
 	}
-	if (!tap_ok(ok && ldw_rule_matches(rule, &event) == (c->outcome == LDW_MATCH),
-		    "rule: %s", c->name))
-		tap_diag("expected %s %u (%s), got %s %u value %u", ldw_outcome_name(c->outcome),
-			 c->index, c->value ? c->value : "-", ldw_outcome_name(v.outcome),
+	if (!tap_ok(ok, "rule: %s", c->name))
+		tap_diag("expected %s unit %u (%s), got %s unit %u value %u",
+			 ldw_outcome_name(c->outcome), ldw_rule_case_unit(c),
+			 c->value ? c->value : "-", ldw_outcome_name(v.outcome),
 			 v.index, v.value);
 }
 
@@ -90,7 +129,7 @@ static struct ldw_verdict eval_path(const char *prefix, unsigned char byte,
 	ldw_event_fill(&event, (struct ldw_str){ "creation", 8 },
 		       (struct ldw_str){ path, len }, LDW_STR_ABSENT,
 		       (struct ldw_str){ exe_buf, strlen(exe_buf) });
-	return ldw_rule_eval(&ldw_default_rule, &event);
+	return ldw_prog_eval(default_prog(), &event);
 }
 
 /*
@@ -138,28 +177,28 @@ static void test_byte_sweeps(void)
 /* The formatter is snprintf-like: it never writes past @size and always terminates. */
 static void test_format_bounds(void)
 {
-	const struct ldw_clause *paths = &ldw_default_rule.requirements[REQ_PATH];
+	const struct ldw_prog *prog = default_prog();
 	static const char full[] =
 		"file.path : (\"/etc/ld.so.preload\", \"/etc/ld.so.conf.d/*\", \"/etc/ld.so.conf\")";
 	char buf[sizeof(full) + 8];
 	size_t n, size;
 	bool ok = true;
 
-	n = ldw_clause_format(paths, LDW_ALL_VALUES, NULL, 0);
+	n = ldw_prog_format_unit(prog, REQ_PATH, NULL, 0);
 	tap_ok(n == sizeof(full) - 1, "formatting into no buffer measures %zu bytes", n);
 
 	for (size = 1; size <= sizeof(buf); size++) {
 		memset(buf, 'Z', sizeof(buf));
-		n = ldw_clause_format(paths, LDW_ALL_VALUES, buf, size);
+		n = ldw_prog_format_unit(prog, REQ_PATH, buf, size);
 		if (n != sizeof(full) - 1 || strlen(buf) != (size - 1 < n ? size - 1 : n) ||
 		    strncmp(buf, full, strlen(buf)) || (size < sizeof(buf) && buf[size] != 'Z'))
 			ok = false;
 	}
 	tap_ok(ok, "formatting truncates at every size and never writes past it");
 
-	ldw_clause_format(paths, 1, buf, sizeof(buf));
+	ldw_prog_format_test(prog, prog->unit[REQ_PATH].first_insn, 1, buf, sizeof(buf));
 	tap_ok(!strcmp(buf, "file.path : \"/etc/ld.so.conf.d/*\""),
-	       "one value of a list renders as a single-value clause");
+	       "one value of a list renders as a single-value comparison");
 }
 
 /* Collapse whitespace runs, and drop them just inside parentheses. */
@@ -200,29 +239,16 @@ static char *read_file(const char *path)
 	return buf;
 }
 
-static void append(char **buf, size_t *len, const char *s)
-{
-	size_t n = strlen(s);
-
-	*buf = realloc(*buf, *len + n + 1);
-	if (!*buf)
-		abort();
-	memcpy(*buf + *len, s, n + 1);
-	*len += n;
-}
-
 /*
- * The default table, rendered back to EQL, must be the rule text's query:
- * same clauses, same values, same order. This is what "copied whole" means,
- * checked against the spec rather than against the code.
+ * The default table, lowered to a program and written back as EQL, must be
+ * the rule text's query: same clauses, same values, same order. This is
+ * what "copied whole" means, checked against the spec rather than against
+ * the code.
  */
 static void test_table_is_the_rule_text(const char *spec_path)
 {
-	const struct ldw_rule *rule = &ldw_default_rule;
-	char *spec = read_file(spec_path), *query, *end, *ours = NULL;
-	char clause[4096];
-	size_t len = 0;
-	unsigned int i;
+	char *spec = read_file(spec_path), *query, *end, *ours;
+	size_t len;
 
 	if (!tap_ok(spec != NULL, "rule text %s is readable", spec_path))
 		return;
@@ -234,36 +260,22 @@ static void test_table_is_the_rule_text(const char *spec_path)
 	}
 	*end = '\0';
 
-	append(&ours, &len, "file where");
-	for (i = 0; i < rule->nrequirements; i++) {
-		const struct ldw_conjunction one = { 1, &rule->requirements[i] };
-
-		ldw_conjunction_format(&one, clause, sizeof(clause));
-		append(&ours, &len, i ? " and " : " ");
-		append(&ours, &len, clause);
-	}
-	append(&ours, &len, " and not (");
-	for (i = 0; i < rule->nexclusions; i++) {
-		const struct ldw_conjunction *conj = &rule->exclusions[i];
-
-		ldw_conjunction_format(conj, clause, sizeof(clause));
-		append(&ours, &len, i ? " or " : "");
-		append(&ours, &len, conj->nclauses > 1 ? "(" : "");
-		append(&ours, &len, clause);
-		append(&ours, &len, conj->nclauses > 1 ? ")" : "");
-	}
-	append(&ours, &len, ")");
+	len = ldw_prog_format(default_prog(), NULL, 0);
+	ours = malloc(len + 1);
+	if (!ours)
+		abort();
+	ldw_prog_format(default_prog(), ours, len + 1);
 
 	normalize(query);
-	normalize(ours);
-	if (!tap_ok(!strcmp(query, ours), "the default rule table is the rule text's query")) {
+	if (!tap_ok(!strcmp(query, ours),
+		    "the default rule's program, written back, is the rule text's query")) {
 		size_t at = 0;
 
 		while (query[at] && query[at] == ours[at])
 			at++;
 		tap_diag("first difference at byte %zu:", at);
-		tap_diag("text:  ...%.60s", query + (at > 20 ? at - 20 : 0));
-		tap_diag("table: ...%.60s", ours + (at > 20 ? at - 20 : 0));
+		tap_diag("text:    ...%.60s", query + (at > 20 ? at - 20 : 0));
+		tap_diag("program: ...%.60s", ours + (at > 20 ? at - 20 : 0));
 	}
 	free(ours);
 	free(spec);
