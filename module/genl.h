@@ -97,4 +97,10 @@ int ldw_msg_put_rules_changed(struct sk_buff *skb, const struct ldw_alert *recor
 size_t ldw_msg_status_size(const struct ldw_status *status);
 int ldw_msg_put_status(struct sk_buff *skb, const struct ldw_status *status);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+struct genl_info;
+int ldw_cmd_rule_load(struct sk_buff *skb, struct genl_info *info);
+int ldw_cmd_rule_remove(struct sk_buff *skb, struct genl_info *info);
+#endif
+
 #endif /* _LDWATCH_GENL_H */

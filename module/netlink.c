@@ -38,6 +38,7 @@
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
+#include <kunit/visibility.h>
 
 #include <ldwatch/netlink.h>
 #include <ldwatch/program.h>
@@ -934,7 +935,7 @@ static const char *ldw_attr_string(struct genl_info *info, int attr)
 	return info->attrs[attr] ? nla_data(info->attrs[attr]) : NULL;
 }
 
-static int ldw_cmd_rule_load(struct sk_buff *skb, struct genl_info *info)
+VISIBLE_IF_KUNIT int ldw_cmd_rule_load(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ldw_lrule_refusal why = {};
 	struct ldw_lrule_spec spec = {};
@@ -969,8 +970,9 @@ static int ldw_cmd_rule_load(struct sk_buff *skb, struct genl_info *info)
 		ldw_extack_refusal(info, &why);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(ldw_cmd_rule_load);
 
-static int ldw_cmd_rule_remove(struct sk_buff *skb, struct genl_info *info)
+VISIBLE_IF_KUNIT int ldw_cmd_rule_remove(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ldw_lrule_refusal why = {};
 	struct ldw_actor actor;
@@ -986,6 +988,7 @@ static int ldw_cmd_rule_remove(struct sk_buff *skb, struct genl_info *info)
 		ldw_extack_refusal(info, &why);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(ldw_cmd_rule_remove);
 
 static int ldw_cmd_rule_get(struct sk_buff *skb, struct genl_info *info)
 {
