@@ -155,6 +155,27 @@ static struct ldw_test_request *ldw_test_request(struct kunit *test,
 	return r;
 }
 
+/* A request of the ruleref column: RULE_ID @id alone. */
+static struct ldw_test_request *ldw_test_ruleref(struct kunit *test, const char *id)
+{
+	struct ldw_test_request *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct nlattr *head;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->skb = alloc_skb(1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r->skb);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ldw_test_free_skb, r->skb));
+	head = (struct nlattr *)skb_tail_pointer(r->skb);
+	KUNIT_ASSERT_EQ(test, nla_put_string(r->skb, LDW_A_RULE_ID, id), 0);
+	KUNIT_ASSERT_EQ(test, nla_parse_deprecated_strict(r->tb, LDW_A_MAX, head,
+							  skb_tail_pointer(r->skb) -
+							  (unsigned char *)head,
+							  ldw_genl_policy, &r->extack), 0);
+	r->info.attrs = r->tb;
+	r->info.extack = &r->extack;
+	return r;
+}
+
 /* A request whose string attribute @attr is @value. */
 static void ldw_test_set_string(struct kunit *test, struct ldw_test_request *r,
 				int attr, const char *value)
@@ -238,8 +259,8 @@ static void load_refuses_missing_and_foreign_attributes(struct kunit *test)
 				 -EINVAL, ldw_required[i], true, "a required attribute missing");
 	ldw_test_refused(test, ldw_test_request(test, blob, size, 0, LDW_A_PID),
 			 -EINVAL, LDW_A_PID, false, "an attribute the load does not take");
-	ldw_test_refused(test, ldw_test_request(test, blob, size, 0, LDW_A_RULE_MATCHES),
-			 -EINVAL, LDW_A_RULE_MATCHES, false, "a counter is not the loader's");
+	ldw_test_refused(test, ldw_test_request(test, blob, size, 0, LDW_A_RULE_COUNT),
+			 -EINVAL, LDW_A_RULE_COUNT, false, "a change record's attribute");
 }
 
 /* Each field of the identity broken once. */
@@ -449,8 +470,13 @@ static void load_replace_remove_and_records(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rule->version, 2u);
 	ldw_lrule_put(rule);
 
-	/* Removed: gone from the set, recorded. */
+	/* The remove request takes RULE_ID alone. */
 	r = ldw_test_request(test, blob2, size, 0, 0);
+	KUNIT_EXPECT_EQ(test, ldw_cmd_rule_remove(r->skb, &r->info), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ldw_queue_next_seq(), start.next_seq + 2);
+
+	/* Removed: gone from the set, recorded. */
+	r = ldw_test_ruleref(test, LDW_TEST_ID);
 	KUNIT_ASSERT_EQ(test, ldw_cmd_rule_remove(r->skb, &r->info), 0);
 	ldw_test_state(&now);
 	KUNIT_EXPECT_EQ(test, now.n, start.n);
@@ -459,6 +485,7 @@ static void load_replace_remove_and_records(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec->rule->version, 2u);
 	KUNIT_EXPECT_NULL(test, ldw_test_in_force(LDW_TEST_ID));
 	/* Again: there is none; nothing changes. */
+	r = ldw_test_ruleref(test, LDW_TEST_ID);
 	KUNIT_EXPECT_EQ(test, ldw_cmd_rule_remove(r->skb, &r->info), -ENOENT);
 	KUNIT_EXPECT_EQ(test, ldw_queue_next_seq(), start.next_seq + 3);
 }

@@ -831,6 +831,22 @@ static int ldw_set_timeout(struct nl_sock *sk)
 	return 0;
 }
 
+/*
+ * The module's refusals say why in an extended ack; a refused request is
+ * not echoed back whole (a rule's program is up to 64 KiB).
+ */
+static int ldw_ext_ack(struct nl_sock *sk)
+{
+	int one = 1, fd = nl_socket_get_fd(sk);
+
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one)))
+		return -errno;
+	/* A rule's text may be larger than libnl's default buffer. */
+	nl_socket_enable_msg_peek(sk);
+	return 0;
+}
+
 int ldw_genl_open(struct ldw_genl **out)
 {
 	struct ldw_genl *g;
@@ -848,6 +864,8 @@ int ldw_genl_open(struct ldw_genl **out)
 	ret = ldw_errno(genl_connect(g->sk));
 	if (!ret)
 		ret = ldw_set_timeout(g->sk);
+	if (!ret)
+		ret = ldw_ext_ack(g->sk);
 	if (!ret) {
 		g->family = genl_ctrl_resolve(g->sk, LDW_GENL_NAME);
 		if (g->family < 0)
@@ -882,6 +900,15 @@ struct ldw_request {
 	struct nlmsghdr *reply;
 	bool acked;
 	int error;		/* the kernel's answer, a positive errno */
+	/* The request's attributes, or NULL; a dump (NLM_F_DUMP) with @each. */
+	struct nl_msg *msg;
+	int (*each)(void *arg, const struct nlmsghdr *nlh);
+	void *each_arg;
+	bool done;
+	/* The extended ack's message and attribute, when the kernel sent them. */
+	char why[LDW_WHY_SIZE];
+	uint32_t bad_offset;
+	uint32_t missing;
 };
 
 static int ldw_request_valid(struct nl_msg *nmsg, void *arg)
@@ -889,6 +916,13 @@ static int ldw_request_valid(struct nl_msg *nmsg, void *arg)
 	struct ldw_request *req = arg;
 	struct nlmsghdr *nlh = nlmsg_hdr(nmsg);
 
+	if (req->each && nlh->nlmsg_type == req->family) {
+		int ret = req->each(req->each_arg, nlh);
+
+		if (ret)
+			req->error = ret < 0 ? -ret : ret;
+		return ret ? NL_STOP : NL_OK;
+	}
 	if (req->reply || nlh->nlmsg_type != req->family)
 		return NL_SKIP;
 	req->reply = malloc(nlh->nlmsg_len);
@@ -908,29 +942,87 @@ static int ldw_request_ack(struct nl_msg *nmsg, void *arg)
 	return NL_STOP;
 }
 
+static int ldw_request_finish(struct nl_msg *nmsg, void *arg)
+{
+	struct ldw_request *req = arg;
+
+	(void)nmsg;
+	req->done = true;
+	req->acked = true;
+	return NL_STOP;
+}
+
+/*
+ * The extended ack after @e (NETLINK_EXT_ACK, the request capped by
+ * NETLINK_CAP_ACK): its message and the attribute it names.
+ */
+static void ldw_request_ext_ack(struct ldw_request *req, const struct nlmsgerr *e)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)((const char *)e - NLMSG_HDRLEN);
+	const struct nlattr *attr;
+	const char *start;
+	int len, rem;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	start = (const char *)e + sizeof(*e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		start += e->msg.nlmsg_len - sizeof(e->msg);
+	len = (int)((const char *)nlh + nlh->nlmsg_len - start);
+	if (len <= 0)
+		return;
+	nla_for_each_attr(attr, (struct nlattr *)start, len, rem) {
+		switch (nla_type(attr)) {
+		case NLMSGERR_ATTR_MSG:
+			snprintf(req->why, sizeof(req->why), "%.*s", nla_len(attr),
+				 (const char *)nla_data(attr));
+			req->why[strcspn(req->why, "\n")] = '\0';
+			break;
+		case NLMSGERR_ATTR_OFFS:
+			if (nla_len(attr) == 4)
+				req->bad_offset = nla_get_u32(attr);
+			break;
+		case NLMSGERR_ATTR_MISS_TYPE:
+			if (nla_len(attr) == 4)
+				req->missing = nla_get_u32(attr);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 static int ldw_request_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	struct ldw_request *req = arg;
 
 	(void)nla;
 	req->error = e->error < 0 ? -e->error : e->error;
+	ldw_request_ext_ack(req, e);
 	return NL_STOP;
 }
 
-/* Send @cmd on @sk and collect the answer in @req; handlers in @cb. */
+/*
+ * Send @cmd on @sk (the attributes of @req->msg, if any: a message its
+ * caller made with ldw_request_msg()) and collect the answer in @req;
+ * handlers in @cb.
+ */
 static int ldw_request(struct nl_sock *sk, struct nl_cb *cb, struct ldw_request *req)
 {
-	struct nl_msg *nmsg;
+	struct nl_msg *nmsg = req->msg;
 	int ret;
 
-	nmsg = nlmsg_alloc();
-	if (!nmsg)
-		return -ENOMEM;
-	if (!genlmsg_put(nmsg, NL_AUTO_PORT, NL_AUTO_SEQ, req->family, 0, 0, req->cmd,
-			 LDW_GENL_VERSION)) {
-		nlmsg_free(nmsg);
-		return -ENOMEM;
+	if (!nmsg) {
+		nmsg = nlmsg_alloc();
+		if (!nmsg)
+			return -ENOMEM;
+		if (!genlmsg_put(nmsg, NL_AUTO_PORT, NL_AUTO_SEQ, req->family, 0, 0, req->cmd,
+				 LDW_GENL_VERSION)) {
+			nlmsg_free(nmsg);
+			return -ENOMEM;
+		}
 	}
+	req->msg = NULL;
 	ret = nl_send_auto(sk, nmsg);
 	nlmsg_free(nmsg);
 	if (ret < 0)
@@ -946,6 +1038,185 @@ static int ldw_request(struct nl_sock *sk, struct nl_cb *cb, struct ldw_request 
 			return ldw_errno(ret);
 	}
 	return req->error ? -req->error : 0;
+}
+
+/* A request message of @cmd (with @flags), room for @size bytes of attributes. */
+static struct nl_msg *ldw_request_msg(int family, uint8_t cmd, int flags, size_t size)
+{
+	struct nl_msg *nmsg = nlmsg_alloc_size(size + 4096);
+
+	if (nmsg && !genlmsg_put(nmsg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags, cmd,
+				 LDW_GENL_VERSION)) {
+		nlmsg_free(nmsg);
+		nmsg = NULL;
+	}
+	return nmsg;
+}
+
+/* Run @req on @g: its answer, or a negative errno and @why. */
+static int ldw_request_run(struct ldw_genl *g, struct ldw_request *req, char *why)
+{
+	struct nl_cb *cb;
+	int ret;
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		nlmsg_free(req->msg);
+		return -ENOMEM;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, ldw_request_valid, req);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ldw_request_ack, req);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, ldw_request_finish, req);
+	nl_cb_err(cb, NL_CB_CUSTOM, ldw_request_error, req);
+	ret = ldw_request(g->sk, cb, req);
+	nl_cb_put(cb);
+	if (why) {
+		const char *name = ldw_attr_name(req->missing);
+
+		if (req->why[0] && req->missing && name)
+			snprintf(why, LDW_WHY_SIZE, "%s (%s)", req->why, name);
+		else
+			snprintf(why, LDW_WHY_SIZE, "%s", req->why);
+	}
+	return ret;
+}
+
+int ldw_genl_rule_load(struct ldw_genl *g, const struct ldw_rule_request *rq,
+		       char why[LDW_WHY_SIZE])
+{
+	struct ldw_request req = { .family = g->family, .cmd = LDW_CMD_RULE_LOAD };
+	int ret;
+
+	why[0] = '\0';
+	if (rq->size > LDW_RULE_PROGRAM_MAX) {
+		snprintf(why, LDW_WHY_SIZE, "the compiled rule is %zu bytes, more than %u",
+			 rq->size, LDW_RULE_PROGRAM_MAX);
+		return -EMSGSIZE;
+	}
+	req.msg = ldw_request_msg(g->family, LDW_CMD_RULE_LOAD, 0, rq->size + 8192);
+	if (!req.msg)
+		return -ENOMEM;
+	if (nla_put_string(req.msg, LDW_A_RULE_ID, rq->id) ||
+	    nla_put_string(req.msg, LDW_A_RULE_NAME, rq->name) ||
+	    nla_put_u32(req.msg, LDW_A_RULE_VERSION, rq->version) ||
+	    nla_put_string(req.msg, LDW_A_RULE_SEVERITY, rq->severity) ||
+	    nla_put_u32(req.msg, LDW_A_RULE_RISK_SCORE, rq->risk_score) ||
+	    (rq->threat && nla_put_string(req.msg, LDW_A_RULE_THREAT, rq->threat)) ||
+	    (rq->source && nla_put_string(req.msg, LDW_A_RULE_SOURCE, rq->source)) ||
+	    nla_put(req.msg, LDW_A_RULE_PROGRAM, (int)rq->size, rq->program)) {
+		nlmsg_free(req.msg);
+		snprintf(why, LDW_WHY_SIZE, "the rule does not fit a message");
+		return -EMSGSIZE;
+	}
+	ret = ldw_request_run(g, &req, why);
+	free(req.reply);
+	return ret;
+}
+
+int ldw_genl_rule_remove(struct ldw_genl *g, const char *id, char why[LDW_WHY_SIZE])
+{
+	struct ldw_request req = { .family = g->family, .cmd = LDW_CMD_RULE_REMOVE };
+	int ret;
+
+	why[0] = '\0';
+	req.msg = ldw_request_msg(g->family, LDW_CMD_RULE_REMOVE, 0, strlen(id) + 64);
+	if (!req.msg)
+		return -ENOMEM;
+	if (nla_put_string(req.msg, LDW_A_RULE_ID, id)) {
+		nlmsg_free(req.msg);
+		return -EMSGSIZE;
+	}
+	ret = ldw_request_run(g, &req, why);
+	free(req.reply);
+	return ret;
+}
+
+int ldw_genl_rule_get(struct ldw_genl *g, const char *id, struct ldw_reply *reply,
+		      char why[LDW_WHY_SIZE])
+{
+	struct ldw_request req = { .family = g->family, .cmd = LDW_CMD_RULE_GET };
+	char err[LDW_DECODE_ERR_SIZE];
+	int ret;
+
+	memset(reply, 0, sizeof(*reply));
+	why[0] = '\0';
+	req.msg = ldw_request_msg(g->family, LDW_CMD_RULE_GET, 0, strlen(id) + 64);
+	if (!req.msg)
+		return -ENOMEM;
+	if (nla_put_string(req.msg, LDW_A_RULE_ID, id)) {
+		nlmsg_free(req.msg);
+		return -EMSGSIZE;
+	}
+	ret = ldw_request_run(g, &req, why);
+	if (!ret && !req.reply) {
+		snprintf(why, LDW_WHY_SIZE, "the module acknowledged without a reply");
+		ret = -EINVAL;
+	}
+	if (ret) {
+		free(req.reply);
+		return ret;
+	}
+	reply->raw = req.reply;
+	ret = ldw_msg_decode(reply->raw, g->family, &reply->msg, err);
+	if (!ret && reply->msg.cmd != LDW_CMD_RULE_GET) {
+		snprintf(err, sizeof(err), "a %s message answered RULE_GET",
+			 ldw_cmd_name(reply->msg.cmd));
+		ret = -EINVAL;
+	}
+	if (ret) {
+		snprintf(why, LDW_WHY_SIZE, "%s", err);
+		ldw_reply_free(reply);
+	}
+	return ret;
+}
+
+/* A dump's messages, decoded, to the caller's function. */
+struct ldw_rule_list {
+	int family;
+	int (*each)(void *arg, const struct ldw_msg *rule);
+	void *arg;
+	char *why;
+};
+
+static int ldw_rule_list_one(void *arg, const struct nlmsghdr *nlh)
+{
+	struct ldw_rule_list *l = arg;
+	char err[LDW_DECODE_ERR_SIZE];
+	struct ldw_msg *msg = malloc(sizeof(*msg));
+	int ret;
+
+	if (!msg)
+		return -ENOMEM;
+	ret = ldw_msg_decode(nlh, l->family, msg, err);
+	if (!ret && msg->cmd != LDW_CMD_RULE_GET) {
+		snprintf(err, sizeof(err), "a %s message in the rules' list",
+			 ldw_cmd_name(msg->cmd));
+		ret = -EINVAL;
+	}
+	if (ret)
+		snprintf(l->why, LDW_WHY_SIZE, "%s", err);
+	else
+		ret = l->each(l->arg, msg);
+	free(msg);
+	return ret;
+}
+
+int ldw_genl_rule_list(struct ldw_genl *g, int (*each)(void *arg, const struct ldw_msg *rule),
+		       void *arg, char why[LDW_WHY_SIZE])
+{
+	struct ldw_request req = { .family = g->family, .cmd = LDW_CMD_RULE_GET };
+	struct ldw_rule_list list = { g->family, each, arg, why };
+	int ret;
+
+	why[0] = '\0';
+	req.msg = ldw_request_msg(g->family, LDW_CMD_RULE_GET, NLM_F_DUMP, 0);
+	if (!req.msg)
+		return -ENOMEM;
+	req.each = ldw_rule_list_one;
+	req.each_arg = &list;
+	ret = ldw_request_run(g, &req, why[0] ? NULL : why);
+	free(req.reply);
+	return ret;
 }
 
 int ldw_genl_status(struct ldw_genl *g, struct ldw_reply *reply,
