@@ -49,13 +49,19 @@ MATCHER_SOURCES := $(LDW_RULE_SOURCES)
 NETLINK_SOURCES := userspace/genl_client.c userspace/ecs.c
 LDWATCHCTL_SOURCES := userspace/ldwatchctl.c userspace/event_json.c $(NETLINK_SOURCES) \
 	$(MATCHER_SOURCES)
+# Rule files: the EQL compiler and the readers of rule and exception files
+# (userspace/rule/), and ldwatchctl's rules and exceptions commands. The
+# SHA-256 of a compiled rule with nettle (Debian: nettle-dev).
+RULEFILE_SOURCES := $(wildcard userspace/rule/*.c) userspace/ldwatchctl_rules.c
+LDWATCHCTL_SOURCES += $(RULEFILE_SOURCES)
+NETTLE_LIBS := $(or $(shell pkg-config --libs nettle 2>/dev/null),-lnettle)
 LDWATCHD_SOURCES := userspace/ldwatchd.c userspace/ldwatchd_state.c userspace/ecs_records.c \
 	$(NETLINK_SOURCES) $(MATCHER_SOURCES) userspace/journal_output.c
 # libsystemd (Debian: libsystemd-dev): ldwatchd --journal; it reads the
 # fields back from the rendered line with json-c (libjson-c-dev).
 SYSTEMD_CFLAGS := $(shell pkg-config --cflags libsystemd 2>/dev/null)
 SYSTEMD_LIBS := $(or $(shell pkg-config --libs libsystemd 2>/dev/null),-lsystemd)
-USERSPACE_HEADERS := $(wildcard include/ldwatch/*.h userspace/*.h)
+USERSPACE_HEADERS := $(wildcard include/ldwatch/*.h userspace/*.h userspace/rule/*.h)
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -91,7 +97,7 @@ userspace: $(BUILD)/ldwatchctl $(BUILD)/ldwatchd
 $(BUILD)/ldwatchctl: $(LDWATCHCTL_SOURCES) $(USERSPACE_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(LDW_CFLAGS) $(JSONC_CFLAGS) $(GENL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
-		$(LDWATCHCTL_SOURCES) $(JSONC_LIBS) $(GENL_LIBS)
+		$(LDWATCHCTL_SOURCES) $(JSONC_LIBS) $(GENL_LIBS) $(NETTLE_LIBS)
 
 $(BUILD)/ldwatchd: $(LDWATCHD_SOURCES) $(USERSPACE_HEADERS)
 	@mkdir -p $(@D)

@@ -11,6 +11,8 @@ packages=(
 	# userspace build and tests; liburing for the guests' io_uring test program
 	gcc make pkg-config libjson-c-dev libnl-genl-3-dev liburing-dev clang
 	libclang-rt-14-dev shellcheck git
+	# ldwatchctl rules check: the SHA-256 of a compiled rule
+	nettle-dev
 	# module builds and checks: sparse, the source tree that carries
 	# checkpatch.pl, DKMS, pahole (6.12's headers make BTF). The target
 	# kernels are not installed here: tests/kernels.sh unpacks them into

@@ -21,23 +21,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ecs.h"
 #include "event_json.h"
 #include "genl_client.h"
-
-#define LDWCTL "ldwatchctl"
+#include "ldwatchctl.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define __printf(a, b) __attribute__((format(printf, a, b)))
-
-enum {
-	LDWCTL_OK = 0,
-	LDWCTL_BAD_INPUT = 1,
-	LDWCTL_USAGE = 2,
-	LDWCTL_NOT_LOADED = 3,
-	LDWCTL_NOT_PERMITTED = 4,
-};
 
 struct ldwctl_command {
 	const char *name;
@@ -60,10 +51,7 @@ static const struct {
 
 #define LDWCTL_NRULES ARRAY_SIZE(ldwctl_rules)
 
-/* Report a usage error of @cmd (NULL: of ldwatchctl itself); returns exit status 2. */
-static __printf(2, 3) int ldwctl_usage_error(const char *cmd, const char *fmt, ...);
-
-static int ldwctl_usage_error(const char *cmd, const char *fmt, ...)
+int ldwctl_usage_error(const char *cmd, const char *fmt, ...)
 {
 	const char *sep = cmd ? " " : "";
 	va_list ap;
@@ -89,6 +77,7 @@ static void ldwctl_match_help(FILE *out)
 	      "\n"
 	      "SYNOPSIS\n"
 	      "    " LDWCTL " match [--explain] [--rule NAME] < EVENTS.ndjson\n"
+	      "    " LDWCTL " match [--explain] --rule FILE [--exceptions FILE] < EVENTS.ndjson\n"
 	      "\n"
 	      "DESCRIPTION\n"
 	      "    Reads events from standard input, one JSON object per line (ECS, as Elastic\n"
@@ -151,23 +140,34 @@ static void ldwctl_match_help(FILE *out)
 	      "        ASCII: \\\" \\\\ \\n \\r \\t, and \\xHH for every other byte below 0x20 or\n"
 	      "        from 0x7f up. Invalid lines are reported on standard error only.\n"
 	      "\n"
-	      "    --rule NAME\n"
-	      "        The rule to apply (default: default). Known rules:\n", out);
+	      "    --rule NAME, --rule FILE\n"
+	      "        The rule to apply (default: default): a built-in rule by its name,\n"
+	      "        or a rule file (any format " LDWCTL " rules check reads; it must hold\n"
+	      "        one rule), compiled to exactly the program the kernel would run. A\n"
+	      "        name is looked up first: write ./default for a file called default.\n"
+	      "        Built-in rules:\n", out);
 	for (i = 0; i < LDWCTL_NRULES; i++)
 		fprintf(out, "            %-10s %s\n"
 			"            %-10s id %s, version %u\n", ldwctl_rules[i].name,
 			ldwctl_rules[i].rule->name, "", ldwctl_rules[i].rule->id,
 			ldwctl_rules[i].rule->version);
 	fputs("\n"
+	      "    --exceptions FILE\n"
+	      "        With --rule FILE: the exception items of FILE (any format " LDWCTL "\n"
+	      "        exceptions check reads) that apply to the rule, each compiled to one\n"
+	      "        more exclusion after the rule's own, as the kernel would run them.\n"
+	      "        An event an item suppresses is \"excluded\" by that item.\n"
+	      "\n"
 	      "    -h, --help\n"
 	      "        Show this help and exit.\n"
 	      "\n"
 	      "EXIT STATUS\n"
 	      "    0   every line was a valid event or blank, whether any matched or not\n"
 	      "        (unlike grep, \"nothing matched\" is success)\n"
-	      "    1   at least one line was invalid; the other lines were judged\n"
+	      "    1   at least one line was invalid; the other lines were judged; or the\n"
+	      "        rule or exception file was refused (FILE:LINE:COLUMN: why)\n"
 	      "    2   usage error, or an error reading standard input or writing standard\n"
-	      "        output (output may then be incomplete)\n"
+	      "        output (output may then be incomplete), or a file could not be read\n"
 	      "\n"
 	      "EXAMPLES\n"
 	      "    The alerts among events exported from Elasticsearch:\n"
@@ -186,6 +186,7 @@ static void ldwctl_match_help(FILE *out)
 struct ldwctl_match {
 	const struct ldw_rule *rule;
 	struct ldw_prog prog;		/* @rule's, as the kernel judges by it */
+	bool from_file;			/* --rule FILE: @prog is the file's, @rule unused */
 	bool explain;
 	unsigned long long lineno;
 	bool bad_input;
@@ -282,7 +283,7 @@ static int ldwctl_match_run(struct ldwctl_match *m)
 	int status = LDWCTL_OK;
 	int err;
 
-	if (ldwctl_match_compile(m))
+	if (!m->from_file && ldwctl_match_compile(m))
 		return LDWCTL_USAGE;
 
 	/* getline: lines of any length, and NUL bytes in them are counted, not cut. */
@@ -333,7 +334,8 @@ static int ldwctl_unknown_rule(const char *name)
 			strncat(known, ", ", sizeof(known) - strlen(known) - 1);
 		strncat(known, ldwctl_rules[i].name, sizeof(known) - strlen(known) - 1);
 	}
-	return ldwctl_usage_error("match", "unknown rule '%s' (known: %s)", name, known);
+	return ldwctl_usage_error("match", "unknown rule '%s' (known: %s; or a rule file)",
+				  name, known);
 }
 
 /*
@@ -341,7 +343,7 @@ static int ldwctl_unknown_rule(const char *name)
  * option, a long option given a value it does not take, or a cluster of
  * short options with an unknown letter (optopt).
  */
-static int ldwctl_bad_option(const char *cmd, const char *arg)
+int ldwctl_bad_option(const char *cmd, const char *arg)
 {
 	if (!strncmp(arg, "--", 2) && optopt)
 		return ldwctl_usage_error(cmd, "option '%.*s' takes no argument",
@@ -356,11 +358,14 @@ static int ldwctl_match_cmd(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "explain", no_argument, NULL, 'e' },
 		{ "rule", required_argument, NULL, 'r' },
+		{ "exceptions", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ldwctl_match m = { .rule = &ldw_default_rule };
-	int c;
+	const char *rule_arg = NULL, *exc_arg = NULL;
+	struct ldwctl_prog_rule pr;
+	int c, ret;
 
 	/* Our own messages: getopt's would name argv[0] without the command. */
 	opterr = 0;
@@ -372,9 +377,10 @@ static int ldwctl_match_cmd(int argc, char **argv)
 			m.explain = true;
 			break;
 		case 'r':
-			m.rule = ldwctl_rule(optarg);
-			if (!m.rule)
-				return ldwctl_unknown_rule(optarg);
+			rule_arg = optarg;
+			break;
+		case 'x':
+			exc_arg = optarg;
 			break;
 		case 'h':
 			ldwctl_match_help(stdout);
@@ -390,7 +396,28 @@ static int ldwctl_match_cmd(int argc, char **argv)
 		return ldwctl_usage_error("match",
 			"unexpected argument '%s' (events are read from standard input)",
 			argv[optind]);
-	return ldwctl_match_run(&m);
+	/* A built-in rule's name, else a rule file (./default for a file named so). */
+	if (rule_arg && ldwctl_rule(rule_arg))
+		m.rule = ldwctl_rule(rule_arg);
+	else if (rule_arg && !strchr(rule_arg, '/') && access(rule_arg, F_OK))
+		return ldwctl_unknown_rule(rule_arg);
+	if (!rule_arg || ldwctl_rule(rule_arg)) {
+		if (exc_arg)
+			return ldwctl_usage_error("match",
+				"--exceptions needs --rule FILE: exceptions are compiled with "
+				"the rule (the built-in rules are in ldwatch's rules/ directory "
+				"as files)");
+		return ldwctl_match_run(&m);
+	}
+	/* rule files (userspace/ldwatchctl_rules.c) */
+	ret = ldwctl_prog_rule_load(rule_arg, exc_arg, &pr);
+	if (!ret) {
+		m.prog = pr.compiled.prog;
+		m.from_file = true;
+		ret = ldwctl_match_run(&m);
+	}
+	ldwctl_prog_rule_free(&pr);
+	return ret;
 }
 
 /* --- status --- */
@@ -702,10 +729,15 @@ static int ldwctl_help_cmd(int argc, char **argv)
 /* --- dispatch --- */
 
 static const struct ldwctl_command ldwctl_commands[] = {
-	{ "match", "judge ECS events (JSON lines) with the rule, as Elasticsearch would",
+	{ "match", "judge ECS events (JSON lines) with a rule, as Elasticsearch would",
 	  ldwctl_match_cmd, ldwctl_match_help },
 	{ "status", "show the loaded module's counters, drop reasons and rule",
 	  ldwctl_status_cmd, ldwctl_status_help },
+	/* rule files (userspace/ldwatchctl_rules.c) */
+	{ "rules", "check rule files and show the programs they compile to",
+	  ldwctl_rules_cmd, ldwctl_rules_help },
+	{ "exceptions", "check exception files (Kibana exports, EQL)",
+	  ldwctl_exceptions_cmd, ldwctl_exceptions_help },
 	{ "help", "show the help of ldwatchctl or of a command",
 	  ldwctl_help_cmd, ldwctl_help_help },
 };
@@ -744,7 +776,7 @@ static void ldwctl_help(FILE *out)
 	      "\n"
 	      "COMMANDS\n", out);
 	for (i = 0; i < LDWCTL_NCOMMANDS; i++)
-		fprintf(out, "    %-8s %s\n", ldwctl_commands[i].name,
+		fprintf(out, "    %-10s %s\n", ldwctl_commands[i].name,
 			ldwctl_commands[i].summary);
 	fputs("\n"
 	      "OPTIONS\n"
@@ -763,7 +795,8 @@ static void ldwctl_help(FILE *out)
 	      "    " LDWCTL " status\n"
 	      "\n"
 	      "SEE ALSO\n"
-	      "    " LDWCTL " match --help, " LDWCTL " status --help, ldwatchd --help\n", out);
+	      "    " LDWCTL " match --help, " LDWCTL " status --help, " LDWCTL " rules --help,\n"
+	      "    " LDWCTL " exceptions --help, ldwatchd --help\n", out);
 }
 
 int main(int argc, char **argv)

@@ -56,4 +56,28 @@ fuzz fuzz_alert_decode tests/fuzz/fuzz_alert_decode.c userspace/genl_client.c us
 	userspace/ecs_records.c "-I$(pkg-config --variable=includedir libnl-3.0 || echo /usr/include)/libnl3" \
 	-- -ljson-c -lnl-genl-3 -lnl-3
 
+# Rule and exception files (userspace/rule/): seeded with the shipped rules
+# and the samples, each behind the byte that chooses the reader.
+mkdir -p "$out/fuzz_rule_file/corpus"
+for f in rules/*.eql tests/unit/data/rulefiles/*.json tests/unit/data/rulefiles/*.ndjson \
+	tests/unit/data/rulefiles/*.eql; do
+	{ printf '\0'; cat "$f"; } >"$out/fuzz_rule_file/corpus/seed-rule-$(basename "$f")"
+	{ printf '\1'; cat "$f"; } >"$out/fuzz_rule_file/corpus/seed-exceptions-$(basename "$f")"
+done
+fuzz fuzz_rule_file tests/fuzz/fuzz_rule_file.c userspace/rule/*.c -- -ljson-c -lnettle
+
+# The EQL compiler: seeded with Elastic's rule texts (the spec's query, v7,
+# v9) and a line of each construct.
+eql_corpus=$out/fuzz_eql/corpus
+mkdir -p "$eql_corpus"
+sed -n '/^file where /,/^Framework:/p' tests/data/elastic-rule-dynamic-linker-creation-or-modification.txt |
+	sed '$d' >"$eql_corpus/seed-v3"
+cp tests/data/elastic-rule-dynamic-linker-v7.eql "$eql_corpus/seed-v7"
+cp tests/data/elastic-rule-dynamic-linker-v9.eql "$eql_corpus/seed-v9"
+printf '%s' 'file where file.path like~ ("/a/*", "/b?") and ?file.name != null and process.name not in~ ("x") and not (file.name : "\u{41}\t" or (process.executable == """r\aw""" and file.extension != "y"))' \
+	>"$eql_corpus/seed-ops"
+printf '%s' 'process.name in ("a", "b") and file.Ext.original.extension == null // item' >"$eql_corpus/seed-item"
+fuzz fuzz_eql tests/fuzz/fuzz_eql.c userspace/rule/eql_lex.c userspace/rule/eql_parse.c \
+	userspace/rule/eql_compile.c
+
 summary

@@ -24,6 +24,10 @@ mapfile -t matcher < <(ldw_rule_sources)
 ((${#matcher[@]})) || { echo "no rule engine sources in module/rule/sources.mk" >&2; exit 1; }
 netlink=(userspace/genl_client.c userspace/ecs.c)
 ldwatchctl=(userspace/ldwatchctl.c userspace/event_json.c "${netlink[@]}")
+# Rule files: the readers and the EQL compiler (userspace/rule/), ldwatchctl's
+# rules and exceptions commands, nettle for SHA-256 (Debian: nettle-dev).
+rulefiles=(userspace/rule/*.c)
+ldwatchctl+=(userspace/ldwatchctl_rules.c "${rulefiles[@]}" -lnettle)
 ldwatchd=(userspace/ldwatchd.c userspace/ldwatchd_state.c userspace/ecs_records.c "${netlink[@]}"
 	"${matcher[@]}" userspace/journal_output.c)
 records=(userspace/ecs_records.c "${netlink[@]}" "${matcher[@]}")
@@ -188,6 +192,38 @@ for prog in ldw-exelink ldw-fuse-hang; do
 		run_tap "$prog" "tests/vm/progs/test-$prog.sh" "$out/vm-progs-gcc/$prog"
 	fi
 done
+
+# Rule files (userspace/rule/): every format's metadata, the shipped files
+# against the built-in tables, and ldwatchctl's rules, exceptions and
+# match --rule FILE on the ASan/UBSan build above.
+for cc in gcc clang; do
+	check "test_rule_file builds without warnings ($cc -Wall -Wextra)" \
+		"$cc" "${warn[@]}" -O2 -o "$out/test_rule_file-$cc" tests/unit/test_rule_file.c \
+		"${rulefiles[@]}" "${matcher[@]}" -ljson-c -lnettle
+done
+if check "test_rule_file builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
+	-o "$out/test_rule_file" tests/unit/test_rule_file.c "${rulefiles[@]}" "${matcher[@]}" \
+	-ljson-c -lnettle; then
+	run_tap rule_file "$out/test_rule_file" "$LDW_TOP"
+fi
+if [[ -x $out/ldwatchctl ]]; then
+	run_tap rulefiles tests/unit/test_rulefiles.sh "$out/ldwatchctl"
+fi
+
+# The EQL compiler (userspace/rule/eql_*.c): syntax trees, each refusal,
+# every operator's meaning, Elastic's rule texts (the spec's, v7 and v9 in
+# tests/data), round trips through the formatter, the bounds.
+eql=(userspace/rule/eql_lex.c userspace/rule/eql_parse.c userspace/rule/eql_compile.c)
+for cc in gcc clang; do
+	check "test_eql builds without warnings ($cc -Wall -Wextra)" \
+		"$cc" "${warn[@]}" -O2 -o "$out/test_eql-$cc" tests/unit/test_eql.c tests/rule_cases.c \
+		"${eql[@]}" "${matcher[@]}"
+done
+if check "test_eql builds with ASan and UBSan" gcc "${warn[@]}" "${sanitize[@]}" \
+	-o "$out/test_eql" tests/unit/test_eql.c tests/rule_cases.c "${eql[@]}" "${matcher[@]}"; then
+	run_tap eql "$out/test_eql" \
+		tests/data/elastic-rule-dynamic-linker-creation-or-modification.txt tests/data
+fi
 
 run_tap version tests/unit/test_version.sh
 

@@ -325,7 +325,7 @@ usage_error "match: unknown short option" "ldwatchctl match: unknown option '-x'
 Try 'ldwatchctl match --help'." match -x
 usage_error "match: --rule without its argument" "ldwatchctl match: option '--rule' needs an argument
 Try 'ldwatchctl match --help'." match --rule
-usage_error "match: unknown rule" "ldwatchctl match: unknown rule 'v8' (known: default, companion)
+usage_error "match: unknown rule" "ldwatchctl match: unknown rule 'v8' (known: default, companion; or a rule file)
 Try 'ldwatchctl match --help'." match --rule v8
 usage_error "match: --explain takes no argument" "ldwatchctl match: option '--explain' takes no argument
 Try 'ldwatchctl match --help'." match --explain=yes
