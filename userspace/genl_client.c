@@ -906,7 +906,7 @@ struct ldw_request {
 	void *each_arg;
 	bool done;
 	/* The extended ack's message and attribute, when the kernel sent them. */
-	char why[LDW_WHY_SIZE];
+	char why[LDW_WHY_SIZE - 64];
 	uint32_t bad_offset;
 	uint32_t missing;
 };
