@@ -45,18 +45,23 @@ static const char *const ldw_sed[] = { "sed", NULL };
 static const struct ldw_clause ldw_preload_clause = {
 	LDW_FIELD_FILE_PATH, LDW_OP_EQUAL, ldw_preload_path
 };
+
 static const struct ldw_clause ldw_conf_clause = {
 	LDW_FIELD_FILE_PATH, LDW_OP_EQUAL, ldw_conf_path
 };
+
 static const struct ldw_clause ldw_any_conf_clause = {
 	LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD, ldw_any_conf
 };
+
 static const struct ldw_clause ldw_creation_clause = {
 	LDW_FIELD_EVENT_ACTION, LDW_OP_EQUAL, ldw_creation
 };
+
 static const struct ldw_clause ldw_sed_clause = {
 	LDW_FIELD_PROCESS_NAME, LDW_OP_EQUAL, ldw_sed
 };
+
 static const struct ldw_conjunction ldw_not_sed[] = { { 1, &ldw_sed_clause } };
 
 #define LDW_TEST_TABLE(var, rid, ver, clause)		\
@@ -139,7 +144,8 @@ static struct ldw_test_request *ldw_test_request(struct kunit *test,
 	LDW_PUT(LDW_A_RULE_RISK_SCORE, nla_put_u32(r->skb, LDW_A_RULE_RISK_SCORE, 73));
 	LDW_PUT(LDW_A_RULE_THREAT,
 		nla_put_string(r->skb, LDW_A_RULE_THREAT,
-			       "tactic\tTA0003\tPersistence\ntechnique\tT1574\tHijack Execution Flow\n"));
+			       "tactic\tTA0003\tPersistence\n"
+			       "technique\tT1574\tHijack Execution Flow\n"));
 	LDW_PUT(LDW_A_RULE_SOURCE, nla_put_string(r->skb, LDW_A_RULE_SOURCE, "kunit.eql"));
 	LDW_PUT(LDW_A_RULE_PROGRAM, nla_put(r->skb, LDW_A_RULE_PROGRAM, size, blob));
 	if (!err && extra)
