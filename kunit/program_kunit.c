@@ -9,6 +9,7 @@
  */
 #include <kunit/test.h>
 #include <linux/kernel.h>
+#include <linux/stddef.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -31,6 +32,9 @@ struct ldw_test_blob {
 	struct ldw_prog_value value[3];
 	char strings[25];
 } __packed __aligned(4);
+
+/* The blob's bytes: the struct is padded to its alignment after them. */
+#define LDW_TEST_BLOB_SIZE 145
 
 static const struct ldw_test_blob ldw_test_good = {
 	.h = { LDW_PROG_MAGIC, LDW_PROG_VERSION, 2, 4, 3, 25, 145 },
@@ -114,12 +118,13 @@ static void verify_good_blob(struct kunit *test)
 	struct ldw_prog prog;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_ASSERT_EQ(test, sizeof(*b), (size_t)145);
+	KUNIT_ASSERT_EQ(test, offsetof(struct ldw_test_blob, strings) + sizeof(b->strings),
+			(size_t)LDW_TEST_BLOB_SIZE);
 	*b = ldw_test_good;
-	KUNIT_EXPECT_EQ_MSG(test, ldw_prog_verify(b, sizeof(*b), &prog, &err), 0,
+	KUNIT_EXPECT_EQ_MSG(test, ldw_prog_verify(b, LDW_TEST_BLOB_SIZE, &prog, &err), 0,
 			    "refused at %zu: %s", err.offset, err.what ?: "");
 	KUNIT_EXPECT_EQ_MSG(test, ldw_prog_verify(b, 23, &prog, &err), -1, "23 bytes");
-	KUNIT_EXPECT_EQ_MSG(test, ldw_prog_verify(b, sizeof(*b) - 1, &prog, &err), -1,
+	KUNIT_EXPECT_EQ_MSG(test, ldw_prog_verify(b, LDW_TEST_BLOB_SIZE - 1, &prog, &err), -1,
 			    "one byte short");
 }
 
@@ -144,7 +149,7 @@ static void verify_broken_blob(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	*b = ldw_test_good;
 	c->apply(b);
-	KUNIT_ASSERT_EQ(test, ldw_prog_verify(b, sizeof(*b), &prog, &err), -1);
+	KUNIT_ASSERT_EQ(test, ldw_prog_verify(b, LDW_TEST_BLOB_SIZE, &prog, &err), -1);
 	KUNIT_EXPECT_STREQ(test, err.what, c->what);
 	KUNIT_EXPECT_EQ(test, err.offset, c->offset);
 }

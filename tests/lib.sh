@@ -90,6 +90,7 @@ ldw_kernel_moddir() {
 # The rule engine's sources, one a line, from their one list
 # (module/rule/sources.mk), as make itself reads it.
 ldw_rule_sources() {
+	# shellcheck disable=SC2016 # $(LDW_RULE_SOURCES) is make's to expand
 	make --no-print-directory -s -C "$LDW_TOP" -f module/rule/sources.mk \
 		--eval 'ldw-print-sources: ; @printf "%s\n" $(LDW_RULE_SOURCES)' ldw-print-sources
 }

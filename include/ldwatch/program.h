@@ -188,7 +188,11 @@ struct ldw_prog_builder {
 	size_t limit;
 };
 
-/* @buf must be aligned for __u32 and at least LDW_PROG_MAX_SIZE bytes. */
+/*
+ * @buf must be aligned for __u32. With LDW_PROG_MAX_SIZE bytes, every
+ * program the verifier would accept can be built; a smaller buffer holds
+ * the programs that fit in it (the built-in rules take a few KiB).
+ */
 void ldw_prog_build_init(struct ldw_prog_builder *b, void *buf, size_t size);
 void ldw_prog_build_begin_unit(struct ldw_prog_builder *b,
 			       enum ldw_unit_kind kind);

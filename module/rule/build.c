@@ -88,7 +88,8 @@ static bool ldw_build_room(struct ldw_prog_builder *b, enum ldw_part p, size_t n
 	}
 	total += need;
 	if (total > b->limit - sizeof(struct ldw_prog_header)) {
-		ldw_build_fail(b, ldw_too_large);
+		ldw_build_fail(b, b->limit == LDW_PROG_MAX_SIZE ? ldw_too_large :
+			       "the rule is larger than the buffer given to build it");
 		return false;
 	}
 	/* A quarter of the free room each, kept a multiple of the alignment. */
