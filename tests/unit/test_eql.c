@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ldwatch/anchors.h>
 #include <ldwatch/program.h>
 #include <ldwatch/rule.h>
 
@@ -108,7 +109,9 @@ static const struct tree_case tree_cases[] = {
 	  "(and (: file.path \"a\") (: file.name \"b\") (: file.name \"c\"))" },
 	{ "file where file.path : \"a\" and (file.name : \"b\" and file.name : \"c\")", true,
 	  "(and (: file.path \"a\") {(and (: file.name \"b\") (: file.name \"c\"))})" },
-	{ "file where ((file.path : \"a\"))", true, "{(: file.path \"a\")}" },
+	{ "file where ((file.path : \"a\"))", true, "{{(: file.path \"a\")}}" },
+	{ "file where not ((file.path : \"a\" or file.name : \"b\"))", true,
+	  "(not {{(or (: file.path \"a\") (: file.name \"b\"))}})" },
 	{ "file where not not file.path : \"a\"", true, "(not (not (: file.path \"a\")))" },
 	/* every comparison */
 	{ "file where file.path == \"a\"", true, "(== file.path \"a\")" },
@@ -209,8 +212,7 @@ struct refusal {
 	"process.executable, process.name, ldwatch.target.path, ldwatch.process.executable"
 #define ALONE "ldwatch judges each event alone, as it happens"
 #define P "file where file.path : \"/etc/x\" and "
-#define NOWHERE "this rule would have to look at every file: ldwatch watches named paths "
-#define SHAPE "(the file.path requirement is not a comparison or an OR of comparisons on file.path)"
+#define SHAPE LDW_ANCHORS_UNSUPPORTED_SHAPE
 
 static const struct refusal refusals[] = {
 	/* other event categories, sequences, samples, joins, pipes */
@@ -320,24 +322,6 @@ static const struct refusal refusals[] = {
 	/* columns count characters, not bytes */
 	{ "file where file.path : \"\xc3\xa9\" and x == \"y\"", false, 1, 32,
 	  "the field \"x\" is not one the sensor provides; it provides " FIELDS },
-	/* anchoring on file.path, as the kernel will derive it (anchors.h) */
-	{ "file where process.name == \"x\"", false, 1, 12, NOWHERE "(no requirement on file.path)" },
-	{ "file where file.path != \"/etc/ld.so.preload\"", false, 1, 12, NOWHERE SHAPE },
-	{ "file where file.path not in (\"/etc/ld.so.preload\")", false, 1, 12, NOWHERE SHAPE },
-	{ "file where file.path == null or file.name : \"x\"", false, 1, 12, NOWHERE SHAPE },
-	{ "file where file.path == null and file.name : \"x\"", false, 1, 12,
-	  NOWHERE "(the file.path requirement is not a comparison of values)" },
-	{ "file where file.path : \"/etc/x\" or process.name == \"y\"", false, 1, 12, NOWHERE SHAPE },
-	{ "file where process.name == \"y\" and not file.path : \"/etc/x\"", false, 1, 12,
-	  NOWHERE "(no requirement on file.path)" },
-	{ "file where process.name == \"y\" and (not file.path : \"/etc/x\")", false, 1, 36,
-	  NOWHERE SHAPE },
-	{ "file where process.name == \"y\" and (file.path : \"/etc/x\" and file.name : \"x\")",
-	  false, 1, 36, NOWHERE SHAPE },
-	{ "file where file.path : \"*.conf\"", false, 1, 24,
-	  NOWHERE "(a wildcard value leaves no whole literal name)" },
-	{ "file where file.path : (\"/etc/a\", \"/etc/\")", false, 1, 35,
-	  NOWHERE "(a value names no file (empty last component))" },
 	/* an exception item has no "file where" */
 	{ "file where process.name == \"a\"", true, 1, 1,
 	  "the field \"file\" is not one the sensor provides; it provides " FIELDS },
@@ -345,40 +329,84 @@ static const struct refusal refusals[] = {
 	{ "process.name == \"a\" | head 1", true, 1, 21, "pipes (| head) are not supported: " ALONE },
 };
 
+/*
+ * Rules the prefilter could not anchor on file.path, as the kernel derives
+ * anchors (anchors.h): "this rule would have to look at every file: ldwatch
+ * watches named paths" and the reason in the engine's words
+ * (ldw_anchors_reason_text()), at the unit or value that failed.
+ */
+struct anchor_refusal {
+	const char *text;
+	unsigned int line, column;
+	enum ldw_anchors_reason reason;
+};
+
+static const struct anchor_refusal anchor_refusals[] = {
+	{ "file where process.name == \"x\"", 1, 12, LDW_ANCHORS_NO_PATH_CLAUSE },
+	{ "file where file.path != \"/etc/ld.so.preload\"", 1, 12, SHAPE },
+	{ "file where file.path not in (\"/etc/ld.so.preload\")", 1, 12, SHAPE },
+	{ "file where file.path == null or file.name : \"x\"", 1, 12, SHAPE },
+	{ "file where file.path == null and file.name : \"x\"", 1, 12,
+	  LDW_ANCHORS_UNSUPPORTED_OP },
+	{ "file where file.path : \"/etc/x\" or process.name == \"y\"", 1, 12, SHAPE },
+	{ "file where process.name == \"y\" and not file.path : \"/etc/x\"", 1, 12,
+	  LDW_ANCHORS_NO_PATH_CLAUSE },
+	{ "file where process.name == \"y\" and (not file.path : \"/etc/x\")", 1, 36,
+	  SHAPE },
+	{ "file where process.name == \"y\" and (file.path : \"/etc/x\" and file.name : \"x\")",
+	  1, 36, SHAPE },
+	{ "file where file.path : \"*.conf\"", 1, 24, LDW_ANCHORS_UNANCHORED },
+	{ "file where file.path : (\"/etc/a\", \"/etc/\")", 1, 35,
+	  LDW_ANCHORS_EMPTY_COMPONENT },
+};
+
 /* A rule that compiles, to show the builder untouched by a refusal. */
 #define GOOD "file where file.path : \"/etc/ld.so.preload\" and not process.name == \"x\""
+
+/* @text is refused at @line:@column with @want, and adds nothing to a builder. */
+static void check_refusal(const char *text, bool exclusion, unsigned int line,
+			  unsigned int column, const char *want, size_t good)
+{
+	struct ldw_prog_builder b;
+	struct ldw_eql_error err, good_err;
+	const char *e = NULL;
+	size_t size;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	ldw_prog_build_init(&b, prog_b, sizeof(prog_b));
+	rc = exclusion ? ldw_eql_compile_exclusion(text, strlen(text), &b, &err) :
+			 ldw_eql_compile(text, strlen(text), &b, &err);
+	if (!tap_ok(rc == -1, "refused: %s", text))
+		return;
+	if (!tap_ok(err.line == line && err.column == column && !strcmp(err.message, want),
+		    "  %u:%u: %s", line, column, want))
+		tap_diag("got %u:%u: %s", err.line, err.column, err.message);
+	/* nothing built: the good rule after it gives the same bytes */
+	rc = ldw_eql_compile(GOOD, strlen(GOOD), &b, &good_err);
+	size = rc ? 0 : ldw_prog_build_finish(&b, &e);
+	tap_ok(size == good && !memcmp(prog_a, prog_b, good), "  and added nothing to the builder");
+}
 
 static void test_refusals(void)
 {
 	struct ldw_eql_error good_err;
 	size_t good = compile_str(GOOD, false, prog_a, &good_err);
+	char want[LDW_EQL_MESSAGE_MAX];
 	unsigned int i;
 
 	if (!tap_ok(good, "the control rule compiles"))
 		return;
-	for (i = 0; i < LDW_ARRAY_SIZE(refusals); i++) {
-		const struct refusal *r = &refusals[i];
-		struct ldw_prog_builder b;
-		struct ldw_eql_error err;
-		const char *e = NULL;
-		size_t size;
-		int rc;
+	for (i = 0; i < LDW_ARRAY_SIZE(refusals); i++)
+		check_refusal(refusals[i].text, refusals[i].exclusion, refusals[i].line,
+			      refusals[i].column, refusals[i].message, good);
+	for (i = 0; i < LDW_ARRAY_SIZE(anchor_refusals); i++) {
+		const struct anchor_refusal *r = &anchor_refusals[i];
 
-		memset(&err, 0, sizeof(err));
-		ldw_prog_build_init(&b, prog_b, sizeof(prog_b));
-		rc = r->exclusion ? ldw_eql_compile_exclusion(r->text, strlen(r->text), &b, &err) :
-				    ldw_eql_compile(r->text, strlen(r->text), &b, &err);
-		if (!tap_ok(rc == -1, "refused: %s", r->text))
-			continue;
-		if (!tap_ok(err.line == r->line && err.column == r->column &&
-			    !strcmp(err.message, r->message), "  %u:%u: %s", r->line, r->column,
-			    r->message))
-			tap_diag("got %u:%u: %s", err.line, err.column, err.message);
-		/* nothing built: the good rule after it gives the same bytes */
-		rc = ldw_eql_compile(GOOD, strlen(GOOD), &b, &good_err);
-		size = rc ? 0 : ldw_prog_build_finish(&b, &e);
-		tap_ok(size == good && !memcmp(prog_a, prog_b, good),
-		       "  and added nothing to the builder");
+		snprintf(want, sizeof(want), "%s (%s)",
+			 "this rule would have to look at every file: ldwatch watches named paths",
+			 ldw_anchors_reason_text(r->reason));
+		check_refusal(r->text, false, r->line, r->column, want, good);
 	}
 }
 
@@ -749,6 +777,51 @@ static void test_exclusion(const char *spec_path)
 	free(query);
 }
 
+/*
+ * Exception items of every shape, after a rule: the whole program formats
+ * to text that compiles back to it, byte for byte.
+ */
+static void test_item_round_trips(void)
+{
+	static const char rule[] = "file where file.path : \"/etc/ld.so.preload\"";
+	static const char *const items[] = {
+		"process.name == \"a\"",
+		"process.name == \"a\" and file.name : \"b*\"",
+		"process.name == \"a\" or file.name : \"b*\"",
+		"(process.name == \"a\" or file.name : \"b*\") and file.name != \"c\"",
+		"not process.name in (\"a\", \"b\")",
+		"process.name not in~ (\"a\") or not (file.name : \"b\" and file.name : \"c\")",
+		"process.executable != null",
+	};
+	static uint32_t again[LDW_PROG_MAX_SIZE / 4];
+	unsigned int i;
+
+	for (i = 0; i < LDW_ARRAY_SIZE(items); i++) {
+		struct ldw_prog_builder b;
+		struct ldw_eql_error err;
+		const char *e = NULL;
+		size_t size, size2, tlen;
+		char *text;
+
+		ldw_prog_build_init(&b, prog_a, sizeof(prog_a));
+		if (ldw_eql_compile(rule, strlen(rule), &b, &err) ||
+		    ldw_eql_compile_exclusion(items[i], strlen(items[i]), &b, &err)) {
+			tap_ok(false, "item compiles: %s", items[i]);
+			tap_diag("%u:%u: %s", err.line, err.column, err.message);
+			continue;
+		}
+		size = ldw_prog_build_finish(&b, &e);
+		tlen = size ? format_prog(prog_a, size, &text) : 0;
+		if (!tap_ok(tlen, "item compiles and formats: %s", items[i]))
+			continue;
+		size2 = compile(text, tlen, false, again, &err, NULL);
+		if (!tap_ok(size2 == size && !memcmp(prog_a, again, size),
+			    "  the rule with it formats to text that compiles back to it"))
+			tap_diag("text: %s", text);
+		free(text);
+	}
+}
+
 /* The units and postfix code of small rules, written out by hand. */
 struct shape {
 	const char *text;
@@ -775,6 +848,9 @@ static const struct shape shapes[] = {
 	  "R: T | R: T T T & |" },
 	{ "file where (file.path : \"/a\" or file.path like \"/b\" or file.path in (\"/c\"))",
 	  "R: T T | T |" },
+	/* a group in the not's parentheses is one unit */
+	{ "file where file.path : \"/a\" and not ((file.name : \"b\" or file.name : \"c\"))",
+	  "R: T | X: T T |" },
 };
 
 static void code_of(const struct ldw_prog *prog, char *buf, size_t size)
@@ -1011,6 +1087,7 @@ int main(int argc, char **argv)
 	test_later_versions(argv[2]);
 	test_round_trips();
 	test_exclusion(argv[1]);
+	test_item_round_trips();
 	test_bounds();
 	return tap_done();
 }

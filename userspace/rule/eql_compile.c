@@ -90,19 +90,23 @@ static int split_units(struct compiler *c)
 	size_t root = c->ast.root, k, x, alt;
 	size_t first = root, count = 1;
 
-	if (node(c, root)->kind == LDW_EQL_N_AND && !node(c, root)->paren) {
+	if (node(c, root)->kind == LDW_EQL_N_AND && !node(c, root)->parens) {
 		first = node(c, root)->first_child;
 		count = node(c, root)->nchildren;
 	}
 	for (k = first; count--; k = node(c, k)->next) {
-		if (node(c, k)->kind != LDW_EQL_N_NOT || node(c, k)->paren) {
+		if (node(c, k)->kind != LDW_EQL_N_NOT || node(c, k)->parens) {
 			if (add_unit(c, LDW_UNIT_REQUIRE, k))
 				return -1;
 			continue;
 		}
-		/* an "or" under "not" is in parentheses: "not" binds tighter */
+		/*
+		 * An "or" under "not" is in parentheses, as "not" binds
+		 * tighter; in two pairs or more, it is a group in the not's
+		 * parentheses, which is never split.
+		 */
 		x = node(c, k)->first_child;
-		if (node(c, x)->kind != LDW_EQL_N_OR) {
+		if (node(c, x)->kind != LDW_EQL_N_OR || node(c, x)->parens > 1) {
 			if (add_unit(c, LDW_UNIT_EXCLUDE, x))
 				return -1;
 			continue;

@@ -492,7 +492,7 @@ static int parse_primary(struct parser *p, unsigned int depth, size_t *out)
 		next(p);
 		if (parse_or(p, depth + 1, out))
 			return -1;
-		p->ast->node[*out].paren = true;
+		p->ast->node[*out].parens++;
 		p->ast->node[*out].line = t->line;
 		p->ast->node[*out].column = t->column;
 		if (cur_kind(p) != LDW_EQL_T_RP) {
@@ -720,10 +720,12 @@ static void dump(const struct ldw_eql_ast *ast, size_t node, bool braced, FILE *
 		return;
 	}
 	n = &ast->node[node];
-	if (n->paren && !braced) {
-		fputc('{', out);
+	if (n->parens && !braced) {
+		for (i = 0; i < n->parens; i++)
+			fputc('{', out);
 		dump(ast, node, true, out);
-		fputc('}', out);
+		for (i = 0; i < n->parens; i++)
+			fputc('}', out);
 		return;
 	}
 	if (n->kind == LDW_EQL_N_CMP) {

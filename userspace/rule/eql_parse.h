@@ -10,7 +10,7 @@
  * The tree is flat in one array. "and" and "or" nodes are n-ary: a chain
  * "a or b or c" is one node with three children, which the compiler emits
  * left-associated (a b OR c OR). A parenthesized expression is a child like
- * any other, marked @paren: "a and (b and c)" is an "and" of a and of the
+ * any other, marked @parens: "a and (b and c)" is an "and" of a and of the
  * "and" (b and c), as program.h's canonical text wants (a b c AND AND), and
  * the compiler never splits a parenthesized group into units. So the tree's
  * depth is bounded by the nesting of parentheses and "not", which the
@@ -66,9 +66,9 @@ struct ldw_eql_value {
  * One node. @line and @column: where it starts in the text. CMP: @field
  * compared by @cmp with @value[@first_value, + @nvalues) (none for the
  * null comparisons); @optional if written ?field. NOT, AND, OR: children
- * @first_child, then each one's @next, @nchildren in all. @paren: the node
- * was written in parentheses (then @line and @column are those of the
- * opening one).
+ * @first_child, then each one's @next, @nchildren in all. @parens: how many
+ * pairs of parentheses the node was written in, directly (then @line and
+ * @column are those of the outermost opening one).
  */
 struct ldw_eql_node {
 	enum ldw_eql_node_kind kind;
@@ -76,7 +76,7 @@ struct ldw_eql_node {
 	enum ldw_field field;
 	enum ldw_eql_cmp cmp;
 	bool optional;
-	bool paren;
+	unsigned int parens;
 	size_t first_value, nvalues;
 	size_t first_child, nchildren;
 	size_t next;
