@@ -651,6 +651,7 @@ out:
 	return err;
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
 /**
  * ldw_ruleset_install() - put a set of exactly @rules in force
  * @rules: the rules; the set takes references of its own
@@ -678,6 +679,7 @@ VISIBLE_IF_KUNIT int ldw_ruleset_install(struct ldw_lrule *const *rules,
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(ldw_ruleset_install);
+#endif
 
 struct ldw_lrule *ldw_ruleset_get(const char *id, unsigned int index,
 				  u64 *generation)
