@@ -35,6 +35,7 @@
 #include <ldwatch/rule.h>
 
 #include "capture.h"
+#include "ruleset.h"
 #include "ldw_kunit.h"
 #include "pathname.h"
 #include "prefilter.h"
@@ -429,17 +430,10 @@ static void rename_confirmation(struct kunit *test)
 LDW_TEST_PATH_RULE(ldw_preload_rule, "/etc/ld.so.preload",
 		   "ld.so.preload written, by anyone");
 
-static void ldw_test_restore_rule(void *rule)
-{
-	ldw_rule = rule;
-}
-
+/* Judge by @rule alone. */
 static void ldw_test_use_rule(struct kunit *test, const struct ldw_rule *rule)
 {
-	ldw_test_lower_rule(test, rule);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ldw_test_restore_rule,
-							   (void *)ldw_rule));
-	ldw_rule = rule;
+	ldw_test_use_rules(test, &rule, 1);
 }
 
 static void judge_creation_into_an_alert(struct kunit *test)
@@ -481,6 +475,10 @@ static void judge_creation_into_an_alert(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, alert->gid, from_kgid(&init_user_ns, cred->gid));
 	KUNIT_EXPECT_NE(test, alert->mntns, 0u);
 	KUNIT_EXPECT_STREQ(test, alert->comm, current->comm);
+	/* The alert names the rule that matched, and keeps it alive. */
+	KUNIT_ASSERT_NOT_NULL(test, alert->rule);
+	KUNIT_EXPECT_STREQ(test, alert->rule->id, ldw_preload_rule.id);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&alert->rule->matches), 1LL);
 }
 
 static void judge_rename_into_an_alert(struct kunit *test)
@@ -637,12 +635,12 @@ static void __init kernel_threads_by_the_rule(struct kunit *test)
 	};
 	unsigned int i;
 
-	ldw_test_lower_rule(test, &ldw_default_rule);
-	KUNIT_EXPECT_TRUE_MSG(test, ldw_rule_excludes_kernel_threads(&ldw_default_rule),
+	KUNIT_EXPECT_TRUE_MSG(test, ldw_test_rule(test, &ldw_default_rule)->kthreads_excluded,
 			      "the default rule excludes process.executable == null");
 	for (i = 0; i < ARRAY_SIZE(rules); i++) {
 		const struct ldw_rule rule = {
 			.id = "kunit",
+			.version = 1,
 			.name = rules[i].what,
 			.nrequirements = 1,
 			.requirements = ldw_preload_rule.requirements,
@@ -650,15 +648,9 @@ static void __init kernel_threads_by_the_rule(struct kunit *test)
 			.exclusions = rules[i].exclusions,
 		};
 
-		ldw_test_lower_rule(test, &rule);
-		KUNIT_EXPECT_EQ_MSG(test, ldw_rule_excludes_kernel_threads(&rule),
+		KUNIT_EXPECT_EQ_MSG(test, ldw_test_rule(test, &rule)->kthreads_excluded,
 				    rules[i].excluded, "%s", rules[i].what);
 	}
-}
-
-static void ldw_test_restore_kthreads(void *saved)
-{
-	ldw_kthreads_excluded = *(bool *)saved;
 }
 
 /*
@@ -690,8 +682,9 @@ static void __init ldw_test_hooked_ops(struct kunit *test, struct vfsmount *mnt,
  * What the hooks count and capture: every operation is seen; the
  * prefilter's candidates are 2 creations (S_IFREG and mknod's 0; not the
  * FIFO), 1 rename and 1 exchange. In a
- * kernel thread a candidate ends there, excluded or dropped as the rule
- * decided, and pins nothing.
+ * kernel thread a candidate ends there, excluded or dropped as the set in
+ * force decides: dropped under a rule that does not exclude kernel
+ * threads (the first pass), excluded under the default rule.
  */
 static void __init kernel_thread_operations_are_accounted(struct kunit *test)
 {
@@ -702,24 +695,16 @@ static void __init kernel_thread_operations_are_accounted(struct kunit *test)
 	struct dentry *tmp_file = ldw_test_create(test, etc, "hosts.tmp");
 	struct ldw_stats_snapshot *stats;
 	unsigned int pass;
-	bool *saved;
 
 	stats = kunit_kzalloc(test, sizeof(*stats), GFP_KERNEL);
-	saved = kunit_kmalloc(test, sizeof(*saved), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, stats);
-	KUNIT_ASSERT_NOT_NULL(test, saved);
 	ldw_test_need_kthread(test);
-	ldw_test_lower_rule(test, &ldw_default_rule);
-	ldw_prefilter_init(&ldw_default_rule);
-	*saved = ldw_kthreads_excluded;
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ldw_test_restore_kthreads,
-							   saved));
 
 	for (pass = 0; pass < 2; pass++) {
 		bool excluded = pass;
 		u64 seq = ldw_queue_next_seq();
 
-		ldw_kthreads_excluded = excluded;
+		ldw_test_use_rule(test, excluded ? &ldw_default_rule : &ldw_preload_rule);
 		ldw_test_hooked_ops(test, mnt, etc, target, other, tmp_file);
 		ldw_stats_read(stats);
 		KUNIT_EXPECT_EQ(test, stats->counters[LDW_CNT_SEEN], 7ULL * (pass + 1));

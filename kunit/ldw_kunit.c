@@ -29,6 +29,7 @@
 #include "builtin.h"
 #include "ldw_kunit.h"
 #include "queue.h"
+#include "ruleset.h"
 
 KUNIT_DEFINE_ACTION_WRAPPER(ldw_test_kern_unmount, kern_unmount, struct vfsmount *);
 KUNIT_DEFINE_ACTION_WRAPPER(ldw_test_dput, dput, struct dentry *);
@@ -177,14 +178,52 @@ void ldw_test_lower_rule(struct kunit *test, const struct ldw_rule *rule)
 
 int ldw_test_state_init(struct kunit *test)
 {
+	int err;
+
 	ldw_stats_init();
-	return ldw_queue_init();
+	err = ldw_queue_init();
+	if (err)
+		return err;
+	/* The built-in rules in force, as at the module's load. */
+	err = ldw_builtin_init();
+	if (!err)
+		err = ldw_ruleset_init();
+	if (err)
+		ldw_queue_exit();
+	return err;
 }
 
 void ldw_test_state_exit(struct kunit *test)
 {
 	ldw_queue_stop();
 	ldw_queue_exit();
+	ldw_ruleset_exit();
+}
+
+static void ldw_test_put_rule(void *rule)
+{
+	ldw_lrule_put(rule);
+}
+
+struct ldw_lrule *ldw_test_rule(struct kunit *test, const struct ldw_rule *table)
+{
+	struct ldw_lrule *rule = ldw_lrule_of_table(table, NULL, LDW_RULE_LOADED);
+
+	KUNIT_ASSERT_NOT_NULL_MSG(test, rule, "rule %s", table->id);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ldw_test_put_rule, rule));
+	return rule;
+}
+
+void ldw_test_use_rules(struct kunit *test, const struct ldw_rule *const *tables,
+			unsigned int n)
+{
+	struct ldw_lrule *rules[LDW_RULESET_MAX];
+	unsigned int i;
+
+	KUNIT_ASSERT_LE(test, n, (unsigned int)LDW_RULESET_MAX);
+	for (i = 0; i < n; i++)
+		rules[i] = ldw_test_rule(test, tables[i]);
+	KUNIT_ASSERT_EQ(test, ldw_ruleset_install(rules, n), 0);
 }
 
 static size_t ldw_test_string_size(const char *s)

@@ -20,6 +20,7 @@
 #include "stats.h"
 
 struct dentry;
+struct ldw_lrule;
 struct path;
 struct vfsmount;
 
@@ -86,6 +87,15 @@ struct ldw_rule;
 /* Make @rule's program known to the module (module/builtin.h), or fail @test. */
 void ldw_test_lower_rule(struct kunit *test, const struct ldw_rule *rule);
 void ldw_test_state_exit(struct kunit *test);
+
+/*
+ * Rule table @table as a rule of the set (ruleset.h), held until the case
+ * ends; with ldw_test_use_rules(), the set in force is made of exactly
+ * the rules of @tables (the state's exit releases it).
+ */
+struct ldw_lrule *ldw_test_rule(struct kunit *test, const struct ldw_rule *table);
+void ldw_test_use_rules(struct kunit *test, const struct ldw_rule *const *tables,
+			unsigned int n);
 
 /*
  * An alert with these strings (@original and @executable may be NULL),

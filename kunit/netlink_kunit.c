@@ -33,6 +33,7 @@
 #include "builtin.h"
 #include "genl.h"
 #include "ldw_kunit.h"
+#include "ruleset.h"
 #include "stats.h"
 
 /* A family to put headers with; never registered. */
@@ -132,7 +133,7 @@ static struct ldw_alert *ldw_test_full_alert(struct kunit *test, const char *pat
 /* The matched rule's rating and the host's view, as @alert carries them. */
 static void ldw_test_expect_rule_facts(struct kunit *test, struct nlattr **tb,
 				       const struct ldw_alert *alert,
-				       const struct ldw_rule *rule)
+				       const struct ldw_lrule *rule)
 {
 	ldw_test_expect_string(test, tb[LDW_A_RULE_SEVERITY], rule->severity,
 			       "RULE_SEVERITY");
@@ -169,7 +170,7 @@ static void ldw_test_expect_rule_facts(struct kunit *test, struct nlattr **tb,
 static void ldw_test_alert_round_trip(struct kunit *test,
 				      const struct ldw_alert *alert)
 {
-	const struct ldw_rule *rule = alert->rule ?: &ldw_default_rule;
+	const struct ldw_lrule *rule = alert->rule ?: ldw_test_rule(test, &ldw_default_rule);
 	size_t size = ldw_msg_alert_size(alert, rule);
 	struct netlink_ext_ack extack = {};
 	struct nlattr *tb[LDW_A_MAX + 1];
@@ -221,6 +222,11 @@ static void ldw_test_alert_round_trip(struct kunit *test,
 	ldw_test_expect_string(test, tb[LDW_A_RULE_NAME], rule->name, "RULE_NAME");
 	KUNIT_ASSERT_NOT_NULL(test, tb[LDW_A_RULE_VERSION]);
 	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[LDW_A_RULE_VERSION]), rule->version);
+	if (rule->threat)
+		ldw_test_expect_string(test, tb[LDW_A_RULE_THREAT], rule->threat,
+				       "RULE_THREAT");
+	else
+		KUNIT_EXPECT_NULL(test, tb[LDW_A_RULE_THREAT]);
 	ldw_test_expect_rule_facts(test, tb, alert, rule);
 }
 
@@ -242,7 +248,7 @@ static void alert_of_a_host_target_round_trip(struct kunit *test)
 	struct ldw_alert *alert;
 
 	alert = ldw_test_full_alert(test, "/ld.so.preload", NULL, "/bin/sh");
-	alert->rule = &ldw_companion_rule;
+	alert->rule = ldw_test_rule(test, &ldw_companion_rule);
 	alert->target_path = "/etc/ld.so.preload";
 	alert->host_executable = "/srv/jail/bin/sh";
 	alert->aliases = LDW_ALIAS_PATH | LDW_ALIAS_ROOT;
@@ -288,18 +294,18 @@ static void alert_needs_its_size(struct kunit *test)
 {
 	const struct ldw_alert *alert = ldw_test_full_alert(test, "/etc/ld.so.preload",
 							    "/tmp/x", "/bin/mv");
-	size_t size = ldw_msg_alert_size(alert, &ldw_default_rule);
+	const struct ldw_lrule *rule = ldw_test_rule(test, &ldw_default_rule);
+	size_t size = ldw_msg_alert_size(alert, rule);
 	struct sk_buff *skb;
 	void *hdr;
 
 	skb = ldw_test_msg(test, size, LDW_CMD_ALERT, &hdr);
 	ldw_test_leave_room(test, skb, size);
-	KUNIT_EXPECT_EQ(test, ldw_msg_put_alert(skb, alert, &ldw_default_rule, 1), 0);
+	KUNIT_EXPECT_EQ(test, ldw_msg_put_alert(skb, alert, rule, 1), 0);
 
 	skb = ldw_test_msg(test, size, LDW_CMD_ALERT, &hdr);
 	ldw_test_leave_room(test, skb, size - 1);
-	KUNIT_EXPECT_EQ(test, ldw_msg_put_alert(skb, alert, &ldw_default_rule, 1),
-			-EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, ldw_msg_put_alert(skb, alert, rule, 1), -EMSGSIZE);
 }
 
 /* Counters with values that tell them apart, above 32 bits. */
@@ -405,11 +411,9 @@ static struct ldw_status *ldw_test_status(struct kunit *test, size_t text_len)
 	status->load_id = LDW_TEST_LOAD_ID;
 	status->next_seq = 0x8000000000000001ULL;
 	status->delivery = LDW_DELIVERY_UNICAST;
-	status->rule = &ldw_default_rule;
+	status->rule = ldw_test_rule(test, &ldw_default_rule);
 	ldw_test_fill_stats(&status->stats);
-	ldw_test_lower_rule(test, status->rule);
-	prog = ldw_rule_prog(status->rule);
-	KUNIT_ASSERT_NOT_NULL(test, prog);
+	prog = &status->rule->prog;
 	if (!text_len)
 		text_len = ldw_prog_format(prog, NULL, 0);
 	text = kunit_kmalloc(test, text_len + 1, GFP_KERNEL);
@@ -726,7 +730,8 @@ static void malformed_attribute_is_refused(struct kunit *test)
 	const struct ldw_bad_attr *bad = test->param_value;
 	const struct ldw_alert *alert = ldw_test_full_alert(test, "/etc/ld.so.preload",
 							    "/tmp/x", "/bin/mv");
-	size_t size = ldw_msg_alert_size(alert, &ldw_default_rule);
+	const struct ldw_lrule *rule = ldw_test_rule(test, &ldw_default_rule);
+	size_t size = ldw_msg_alert_size(alert, rule);
 	struct netlink_ext_ack extack = {};
 	struct nlattr *tb[LDW_A_MAX + 1];
 	unsigned char *start, *end;
@@ -735,7 +740,7 @@ static void malformed_attribute_is_refused(struct kunit *test)
 	int err;
 
 	skb = ldw_test_msg(test, size + 2 * PATH_MAX, LDW_CMD_ALERT, &hdr);
-	KUNIT_ASSERT_EQ(test, ldw_msg_put_alert(skb, alert, &ldw_default_rule, 1), 0);
+	KUNIT_ASSERT_EQ(test, ldw_msg_put_alert(skb, alert, rule, 1), 0);
 	start = skb_tail_pointer(skb);
 	KUNIT_ASSERT_EQ(test, bad->put(skb), 0);
 	end = skb_tail_pointer(skb);

@@ -10,8 +10,9 @@
  * shared case table's matching cases included; and plainly unrelated
  * names are not, which is what keeps its cost to a name comparison.
  *
- * Each case derives the prefilter from a rule with ldw_prefilter_init(),
- * an __init function: this is an init-section suite, run once at load.
+ * Each case puts a set of its rules in force (ruleset.h), which derives
+ * the prefilter; some call __init functions: this is an init-section
+ * suite, run once at load.
  */
 #include <kunit/test.h>
 #include <linux/dcache.h>
@@ -33,6 +34,7 @@
 #include "ldw_kunit.h"
 #include "prefilter.h"
 #include "rule_cases.h"
+#include "ruleset.h"
 
 /* A rule whose only anchor is "tmp", as an ancestor: "/tmp/" and a star. */
 LDW_TEST_PATH_RULE(ldw_tmp_rule, "/tmp/*", "A file below /tmp");
@@ -43,7 +45,7 @@ LDW_TEST_PATH_RULE(ldw_nowhere_rule, "/ldw-kunit-nowhere/*",
 
 /*
  * A rule the prefilter cannot narrow: "*.conf" names no whole component,
- * so every operation is a candidate (the anchors' pass_all).
+ * so it would have to look at every file: refused.
  */
 LDW_TEST_PATH_RULE(ldw_any_conf_rule, "*.conf", "Any .conf file");
 
@@ -110,11 +112,15 @@ static struct dentry *ldw_test_leaf(struct kunit *test, struct dentry *root,
 	return ldw_test_lookup(test, dir, name);
 }
 
+/* The set in force: the built-in rules, or @rule alone. */
 static int __init ldw_prefilter_test_init(struct kunit *test)
 {
-	ldw_test_lower_rule(test, &ldw_default_rule);
-	ldw_prefilter_init(&ldw_default_rule);
-	return 0;
+	return ldw_test_state_init(test);
+}
+
+static void ldw_prefilter_use(struct kunit *test, const struct ldw_rule *rule)
+{
+	ldw_test_use_rules(test, &rule, 1);
 }
 
 /* The rule's three targets, wherever the process may see them from. */
@@ -213,11 +219,11 @@ static void __init lookalike_lengths_on_the_way(struct kunit *test)
 }
 
 /*
- * The inline walk tests one table, which also stands for the rule's two
- * special shapes: a rule it cannot narrow marks every length, so every
- * name is looked at and every operation is a candidate, whatever the
- * name's length; a rule with file names only marks every ancestor, whose
- * look ends the walk with no candidate, the inline one included.
+ * The inline walk tests one table, which also stands for a set's special
+ * shape: a set with file names only marks every ancestor, whose look ends
+ * the walk with no candidate, the inline one included. A rule the
+ * prefilter cannot narrow is refused: it would have to look at every
+ * file, and the set in force stays.
  */
 static void __init rules_without_ancestors_or_anchors(struct kunit *test)
 {
@@ -236,22 +242,22 @@ static void __init rules_without_ancestors_or_anchors(struct kunit *test)
 	char *long_name;
 	unsigned int i;
 
-	ldw_test_lower_rule(test, &ldw_any_conf_rule);
-	ldw_prefilter_init(&ldw_any_conf_rule);
+	KUNIT_EXPECT_NULL(test, ldw_lrule_of_table(&ldw_any_conf_rule, NULL,
+						   LDW_RULE_LOADED));
+	/* The built-in set stays: its names are candidates, others not. */
 	for (i = 0; i < ARRAY_SIZE(anything); i++) {
 		leaf = ldw_test_leaf(test, mnt->mnt_root, anything[i]);
-		KUNIT_EXPECT_TRUE_MSG(test, ldw_test_candidate(test, mnt, leaf),
-				      "cannot narrow: %s", anything[i]);
+		KUNIT_EXPECT_EQ_MSG(test, ldw_test_candidate(test, mnt, leaf),
+				    i == 2, "built-in rules: %s", anything[i]);
 	}
 	/* NAME_MAX bytes, the longest a name can be */
 	long_name = kunit_kzalloc(test, NAME_MAX + 1, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, long_name);
 	memset(long_name, 'n', NAME_MAX);
 	leaf = ldw_test_lookup(test, mnt->mnt_root, long_name);
-	KUNIT_EXPECT_TRUE(test, ldw_test_candidate(test, mnt, leaf));
+	KUNIT_EXPECT_FALSE(test, ldw_test_candidate(test, mnt, leaf));
 
-	ldw_test_lower_rule(test, &ldw_names_only_rule);
-	ldw_prefilter_init(&ldw_names_only_rule);
+	ldw_prefilter_use(test, &ldw_names_only_rule);
 	for (i = 0; i < ARRAY_SIZE(names_only); i++) {
 		leaf = ldw_test_leaf(test, mnt->mnt_root, names_only[i].path);
 		KUNIT_EXPECT_EQ_MSG(test, ldw_test_candidate(test, mnt, leaf),
@@ -357,12 +363,10 @@ static void __init crosses_mounts_to_the_mount_point(struct kunit *test)
 		kunit_skip(test, "/tmp is not a mount point in this system");
 	leaf = ldw_test_lookup(test, tmp->dentry, "ldw-kunit-absent");
 
-	ldw_test_lower_rule(test, &ldw_tmp_rule);
-	ldw_prefilter_init(&ldw_tmp_rule);
+	ldw_prefilter_use(test, &ldw_tmp_rule);
 	KUNIT_EXPECT_TRUE(test, ldw_test_candidate(test, tmp->mnt, leaf));
 	/* Not by accident: with another anchor, the same file is not one. */
-	ldw_test_lower_rule(test, &ldw_nowhere_rule);
-	ldw_prefilter_init(&ldw_nowhere_rule);
+	ldw_prefilter_use(test, &ldw_nowhere_rule);
 	KUNIT_EXPECT_FALSE(test, ldw_test_candidate(test, tmp->mnt, leaf));
 }
 
@@ -442,6 +446,7 @@ static struct kunit_case __refdata ldw_prefilter_cases[] = {
 static struct kunit_suite __refdata ldw_prefilter_suite = {
 	.name = "ldwatch_prefilter",
 	.init = ldw_prefilter_test_init,
+	.exit = ldw_test_state_exit,
 	.test_cases = ldw_prefilter_cases,
 };
 

@@ -32,6 +32,7 @@
 #include "ldw_kunit.h"
 #include "queue.h"
 #include "ratelimit.h"
+#include "ruleset.h"
 #include "stats.h"
 
 #define LDW_TEST_LIMIT 5
@@ -149,7 +150,16 @@ static void ldw_test_close_forced(struct kunit *test)
 
 /* ---- budgets ---- */
 
-LDW_TEST_PATH_RULE(ldw_test_rule, "*", "kunit rate limit");
+LDW_TEST_PATH_RULE(ldw_rl_table, "/etc/*", "kunit rate limit");
+LDW_TEST_PATH_RULE(ldw_rl_other_table, "/etc/*", "kunit rate limit, another rule");
+
+/* The case's rule, made once per case (in test->priv). */
+static struct ldw_lrule *ldw_rl_rule(struct kunit *test)
+{
+	if (!test->priv)
+		test->priv = ldw_test_rule(test, &ldw_rl_table);
+	return test->priv;
+}
 
 #define LDW_TEST_HOST_MNTNS 4026531841u
 #define LDW_TEST_USER_MNTNS 4026532301u
@@ -170,7 +180,7 @@ static struct ldw_alert *ldw_test_alert(struct kunit *test, u32 uid, u32 mntns,
 	alert->mntns = mntns;
 	alert->time_ns = time;
 	alert->action = LDW_ACTION_CREATION;
-	alert->rule = &ldw_test_rule;
+	alert->rule = ldw_rl_rule(test);
 	return alert;
 }
 
@@ -284,7 +294,9 @@ static void evidence_bounded_in_samples_and_bytes(struct kunit *test)
 			KUNIT_EXPECT_STREQ(test, s->executable, "/bin/sh");
 		KUNIT_EXPECT_EQ(test, s->uid, 7u);
 		KUNIT_EXPECT_EQ(test, s->action, (u8)LDW_ACTION_CREATION);
-		KUNIT_EXPECT_PTR_EQ(test, s->rule, &ldw_test_rule);
+		KUNIT_EXPECT_PTR_EQ(test, s->rule, ldw_rl_rule(test));
+		/* Each sample holds the rule: what a summary frees. */
+		ldw_lrule_put(s->rule);
 	}
 
 	/* Paths of PATH_MAX - 1 bytes: only as many as the byte bound holds. */
@@ -299,6 +311,38 @@ static void evidence_bounded_in_samples_and_bytes(struct kunit *test)
 	/* A short one still fits after them. */
 	ldw_evidence_add(ev, ldw_test_alert(test, 7, 9, "/etc/ld.so.conf", NULL, 9));
 	KUNIT_EXPECT_EQ(test, ev->nsamples, (u32)(LDW_EVIDENCE_BYTES / PATH_MAX) + 1);
+	for (i = 0; i < ev->nsamples; i++)
+		ldw_lrule_put(ev->samples[i].rule);
+}
+
+/*
+ * Each rule has its own budgets: one user's flood that one rule matches
+ * spends nothing of another rule's, and each summary names its rule.
+ */
+static void budgets_per_rule(struct kunit *test)
+{
+	struct ldw_lrule *other = ldw_test_rule(test, &ldw_rl_other_table);
+	const struct ldw_alert *found[4];
+	struct ldw_alert *alert;
+	unsigned int i, n, admitted = 0;
+
+	ldw_test_limits(test, 3, 300);
+	KUNIT_EXPECT_EQ(test, ldw_test_admit(test, LDW_TEST_NOBODY, LDW_TEST_USER_MNTNS, 5), 3u);
+	for (i = 0; i < 5; i++) {
+		alert = ldw_test_alert(test, LDW_TEST_NOBODY, LDW_TEST_USER_MNTNS,
+				       "/etc/ld.so.preload", "/usr/bin/flood", i);
+		alert->rule = other;
+		admitted += ldw_ratelimit_admit(alert);
+	}
+	KUNIT_EXPECT_EQ(test, admitted, 3u);
+	ldw_ratelimit_exit();
+	n = ldw_test_summaries(found, ARRAY_SIZE(found));
+	KUNIT_ASSERT_EQ(test, n, 2u);
+	KUNIT_EXPECT_EQ(test, found[0]->suppressed.count, 2ULL);
+	KUNIT_EXPECT_EQ(test, found[1]->suppressed.count, 2ULL);
+	KUNIT_EXPECT_TRUE(test, found[0]->rule != found[1]->rule);
+	KUNIT_EXPECT_TRUE(test, found[0]->rule == ldw_rl_rule(test) || found[0]->rule == other);
+	KUNIT_EXPECT_TRUE(test, found[1]->rule == ldw_rl_rule(test) || found[1]->rule == other);
 }
 
 /*
@@ -483,6 +527,7 @@ static void summary_comes_without_more_matches(struct kunit *test)
 }
 
 static struct kunit_case ldw_ratelimit_cases[] = {
+	KUNIT_CASE(budgets_per_rule),
 	KUNIT_CASE(ldw_test_first_n_admitted),
 	KUNIT_CASE(ldw_test_next_match_ends_window),
 	KUNIT_CASE(ldw_test_quiet_window_no_summary),

@@ -14,16 +14,23 @@
 
 #include <ldwatch/netlink.h>
 
+struct ldw_lrule;
+
 /**
  * enum ldw_record - what a queued record reports
  * @LDW_RECORD_ALERT: a matched event (LDW_CMD_ALERT); zero, so that a
  *	zeroed record is an alert
  * @LDW_RECORD_SUPPRESSED: the rate limiter's summary of one window
- *	(LDW_CMD_SUPPRESSED, ratelimit.h): only @seq and @suppressed are set
+ *	(LDW_CMD_SUPPRESSED, ratelimit.h): only @seq, @rule and @suppressed
+ *	are set
+ * @LDW_RECORD_RULES_CHANGED: a change of the rule set
+ *	(LDW_CMD_RULES_CHANGED, ruleset.c): @seq, @time_ns, who made it
+ *	(@pid, @uid, @comm, @executable), @rule and @change
  */
 enum ldw_record {
 	LDW_RECORD_ALERT,
 	LDW_RECORD_SUPPRESSED,
+	LDW_RECORD_RULES_CHANGED,
 };
 
 /*
@@ -37,7 +44,7 @@ enum ldw_record {
  * @time_ns: CLOCK_REALTIME of the operation
  * @file_path: the file's path as the process saw it (in the strings)
  * @executable: the process's executable, or NULL
- * @rule: the rule that matched
+ * @rule: the rule that matched (a reference)
  * @uid: real uid (initial user namespace)
  * @action: enum ldw_action
  */
@@ -45,7 +52,7 @@ struct ldw_sample {
 	u64 time_ns;
 	const char *file_path;
 	const char *executable;
-	const struct ldw_rule *rule;
+	struct ldw_lrule *rule;
 	u32 uid;
 	u8 action;
 };
@@ -86,12 +93,26 @@ struct ldw_suppressed {
 };
 
 /**
- * struct ldw_alert - one matched event, or a rate limit summary: what the
- *	delivery queue holds, numbered in one sequence
+ * struct ldw_rules_change - what a change of the rule set did
+ * @kind: enum ldw_rule_change
+ * @previous: with LDW_RULE_CHANGE_REPLACED, the rule replaced (a
+ *	reference); else NULL
+ * @nrules: rules in the set after it
+ */
+struct ldw_rules_change {
+	u8 kind;
+	struct ldw_lrule *previous;
+	u32 nrules;
+};
+
+/**
+ * struct ldw_alert - one matched event, a rate limit summary or a change of
+ *	the rule set: what the delivery queue holds, numbered in one sequence
  * @node: delivery queue link (queue.c)
  * @record: which of the two it is
  * @seq: sequence number, assigned by ldw_alert_submit()
  * @suppressed: for LDW_RECORD_SUPPRESSED, the window it summarises
+ * @change: for LDW_RECORD_RULES_CHANGED, the change
  * @time_ns: CLOCK_REALTIME of the operation
  * @action: LDW_ACTION_CREATION or LDW_ACTION_RENAME
  * @pid: thread group id (initial pid namespace)
@@ -107,7 +128,9 @@ struct ldw_suppressed {
  * @executable: the process's executable, or NULL for kernel threads
  * @target_path: the host's path of the target, or NULL (targets.h)
  * @host_executable: the executable's path from the host's root, or NULL
- * @rule: the rule that matched
+ * @rule: the rule that matched (a summary: whose budget it was; a change:
+ *	the rule loaded, put back or removed); a reference, put by
+ *	ldw_alert_free()
  * @aliases: enum ldw_alias bits
  * @truncated: enum ldw_truncated bits
  * @view: enum ldw_process_view bits, if @view_known
@@ -122,6 +145,7 @@ struct ldw_alert {
 	enum ldw_record record;
 	u64 seq;
 	struct ldw_suppressed suppressed;
+	struct ldw_rules_change change;
 	u64 time_ns;
 	enum ldw_action action;
 	u32 pid;
@@ -137,7 +161,7 @@ struct ldw_alert {
 	const char *executable;
 	const char *target_path;
 	const char *host_executable;
-	const struct ldw_rule *rule;
+	struct ldw_lrule *rule;
 	u32 aliases;
 	u32 truncated;
 	u32 view;
@@ -154,6 +178,12 @@ struct ldw_alert {
  * Never sleeps; callable from any context but hard interrupts.
  */
 void ldw_alert_submit(struct ldw_alert *alert);
+
+/*
+ * Free @alert (any record) and the references to rules it holds. Never
+ * sleeps; callable where kfree() is.
+ */
+void ldw_alert_free(struct ldw_alert *alert);
 
 /*
  * Counts one alert (or one candidate that could not be judged) as lost for

@@ -79,13 +79,13 @@
 #include <ldwatch/rule.h>
 
 #include "alert.h"
-#include "builtin.h"
 #include "capture.h"
 #include "exe_link.h"
 #include "pathname.h"
 #include "prefilter.h"
 #include "probes.h"
 #include "ratelimit.h"
+#include "ruleset.h"
 #include "stats.h"
 #include "targets.h"
 
@@ -147,10 +147,6 @@ static bool report_failures;
 module_param(report_failures, bool, 0444);
 MODULE_PARM_DESC(report_failures,
 		 "Report failed operations on the host's targets (event.outcome failure) (default: off)");
-
-VISIBLE_IF_KUNIT const struct ldw_rule *ldw_rule;
-/* The rule excludes every event without process.executable. */
-VISIBLE_IF_KUNIT bool ldw_kthreads_excluded;
 
 /* The ECS event.action of each action. */
 static const char *const ldw_action_names[] = {
@@ -264,14 +260,18 @@ static void ldw_slot_put_atomic(struct ldw_slot *slot)
 
 /*
  * Kernel threads never run task_work and have no executable: their
- * operations cannot be confirmed or judged. Whether that matters was
- * decided at init from the rule (ldw_rule_excludes_kernel_threads()).
+ * operations cannot be confirmed or judged. Whether that matters the set
+ * in force says: whether its every rule of Elastic's view excludes them
+ * (ruleset.h). The hook holds preemption off, which keeps the set.
  */
 static bool ldw_kernel_thread(void)
 {
+	const struct ldw_ruleset *set;
+
 	if ((current->flags & (PF_KTHREAD | PF_IO_WORKER)) != PF_KTHREAD)
 		return false;
-	if (ldw_kthreads_excluded)
+	set = rcu_dereference_sched(ldw_ruleset);
+	if (set && set->kthreads_excluded)
 		ldw_count(LDW_CNT_EXCLUDED);
 	else
 		ldw_drop(LDW_DROP_KERNEL_THREAD);
@@ -1097,10 +1097,13 @@ VISIBLE_IF_KUNIT void ldw_alert_attribute(struct ldw_alert *alert,
 	get_task_comm(alert->comm, current);
 }
 
-/* The alert for a match of @rule, attributed to the current task. */
+/*
+ * The alert for a match of @rule, attributed to the current task; it holds
+ * a reference to @rule.
+ */
 static struct ldw_alert *ldw_alert_new(const struct ldw_slot *slot,
 				       const struct ldw_facts *facts,
-				       const struct ldw_rule *rule)
+				       struct ldw_lrule *rule)
 {
 	struct ldw_alert *alert;
 	size_t size;
@@ -1122,6 +1125,7 @@ static struct ldw_alert *ldw_alert_new(const struct ldw_slot *slot,
 	alert->executable = ldw_alert_string(&p, facts->executable);
 	alert->target_path = ldw_alert_string(&p, facts->target);
 	alert->host_executable = ldw_alert_string(&p, facts->host_executable);
+	ldw_lrule_get(rule);
 	alert->rule = rule;
 	alert->aliases = facts->aliases;
 	alert->truncated = facts->truncated;
@@ -1133,46 +1137,82 @@ static struct ldw_alert *ldw_alert_new(const struct ldw_slot *slot,
 	return alert;
 }
 
-/* Build the event of a confirmed operation, evaluate the rule, act. */
 /*
  * Judge @event by @rule's program; on a match, send @rule's alert (within
- * the rate limit). Return: the verdict's outcome.
+ * its rate limit). Counts the rule's matches, suppressions and
+ * exclusions. Return: the verdict's outcome.
  */
-static enum ldw_outcome ldw_judge_by(const struct ldw_rule *rule,
+static enum ldw_outcome ldw_judge_by(struct ldw_lrule *rule,
 				     const struct ldw_event *event,
 				     const struct ldw_slot *slot,
 				     const struct ldw_facts *facts)
 {
-	const struct ldw_prog *prog = ldw_rule_prog(rule);
 	struct ldw_verdict verdict;
 	struct ldw_alert *alert;
 
-	if (WARN_ON_ONCE(!prog))
-		return LDW_NO_MATCH;
-	verdict = ldw_prog_eval(prog, event);
+	verdict = ldw_prog_eval(&rule->prog, event);
+	if (verdict.outcome == LDW_EXCLUDED)
+		atomic64_inc(&rule->excluded);
 	if (verdict.outcome != LDW_MATCH)
 		return verdict.outcome;
+	atomic64_inc(&rule->matches);
 	alert = ldw_alert_new(slot, facts, rule);
-	if (!alert)
+	if (!alert) {
 		ldw_drop(LDW_DROP_NO_MEMORY);
-	/* Beyond its budget: counted, its evidence kept for the summary. */
-	else if (ldw_ratelimit_admit(alert))
+	} else if (ldw_ratelimit_admit(alert)) {
 		ldw_alert_submit(alert);
-	else
-		kfree(alert);
+	} else {
+		/* Beyond its budget: counted, its evidence kept for the summary. */
+		atomic64_inc(&rule->suppressed);
+		ldw_alert_free(alert);
+	}
 	return LDW_MATCH;
 }
 
+/* The more telling of two verdicts on one event: a match, an exclusion. */
+static enum ldw_outcome ldw_outcome_max(enum ldw_outcome a, enum ldw_outcome b)
+{
+	if (a == LDW_MATCH || b == LDW_MATCH)
+		return LDW_MATCH;
+	if (a == LDW_EXCLUDED || b == LDW_EXCLUDED)
+		return LDW_EXCLUDED;
+	return LDW_NO_MATCH;
+}
+
 /*
- * Build the event of a confirmed operation and judge it: by Elastic's rule
- * where it is one Elastic's rule sees (a candidate of its paths), then,
- * unless that gave an alert, by the companion rule where it concerns a host
- * target. One operation, one alert.
+ * Judge @event by every rule of @view in @set that sees it; each rule that
+ * matches gives its own alert. Return: the most telling outcome.
+ */
+static enum ldw_outcome ldw_judge_view(const struct ldw_ruleset *set, u8 view,
+				       const struct ldw_event *event,
+				       const struct ldw_slot *slot,
+				       const struct ldw_facts *facts)
+{
+	enum ldw_outcome outcome = LDW_NO_MATCH;
+	unsigned int i;
+
+	for (i = 0; i < set->n; i++) {
+		if (set->rule[i]->view != view)
+			continue;
+		outcome = ldw_outcome_max(outcome, ldw_judge_by(set->rule[i], event,
+								slot, facts));
+	}
+	return outcome;
+}
+
+/*
+ * Build the event of a confirmed operation and judge it by the set in
+ * force, read once: by the rules of Elastic's view where it is an event
+ * they see (a candidate of their paths), then, unless one of them gave an
+ * alert, by the rules of the host's view (the companion rule) where it
+ * concerns a host target. Each rule that matches gives its own alert; the
+ * companion rule only what no rule of Elastic's view alerted on.
  */
 VISIBLE_IF_KUNIT void ldw_judge(const struct ldw_slot *slot)
 {
 	const char *action = ldw_action_names[slot->action];
 	enum ldw_outcome outcome = LDW_NO_MATCH, second;
+	const struct ldw_ruleset *set;
 	struct ldw_facts facts = {};
 	struct ldw_event event;
 	int err;
@@ -1187,14 +1227,27 @@ VISIBLE_IF_KUNIT void ldw_judge(const struct ldw_slot *slot)
 		       facts.executable);
 	event.field[LDW_FIELD_TARGET_PATH] = facts.target;
 	event.field[LDW_FIELD_HOST_EXECUTABLE] = facts.host_executable;
-	/* Elastic's rule judges what happened; its events are successes. */
+	/*
+	 * One set for the whole judgement: a loader that replaces it meanwhile
+	 * frees it only after this section (ruleset.h). Nothing here sleeps:
+	 * alerts are allocated with GFP_NOWAIT.
+	 */
+	rcu_read_lock();
+	set = rcu_dereference(ldw_ruleset);
+	if (!set) {
+		rcu_read_unlock();
+		goto count;
+	}
+	/* Elastic's rules judge what happened; its events are successes. */
 	if (slot->elastic && !slot->failed)
-		outcome = ldw_judge_by(ldw_rule, &event, slot, &facts);
+		outcome = ldw_judge_view(set, LDW_RULE_VIEW_PATH, &event, slot, &facts);
 	if (outcome != LDW_MATCH && ldw_str_present(facts.target)) {
-		second = ldw_judge_by(&ldw_companion_rule, &event, slot, &facts);
+		second = ldw_judge_view(set, LDW_RULE_VIEW_HOST, &event, slot, &facts);
 		if (second != LDW_NO_MATCH)
 			outcome = second;
 	}
+	rcu_read_unlock();
+count:
 	switch (outcome) {
 	case LDW_NO_MATCH:
 		ldw_count(LDW_CNT_NO_MATCH);
@@ -1297,53 +1350,6 @@ out:
 
 /* --- Init and exit ------------------------------------------------------ */
 
-static bool ldw_process_field(enum ldw_field field)
-{
-	return field == LDW_FIELD_PROCESS_EXECUTABLE ||
-	       field == LDW_FIELD_PROCESS_NAME;
-}
-
-/*
- * Whether @rule excludes every event whose process.executable and
- * process.name are absent, as a kernel thread's: some EXCLUDE unit of its
- * program that tests only process fields holds on such an event, whatever
- * its other fields.
- */
-VISIBLE_IF_KUNIT bool __init
-ldw_rule_excludes_kernel_threads(const struct ldw_rule *rule)
-{
-	const struct ldw_event no_process = {};	/* every field absent */
-	const struct ldw_prog *prog = ldw_rule_prog(rule);
-	struct ldw_prog_header one;
-	struct ldw_prog view;
-	u32 i, j;
-
-	if (!prog)
-		return false;
-	for (i = 0; i < prog->header->nunits; i++) {
-		const struct ldw_prog_unit *u = &prog->unit[i];
-		bool process_only = u->kind == LDW_UNIT_EXCLUDE;
-
-		for (j = u->first_insn; j < u->first_insn + u->ninsns; j++) {
-			const struct ldw_prog_insn *in = &prog->insn[j];
-
-			if (in->code == LDW_INSN_TEST && !ldw_process_field(in->field))
-				process_only = false;
-		}
-		if (!process_only)
-			continue;
-		/* The program of this unit alone: a view of one unit. */
-		one = *prog->header;
-		one.nunits = 1;
-		view = *prog;
-		view.header = &one;
-		view.unit = u;
-		if (ldw_prog_eval(&view, &no_process).outcome == LDW_EXCLUDED)
-			return true;
-	}
-	return false;
-}
-
 /*
  * Wait until no slot is in use and no task runs capture's code: after the
  * probes are gone, and before the module's text is.
@@ -1363,26 +1369,29 @@ static void ldw_capture_drain(void)
 	synchronize_rcu_tasks();
 }
 
-int __init ldw_capture_init(const struct ldw_rule *rule)
+int __init ldw_capture_init(void)
 {
+	const struct ldw_ruleset *set;
+	bool kthreads_excluded;
 	int err;
 
-	ldw_rule = rule;
-	/* First: the targets add their names to the prefilter's table. */
-	ldw_prefilter_init(rule);
+	/* The rule set is in force, and with it the prefilter's names. */
 	if (companion) {
 		err = ldw_targets_init();
 		if (err)
 			return err;
-		pr_info("capture: companion rule %s version %u on (companion=0 turns it off)\n",
+		pr_info("capture: rules of the host's view (the companion rule %s version %u) on (companion=0 turns them off)\n",
 			ldw_companion_rule.id, ldw_companion_rule.version);
 	}
 	ldw_exe_link_init();
-	ldw_kthreads_excluded = ldw_rule_excludes_kernel_threads(rule);
+	rcu_read_lock();
+	set = rcu_dereference(ldw_ruleset);
+	kthreads_excluded = set && set->kthreads_excluded;
+	rcu_read_unlock();
 	pr_info("capture: %u operations followed at once; kernel threads' operations are %s\n",
-		LDW_CAPTURE_SLOTS, ldw_kthreads_excluded ?
-		"excluded by the rule (no executable)" :
-		"dropped (KERNEL_THREAD): the rule does not exclude them");
+		LDW_CAPTURE_SLOTS, kthreads_excluded ?
+		"excluded by the rules (no executable)" :
+		"dropped (KERNEL_THREAD): a rule does not exclude them");
 	err = ldw_probes_register();
 	/* The probes registered before the one that failed may have fired. */
 	if (err) {

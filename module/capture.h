@@ -21,24 +21,23 @@
 
 struct dentry;
 struct ldw_alert;
-struct ldw_rule;
 struct ldw_str;
 struct pt_regs;
 struct task_struct;
 struct vfsmount;
 
 /**
- * ldw_capture_init() - start capturing events for @rule
- * @rule: the rule every event is evaluated against; must outlive capture
+ * ldw_capture_init() - start capturing events for the rule set in force
  *
- * Derives the prefilter from @rule, decides how kernel threads' operations
- * are accounted, and registers the probes, last. Counters (stats.h) and
+ * The rule set (ruleset.h) must be in force: it gives the prefilter its
+ * names and decides how kernel threads' operations are accounted. Finds
+ * the host's targets and registers the probes, last. Counters (stats.h) and
  * delivery (alert.h) must be ready: handlers run as soon as it returns, and
  * may already while it runs.
  *
  * Return: 0, or a negative errno (the probes could not be registered).
  */
-int __init ldw_capture_init(const struct ldw_rule *rule);
+int __init ldw_capture_init(void);
 
 /**
  * ldw_capture_exit() - stop capturing
@@ -177,8 +176,6 @@ struct ldw_slot {
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* capture.c's internals, visible to its KUnit suite only (VISIBLE_IF_KUNIT). */
-extern const struct ldw_rule *ldw_rule;
-extern bool ldw_kthreads_excluded;
 bool ldw_name_copy(struct ldw_name *copy, const struct dentry *dentry);
 bool ldw_syscall_opens(struct pt_regs *regs);
 bool ldw_creation_confirmed(const struct ldw_slot *slot);
@@ -187,7 +184,6 @@ int ldw_original_path(const struct ldw_slot *slot, char *buf,
 		      struct ldw_str *original, bool *truncated);
 void ldw_alert_attribute(struct ldw_alert *alert, const struct ldw_slot *slot);
 void ldw_judge(const struct ldw_slot *slot);
-bool __init ldw_rule_excludes_kernel_threads(const struct ldw_rule *rule);
 #endif
 
 #endif /* _LDWATCH_CAPTURE_H */

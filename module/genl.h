@@ -17,10 +17,10 @@
 
 struct ldw_actor;
 struct ldw_alert;
-struct ldw_rule;
+struct ldw_lrule;
 struct sk_buff;
 
-int ldw_genl_init(const struct ldw_rule *rule, u64 load_id);
+int ldw_genl_init(u64 load_id);
 void ldw_genl_exit(void);
 
 /**
@@ -48,13 +48,13 @@ enum ldw_send ldw_genl_send_lost(u64 first, u64 count, enum ldw_drop reason);
 extern const struct nla_policy ldw_genl_policy[LDW_A_MAX + 1];
 
 size_t ldw_msg_alert_size(const struct ldw_alert *alert,
-			  const struct ldw_rule *rule);
+			  const struct ldw_lrule *rule);
 int ldw_msg_put_alert(struct sk_buff *skb, const struct ldw_alert *alert,
-		      const struct ldw_rule *rule, u64 load_id);
+		      const struct ldw_lrule *rule, u64 load_id);
 size_t ldw_msg_suppressed_size(const struct ldw_alert *summary,
-			       const struct ldw_rule *rule);
+			       const struct ldw_lrule *rule);
 int ldw_msg_put_suppressed(struct sk_buff *skb, const struct ldw_alert *summary,
-			   const struct ldw_rule *rule, u64 load_id);
+			   const struct ldw_lrule *rule, u64 load_id);
 size_t ldw_msg_stats_size(void);
 int ldw_msg_put_stats(struct sk_buff *skb,
 		      const struct ldw_stats_snapshot *snapshot);
@@ -72,7 +72,8 @@ int ldw_msg_put_lost(struct sk_buff *skb, u64 load_id, u64 first, u64 count,
  * @load_time_ns: LDW_A_LOAD_TIME_NS
  * @next_seq: LDW_A_NEXT_SEQ
  * @delivery: LDW_A_DELIVERY
- * @rule: the rule in force: LDW_A_RULE_ID, _NAME and _VERSION
+ * @rule: the first rule of the set in force (a reference):
+ *	LDW_A_RULE_ID, _NAME and _VERSION
  * @rule_text: LDW_A_RULE_TEXT, as ldw_prog_format() renders @rule's program
  * @stats: the LDW_A_STATS nest
  */
@@ -81,12 +82,25 @@ struct ldw_status {
 	u64 load_time_ns;
 	u64 next_seq;
 	enum ldw_delivery delivery;
-	const struct ldw_rule *rule;
+	struct ldw_lrule *rule;
 	const char *rule_text;
 	struct ldw_stats_snapshot stats;
 };
 
+size_t ldw_msg_rule_size(const struct ldw_lrule *rule, const char *text);
+int ldw_msg_put_rule(struct sk_buff *skb, const struct ldw_lrule *rule,
+		     const char *text);
+size_t ldw_msg_rules_changed_size(const struct ldw_alert *record);
+int ldw_msg_put_rules_changed(struct sk_buff *skb, const struct ldw_alert *record,
+			      u64 load_id);
+
 size_t ldw_msg_status_size(const struct ldw_status *status);
 int ldw_msg_put_status(struct sk_buff *skb, const struct ldw_status *status);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+struct genl_info;
+int ldw_cmd_rule_load(struct sk_buff *skb, struct genl_info *info);
+int ldw_cmd_rule_remove(struct sk_buff *skb, struct genl_info *info);
+#endif
 
 #endif /* _LDWATCH_GENL_H */

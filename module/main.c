@@ -27,6 +27,7 @@
 #include "queue.h"
 #include "ratelimit.h"
 #include "rule_log.h"
+#include "ruleset.h"
 #include "stats.h"
 
 /*
@@ -49,7 +50,7 @@ static void ldw_log_actor(const char *what, const struct ldw_actor *actor,
 /* Identifies this load of the module in messages and in the kernel log. */
 static u64 ldw_load_id;
 
-static int __init ldw_start(const struct ldw_rule *rule)
+static int __init ldw_start(void)
 {
 	int err;
 
@@ -57,7 +58,7 @@ static int __init ldw_start(const struct ldw_rule *rule)
 	err = ldw_builtin_init();
 	if (err)
 		return err;
-	err = ldw_rule_log(rule);
+	err = ldw_rule_log(&ldw_default_rule);
 	if (err)
 		return err;
 
@@ -69,10 +70,14 @@ static int __init ldw_start(const struct ldw_rule *rule)
 	err = ldw_ratelimit_init();
 	if (err)
 		goto err_queue;
-	err = ldw_genl_init(rule, ldw_load_id);
+	/* The built-in rules in force from here: no window without a rule. */
+	err = ldw_ruleset_init();
 	if (err)
 		goto err_queue;
-	err = ldw_capture_init(rule);
+	err = ldw_genl_init(ldw_load_id);
+	if (err)
+		goto err_rules;
+	err = ldw_capture_init();
 	if (err)
 		goto err_genl;
 
@@ -86,6 +91,8 @@ err_genl:
 	ldw_queue_stop();
 	ldw_lost_stop();
 	ldw_genl_exit();
+err_rules:
+	ldw_ruleset_exit();
 err_queue:
 	ldw_queue_exit();
 	return err;
@@ -97,7 +104,7 @@ static int __init ldw_init(void)
 	int err;
 
 	ldw_load_id = get_random_u64();
-	err = ldw_start(&ldw_default_rule);
+	err = ldw_start();
 	ldw_actor_get(&actor);
 	ldw_log_actor("load", &actor, ldw_load_id, err);
 	ldw_actor_put(&actor);
@@ -126,6 +133,7 @@ static void __exit ldw_exit(void)
 	ldw_actor_put(&actor);
 	ldw_genl_exit();
 	ldw_queue_exit();
+	ldw_ruleset_exit();
 
 	ldw_stats_read(&stats);
 	for (i = 0; i < ARRAY_SIZE(stats.dropped); i++)

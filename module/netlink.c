@@ -38,6 +38,7 @@
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
+#include <kunit/visibility.h>
 
 #include <ldwatch/netlink.h>
 #include <ldwatch/program.h>
@@ -46,9 +47,9 @@
 
 #include "actor.h"
 #include "alert.h"
-#include "builtin.h"
 #include "genl.h"
 #include "queue.h"
+#include "ruleset.h"
 #include "stats.h"
 
 static bool unicast;
@@ -62,6 +63,9 @@ MODULE_PARM_DESC(unicast,
 /* The bounds netlink.h gives the strings are the kernel's. */
 static_assert(LDW_COMM_MAX + 1 == TASK_COMM_LEN);
 static_assert(sizeof(LDW_VERSION) <= LDW_VERSION_STRING_MAX + 1);
+static_assert(LDW_RULE_PROGRAM_MAX + NLA_HDRLEN == U16_MAX);
+static_assert(LDW_PROG_MAX_SIZE - LDW_RULE_PROGRAM_MAX > 0);
+static_assert(LDW_SHA256_HEX + 1 == sizeof(((struct ldw_lrule *)0)->sha256));
 
 /**
  * struct ldw_subscriber - a socket that receives alerts by unicast
@@ -81,7 +85,6 @@ static DEFINE_MUTEX(ldw_subscribers_lock);
 static LIST_HEAD(ldw_subscribers);
 static unsigned int ldw_nsubscribers;
 
-static const struct ldw_rule *ldw_rule;
 static u64 ldw_load_id;
 static u64 ldw_load_time_ns;
 static enum ldw_delivery ldw_delivery;
@@ -99,6 +102,7 @@ enum ldw_mcgrp {
 #define LDW_NLA_U64(...)	{ .type = NLA_U64 }
 #define LDW_NLA_STRING(bound)	{ .type = NLA_NUL_STRING, .len = (bound) }
 #define LDW_NLA_NEST(bound)	NLA_POLICY_NESTED(ldw_##bound##_policy)
+#define LDW_NLA_BINARY(bound)	{ .type = NLA_BINARY, .len = (bound) }
 
 static const struct nla_policy ldw_dropped_policy[LDW_DROP_MAX + 1] = {
 #define LDW_DROP(NAME, ...) \
@@ -156,7 +160,7 @@ static int ldw_put_strn(struct sk_buff *skb, int type, const char *s, size_t len
  * Return: the size, for genlmsg_new().
  */
 size_t ldw_msg_alert_size(const struct ldw_alert *alert,
-			  const struct ldw_rule *rule)
+			  const struct ldw_lrule *rule)
 {
 	size_t size;
 
@@ -179,6 +183,8 @@ size_t ldw_msg_alert_size(const struct ldw_alert *alert,
 		size += ldw_string_size(alert->host_executable);
 	if (rule->severity)
 		size += ldw_string_size(rule->severity);
+	if (rule->threat)
+		size += ldw_string_size(rule->threat);
 	if (alert->failed)
 		size += nla_total_size(sizeof(u32));	/* ERROR */
 	if (alert->truncated)
@@ -200,7 +206,7 @@ size_t ldw_msg_alert_size(const struct ldw_alert *alert,
  * Return: 0, or -EMSGSIZE.
  */
 int ldw_msg_put_alert(struct sk_buff *skb, const struct ldw_alert *alert,
-		      const struct ldw_rule *rule, u64 load_id)
+		      const struct ldw_lrule *rule, u64 load_id)
 {
 	if (nla_put_u64_64bit(skb, LDW_A_SEQ, alert->seq, LDW_A_PAD) ||
 	    nla_put_u64_64bit(skb, LDW_A_LOAD_ID, load_id, LDW_A_PAD) ||
@@ -226,6 +232,8 @@ int ldw_msg_put_alert(struct sk_buff *skb, const struct ldw_alert *alert,
 	    (rule->severity &&
 	     nla_put_string(skb, LDW_A_RULE_SEVERITY, rule->severity)) ||
 	    nla_put_u32(skb, LDW_A_RULE_RISK_SCORE, rule->risk_score) ||
+	    (rule->threat &&
+	     nla_put_string(skb, LDW_A_RULE_THREAT, rule->threat)) ||
 	    nla_put_u32(skb, LDW_A_FILE_TYPE, alert->file_type) ||
 	    nla_put_u8(skb, LDW_A_OUTCOME, alert->failed ? LDW_OUTCOME_FAILURE :
 						       LDW_OUTCOME_SUCCESS) ||
@@ -267,7 +275,7 @@ static size_t ldw_msg_sample_size(const struct ldw_sample *sample)
  * Return: the size, for genlmsg_new().
  */
 size_t ldw_msg_suppressed_size(const struct ldw_alert *summary,
-			       const struct ldw_rule *rule)
+			       const struct ldw_lrule *rule)
 {
 	const struct ldw_evidence *ev = summary->suppressed.evidence;
 	size_t size;
@@ -342,7 +350,7 @@ static int ldw_msg_put_samples(struct sk_buff *skb,
  * Return: 0, or -EMSGSIZE.
  */
 int ldw_msg_put_suppressed(struct sk_buff *skb, const struct ldw_alert *summary,
-			   const struct ldw_rule *rule, u64 load_id)
+			   const struct ldw_lrule *rule, u64 load_id)
 {
 	const struct ldw_suppressed *s = &summary->suppressed;
 	u64 kept = s->evidence ? s->evidence->nsamples : 0;
@@ -541,6 +549,133 @@ int ldw_msg_put_lost(struct sk_buff *skb, u64 load_id, u64 first, u64 count,
 	return 0;
 }
 
+/**
+ * ldw_msg_rule_size() - the attribute bytes ldw_msg_put_rule() needs
+ * @rule: the rule
+ * @text: its text, or NULL
+ *
+ * Return: the size, for genlmsg_new().
+ */
+size_t ldw_msg_rule_size(const struct ldw_lrule *rule, const char *text)
+{
+	size_t size = ldw_string_size(rule->id) + ldw_string_size(rule->name)
+		      + ldw_string_size(rule->severity)
+		      + ldw_string_size(rule->source)
+		      + ldw_string_size(rule->sha256)
+		      + 2 * nla_total_size(sizeof(u32))	/* VERSION, RISK_SCORE */
+		      + 2 * nla_total_size(sizeof(u8))	/* ORIGIN, VIEW */
+		      + 4 * nla_total_size_64bit(sizeof(u64));
+
+	if (rule->threat)
+		size += ldw_string_size(rule->threat);
+	if (text)
+		size += ldw_string_size(text);
+	return size;
+}
+
+/**
+ * ldw_msg_put_rule() - put a rule's attributes: a reply to LDW_CMD_RULE_GET
+ * @skb: the message, with room for ldw_msg_rule_size() bytes
+ * @rule: the rule
+ * @text: its text (ldw_prog_format()), or NULL
+ *
+ * Return: 0, or -EMSGSIZE (also for a text longer than an attribute holds).
+ */
+int ldw_msg_put_rule(struct sk_buff *skb, const struct ldw_lrule *rule,
+		     const char *text)
+{
+	if (text && nla_attr_size(strlen(text) + 1) > U16_MAX)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, LDW_A_RULE_ID, rule->id) ||
+	    nla_put_string(skb, LDW_A_RULE_NAME, rule->name) ||
+	    nla_put_u32(skb, LDW_A_RULE_VERSION, rule->version) ||
+	    nla_put_string(skb, LDW_A_RULE_SEVERITY, rule->severity) ||
+	    nla_put_u32(skb, LDW_A_RULE_RISK_SCORE, rule->risk_score) ||
+	    (rule->threat &&
+	     nla_put_string(skb, LDW_A_RULE_THREAT, rule->threat)) ||
+	    nla_put_string(skb, LDW_A_RULE_SOURCE, rule->source) ||
+	    nla_put_string(skb, LDW_A_RULE_SHA256, rule->sha256) ||
+	    nla_put_u8(skb, LDW_A_RULE_ORIGIN, rule->origin) ||
+	    nla_put_u8(skb, LDW_A_RULE_VIEW, rule->view) ||
+	    nla_put_u64_64bit(skb, LDW_A_RULE_LOAD_TIME_NS, rule->loaded_ns,
+			      LDW_A_PAD) ||
+	    nla_put_u64_64bit(skb, LDW_A_RULE_MATCHES,
+			      atomic64_read(&rule->matches), LDW_A_PAD) ||
+	    nla_put_u64_64bit(skb, LDW_A_RULE_SUPPRESSED,
+			      atomic64_read(&rule->suppressed), LDW_A_PAD) ||
+	    nla_put_u64_64bit(skb, LDW_A_RULE_EXCLUDED,
+			      atomic64_read(&rule->excluded), LDW_A_PAD) ||
+	    (text && nla_put_string(skb, LDW_A_RULE_TEXT, text)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * ldw_msg_rules_changed_size() - the attribute bytes
+ *	ldw_msg_put_rules_changed() needs
+ * @record: the change (LDW_RECORD_RULES_CHANGED)
+ *
+ * Return: the size, for genlmsg_new().
+ */
+size_t ldw_msg_rules_changed_size(const struct ldw_alert *record)
+{
+	const struct ldw_lrule *rule = record->rule;
+	size_t size;
+
+	/* SEQ, LOAD_ID, TIME_NS */
+	size = 3 * nla_total_size_64bit(sizeof(u64))
+	       + 2 * nla_total_size(sizeof(u8))		/* CHANGE, ORIGIN */
+	       + ldw_string_size(rule->id) + ldw_string_size(rule->name)
+	       + ldw_string_size(rule->sha256) + ldw_string_size(rule->source)
+	       + 4 * nla_total_size(sizeof(u32))	/* VERSION, COUNT, PID, UID */
+	       + nla_total_size(strnlen(record->comm, sizeof(record->comm)) + 1);
+	if (record->executable)
+		size += ldw_string_size(record->executable);
+	if (record->change.previous)
+		size += nla_total_size(sizeof(u32)) +
+			ldw_string_size(record->change.previous->sha256);
+	return size;
+}
+
+/**
+ * ldw_msg_put_rules_changed() - put an LDW_CMD_RULES_CHANGED message's
+ *	attributes
+ * @skb: the message, with room for ldw_msg_rules_changed_size() bytes
+ * @record: the change (LDW_RECORD_RULES_CHANGED)
+ * @load_id: this load of the module
+ *
+ * Return: 0, or -EMSGSIZE.
+ */
+int ldw_msg_put_rules_changed(struct sk_buff *skb, const struct ldw_alert *record,
+			      u64 load_id)
+{
+	const struct ldw_lrule *previous = record->change.previous;
+	const struct ldw_lrule *rule = record->rule;
+
+	if (nla_put_u64_64bit(skb, LDW_A_SEQ, record->seq, LDW_A_PAD) ||
+	    nla_put_u64_64bit(skb, LDW_A_LOAD_ID, load_id, LDW_A_PAD) ||
+	    nla_put_u64_64bit(skb, LDW_A_TIME_NS, record->time_ns, LDW_A_PAD) ||
+	    nla_put_u8(skb, LDW_A_RULE_CHANGE, record->change.kind) ||
+	    nla_put_string(skb, LDW_A_RULE_ID, rule->id) ||
+	    nla_put_string(skb, LDW_A_RULE_NAME, rule->name) ||
+	    nla_put_u32(skb, LDW_A_RULE_VERSION, rule->version) ||
+	    nla_put_string(skb, LDW_A_RULE_SHA256, rule->sha256) ||
+	    nla_put_u8(skb, LDW_A_RULE_ORIGIN, rule->origin) ||
+	    nla_put_string(skb, LDW_A_RULE_SOURCE, rule->source) ||
+	    (previous &&
+	     (nla_put_u32(skb, LDW_A_RULE_PREV_VERSION, previous->version) ||
+	      nla_put_string(skb, LDW_A_RULE_PREV_SHA256, previous->sha256))) ||
+	    nla_put_u32(skb, LDW_A_RULE_COUNT, record->change.nrules) ||
+	    nla_put_u32(skb, LDW_A_PID, record->pid) ||
+	    nla_put_u32(skb, LDW_A_UID, record->uid) ||
+	    ldw_put_strn(skb, LDW_A_COMM, record->comm,
+			 strnlen(record->comm, sizeof(record->comm))) ||
+	    (record->executable &&
+	     nla_put_string(skb, LDW_A_EXECUTABLE, record->executable)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* ---- The family ---- */
 
 static struct genl_family ldw_family;
@@ -563,18 +698,15 @@ static int ldw_refuse_attrs(struct genl_info *info)
 }
 
 /* The rule's text, as its program reads back (ldw_prog_format()). */
-static char *ldw_rule_text_alloc(const struct ldw_rule *rule)
+static char *ldw_rule_text_alloc(const struct ldw_lrule *rule)
 {
-	const struct ldw_prog *prog = ldw_rule_prog(rule);
 	size_t len;
 	char *text;
 
-	if (!prog)
-		return NULL;
-	len = ldw_prog_format(prog, NULL, 0);
-	text = kmalloc(len + 1, GFP_KERNEL);
+	len = ldw_prog_format(&rule->prog, NULL, 0);
+	text = kvmalloc(len + 1, GFP_KERNEL);
 	if (text)
-		ldw_prog_format(prog, text, len + 1);
+		ldw_prog_format(&rule->prog, text, len + 1);
 	return text;
 }
 
@@ -595,8 +727,11 @@ static int ldw_cmd_get_status(struct sk_buff *skb, struct genl_info *info)
 	status->load_id = ldw_load_id;
 	status->load_time_ns = ldw_load_time_ns;
 	status->delivery = ldw_delivery;
-	status->rule = ldw_rule;
-	status->rule_text = ldw_rule_text_alloc(ldw_rule);
+	err = -ENOENT;
+	status->rule = ldw_ruleset_first();
+	if (!status->rule)
+		goto out;
+	status->rule_text = ldw_rule_text_alloc(status->rule);
 	err = -ENOMEM;
 	if (!status->rule_text)
 		goto out;
@@ -616,7 +751,8 @@ static int ldw_cmd_get_status(struct sk_buff *skb, struct genl_info *info)
 	genlmsg_end(reply, hdr);
 	err = genlmsg_reply(reply, info);
 out:
-	kfree(status->rule_text);
+	kvfree(status->rule_text);
+	ldw_lrule_put(status->rule);
 	kfree(status);
 	return err;
 }
@@ -730,6 +866,211 @@ static int ldw_cmd_unsubscribe(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* Whether a request of each kind may carry each attribute (netlink_spec.h). */
+enum ldw_request_col {
+	LDW_USE__,	/* never */
+	LDW_USE_O,	/* optional */
+	LDW_USE_R,	/* required */
+};
+
+/* The load and ruleref columns of the rules' lines (LDW_RULE_USE). */
+struct ldw_request_use {
+	u8 load;
+	u8 ruleref;
+};
+
+static const struct ldw_request_use ldw_request_use[LDW_A_MAX + 1] = {
+#define LDW_RULE_USE(NAME, load, ruleref, ...) \
+	[LDW_A_##NAME] = { LDW_USE_##load, LDW_USE_##ruleref },
+#include <ldwatch/netlink_spec.h>
+};
+
+/* A request's attributes against its column: none it does not list, all it requires. */
+static int ldw_check_request(struct genl_info *info, bool load)
+{
+	unsigned int i;
+
+	for (i = 0; i <= LDW_A_MAX; i++) {
+		struct nlattr *attr = info->attrs ? info->attrs[i] : NULL;
+		u8 use = load ? ldw_request_use[i].load : ldw_request_use[i].ruleref;
+
+		if (attr && use == LDW_USE__) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "ldwatch: this command does not take this attribute");
+			return -EINVAL;
+		}
+		if (!attr && use == LDW_USE_R) {
+			NL_SET_ERR_MSG(info->extack,
+				       "ldwatch: a required attribute is missing");
+			NL_SET_ERR_ATTR_MISS(info->extack, NULL, i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A refusal into the extended ack: its sentence, and the attribute at
+ * fault. The sentences are constants (the verifier's among them), which
+ * outlive the ack as NL_SET_ERR_MSG()'s literals do; the kernel log names
+ * the byte of a program at fault.
+ */
+static void ldw_extack_refusal(struct genl_info *info,
+			       const struct ldw_lrule_refusal *why)
+{
+	struct nlattr *attr = why->attr > 0 && why->attr <= LDW_A_MAX ?
+			      info->attrs[why->attr] : NULL;
+
+	if (attr)
+		NL_SET_BAD_ATTR(info->extack, attr);
+	if (info->extack)
+		info->extack->_msg = why->what;
+	if (why->has_offset)
+		pr_info_ratelimited("rules: a compiled rule was refused at byte %zu: %s\n",
+				    why->offset, why->what);
+}
+
+static const char *ldw_attr_string(struct genl_info *info, int attr)
+{
+	return info->attrs[attr] ? nla_data(info->attrs[attr]) : NULL;
+}
+
+VISIBLE_IF_KUNIT int ldw_cmd_rule_load(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ldw_lrule_refusal why = {};
+	struct ldw_lrule_spec spec = {};
+	struct ldw_actor actor;
+	struct ldw_lrule *rule;
+	int err;
+
+	err = ldw_check_request(info, true);
+	if (err)
+		return err;
+	spec = (struct ldw_lrule_spec){
+		.id = ldw_attr_string(info, LDW_A_RULE_ID),
+		.name = ldw_attr_string(info, LDW_A_RULE_NAME),
+		.severity = ldw_attr_string(info, LDW_A_RULE_SEVERITY),
+		.threat = ldw_attr_string(info, LDW_A_RULE_THREAT),
+		.source = ldw_attr_string(info, LDW_A_RULE_SOURCE),
+		.version = nla_get_u32(info->attrs[LDW_A_RULE_VERSION]),
+		.risk_score = nla_get_u32(info->attrs[LDW_A_RULE_RISK_SCORE]),
+		.origin = LDW_RULE_LOADED,
+		.blob = nla_data(info->attrs[LDW_A_RULE_PROGRAM]),
+		.size = nla_len(info->attrs[LDW_A_RULE_PROGRAM]),
+	};
+	rule = ldw_lrule_new(&spec, &why);
+	if (!rule) {
+		ldw_extack_refusal(info, &why);
+		return why.err;
+	}
+	ldw_actor_get(&actor);
+	err = ldw_ruleset_load(rule, &actor, &why);
+	ldw_actor_put(&actor);
+	if (err)
+		ldw_extack_refusal(info, &why);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(ldw_cmd_rule_load);
+
+VISIBLE_IF_KUNIT int ldw_cmd_rule_remove(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ldw_lrule_refusal why = {};
+	struct ldw_actor actor;
+	int err;
+
+	err = ldw_check_request(info, false);
+	if (err)
+		return err;
+	ldw_actor_get(&actor);
+	err = ldw_ruleset_remove(ldw_attr_string(info, LDW_A_RULE_ID), &actor, &why);
+	ldw_actor_put(&actor);
+	if (err)
+		ldw_extack_refusal(info, &why);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(ldw_cmd_rule_remove);
+
+static int ldw_cmd_rule_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ldw_lrule *rule;
+	struct sk_buff *reply;
+	char *text = NULL;
+	void *hdr;
+	int err;
+
+	err = ldw_check_request(info, false);
+	if (err)
+		return err;
+	rule = ldw_ruleset_get(ldw_attr_string(info, LDW_A_RULE_ID), 0, NULL);
+	if (!rule) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[LDW_A_RULE_ID],
+				    "ldwatch: no rule of this id is loaded");
+		return -ENOENT;
+	}
+	err = -ENOMEM;
+	text = ldw_rule_text_alloc(rule);
+	if (!text)
+		goto out;
+	reply = genlmsg_new(ldw_msg_rule_size(rule, text), GFP_KERNEL);
+	if (!reply)
+		goto out;
+	hdr = genlmsg_put_reply(reply, info, &ldw_family, 0, LDW_CMD_RULE_GET);
+	if (!hdr || ldw_msg_put_rule(reply, rule, text)) {
+		NL_SET_ERR_MSG(info->extack, "ldwatch: the rule's text does not fit a message");
+		nlmsg_free(reply);
+		err = -EMSGSIZE;
+		goto out;
+	}
+	genlmsg_end(reply, hdr);
+	err = genlmsg_reply(reply, info);
+out:
+	kvfree(text);
+	ldw_lrule_put(rule);
+	return err;
+}
+
+/*
+ * One message a rule, from the rule @cb->args[0] on. Each call reads the
+ * set in force anew; one that changed between calls marks the dump
+ * interrupted (NLM_F_DUMP_INTR), as the set it lists is then no one set.
+ */
+static int ldw_cmd_rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned int index = cb->args[0];
+	struct ldw_lrule *rule;
+	u64 generation;
+	void *hdr;
+	int err = 0;
+
+	for (;; index++) {
+		rule = ldw_ruleset_get(NULL, index, &generation);
+		/* The sequence is the set's generation: a change interrupts. */
+		cb->seq = (unsigned int)generation;
+		if (!rule)
+			break;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &ldw_family, NLM_F_MULTI,
+				  LDW_CMD_RULE_GET);
+		if (!hdr) {
+			ldw_lrule_put(rule);
+			break;
+		}
+		genl_dump_check_consistent(cb, hdr);
+		err = ldw_msg_put_rule(skb, rule, NULL);
+		ldw_lrule_put(rule);
+		if (err) {
+			genlmsg_cancel(skb, hdr);
+			/* Not even one rule fit an empty message: give up. */
+			if (index == cb->args[0])
+				return -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = index;
+	return skb->len;
+}
+
 static const struct genl_small_ops ldw_genl_ops[] = {
 	{
 		.cmd = LDW_CMD_GET_STATUS,
@@ -745,6 +1086,23 @@ static const struct genl_small_ops ldw_genl_ops[] = {
 		.cmd = LDW_CMD_UNSUBSCRIBE,
 		.flags = GENL_ADMIN_PERM,
 		.doit = ldw_cmd_unsubscribe,
+	},
+	/* Changing what the module judges by: administrators only. */
+	{
+		.cmd = LDW_CMD_RULE_LOAD,
+		.flags = GENL_ADMIN_PERM,
+		.doit = ldw_cmd_rule_load,
+	},
+	{
+		.cmd = LDW_CMD_RULE_REMOVE,
+		.flags = GENL_ADMIN_PERM,
+		.doit = ldw_cmd_rule_remove,
+	},
+	{
+		.cmd = LDW_CMD_RULE_GET,
+		.flags = GENL_ADMIN_PERM,
+		.doit = ldw_cmd_rule_get,
+		.dumpit = ldw_cmd_rule_dump,
 	},
 };
 
@@ -808,19 +1166,34 @@ static struct sk_buff *ldw_alert_msg(const struct ldw_alert *alert)
 	void *hdr;
 	int err;
 
-	msg = genlmsg_new(summary ? ldw_msg_suppressed_size(alert, ldw_rule) :
-			  ldw_msg_alert_size(alert, alert->rule), GFP_KERNEL);
+	bool change = alert->record == LDW_RECORD_RULES_CHANGED;
+	size_t size;
+	u8 cmd;
+
+	if (change) {
+		size = ldw_msg_rules_changed_size(alert);
+		cmd = LDW_CMD_RULES_CHANGED;
+	} else if (summary) {
+		size = ldw_msg_suppressed_size(alert, alert->rule);
+		cmd = LDW_CMD_SUPPRESSED;
+	} else {
+		size = ldw_msg_alert_size(alert, alert->rule);
+		cmd = LDW_CMD_ALERT;
+	}
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
-	hdr = genlmsg_put(msg, 0, 0, &ldw_family, 0,
-			  summary ? LDW_CMD_SUPPRESSED : LDW_CMD_ALERT);
+	hdr = genlmsg_put(msg, 0, 0, &ldw_family, 0, cmd);
 	if (!hdr) {
 		nlmsg_free(msg);
 		return ERR_PTR(-EMSGSIZE);
 	}
-	err = summary ?
-	      ldw_msg_put_suppressed(msg, alert, ldw_rule, ldw_load_id) :
-	      ldw_msg_put_alert(msg, alert, alert->rule, ldw_load_id);
+	if (change)
+		err = ldw_msg_put_rules_changed(msg, alert, ldw_load_id);
+	else if (summary)
+		err = ldw_msg_put_suppressed(msg, alert, alert->rule, ldw_load_id);
+	else
+		err = ldw_msg_put_alert(msg, alert, alert->rule, ldw_load_id);
 	if (err) {
 		nlmsg_free(msg);
 		return ERR_PTR(-EMSGSIZE);
@@ -1037,16 +1410,14 @@ void ldw_genl_send_stopping(const struct ldw_actor *actor)
 
 /**
  * ldw_genl_init() - register the family
- * @rule: the rule in force, for alerts and the status reply
  * @load_id: identifies this load of the module in messages
  *
  * Return: 0, or a negative errno.
  */
-int ldw_genl_init(const struct ldw_rule *rule, u64 load_id)
+int ldw_genl_init(u64 load_id)
 {
 	int err;
 
-	ldw_rule = rule;
 	ldw_load_id = load_id;
 	/* This load's start, for listeners to tell how long it was away. */
 	ldw_load_time_ns = ktime_get_real_ns();

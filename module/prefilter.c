@@ -13,8 +13,10 @@
  * The hooks walk with lengths only first (ldw_prefilter_maybe(), inline
  * in prefilter.h), and only where a length fits compare bytes, here.
  *
- * This file derives the anchors from the rule at load, logs them, and
- * compares the bytes.
+ * The anchors are those of the rules of Elastic's view in the set in force
+ * (ruleset.h), each rule's derived when it was loaded; this file keeps
+ * the table of their lengths as the set changes, logs them, and compares
+ * the bytes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,6 +28,7 @@
 #include <linux/dcache.h>
 #include <linux/init.h>
 #include <linux/mount.h>
+#include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/rcupdate.h>
 #include <linux/string.h>
@@ -34,32 +37,42 @@
 #include <ldwatch/program.h>
 #include <ldwatch/rule.h>
 
-#include "builtin.h"
 #include "prefilter.h"
+#include "ruleset.h"
 
 /*
- * Written once at module init, before any hook; the anchors read-only
- * after it, the table but for its host bits (see prefilter.h).
+ * The table and the flag follow the rule set (ruleset.c); the targets set
+ * the host bits in place. Every writer holds ldw_prefilter_lock, so that
+ * no read-modify-write of a byte undoes another's; hooks read them
+ * without it.
  */
-struct ldw_anchors ldw_prefilter_anchors __ro_after_init;
-u8 ldw_prefilter_fits[256] __read_mostly;
+u8 ldw_prefilter_fits[LDW_PREFILTER_LENGTHS] __read_mostly;
+bool ldw_prefilter_ancestors __read_mostly;
+static DEFINE_MUTEX(ldw_prefilter_lock);
 
 /* The length whose LDW_PREFILTER_HOST_DIR bit is set, or 0. */
 static u32 ldw_prefilter_host_dir_len;
 
+/* The bits of the rules' anchors, beside the host's. */
+#define LDW_PREFILTER_RULE_BITS GENMASK(LDW_ANCHOR_PLACES - 1, 0)
+
 void ldw_prefilter_host_name(u32 len)
 {
+	mutex_lock(&ldw_prefilter_lock);
 	if (len < ARRAY_SIZE(ldw_prefilter_fits))
 		WRITE_ONCE(ldw_prefilter_fits[len],
 			   ldw_prefilter_fits[len] | LDW_PREFILTER_HOST_NAME);
+	mutex_unlock(&ldw_prefilter_lock);
 }
 
 void ldw_prefilter_host_dir(u32 len)
 {
-	u32 old = ldw_prefilter_host_dir_len;
+	u32 old;
 
+	mutex_lock(&ldw_prefilter_lock);
+	old = ldw_prefilter_host_dir_len;
 	if (len == old)
-		return;
+		goto out;
 	/* Set the new bit before clearing the old: never neither. */
 	if (len && len < ARRAY_SIZE(ldw_prefilter_fits))
 		WRITE_ONCE(ldw_prefilter_fits[len],
@@ -68,6 +81,43 @@ void ldw_prefilter_host_dir(u32 len)
 		WRITE_ONCE(ldw_prefilter_fits[old],
 			   ldw_prefilter_fits[old] & ~LDW_PREFILTER_HOST_DIR);
 	ldw_prefilter_host_dir_len = len;
+out:
+	mutex_unlock(&ldw_prefilter_lock);
+}
+
+/* Rule bits of length @len: @bits', every place without them. */
+static u8 ldw_prefilter_bits(const u8 *bits, unsigned int len)
+{
+	return bits ? bits[len] & LDW_PREFILTER_RULE_BITS : LDW_PREFILTER_RULE_BITS;
+}
+
+void ldw_prefilter_rules_add(const u8 *bits, bool ancestors)
+{
+	unsigned int len;
+
+	BUILD_BUG_ON(LDW_ANCHOR_PLACES + 2 > 8);
+	BUILD_BUG_ON(ARRAY_SIZE(ldw_prefilter_fits) !=
+		     ARRAY_SIZE(((struct ldw_anchors *)0)->places));
+	mutex_lock(&ldw_prefilter_lock);
+	for (len = 0; len < LDW_PREFILTER_LENGTHS; len++)
+		WRITE_ONCE(ldw_prefilter_fits[len], ldw_prefilter_fits[len] |
+			   ldw_prefilter_bits(bits, len));
+	if (ancestors || !bits)
+		WRITE_ONCE(ldw_prefilter_ancestors, true);
+	mutex_unlock(&ldw_prefilter_lock);
+}
+
+void ldw_prefilter_rules_set(const u8 *bits, bool ancestors)
+{
+	unsigned int len;
+
+	mutex_lock(&ldw_prefilter_lock);
+	for (len = 0; len < LDW_PREFILTER_LENGTHS; len++)
+		WRITE_ONCE(ldw_prefilter_fits[len],
+			   (ldw_prefilter_fits[len] & ~LDW_PREFILTER_RULE_BITS) |
+			   ldw_prefilter_bits(bits, len));
+	WRITE_ONCE(ldw_prefilter_ancestors, ancestors || !bits);
+	mutex_unlock(&ldw_prefilter_lock);
 }
 
 static const char *const ldw_place_text[LDW_ANCHOR_PLACES] = {
@@ -75,80 +125,12 @@ static const char *const ldw_place_text[LDW_ANCHOR_PLACES] = {
 	[LDW_ANCHOR_ANCESTOR]	= "an ancestor directory",
 };
 
-/* ldw_prefilter_fits, from the anchors (see prefilter.h). */
-static void __init ldw_prefilter_fill_fits(const struct ldw_anchors *a)
+void ldw_prefilter_log(const char *id, const struct ldw_anchors *a)
 {
-	unsigned int len;
+	unsigned int i;
 
-	BUILD_BUG_ON(ARRAY_SIZE(ldw_prefilter_fits) != ARRAY_SIZE(a->places));
-	BUILD_BUG_ON(LDW_ANCHOR_PLACES + 2 > 8);
-	for (len = 0; len < ARRAY_SIZE(ldw_prefilter_fits); len++) {
-		u8 fits = a->places[len];
-
-		if (a->pass_all)
-			fits = GENMASK(LDW_ANCHOR_PLACES - 1, 0);
-		else if (!a->ancestors)
-			fits |= BIT(LDW_ANCHOR_ANCESTOR);
-		ldw_prefilter_fits[len] = fits;
-	}
-}
-
-/* The number of REQUIRE units before unit @unit of @prog, and in all. */
-static unsigned int __init ldw_requirement_nr(const struct ldw_prog *prog,
-					      unsigned int unit,
-					      unsigned int *total)
-{
-	unsigned int i, nr = 0;
-
-	*total = 0;
-	for (i = 0; i < prog->header->nunits; i++) {
-		if (prog->unit[i].kind != LDW_UNIT_REQUIRE)
-			continue;
-		if (i < unit)
-			nr++;
-		(*total)++;
-	}
-	return nr;
-}
-
-void __init ldw_prefilter_init(const struct ldw_rule *rule)
-{
-	const struct ldw_anchors *a = &ldw_prefilter_anchors;
-	const struct ldw_prog *prog = ldw_rule_prog(rule);
-	enum ldw_anchors_reason reason;
-	unsigned int i, nr, total;
-
-	if (WARN_ON_ONCE(!prog)) {
-		/* No program: pass everything rather than miss an event. */
-		ldw_prefilter_anchors.pass_all = true;
-		ldw_prefilter_fill_fits(&ldw_prefilter_anchors);
-		return;
-	}
-	reason = ldw_anchors_derive(prog, &ldw_prefilter_anchors);
-	ldw_prefilter_fill_fits(&ldw_prefilter_anchors);
-	nr = ldw_requirement_nr(prog, a->unit, &total) + 1;
-	if (reason != LDW_ANCHORS_OK) {
-		if (a->value.ptr)
-			pr_warn("prefilter: this rule cannot be prefiltered: %s (require %u/%u, value \"%*pE\")\n",
-				ldw_anchors_reason_text(reason), nr, total,
-				(int)a->value.len, a->value.ptr);
-		else if (reason != LDW_ANCHORS_NO_PATH_CLAUSE)
-			pr_warn("prefilter: this rule cannot be prefiltered: %s (require %u/%u)\n",
-				ldw_anchors_reason_text(reason), nr, total);
-		else
-			pr_warn("prefilter: this rule cannot be prefiltered: %s\n",
-				ldw_anchors_reason_text(reason));
-		pr_warn("prefilter: every create and rename is a candidate: its path is built and the rule evaluated\n");
-		return;
-	}
-
-	if (!a->count) {
-		pr_warn("prefilter: require %u/%u (file.path) has no values: the rule matches nothing, no operation is a candidate\n",
-			nr, total);
-		return;
-	}
-	pr_info("prefilter: %u names from require %u/%u (file.path); an operation is a candidate when one is\n",
-		a->count, nr, total);
+	pr_info("prefilter: rule %s: %u names; an operation is a candidate when one is\n",
+		id, a->count);
 	for (i = 0; i < a->count; i++)
 		pr_info("prefilter:   \"%*pE\" as %s, %s\n", (int)a->anchor[i].len,
 			a->anchor[i].name, ldw_place_text[a->anchor[i].place],
@@ -167,40 +149,55 @@ void __init ldw_prefilter_init(const struct ldw_rule *rule)
  * RCU read-side section. A torn read can only give a wrong answer about a name
  * that is changing at that moment, as an unlucky instant would.
  */
-static bool ldw_prefilter_name(const struct dentry *dentry,
+static bool ldw_prefilter_name(const struct ldw_ruleset *set,
+			       const struct dentry *dentry,
 			       enum ldw_anchor_place place)
 {
 	u32 len = READ_ONCE(dentry->d_name.len);
 	const unsigned char *name = READ_ONCE(dentry->d_name.name);
+	unsigned int i;
 
-	return ldw_anchors_match_bytes(&ldw_prefilter_anchors,
-				       (const char *)name, len, place);
+	for (i = 0; i < set->n; i++) {
+		const struct ldw_lrule *rule = set->rule[i];
+
+		if (rule->view == LDW_RULE_VIEW_PATH &&
+		    ldw_anchors_match_bytes(&rule->anchors, (const char *)name,
+					    len, place))
+			return true;
+	}
+	return false;
 }
 
 bool ldw_prefilter_match(const struct vfsmount *mnt, const struct dentry *dentry)
 {
 	enum ldw_anchor_place place = LDW_ANCHOR_NAME;
 	unsigned int steps = LDW_PREFILTER_DEPTH;
+	const struct ldw_ruleset *set;
 	bool candidate;
 
-	if (ldw_prefilter_anchors.pass_all)
-		return true;
 	/*
 	 * Ancestors are pinned by @dentry only while it stays below them: a
 	 * concurrent rename can move it, and an old parent is then freed
 	 * after an RCU grace period, which this section holds off; so are
 	 * mounts. An RCU-sched section (preemption disabled) holds off every
 	 * grace period since 4.20, for one per-CPU increment, where a
-	 * preemptible RCU read-side section costs two calls.
+	 * preemptible RCU read-side section costs two calls. It holds off
+	 * the freeing of the rule set read here, too: the names compared are
+	 * those of one set, old or new.
 	 */
 	rcu_read_lock_sched_notrace();
+	set = rcu_dereference_sched(ldw_ruleset);
+	if (unlikely(!set)) {
+		candidate = false;
+		goto out;
+	}
 	for (;;) {
 		if (ldw_prefilter_len_fits(dentry, BIT(place)) &&
-		    ldw_prefilter_name(dentry, place)) {
+		    ldw_prefilter_name(set, dentry, place)) {
 			candidate = true;
 			break;
 		}
-		if (!ldw_prefilter_anchors.ancestors) {
+		if (!set->ancestors) {
 			candidate = false;
 			break;
 		}
@@ -211,6 +208,7 @@ bool ldw_prefilter_match(const struct vfsmount *mnt, const struct dentry *dentry
 		}
 		place = LDW_ANCHOR_ANCESTOR;
 	}
+out:
 	rcu_read_unlock_sched_notrace();
 	return candidate;
 }

@@ -22,8 +22,6 @@
 
 #include <ldwatch/anchors.h>
 
-struct ldw_rule;
-
 /*
  * How many steps up the path to take, each an ancestor compared or a mount
  * crossed, before calling the operation a candidate anyway. A step costs a
@@ -39,17 +37,23 @@ struct ldw_rule;
  */
 #define LDW_PREFILTER_DEPTH 32
 
-/* prefilter.c's: the rule's anchors, read-only once the hooks run. */
-extern struct ldw_anchors ldw_prefilter_anchors;
+/*
+ * prefilter.c's: some rule of the set in force (ruleset.h) has an ancestor
+ * anchor, or had a grace period ago. Read racily: either value is right
+ * while the set changes (see ldw_prefilter_rules_add()).
+ */
+extern bool ldw_prefilter_ancestors;
+
+/* The lengths ldw_prefilter_fits has a byte for: a length's low byte. */
+#define LDW_PREFILTER_LENGTHS 256
 
 /*
  * prefilter.c's: for each length's low byte, a bit per enum
- * ldw_anchor_place where a name of that length may be an anchor: the
- * anchors' lengths, and more where the rule asks for it. Every length when
- * the rule cannot be prefiltered (pass_all: every operation is then a
- * candidate); every length as an ancestor when the rule has no ancestor
+ * ldw_anchor_place where a name of that length may be an anchor of a rule
+ * of the set in force (of Elastic's view): the union of the rules'
+ * anchors' lengths; every length as an ancestor when no rule has ancestor
  * anchors (the walk then ends at the first ancestor). So the common path
- * tests one table, and neither flag.
+ * tests one table, and no flag.
  *
  * Two more bits serve the host's view (targets.h), so that its test costs
  * the create and rename hooks nothing the walk does not already do:
@@ -61,7 +65,7 @@ extern struct ldw_anchors ldw_prefilter_anchors;
  * (ldw_prefilter_host_name(), ldw_prefilter_host_dir()); the rest of the
  * table is written once, at init.
  */
-extern u8 ldw_prefilter_fits[256];
+extern u8 ldw_prefilter_fits[LDW_PREFILTER_LENGTHS];
 
 #define LDW_PREFILTER_HOST_NAME	BIT(LDW_ANCHOR_PLACES)
 #define LDW_PREFILTER_HOST_DIR	BIT(LDW_ANCHOR_PLACES + 1)
@@ -80,15 +84,21 @@ void ldw_prefilter_host_name(u32 len);
  */
 void ldw_prefilter_host_dir(u32 len);
 
-/**
- * ldw_prefilter_init() - derive the prefilter from a rule, and log it
- * @rule: the rule in force; the prefilter keeps no pointer into it
- *
- * Logs the names derived or, when the rule gives none, why: then every
- * operation is a candidate. Call once, at module init, before any hook is
- * registered; the prefilter is read-only afterwards.
+/*
+ * The rule set changes (ruleset.c, under its lock). Before the new set is
+ * published, ldw_prefilter_rules_add() adds its anchors' bits, @bits (a
+ * byte per length, LDW_PREFILTER_LENGTHS; NULL: every length) to the
+ * table, and its ancestors to the flag; after a grace period,
+ * ldw_prefilter_rules_set() makes the table and the flag the new set's
+ * exactly. A hook reading the table meanwhile finds the old set's names
+ * and the new set's: never one missing that a set in force needs.
+ * Process context; the host bits are kept.
  */
-void __init ldw_prefilter_init(const struct ldw_rule *rule);
+void ldw_prefilter_rules_add(const u8 *bits, bool ancestors);
+void ldw_prefilter_rules_set(const u8 *bits, bool ancestors);
+
+/* Log the names rule @id watches by (its @anchors), or that it has none. */
+void ldw_prefilter_log(const char *id, const struct ldw_anchors *anchors);
 
 /*
  * Whether @dentry's name has the length of an anchor of @place: the test
@@ -168,8 +178,8 @@ static __always_inline bool ldw_prefilter_maybe(const struct vfsmount *mnt,
 	while (ldw_prefilter_up(&mnt, &dentry, &steps)) {
 		fit = ldw_prefilter_len_fits(dentry, LDW_PREFILTER_AT_ANCESTOR);
 		if (unlikely(fit)) {
-			/* A rule with no ancestor anchors stops here. */
-			maybe = ldw_prefilter_anchors.ancestors ||
+			/* A set with no ancestor anchors stops here. */
+			maybe = data_race(ldw_prefilter_ancestors) ||
 				(fit & LDW_PREFILTER_HOST_DIR);
 			goto out;
 		}

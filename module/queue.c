@@ -50,6 +50,7 @@
 #include "genl.h"
 #include "lost.h"
 #include "queue.h"
+#include "ruleset.h"
 #include "stats.h"
 
 VISIBLE_IF_KUNIT unsigned int queue_max_alerts = 4096;
@@ -101,6 +102,8 @@ static size_t ldw_alert_footprint(const struct ldw_alert *alert)
 	size_t size = sizeof(*alert);
 
 	/* A rate limit summary has no strings, but its evidence. */
+	if (alert->record == LDW_RECORD_RULES_CHANGED)
+		return alert->executable ? size + strlen(alert->executable) + 1 : size;
 	if (alert->record == LDW_RECORD_SUPPRESSED)
 		return alert->suppressed.evidence ?
 		       size + sizeof(*alert->suppressed.evidence) : size;
@@ -129,14 +132,15 @@ static bool ldw_alert_reserved(const struct ldw_alert *alert)
  * rate limit summary always does: there is at most one per budget and
  * window (ratelimit.c), and it carries what a flood's dropped alerts
  * would have said, many alerts' worth, so the flood that filled the queue
- * must not drop it too.
+ * must not drop it too. Nor does a change of the rule set: only an
+ * administrator makes one, and a flood must not hide it.
  */
 static bool ldw_queue_room(const struct ldw_alert *alert, size_t size)
 {
 	unsigned int max_alerts = queue_max_alerts;
 	size_t max_bytes = queue_max_bytes;
 
-	if (alert->record == LDW_RECORD_SUPPRESSED)
+	if (alert->record != LDW_RECORD_ALERT)
 		return true;
 	if (!ldw_alert_reserved(alert)) {
 		max_alerts -= queue_max_alerts / LDW_QUEUE_RESERVE_SHARE;
@@ -145,9 +149,33 @@ static bool ldw_queue_room(const struct ldw_alert *alert, size_t size)
 	return ldw_queue_len < max_alerts && ldw_queue_bytes + size <= max_bytes;
 }
 
+void ldw_alert_free(struct ldw_alert *alert)
+{
+	const struct ldw_evidence *ev;
+	u32 i;
+
+	if (!alert)
+		return;
+	ldw_lrule_put(alert->rule);
+	switch (alert->record) {
+	case LDW_RECORD_SUPPRESSED:
+		ev = alert->suppressed.evidence;
+		for (i = 0; ev && i < ev->nsamples; i++)
+			ldw_lrule_put(ev->samples[i].rule);
+		break;
+	case LDW_RECORD_RULES_CHANGED:
+		ldw_lrule_put(alert->change.previous);
+		break;
+	case LDW_RECORD_ALERT:
+		break;
+	}
+	kfree(alert);
+}
+
 /**
  * ldw_alert_submit() - number an alert and queue it for delivery
- * @alert: the alert; delivery owns it from here and frees it with kfree()
+ * @alert: the alert; delivery owns it from here and frees it with
+ *	ldw_alert_free()
  *
  * Counts it as dropped (LDW_DROP_QUEUE_FULL) and frees it if the queue is
  * full. Never sleeps; callable from any context but hard interrupts (on
@@ -175,7 +203,7 @@ void ldw_alert_submit(struct ldw_alert *alert)
 	if (!queued) {
 		ldw_count_drop(reason);
 		ldw_lost_note(alert->seq, reason);
-		kfree(alert);
+		ldw_alert_free(alert);
 		return;
 	}
 	/* A no-op while a retry is already timed: the retry sends it. */
@@ -242,7 +270,7 @@ static void ldw_queue_retire(struct ldw_alert *alert, enum ldw_drop reason)
 		ldw_lost_note(alert->seq, reason);
 	}
 	ldw_head_delivered = false;
-	kfree(alert);
+	ldw_alert_free(alert);
 }
 
 /*
@@ -375,7 +403,7 @@ void ldw_queue_exit(void)
 	list_for_each_entry_safe(alert, next, &ldw_queue, node) {
 		list_del(&alert->node);
 		ldw_count_drop(LDW_DROP_UNLOAD);
-		kfree(alert);
+		ldw_alert_free(alert);
 	}
 	ldw_queue_len = 0;
 	ldw_queue_bytes = 0;

@@ -2,9 +2,11 @@
 /*
  * The rate limit of the rules' alerts (ratelimit.h).
  *
- * Budgets. Each (user, mount namespace) of an acting task has a budget of
- * its own: the task's real uid as the initial user namespace sees it and
- * its mount namespace's inode number, both as the alert carries them. A
+ * Budgets. Each rule has its own, and in it each (user, mount namespace)
+ * of an acting task has a budget of its own: the task's real uid as the
+ * initial user namespace sees it and its mount namespace's inode number,
+ * both as the alert carries them. A budget holds a reference to its rule,
+ * so a rule replaced meanwhile is still the one its summary names. A
  * user who floods matches from namespaces of its own spends its own
  * budgets only, never root's or a container's. One kind of alert spends
  * none and is never suppressed: an alert about a host target (it carries
@@ -80,6 +82,7 @@
 
 #include "alert.h"
 #include "ratelimit.h"
+#include "ruleset.h"
 #include "stats.h"
 
 VISIBLE_IF_KUNIT unsigned int rate_limit_alerts = 100;
@@ -96,8 +99,9 @@ MODULE_PARM_DESC(rate_limit_seconds,
 #define LDW_RATELIMIT_MAX_SECONDS 86400
 
 /**
- * struct ldw_budget - the rate limit of one (user, mount namespace)
+ * struct ldw_budget - the rate limit of one rule and (user, mount namespace)
  * @used: the entry holds a key
+ * @rule: the key's rule (a reference), or NULL for the overflow budget
  * @uid: the key's real uid (initial user namespace)
  * @mntns: the key's mount namespace (inode number)
  * @w: its window
@@ -106,6 +110,7 @@ MODULE_PARM_DESC(rate_limit_seconds,
  */
 struct ldw_budget {
 	bool used;
+	struct ldw_lrule *rule;
 	u32 uid;
 	u32 mntns;
 	struct ldw_window w;
@@ -224,6 +229,8 @@ VISIBLE_IF_KUNIT void ldw_evidence_add(struct ldw_evidence *ev,
 		return;
 	p = ev->strings + ev->used;
 	sample = &ev->samples[ev->nsamples++];
+	if (alert->rule)
+		ldw_lrule_get(alert->rule);
 	*sample = (struct ldw_sample){
 		.time_ns = alert->time_ns,
 		.file_path = p,
@@ -281,6 +288,15 @@ static void ldw_budget_close(struct ldw_budget *b, u64 now, bool force,
 		ldw_drop(LDW_DROP_NO_MEMORY);
 		return;
 	}
+	/* The overflow budget's summary names the rule of its first sample. */
+	summary->rule = b->rule;
+	if (!summary->rule && summary->suppressed.evidence &&
+	    summary->suppressed.evidence->nsamples)
+		summary->rule = summary->suppressed.evidence->samples[0].rule;
+	if (summary->rule)
+		ldw_lrule_get(summary->rule);
+	else
+		summary->rule = ldw_ruleset_first();
 	ended.uid = b->uid;
 	ended.mntns = b->mntns;
 	ended.evidence = summary->suppressed.evidence;
@@ -294,12 +310,20 @@ static bool ldw_opened_before(u64 start_ns, u64 other_ns)
 	return (s64)(start_ns - other_ns) < 0;
 }
 
+/* Forget @b's key; its summary must be gone. Under the lock. */
+static void ldw_budget_forget(struct ldw_budget *b)
+{
+	ldw_lrule_put(b->rule);
+	*b = (struct ldw_budget){};
+}
+
 /*
- * The budget of (@uid, @mntns), made if it has none: in a free entry, else
- * in place of the budget whose window is over or opened first, whose
- * summary goes on @due. Under the lock.
+ * The budget of (@rule, @uid, @mntns), made if it has none: in a free
+ * entry, else in place of the budget whose window is over or opened
+ * first, whose summary goes on @due. Under the lock.
  */
-static struct ldw_budget *ldw_budget_get(u32 uid, u32 mntns, u64 now,
+static struct ldw_budget *ldw_budget_get(struct ldw_lrule *rule, u32 uid,
+					 u32 mntns, u64 now,
 					 struct list_head *due)
 {
 	struct ldw_budget *b, *victim = NULL;
@@ -307,7 +331,7 @@ static struct ldw_budget *ldw_budget_get(u32 uid, u32 mntns, u64 now,
 
 	for (i = 0; i < LDW_BUDGETS; i++) {
 		b = &ldw_budgets[i];
-		if (b->used && b->uid == uid && b->mntns == mntns)
+		if (b->used && b->rule == rule && b->uid == uid && b->mntns == mntns)
 			return b;
 	}
 	for (i = 0; i < LDW_BUDGETS; i++) {
@@ -326,13 +350,20 @@ static struct ldw_budget *ldw_budget_get(u32 uid, u32 mntns, u64 now,
 		victim = &ldw_budgets[LDW_OVERFLOW];
 		if (victim->used)
 			return victim;
+		rule = NULL;
 		uid = LDW_BUDGET_OVERFLOW_UID;
 		mntns = 0;
 	}
 	if (victim->used)
 		ldw_budget_close(victim, now, true, due);
+	/* A summary still gathered (its window suppressed nothing) goes. */
+	ldw_alert_free(victim->summary);
+	ldw_budget_forget(victim);
+	if (rule)
+		ldw_lrule_get(rule);
 	*victim = (struct ldw_budget){
 		.used = true,
+		.rule = rule,
 		.uid = uid,
 		.mntns = mntns,
 		.w = { .limit = ldw_limit, .period_ns = ldw_period_ns },
@@ -401,7 +432,7 @@ bool ldw_ratelimit_admit(const struct ldw_alert *alert)
 	now = ktime_get_ns();
 	now_real = ktime_get_real_ns();
 	spin_lock(&ldw_budget_lock);
-	b = ldw_budget_get(alert->uid, alert->mntns, now, &due);
+	b = ldw_budget_get(alert->rule, alert->uid, alert->mntns, now, &due);
 	/* A window whose time is up: its summary first, then a new window. */
 	ldw_budget_close(b, now, false, &due);
 	admitted = ldw_window_admit(&b->w, now, now_real, &ended, &has_ended);
@@ -457,8 +488,8 @@ static void ldw_budgets_clear(u64 now, struct list_head *due)
 
 		if (b->used)
 			ldw_budget_close(b, now, true, due);
-		kfree(b->summary);
-		*b = (struct ldw_budget){};
+		ldw_alert_free(b->summary);
+		ldw_budget_forget(b);
 	}
 }
 
@@ -490,7 +521,7 @@ int ldw_ratelimit_init(void)
 	ldw_budget_stopping = false;
 	spin_unlock(&ldw_budget_lock);
 	list_for_each_entry_safe(summary, next, &stale, node)
-		kfree(summary);
+		ldw_alert_free(summary);
 
 	if (rate_limit_alerts)
 		pr_info("rate limit: %u alerts per %u s per (user, mount namespace), %u in all; the rest summarised; root's on the host's targets exempt\n",

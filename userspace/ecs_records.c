@@ -3,6 +3,7 @@
  * ldwatchd's records as ECS documents. The field list is in ecs_records.h.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,69 @@
 		     prefix##subtechnique_names,				\
 		     LDW_LEN(prefix##subtechnique_names));			\
 } while (0)
+
+/*
+ * The threat.* fields of a rule's mapping as the module carries it
+ * (LDW_A_RULE_THREAT: "tactic", "technique" or "subtechnique", a tab, the
+ * id, a tab, the name, a line each), each id once, in order, as the arrays
+ * LDW_PUT_THREAT() writes. Lines that are not of this shape are skipped.
+ */
+#define LDW_THREAT_MAX 64
+
+struct ldw_threat_arrays {
+	const char *ids[3][LDW_THREAT_MAX];
+	const char *names[3][LDW_THREAT_MAX];
+	size_t n[3];
+};
+
+static void ldw_put_threat_text(struct ecs_doc *doc, struct ldw_str text)
+{
+	static const char *const kinds[3] = { "tactic", "technique", "subtechnique" };
+	static const char *const keys[3][2] = {
+		{ "threat.tactic.id", "threat.tactic.name" },
+		{ "threat.technique.id", "threat.technique.name" },
+		{ "threat.technique.subtechnique.id", "threat.technique.subtechnique.name" },
+	};
+	struct ldw_threat_arrays *a = calloc(1, sizeof(*a));
+	char *copy = strndup(text.ptr, text.len), *line, *save = NULL;
+	size_t k, i;
+
+	if (!a || !copy)
+		goto out;
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *id = strchr(line, '\t'), *name;
+
+		if (!id)
+			continue;
+		*id++ = '\0';
+		name = strchr(id, '\t');
+		if (!name)
+			continue;
+		*name++ = '\0';
+		for (k = 0; k < 3 && strcmp(line, kinds[k]); k++)
+			;
+		if (k == 3 || a->n[k] == LDW_THREAT_MAX)
+			continue;
+		for (i = 0; i < a->n[k] && strcmp(a->ids[k][i], id); i++)
+			;
+		if (i < a->n[k])
+			continue;
+		a->ids[k][a->n[k]] = id;
+		a->names[k][a->n[k]++] = name;
+	}
+	if (!a->n[0])
+		goto out;
+	ecs_put_cstr(doc, "threat.framework", "MITRE ATT&CK");
+	for (k = 0; k < 3; k++) {
+		if (!a->n[k])
+			continue;
+		ecs_put_strv(doc, keys[k][0], a->ids[k], a->n[k]);
+		ecs_put_strv(doc, keys[k][1], a->names[k], a->n[k]);
+	}
+out:
+	free(copy);
+	free(a);
+}
 
 static const char *const ldw_tactic_ids[] = { "TA0005", "TA0003" };
 static const char *const ldw_tactic_names[] = { "Defense Evasion", "Persistence" };
@@ -263,7 +327,11 @@ void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 	snprintf(version, sizeof(version), "%" PRIu32, a->rule_version);
 	ecs_put_cstr(doc, "rule.version", version);
 
-	LDW_PUT_THREAT(doc, ldw_);
+	/* The loaded rule's own mapping; modules before rule sets sent none. */
+	if (LDW_HAS(a, LDW_A_RULE_THREAT))
+		ldw_put_threat_text(doc, a->rule_threat);
+	else
+		LDW_PUT_THREAT(doc, ldw_);
 
 	ldw_put_load_id(doc, a->load_id);
 	if (LDW_HAS(a, LDW_A_RULE_SEVERITY))
@@ -692,4 +760,86 @@ void ldw_ecs_malformed(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 		ecs_put_u64(doc, "ldwatch.malformed.command", p[NLMSG_HDRLEN]);
 	ecs_put_base64(doc, "ldwatch.malformed.message_base64", bytes,
 		       len > LDW_MALFORMED_KEEP ? LDW_MALFORMED_KEEP : len);
+}
+
+/* The ECS event.type of each change of the rule set. */
+static const char *ldw_change_type(uint8_t change)
+{
+	switch (change) {
+	case LDW_RULE_CHANGE_LOADED:
+		return "creation";
+	case LDW_RULE_CHANGE_REMOVED:
+		return "deletion";
+	default:
+		return "change";
+	}
+}
+
+static const char *ldw_change_name(uint8_t change)
+{
+	switch (change) {
+	case LDW_RULE_CHANGE_LOADED:
+		return "loaded";
+	case LDW_RULE_CHANGE_REPLACED:
+		return "replaced";
+	case LDW_RULE_CHANGE_REMOVED:
+		return "removed";
+	default:
+		return "unknown";
+	}
+}
+
+void ldw_ecs_rules_changed(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			   const struct ldw_msg *m, bool late)
+{
+	const char *category = "configuration";
+	const char *type = ldw_change_type(m->rule_change);
+	const char *user_name = NULL;
+	struct ldw_str exe = LDW_HAS(m, LDW_A_EXECUTABLE) ? m->executable :
+			     (struct ldw_str){ "(no executable)", 15 };
+	char version[11];
+
+	/* When the set changed, as an alert is stamped with its operation. */
+	ldw_common(doc, ctx, m->time_ns, "event", "ldwatch.health");
+	ecs_put_cstr(doc, "event.action", "ldwatch-rules-changed");
+	ecs_put_strv(doc, "event.category", &category, 1);
+	ecs_put_strv(doc, "event.type", &type, 1);
+	ecs_put_u64(doc, "event.sequence", m->seq);
+	ldw_host(doc, ctx);
+	ldw_message(doc, "rule %.*s version %" PRIu32 " %s (from %.*s) by %.*s (pid %" PRIu32
+		    ", uid %" PRIu32 ", %.*s); %" PRIu32 " rules in force",
+		    (int)(m->rule_id.len > 128 ? 128 : m->rule_id.len), m->rule_id.ptr,
+		    m->rule_version, ldw_change_name(m->rule_change),
+		    (int)(m->rule_source.len > 128 ? 128 : m->rule_source.len), m->rule_source.ptr,
+		    (int)(m->comm.len > 64 ? 64 : m->comm.len), m->comm.ptr, m->pid, m->uid,
+		    (int)(exe.len > 128 ? 128 : exe.len), exe.ptr, m->rule_count);
+	ecs_put_u64(doc, "process.pid", m->pid);
+	if (LDW_HAS(m, LDW_A_EXECUTABLE)) {
+		ldw_put(doc, "process.executable", m->executable);
+		ldw_put(doc, "process.name", ldw_basename(m->executable));
+	}
+	ldw_put_id(doc, "user.id", m->uid);
+	if (ctx->user_name)
+		user_name = ctx->user_name(ctx->user_arg, m->uid);
+	ecs_put_cstr(doc, "user.name", user_name);
+	ldw_put(doc, "ldwatch.process.comm", m->comm);
+	ldw_put(doc, "rule.id", m->rule_id);
+	ldw_put(doc, "rule.name", m->rule_name);
+	snprintf(version, sizeof(version), "%" PRIu32, m->rule_version);
+	ecs_put_cstr(doc, "rule.version", version);
+	ecs_put_cstr(doc, "ldwatch.rule.change", ldw_change_name(m->rule_change));
+	ldw_put(doc, "ldwatch.rule.sha256", m->rule_sha256);
+	ecs_put_cstr(doc, "ldwatch.rule.origin",
+		     m->rule_origin == LDW_RULE_BUILTIN ? "built-in" : "loaded");
+	if (LDW_HAS(m, LDW_A_RULE_SOURCE))
+		ldw_put(doc, "ldwatch.rule.source", m->rule_source);
+	if (LDW_HAS(m, LDW_A_RULE_PREV_VERSION)) {
+		snprintf(version, sizeof(version), "%" PRIu32, m->rule_prev_version);
+		ecs_put_cstr(doc, "ldwatch.rule.previous_version", version);
+		ldw_put(doc, "ldwatch.rule.previous_sha256", m->rule_prev_sha256);
+	}
+	ecs_put_u64(doc, "ldwatch.rules.count", m->rule_count);
+	ldw_put_load_id(doc, m->load_id);
+	if (late)
+		ecs_put_bool(doc, "ldwatch.late_arrival", true);
 }

@@ -25,7 +25,8 @@
  * them); user.name (omitted if the uid has no name); rule.id, rule.name,
  * rule.version (a string); threat.framework "MITRE ATT&CK",
  * threat.tactic.{id,name}, threat.technique.{id,name},
- * threat.technique.subtechnique.{id,name} (arrays); ldwatch.load_id,
+ * threat.technique.subtechnique.{id,name} (arrays: the loaded rule's own
+ * mapping, each id once; Elastic's rule's from modules that send none); ldwatch.load_id,
  * ldwatch.process.comm, ldwatch.mount_namespace; ldwatch.late_arrival true
  * for an alert that an earlier ldwatch-alerts-lost record counted as lost.
  *
@@ -66,6 +67,17 @@
  *  ldwatch-state-unreadable: ldwatchd's --state file could not be read or
  *	made no sense: ldwatch.state.path, ldwatch.state.error. Whether the
  *	sensor was away before this start is then unknown.
+ *  ldwatch-rules-changed: the module's rule set changed (LDW_CMD_RULES_CHANGED):
+ *	"@timestamp" when; event.sequence (it is numbered like an alert);
+ *	event.category ["configuration"], event.type ["creation"],
+ *	["change"] or ["deletion"]; who: process.pid, process.executable,
+ *	process.name, user.id, user.name, ldwatch.process.comm; what:
+ *	rule.id, rule.name, rule.version, ldwatch.rule.change ("loaded",
+ *	"replaced", "removed"), ldwatch.rule.sha256, ldwatch.rule.origin
+ *	("built-in", "loaded"), ldwatch.rule.source, and for a replacement
+ *	ldwatch.rule.previous_version, ldwatch.rule.previous_sha256;
+ *	ldwatch.rules.count (rules in force after it), ldwatch.load_id,
+ *	ldwatch.late_arrival as for alerts.
  *  ldwatch-malformed-message: ldwatch.malformed.reason,
  *	ldwatch.malformed.length (bytes), ldwatch.malformed.command (when the
  *	header was readable), ldwatch.malformed.message_base64 (its first
@@ -211,6 +223,8 @@ void ldw_ecs_blind_window(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 			  const struct ldw_blind_window *window);
 void ldw_ecs_heartbeat(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 		       const struct ldw_heartbeat *heartbeat);
+void ldw_ecs_rules_changed(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
+			   const struct ldw_msg *changed, bool late);
 void ldw_ecs_state_unreadable(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 			      const char *path, const char *reason);
 

@@ -65,12 +65,13 @@ static const char *const ldw_drop_names[] = {
 #define LDW_BOUND_U64(bound)	0
 #define LDW_BOUND_STRING(bound)	(bound)
 #define LDW_BOUND_NEST(bound)	0
+#define LDW_BOUND_BINARY(bound)	(bound)
 
 #define LDW_USE_R LDW_USE_REQUIRED
 #define LDW_USE_O LDW_USE_OPTIONAL
 #define LDW_USE__ LDW_USE_NEVER
 
-static const struct ldw_attr_spec ldw_attr_specs[LDW_A_MAX + 1] = {
+static struct ldw_attr_spec ldw_attr_specs[LDW_A_MAX + 1] = {
 #define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, lost, name) \
 	[LDW_A_##NAME] = { #NAME, LDW_TYPE_##type, LDW_BOUND_##type(bound), {		\
 		[LDW_CMD_ALERT] = LDW_USE_##alert,					\
@@ -83,6 +84,17 @@ static const struct ldw_attr_spec ldw_attr_specs[LDW_A_MAX + 1] = {
 #include <ldwatch/netlink_spec.h>
 };
 
+/* The rules' messages' columns (LDW_RULE_USE), into the same lines. */
+static void ldw_rule_use_init(void)
+{
+#define LDW_RULE_USE(NAME, load, ruleref, rule, changed)				\
+	ldw_attr_specs[LDW_A_##NAME].use[LDW_CMD_RULE_LOAD] = LDW_USE_##load;		\
+	ldw_attr_specs[LDW_A_##NAME].use[LDW_CMD_RULE_REMOVE] = LDW_USE_##ruleref;	\
+	ldw_attr_specs[LDW_A_##NAME].use[LDW_CMD_RULE_GET] = LDW_USE_##rule;		\
+	ldw_attr_specs[LDW_A_##NAME].use[LDW_CMD_RULES_CHANGED] = LDW_USE_##changed;
+#include <ldwatch/netlink_spec.h>
+}
+
 /*
  * libnl's policy of each type. minlen == maxlen pins integers to their
  * exact size: libnl's own policy check accepts a longer payload otherwise.
@@ -93,6 +105,7 @@ static const struct ldw_attr_spec ldw_attr_specs[LDW_A_MAX + 1] = {
 #define LDW_POLICY_U64(bound)	{ .type = NLA_U64, .minlen = 8, .maxlen = 8 }
 #define LDW_POLICY_STRING(bound) { .type = NLA_STRING, .maxlen = (bound) ? (bound) + 1 : 0 }
 #define LDW_POLICY_NEST(bound)	{ .type = NLA_NESTED }
+#define LDW_POLICY_BINARY(bound) { .type = NLA_UNSPEC, .maxlen = (bound) }
 
 static const struct nla_policy ldw_policy[LDW_A_MAX + 1] = {
 #define LDW_ATTR(NAME, type, bound, ...) [LDW_A_##NAME] = LDW_POLICY_##type(bound),
@@ -128,8 +141,11 @@ static const struct ldw_attr_spec ldw_sample_specs[LDW_SAMPLE_MAX + 1] = {
 #include <ldwatch/netlink_spec.h>
 };
 
+static void ldw_policies_init(void);
+
 const struct ldw_attr_spec *ldw_attr_spec(unsigned int attr)
 {
+	ldw_policies_init();
 	return attr <= LDW_A_MAX && ldw_attr_specs[attr].name ? &ldw_attr_specs[attr] : NULL;
 }
 
@@ -138,6 +154,7 @@ uint64_t ldw_cmd_attrs(unsigned int cmd, enum ldw_use use)
 	uint64_t attrs = 0;
 	unsigned int i;
 
+	ldw_policies_init();
 	for (i = 0; cmd <= LDW_CMD_MAX && i <= LDW_A_MAX; i++) {
 		if (ldw_attr_specs[i].name && ldw_attr_specs[i].use[cmd] == use)
 			attrs |= LDW_BIT(i);
@@ -233,6 +250,7 @@ static void ldw_policies_init(void)
 		ldw_stats_policy[i] = (struct nla_policy)LDW_POLICY_U64(0);
 	for (i = LDW_DROP_MAX + 1; i < LDW_DROP_SLOTS; i++)
 		ldw_drop_policy[i] = (struct nla_policy)LDW_POLICY_U64(0);
+	ldw_rule_use_init();
 	done = true;
 }
 
@@ -318,6 +336,13 @@ static int ldw_check_attrs(const struct nlattr *head, int len,
 		case NLA_NESTED:
 			/* Checked by the caller, with the nest's own policy. */
 			break;
+		case NLA_UNSPEC:
+			/* A BINARY attribute: any bytes, up to its bound. */
+			if (policy[type].maxlen && plen > policy[type].maxlen)
+				return ldw_refuse(err, "%s %s (%d): %d bytes, at most %u",
+						  what, label(type), type, plen,
+						  policy[type].maxlen);
+			break;
 		default:
 			break;
 		}
@@ -382,6 +407,8 @@ static int ldw_decode_stats(const struct nlattr *nest, struct ldw_stats *stats, 
 #define LDW_FILL_U64(member, nla)	((member) = nla_get_u64(nla))
 #define LDW_FILL_STRING(member, nla)	((member) = ldw_attr_str(nla))
 #define LDW_FILL_NEST(member, nla)	((void)0)	/* ldw_decode_stats(), _samples() */
+#define LDW_FILL_BINARY(member, nla) \
+	((member) = (struct ldw_str){ nla_data(nla), (size_t)nla_len(nla) })
 
 static const char *ldw_sample_label(unsigned int type)
 {
@@ -494,6 +521,14 @@ static int ldw_check_semantics(const struct ldw_msg *msg, char *err)
 			return ldw_refuse(err, "LOST_FIRST_SEQ 0 (sequence numbers start at 1)");
 		if (msg->lost_first_seq + msg->lost_count < msg->lost_first_seq)
 			return ldw_refuse(err, "lost message whose numbers run past 2^64");
+	}
+	if (msg->cmd == LDW_CMD_RULES_CHANGED) {
+		bool replaced = msg->rule_change == LDW_RULE_CHANGE_REPLACED;
+
+		if (replaced != LDW_HAS(msg, LDW_A_RULE_PREV_VERSION) ||
+		    replaced != LDW_HAS(msg, LDW_A_RULE_PREV_SHA256))
+			return ldw_refuse(err, "rules-changed message: RULE_PREV_VERSION and "
+					  "RULE_PREV_SHA256 go with a replacement, and only there");
 	}
 	if (msg->cmd == LDW_CMD_SUPPRESSED) {
 		if (msg->suppressed_count == 0)
@@ -796,6 +831,22 @@ static int ldw_set_timeout(struct nl_sock *sk)
 	return 0;
 }
 
+/*
+ * The module's refusals say why in an extended ack; a refused request is
+ * not echoed back whole (a rule's program is up to 64 KiB).
+ */
+static int ldw_ext_ack(struct nl_sock *sk)
+{
+	int one = 1, fd = nl_socket_get_fd(sk);
+
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one)))
+		return -errno;
+	/* A rule's text may be larger than libnl's default buffer. */
+	nl_socket_enable_msg_peek(sk);
+	return 0;
+}
+
 int ldw_genl_open(struct ldw_genl **out)
 {
 	struct ldw_genl *g;
@@ -813,6 +864,8 @@ int ldw_genl_open(struct ldw_genl **out)
 	ret = ldw_errno(genl_connect(g->sk));
 	if (!ret)
 		ret = ldw_set_timeout(g->sk);
+	if (!ret)
+		ret = ldw_ext_ack(g->sk);
 	if (!ret) {
 		g->family = genl_ctrl_resolve(g->sk, LDW_GENL_NAME);
 		if (g->family < 0)
@@ -847,6 +900,15 @@ struct ldw_request {
 	struct nlmsghdr *reply;
 	bool acked;
 	int error;		/* the kernel's answer, a positive errno */
+	/* The request's attributes, or NULL; a dump (NLM_F_DUMP) with @each. */
+	struct nl_msg *msg;
+	int (*each)(void *arg, const struct nlmsghdr *nlh);
+	void *each_arg;
+	bool done;
+	/* The extended ack's message and attribute, when the kernel sent them. */
+	char why[LDW_WHY_SIZE - 64];
+	uint32_t bad_offset;
+	uint32_t missing;
 };
 
 static int ldw_request_valid(struct nl_msg *nmsg, void *arg)
@@ -854,6 +916,13 @@ static int ldw_request_valid(struct nl_msg *nmsg, void *arg)
 	struct ldw_request *req = arg;
 	struct nlmsghdr *nlh = nlmsg_hdr(nmsg);
 
+	if (req->each && nlh->nlmsg_type == req->family) {
+		int ret = req->each(req->each_arg, nlh);
+
+		if (ret)
+			req->error = ret < 0 ? -ret : ret;
+		return ret ? NL_STOP : NL_OK;
+	}
 	if (req->reply || nlh->nlmsg_type != req->family)
 		return NL_SKIP;
 	req->reply = malloc(nlh->nlmsg_len);
@@ -873,29 +942,87 @@ static int ldw_request_ack(struct nl_msg *nmsg, void *arg)
 	return NL_STOP;
 }
 
+static int ldw_request_finish(struct nl_msg *nmsg, void *arg)
+{
+	struct ldw_request *req = arg;
+
+	(void)nmsg;
+	req->done = true;
+	req->acked = true;
+	return NL_STOP;
+}
+
+/*
+ * The extended ack after @e (NETLINK_EXT_ACK, the request capped by
+ * NETLINK_CAP_ACK): its message and the attribute it names.
+ */
+static void ldw_request_ext_ack(struct ldw_request *req, const struct nlmsgerr *e)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)((const char *)e - NLMSG_HDRLEN);
+	const struct nlattr *attr;
+	const char *start;
+	int len, rem;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	start = (const char *)e + sizeof(*e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		start += e->msg.nlmsg_len - sizeof(e->msg);
+	len = (int)((const char *)nlh + nlh->nlmsg_len - start);
+	if (len <= 0)
+		return;
+	nla_for_each_attr(attr, (struct nlattr *)start, len, rem) {
+		switch (nla_type(attr)) {
+		case NLMSGERR_ATTR_MSG:
+			snprintf(req->why, sizeof(req->why), "%.*s", nla_len(attr),
+				 (const char *)nla_data(attr));
+			req->why[strcspn(req->why, "\n")] = '\0';
+			break;
+		case NLMSGERR_ATTR_OFFS:
+			if (nla_len(attr) == 4)
+				req->bad_offset = nla_get_u32(attr);
+			break;
+		case NLMSGERR_ATTR_MISS_TYPE:
+			if (nla_len(attr) == 4)
+				req->missing = nla_get_u32(attr);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 static int ldw_request_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	struct ldw_request *req = arg;
 
 	(void)nla;
 	req->error = e->error < 0 ? -e->error : e->error;
+	ldw_request_ext_ack(req, e);
 	return NL_STOP;
 }
 
-/* Send @cmd on @sk and collect the answer in @req; handlers in @cb. */
+/*
+ * Send @cmd on @sk (the attributes of @req->msg, if any: a message its
+ * caller made with ldw_request_msg()) and collect the answer in @req;
+ * handlers in @cb.
+ */
 static int ldw_request(struct nl_sock *sk, struct nl_cb *cb, struct ldw_request *req)
 {
-	struct nl_msg *nmsg;
+	struct nl_msg *nmsg = req->msg;
 	int ret;
 
-	nmsg = nlmsg_alloc();
-	if (!nmsg)
-		return -ENOMEM;
-	if (!genlmsg_put(nmsg, NL_AUTO_PORT, NL_AUTO_SEQ, req->family, 0, 0, req->cmd,
-			 LDW_GENL_VERSION)) {
-		nlmsg_free(nmsg);
-		return -ENOMEM;
+	if (!nmsg) {
+		nmsg = nlmsg_alloc();
+		if (!nmsg)
+			return -ENOMEM;
+		if (!genlmsg_put(nmsg, NL_AUTO_PORT, NL_AUTO_SEQ, req->family, 0, 0, req->cmd,
+				 LDW_GENL_VERSION)) {
+			nlmsg_free(nmsg);
+			return -ENOMEM;
+		}
 	}
+	req->msg = NULL;
 	ret = nl_send_auto(sk, nmsg);
 	nlmsg_free(nmsg);
 	if (ret < 0)
@@ -911,6 +1038,185 @@ static int ldw_request(struct nl_sock *sk, struct nl_cb *cb, struct ldw_request 
 			return ldw_errno(ret);
 	}
 	return req->error ? -req->error : 0;
+}
+
+/* A request message of @cmd (with @flags), room for @size bytes of attributes. */
+static struct nl_msg *ldw_request_msg(int family, uint8_t cmd, int flags, size_t size)
+{
+	struct nl_msg *nmsg = nlmsg_alloc_size(size + 4096);
+
+	if (nmsg && !genlmsg_put(nmsg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags, cmd,
+				 LDW_GENL_VERSION)) {
+		nlmsg_free(nmsg);
+		nmsg = NULL;
+	}
+	return nmsg;
+}
+
+/* Run @req on @g: its answer, or a negative errno and @why. */
+static int ldw_request_run(struct ldw_genl *g, struct ldw_request *req, char *why)
+{
+	struct nl_cb *cb;
+	int ret;
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		nlmsg_free(req->msg);
+		return -ENOMEM;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, ldw_request_valid, req);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ldw_request_ack, req);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, ldw_request_finish, req);
+	nl_cb_err(cb, NL_CB_CUSTOM, ldw_request_error, req);
+	ret = ldw_request(g->sk, cb, req);
+	nl_cb_put(cb);
+	if (why) {
+		const char *name = ldw_attr_name(req->missing);
+
+		if (req->why[0] && req->missing && name)
+			snprintf(why, LDW_WHY_SIZE, "%s (%s)", req->why, name);
+		else
+			snprintf(why, LDW_WHY_SIZE, "%s", req->why);
+	}
+	return ret;
+}
+
+int ldw_genl_rule_load(struct ldw_genl *g, const struct ldw_rule_request *rq,
+		       char why[LDW_WHY_SIZE])
+{
+	struct ldw_request req = { .family = g->family, .cmd = LDW_CMD_RULE_LOAD };
+	int ret;
+
+	why[0] = '\0';
+	if (rq->size > LDW_RULE_PROGRAM_MAX) {
+		snprintf(why, LDW_WHY_SIZE, "the compiled rule is %zu bytes, more than %u",
+			 rq->size, LDW_RULE_PROGRAM_MAX);
+		return -EMSGSIZE;
+	}
+	req.msg = ldw_request_msg(g->family, LDW_CMD_RULE_LOAD, 0, rq->size + 8192);
+	if (!req.msg)
+		return -ENOMEM;
+	if (nla_put_string(req.msg, LDW_A_RULE_ID, rq->id) ||
+	    nla_put_string(req.msg, LDW_A_RULE_NAME, rq->name) ||
+	    nla_put_u32(req.msg, LDW_A_RULE_VERSION, rq->version) ||
+	    nla_put_string(req.msg, LDW_A_RULE_SEVERITY, rq->severity) ||
+	    nla_put_u32(req.msg, LDW_A_RULE_RISK_SCORE, rq->risk_score) ||
+	    (rq->threat && nla_put_string(req.msg, LDW_A_RULE_THREAT, rq->threat)) ||
+	    (rq->source && nla_put_string(req.msg, LDW_A_RULE_SOURCE, rq->source)) ||
+	    nla_put(req.msg, LDW_A_RULE_PROGRAM, (int)rq->size, rq->program)) {
+		nlmsg_free(req.msg);
+		snprintf(why, LDW_WHY_SIZE, "the rule does not fit a message");
+		return -EMSGSIZE;
+	}
+	ret = ldw_request_run(g, &req, why);
+	free(req.reply);
+	return ret;
+}
+
+int ldw_genl_rule_remove(struct ldw_genl *g, const char *id, char why[LDW_WHY_SIZE])
+{
+	struct ldw_request req = { .family = g->family, .cmd = LDW_CMD_RULE_REMOVE };
+	int ret;
+
+	why[0] = '\0';
+	req.msg = ldw_request_msg(g->family, LDW_CMD_RULE_REMOVE, 0, strlen(id) + 64);
+	if (!req.msg)
+		return -ENOMEM;
+	if (nla_put_string(req.msg, LDW_A_RULE_ID, id)) {
+		nlmsg_free(req.msg);
+		return -EMSGSIZE;
+	}
+	ret = ldw_request_run(g, &req, why);
+	free(req.reply);
+	return ret;
+}
+
+int ldw_genl_rule_get(struct ldw_genl *g, const char *id, struct ldw_reply *reply,
+		      char why[LDW_WHY_SIZE])
+{
+	struct ldw_request req = { .family = g->family, .cmd = LDW_CMD_RULE_GET };
+	char err[LDW_DECODE_ERR_SIZE];
+	int ret;
+
+	memset(reply, 0, sizeof(*reply));
+	why[0] = '\0';
+	req.msg = ldw_request_msg(g->family, LDW_CMD_RULE_GET, 0, strlen(id) + 64);
+	if (!req.msg)
+		return -ENOMEM;
+	if (nla_put_string(req.msg, LDW_A_RULE_ID, id)) {
+		nlmsg_free(req.msg);
+		return -EMSGSIZE;
+	}
+	ret = ldw_request_run(g, &req, why);
+	if (!ret && !req.reply) {
+		snprintf(why, LDW_WHY_SIZE, "the module acknowledged without a reply");
+		ret = -EINVAL;
+	}
+	if (ret) {
+		free(req.reply);
+		return ret;
+	}
+	reply->raw = req.reply;
+	ret = ldw_msg_decode(reply->raw, g->family, &reply->msg, err);
+	if (!ret && reply->msg.cmd != LDW_CMD_RULE_GET) {
+		snprintf(err, sizeof(err), "a %s message answered RULE_GET",
+			 ldw_cmd_name(reply->msg.cmd));
+		ret = -EINVAL;
+	}
+	if (ret) {
+		snprintf(why, LDW_WHY_SIZE, "%s", err);
+		ldw_reply_free(reply);
+	}
+	return ret;
+}
+
+/* A dump's messages, decoded, to the caller's function. */
+struct ldw_rule_list {
+	int family;
+	int (*each)(void *arg, const struct ldw_msg *rule);
+	void *arg;
+	char *why;
+};
+
+static int ldw_rule_list_one(void *arg, const struct nlmsghdr *nlh)
+{
+	struct ldw_rule_list *l = arg;
+	char err[LDW_DECODE_ERR_SIZE];
+	struct ldw_msg *msg = malloc(sizeof(*msg));
+	int ret;
+
+	if (!msg)
+		return -ENOMEM;
+	ret = ldw_msg_decode(nlh, l->family, msg, err);
+	if (!ret && msg->cmd != LDW_CMD_RULE_GET) {
+		snprintf(err, sizeof(err), "a %s message in the rules' list",
+			 ldw_cmd_name(msg->cmd));
+		ret = -EINVAL;
+	}
+	if (ret)
+		snprintf(l->why, LDW_WHY_SIZE, "%s", err);
+	else
+		ret = l->each(l->arg, msg);
+	free(msg);
+	return ret;
+}
+
+int ldw_genl_rule_list(struct ldw_genl *g, int (*each)(void *arg, const struct ldw_msg *rule),
+		       void *arg, char why[LDW_WHY_SIZE])
+{
+	struct ldw_request req = { .family = g->family, .cmd = LDW_CMD_RULE_GET };
+	struct ldw_rule_list list = { g->family, each, arg, why };
+	int ret;
+
+	why[0] = '\0';
+	req.msg = ldw_request_msg(g->family, LDW_CMD_RULE_GET, NLM_F_DUMP, 0);
+	if (!req.msg)
+		return -ENOMEM;
+	req.each = ldw_rule_list_one;
+	req.each_arg = &list;
+	ret = ldw_request_run(g, &req, why[0] ? NULL : why);
+	free(req.reply);
+	return ret;
 }
 
 int ldw_genl_status(struct ldw_genl *g, struct ldw_reply *reply,

@@ -54,6 +54,7 @@ struct ldw_stats {
 #define LDW_MSG_MEMBER_U64(bound, name)		uint64_t name;
 #define LDW_MSG_MEMBER_STRING(bound, name)	struct ldw_str name;
 #define LDW_MSG_MEMBER_NEST(bound, name)	struct ldw_##bound name;
+#define LDW_MSG_MEMBER_BINARY(bound, name)	struct ldw_str name;
 
 /**
  * struct ldw_msg_sample - one nest of LDW_A_SAMPLES: a suppressed alert's
@@ -149,6 +150,7 @@ enum ldw_type {
 	LDW_TYPE_U64,
 	LDW_TYPE_STRING,
 	LDW_TYPE_NEST,
+	LDW_TYPE_BINARY,
 };
 
 /* R, O and _ of the message columns of netlink_spec.h. */
@@ -284,6 +286,51 @@ void ldw_reply_free(struct ldw_reply *r);
  */
 int ldw_genl_status(struct ldw_genl *g, struct ldw_reply *reply,
 		    char err[LDW_DECODE_ERR_SIZE]);
+
+/* Room for the module's reason for a refusal (its extended ack). */
+#define LDW_WHY_SIZE 256
+
+/**
+ * struct ldw_rule_request - a rule to load (LDW_CMD_RULE_LOAD)
+ * @id: rule.id
+ * @name: rule.name
+ * @severity: low, medium, high or critical
+ * @threat: the threat mapping's text (LDW_A_RULE_THREAT), or NULL
+ * @source: the file it was read from, or NULL
+ * @version: rule.version
+ * @risk_score: 0 to 100
+ * @program: the compiled program (include/ldwatch/program.h)
+ * @size: its bytes
+ */
+struct ldw_rule_request {
+	const char *id;
+	const char *name;
+	const char *severity;
+	const char *threat;
+	const char *source;
+	uint32_t version;
+	uint32_t risk_score;
+	const void *program;
+	size_t size;
+};
+
+/*
+ * The rules' commands. Each returns 0 or a negative errno (-EPERM without
+ * CAP_NET_ADMIN, -EINVAL for a refusal, -ENOENT for an unknown id,
+ * -ENOSPC when the module holds as many rules as it can); @why gets the
+ * module's reason from its extended ack ("" if it gave none).
+ * ldw_genl_rule_get() decodes the reply (LDW_CMD_RULE_GET, with the
+ * rule's text); ldw_genl_rule_list() calls @each with every rule of the
+ * set in force, decoded, in its order (a non-zero return stops the list
+ * and is returned).
+ */
+int ldw_genl_rule_load(struct ldw_genl *g, const struct ldw_rule_request *rq,
+		       char why[LDW_WHY_SIZE]);
+int ldw_genl_rule_remove(struct ldw_genl *g, const char *id, char why[LDW_WHY_SIZE]);
+int ldw_genl_rule_get(struct ldw_genl *g, const char *id, struct ldw_reply *reply,
+		      char why[LDW_WHY_SIZE]);
+int ldw_genl_rule_list(struct ldw_genl *g, int (*each)(void *arg, const struct ldw_msg *rule),
+		       void *arg, char why[LDW_WHY_SIZE]);
 
 /* What the listener hands over, in the order it arrives. */
 struct ldw_listener_ops {

@@ -1,20 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ldwatchctl's offline rule commands:
+ * ldwatchctl's rule commands. Offline:
  *
  *   ldwatchctl rules check [--exceptions FILE] FILE...
  *   ldwatchctl rules show [--exceptions FILE] FILE
  *   ldwatchctl exceptions check FILE...
  *
  * and what `match --rule FILE [--exceptions FILE]` needs: a rule file
- * compiled with its exceptions.
- * Everything here runs without the module.
+ * compiled with its exceptions. With the module (its rule set, at the end
+ * of this file):
+ *
+ *   ldwatchctl rules load [--exceptions FILE] FILE...
+ *   ldwatchctl rules remove ID
+ *   ldwatchctl rules list [--json]
+ *   ldwatchctl rules get [--json] ID
+ *   ldwatchctl rules sync [DIR]
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "ecs.h"
+#include "genl_client.h"
 #include "ldwatchctl.h"
 
 /* Unit @index of @prog as EQL, in a string to free. */
@@ -150,11 +161,16 @@ void ldwctl_prog_rule_free(struct ldwctl_prog_rule *r)
 void ldwctl_rules_help(FILE *out)
 {
 	fputs("NAME\n"
-	      "    " LDWCTL " rules - check rule files and show what they compile to\n"
+	      "    " LDWCTL " rules - check rule files, and load them into the module\n"
 	      "\n"
 	      "SYNOPSIS\n"
 	      "    " LDWCTL " rules check [--exceptions FILE] FILE...\n"
 	      "    " LDWCTL " rules show [--exceptions FILE] FILE\n"
+	      "    " LDWCTL " rules load [--exceptions FILE] FILE...\n"
+	      "    " LDWCTL " rules remove ID\n"
+	      "    " LDWCTL " rules list [--json]\n"
+	      "    " LDWCTL " rules get [--json] ID\n"
+	      "    " LDWCTL " rules sync [DIR]\n"
 	      "\n"
 	      "DESCRIPTION\n"
 	      "    check reads each FILE, compiles each of its rules to the program the\n"
@@ -171,6 +187,29 @@ void ldwctl_rules_help(FILE *out)
 	      "    show prints each rule of FILE as a plain EQL rule file: its header and\n"
 	      "    the canonical text of the compiled program (exception items included\n"
 	      "    as exclusions), which compiles back to the same program.\n"
+	      "\n"
+	      "  The module's rules (as root: CAP_NET_ADMIN)\n"
+	      "    The module judges by a set of up to 64 rules: from its load, its two\n"
+	      "    built-in rules (Elastic's rule, versions 3 to 6, and ldwatch's\n"
+	      "    companion rule). load compiles each rule of each FILE (with the\n"
+	      "    exception items of --exceptions FILE that apply) and loads it: a rule\n"
+	      "    of an id the module holds replaces that rule, in its place; another\n"
+	      "    joins the set. The module verifies each program and refuses, with its\n"
+	      "    reason, one it cannot run, or one that would have to look at every\n"
+	      "    file; the set is then as it was. remove takes the rule ID out; a rule\n"
+	      "    that replaced a built-in rule gives its place back to it, and a\n"
+	      "    built-in rule itself stays. list prints each rule of the set: id,\n"
+	      "    version, origin (built-in or loaded), view (path: Elastic's, by the\n"
+	      "    file's path; host: the host's targets by identity), matches,\n"
+	      "    suppressed, name, the source file and the SHA-256 of its program\n"
+	      "    (the module computes it: compare it with what check prints). get\n"
+	      "    prints one rule, with its counters and the text of its program.\n"
+	      "    --json: a JSON object a rule, one a line. sync makes the module's set\n"
+	      "    the rules of DIR/rules.d (DIR: /etc/ldwatch), each compiled with the\n"
+	      "    exception items of DIR/exceptions.d that apply to it: it loads what\n"
+	      "    differs, removes the loaded rules no file holds (the built-in rules\n"
+	      "    stay unless a file replaces them), and says what it changed. Every\n"
+	      "    change is a record of its own (ldwatchd's ldwatch-rules-changed).\n"
 	      "\n"
 	      "  Formats, told apart by content\n"
 	      "    plain EQL\n"
@@ -211,13 +250,22 @@ void ldwctl_rules_help(FILE *out)
 	      "    -h, --help\n"
 	      "        Show this help and exit.\n"
 	      "\n"
+	      "    --json\n"
+	      "        list, get: JSON, one object a rule.\n"
+	      "\n"
 	      "EXIT STATUS\n"
-	      "    0   every rule of every FILE compiled\n"
-	      "    1   a FILE holds an error (the first one is printed)\n"
+	      "    0   every rule of every FILE compiled (loaded, removed, listed, in\n"
+	      "        sync)\n"
+	      "    1   a FILE holds an error (the first one is printed), or the module\n"
+	      "        refused a request (its reason is printed), or holds no rule ID\n"
 	      "    2   usage error, or a FILE could not be read\n"
+	      "    3   the module is not loaded\n"
+	      "    4   not permitted: run as root\n"
 	      "\n"
 	      "EXAMPLES\n"
 	      "    " LDWCTL " rules check /etc/ldwatch/rules.d/*\n"
+	      "    " LDWCTL " rules load rules/elastic-640f79d1-v9.eql\n"
+	      "    " LDWCTL " rules sync\n"
 	      "    " LDWCTL " rules show --exceptions salt.eql rules/elastic-640f79d1-v9.eql\n",
 	      out);
 }
@@ -391,10 +439,17 @@ static int ldwctl_rules_check(int argc, char **argv, bool show)
 	return status;
 }
 
+static int ldwctl_rules_load(int argc, char **argv);
+static int ldwctl_rules_remove(int argc, char **argv);
+static int ldwctl_rules_list(int argc, char **argv);
+static int ldwctl_rules_get(int argc, char **argv);
+static int ldwctl_rules_sync(int argc, char **argv);
+
 int ldwctl_rules_cmd(int argc, char **argv)
 {
 	if (argc < 2)
-		return ldwctl_usage_error("rules", "which? check or show");
+		return ldwctl_usage_error("rules", "which? check, show, load, remove, list, get "
+					  "or sync");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		ldwctl_rules_help(stdout);
 		return fflush(stdout) ? LDWCTL_USAGE : LDWCTL_OK;
@@ -403,8 +458,19 @@ int ldwctl_rules_cmd(int argc, char **argv)
 		return ldwctl_rules_check(argc - 1, argv + 1, false);
 	if (!strcmp(argv[1], "show"))
 		return ldwctl_rules_check(argc - 1, argv + 1, true);
-	return ldwctl_usage_error("rules", "unknown subcommand '%s' (known: check, show)",
-				  argv[1]);
+	/* The module's rule set */
+	if (!strcmp(argv[1], "load"))
+		return ldwctl_rules_load(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "remove"))
+		return ldwctl_rules_remove(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "list"))
+		return ldwctl_rules_list(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "get"))
+		return ldwctl_rules_get(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "sync"))
+		return ldwctl_rules_sync(argc - 1, argv + 1);
+	return ldwctl_usage_error("rules", "unknown subcommand '%s' (known: check, show, load, "
+				  "remove, list, get, sync)", argv[1]);
 }
 
 /* --- exceptions --- */
@@ -555,4 +621,613 @@ int ldwctl_exceptions_cmd(int argc, char **argv)
 		return ldwctl_exceptions_check(argc - 1, argv + 1);
 	return ldwctl_usage_error("exceptions", "unknown subcommand '%s' (known: check)",
 				  argv[1]);
+}
+
+/* --- the module's rule set: rules load, remove, list, get, sync --- */
+
+/*
+ * These talk to the module (LDW_CMD_RULE_*): administrators only. Exit
+ * statuses as ldwatchctl status: 3 the module is not loaded, 4 not
+ * permitted; 1 the module refused a rule (its reason printed), or a file
+ * held an error.
+ */
+
+/* The threat mapping of @meta as LDW_A_RULE_THREAT's text (netlink.h). */
+static char *ldwctl_threat_text(const struct ldw_rule_meta *meta)
+{
+	size_t size = 1, len = 0;
+	unsigned int i, j, k;
+	char *text;
+
+	for (i = 0; i < meta->nthreats; i++) {
+		const struct ldw_threat *t = &meta->threats[i];
+
+		size += strlen(t->tactic.id) + strlen(t->tactic.name) + 16;
+		for (j = 0; j < t->ntechniques; j++) {
+			const struct ldw_technique *tech = &t->techniques[j];
+
+			size += strlen(tech->technique.id) + strlen(tech->technique.name) + 16;
+			for (k = 0; k < tech->nsub; k++)
+				size += strlen(tech->sub[k].id) + strlen(tech->sub[k].name) + 16;
+		}
+	}
+	text = ldw_xcalloc(size, 1);
+	for (i = 0; i < meta->nthreats; i++) {
+		const struct ldw_threat *t = &meta->threats[i];
+
+		len += sprintf(text + len, "tactic\t%s\t%s\n", t->tactic.id, t->tactic.name);
+		for (j = 0; j < t->ntechniques; j++) {
+			const struct ldw_technique *tech = &t->techniques[j];
+
+			len += sprintf(text + len, "technique\t%s\t%s\n", tech->technique.id,
+				       tech->technique.name);
+			for (k = 0; k < tech->nsub; k++)
+				len += sprintf(text + len, "subtechnique\t%s\t%s\n",
+					       tech->sub[k].id, tech->sub[k].name);
+		}
+	}
+	return text;
+}
+
+/* Open the module's family; on failure print why and return the exit status. */
+static int ldwctl_open(struct ldw_genl **g)
+{
+	int ret = ldw_genl_open(g);
+
+	if (ret == -ENOENT) {
+		fputs(LDWCTL ": ldwatch module not loaded: modprobe ldwatch\n", stderr);
+		return LDWCTL_NOT_LOADED;
+	}
+	if (ret) {
+		fprintf(stderr, LDWCTL ": looking up the ldwatch netlink family: %s\n",
+			strerror(-ret));
+		return LDWCTL_USAGE;
+	}
+	return LDWCTL_OK;
+}
+
+/* What a refused request says; the exit status. */
+static int ldwctl_refused(const char *what, int ret, const char *why)
+{
+	if (ret == -EPERM) {
+		fprintf(stderr, LDWCTL ": %s: %s: run as root (needs CAP_NET_ADMIN)\n", what,
+			strerror(EPERM));
+		return LDWCTL_NOT_PERMITTED;
+	}
+	if (why && *why)
+		fprintf(stderr, LDWCTL ": %s: the module refused it: %s (%s)\n", what, why,
+			strerror(-ret));
+	else
+		fprintf(stderr, LDWCTL ": %s: %s\n", what, strerror(-ret));
+	return LDWCTL_BAD_INPUT;
+}
+
+/* A rule compiled to load: from its file, with its exceptions. */
+struct ldwctl_loadable {
+	const struct ldw_rule_def *def;
+	const char *path;
+	struct ldw_compiled compiled;
+	char sha256[65];
+};
+
+/* Send @l; print what happened. Returns the exit status. */
+static int ldwctl_send(struct ldw_genl *g, const struct ldwctl_loadable *l, const char *verb)
+{
+	const struct ldw_rule_meta *meta = &l->def->meta;
+	char *threat = ldwctl_threat_text(meta);
+	struct ldw_rule_request rq = {
+		.id = meta->id,
+		.name = meta->name,
+		.severity = meta->severity,
+		.threat = *threat ? threat : NULL,
+		.source = l->path,
+		.version = meta->version,
+		.risk_score = meta->risk_score,
+		.program = l->compiled.blob,
+		.size = l->compiled.size,
+	};
+	char why[LDW_WHY_SIZE], what[512];
+	int ret;
+
+	if (strlen(threat) > LDW_RULE_THREAT_MAX) {
+		fprintf(stderr, LDWCTL ": %s: rule %s: its threat mapping is longer than %u bytes\n",
+			l->path, meta->id, LDW_RULE_THREAT_MAX);
+		free(threat);
+		return LDWCTL_BAD_INPUT;
+	}
+	ret = ldw_genl_rule_load(g, &rq, why);
+	free(threat);
+	snprintf(what, sizeof(what), "%s: rule %s version %u", l->path, meta->id, meta->version);
+	if (ret)
+		return ldwctl_refused(what, ret, why);
+	printf("%s: rule %s version %u (%s): %s, sha256 %s\n", l->path, meta->id,
+	       meta->version, meta->name, verb, l->sha256);
+	return LDWCTL_OK;
+}
+
+static int ldwctl_rules_load(int argc, char **argv)
+{
+	struct ldw_exceptions exc = { 0 };
+	const char *exc_path;
+	struct ldw_genl *g = NULL;
+	int status = LDWCTL_OK, i, ret;
+	unsigned int r;
+
+	if (ldwctl_rules_opts("rules load", argc, argv, &exc_path, &status, ldwctl_rules_help))
+		return status;
+	if (optind >= argc)
+		return ldwctl_usage_error("rules load", "no rule file given");
+	if (exc_path) {
+		status = ldwctl_read_exceptions(exc_path, &exc);
+		if (status) {
+			ldw_exceptions_free(&exc);
+			return status;
+		}
+	}
+	status = ldwctl_open(&g);
+	for (i = optind; i < argc && !status; i++) {
+		struct ldw_rule_file file;
+
+		status = ldwctl_read_rules(argv[i], &file);
+		if (!status)
+			printf("%s: %s, %u rule%s\n", argv[i], ldw_rule_format_name(file.format),
+			       file.nrules, file.nrules == 1 ? "" : "s");
+		for (r = 0; !status && r < file.nrules; r++) {
+			struct ldw_file_error err = { 0 };
+			struct ldwctl_loadable l = { .def = &file.rules[r], .path = argv[i] };
+
+			if (ldw_rule_compile(&file, &file.rules[r], exc_path ? &exc : NULL,
+					     &l.compiled, &err)) {
+				ldw_file_error_print(stderr, &err, argv[i]);
+				status = LDWCTL_BAD_INPUT;
+				continue;
+			}
+			ldw_sha256_hex(l.compiled.sha256, l.sha256);
+			ret = ldwctl_send(g, &l, "loaded");
+			ldw_compiled_free(&l.compiled);
+			status = ret;
+		}
+		ldw_rule_file_free(&file);
+	}
+	ldw_genl_close(g);
+	ldw_exceptions_free(&exc);
+	if (fflush(stdout) == EOF)
+		return LDWCTL_USAGE;
+	return status;
+}
+
+static int ldwctl_rules_remove(int argc, char **argv)
+{
+	char why[LDW_WHY_SIZE], what[300];
+	struct ldw_genl *g;
+	int status, ret;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		ldwctl_rules_help(stdout);
+		return fflush(stdout) ? LDWCTL_USAGE : LDWCTL_OK;
+	}
+	if (argc != 2)
+		return ldwctl_usage_error("rules remove", "give one rule id");
+	status = ldwctl_open(&g);
+	if (status)
+		return status;
+	ret = ldw_genl_rule_remove(g, argv[1], why);
+	ldw_genl_close(g);
+	snprintf(what, sizeof(what), "removing rule %.200s", argv[1]);
+	if (ret)
+		return ldwctl_refused(what, ret, why);
+	printf("rule %s: removed\n", argv[1]);
+	return fflush(stdout) ? LDWCTL_USAGE : LDWCTL_OK;
+}
+
+/* A string attribute, or "" when absent. */
+static const char *ldwctl_s(const struct ldw_msg *m, unsigned int attr, struct ldw_str s,
+			    char *buf, size_t size)
+{
+	if (!LDW_HAS(m, attr))
+		return "";
+	snprintf(buf, size, "%.*s", (int)s.len, s.ptr);
+	return buf;
+}
+
+static const char *ldwctl_origin(uint8_t origin)
+{
+	return origin == LDW_RULE_BUILTIN ? "built-in" : origin == LDW_RULE_LOADED ? "loaded" : "?";
+}
+
+static const char *ldwctl_view(uint8_t view)
+{
+	return view == LDW_RULE_VIEW_PATH ? "path" : view == LDW_RULE_VIEW_HOST ? "host" : "?";
+}
+
+/* One rule as JSON, through the ECS writer: any bytes give valid JSON. */
+static int ldwctl_rule_json(FILE *out, const struct ldw_msg *m)
+{
+	struct ecs_doc *doc = ecs_doc_new();
+	struct ecs_buf line;
+	int err;
+
+	if (!doc)
+		return ENOMEM;
+	ecs_put_str(doc, "id", m->rule_id.ptr, m->rule_id.len);
+	ecs_put_str(doc, "name", m->rule_name.ptr, m->rule_name.len);
+	ecs_put_u64(doc, "version", m->rule_version);
+	ecs_put_str(doc, "severity", m->rule_severity.ptr, m->rule_severity.len);
+	ecs_put_u64(doc, "risk_score", m->rule_risk_score);
+	ecs_put_str(doc, "source", m->rule_source.ptr, m->rule_source.len);
+	ecs_put_str(doc, "sha256", m->rule_sha256.ptr, m->rule_sha256.len);
+	ecs_put_cstr(doc, "origin", ldwctl_origin(m->rule_origin));
+	ecs_put_cstr(doc, "view", ldwctl_view(m->rule_view));
+	ecs_put_time(doc, "loaded", m->rule_load_time_ns);
+	ecs_put_u64(doc, "matches", m->rule_matches);
+	ecs_put_u64(doc, "suppressed", m->rule_suppressed);
+	ecs_put_u64(doc, "excluded", m->rule_excluded);
+	if (LDW_HAS(m, LDW_A_RULE_THREAT))
+		ecs_put_str(doc, "threat", m->rule_threat.ptr, m->rule_threat.len);
+	if (LDW_HAS(m, LDW_A_RULE_TEXT))
+		ecs_put_str(doc, "text", m->rule_text.ptr, m->rule_text.len);
+	ecs_buf_init(&line);
+	err = ecs_doc_render(doc, &line);
+	if (!err)
+		fwrite(line.data, 1, line.len, out);
+	ecs_buf_free(&line);
+	ecs_doc_free(doc);
+	return err;
+}
+
+struct ldwctl_list {
+	bool json;
+	unsigned int n;
+};
+
+static int ldwctl_list_one(void *arg, const struct ldw_msg *m)
+{
+	struct ldwctl_list *l = arg;
+	char id[300], name[300], src[1100], sha[80];
+
+	l->n++;
+	if (l->json)
+		return -ldwctl_rule_json(stdout, m);
+	if (l->n == 1)
+		printf("%-38s %4s %-8s %-4s %8s %10s %s\n", "ID", "VER", "ORIGIN", "VIEW",
+		       "MATCHES", "SUPPRESSED", "NAME / SOURCE / SHA256");
+	printf("%-38s %4" PRIu32 " %-8s %-4s %8" PRIu64 " %10" PRIu64 " %s\n",
+	       ldwctl_s(m, LDW_A_RULE_ID, m->rule_id, id, sizeof(id)), m->rule_version,
+	       ldwctl_origin(m->rule_origin), ldwctl_view(m->rule_view), m->rule_matches,
+	       m->rule_suppressed, ldwctl_s(m, LDW_A_RULE_NAME, m->rule_name, name, sizeof(name)));
+	printf("%-38s %4s %-8s %-4s %8s %10s %s\n", "", "", "", "", "", "",
+	       ldwctl_s(m, LDW_A_RULE_SOURCE, m->rule_source, src, sizeof(src)));
+	printf("%-38s %4s %-8s %-4s %8s %10s %s\n", "", "", "", "", "", "",
+	       ldwctl_s(m, LDW_A_RULE_SHA256, m->rule_sha256, sha, sizeof(sha)));
+	return 0;
+}
+
+static int ldwctl_rules_list(int argc, char **argv)
+{
+	struct ldwctl_list list = { 0 };
+	char why[LDW_WHY_SIZE];
+	struct ldw_genl *g;
+	int status, ret, i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			list.json = true;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			ldwctl_rules_help(stdout);
+			return fflush(stdout) ? LDWCTL_USAGE : LDWCTL_OK;
+		} else {
+			return ldwctl_usage_error("rules list", "unexpected argument '%s'", argv[i]);
+		}
+	}
+	status = ldwctl_open(&g);
+	if (status)
+		return status;
+	ret = ldw_genl_rule_list(g, ldwctl_list_one, &list, why);
+	ldw_genl_close(g);
+	if (ret)
+		return ldwctl_refused("listing the rules", ret, why);
+	return fflush(stdout) ? LDWCTL_USAGE : LDWCTL_OK;
+}
+
+static int ldwctl_rules_get(int argc, char **argv)
+{
+	char why[LDW_WHY_SIZE], what[300], buf[1100];
+	struct ldw_reply reply;
+	const struct ldw_msg *m = &reply.msg;
+	struct ldw_genl *g;
+	bool json = false;
+	const char *id = NULL;
+	int status, ret, i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return ldwctl_rules_help(stdout), fflush(stdout) ? LDWCTL_USAGE : LDWCTL_OK;
+		else if (!id)
+			id = argv[i];
+		else
+			return ldwctl_usage_error("rules get", "one rule id at a time");
+	}
+	if (!id)
+		return ldwctl_usage_error("rules get", "give one rule id");
+	status = ldwctl_open(&g);
+	if (status)
+		return status;
+	ret = ldw_genl_rule_get(g, id, &reply, why);
+	ldw_genl_close(g);
+	snprintf(what, sizeof(what), "rule %.200s", id);
+	if (ret == -ENOENT) {
+		fprintf(stderr, LDWCTL ": %s: no rule of this id is loaded\n", what);
+		return LDWCTL_BAD_INPUT;
+	}
+	if (ret)
+		return ldwctl_refused(what, ret, why);
+	if (json) {
+		ret = ldwctl_rule_json(stdout, m);
+	} else {
+		printf("rule %s\n", ldwctl_s(m, LDW_A_RULE_ID, m->rule_id, buf, sizeof(buf)));
+		printf("  name        %s\n", ldwctl_s(m, LDW_A_RULE_NAME, m->rule_name, buf,
+						     sizeof(buf)));
+		printf("  version     %" PRIu32 "\n", m->rule_version);
+		printf("  severity    %s\n", ldwctl_s(m, LDW_A_RULE_SEVERITY, m->rule_severity,
+						     buf, sizeof(buf)));
+		printf("  risk score  %" PRIu32 "\n", m->rule_risk_score);
+		printf("  origin      %s\n", ldwctl_origin(m->rule_origin));
+		printf("  view        %s\n", ldwctl_view(m->rule_view));
+		printf("  source      %s\n", ldwctl_s(m, LDW_A_RULE_SOURCE, m->rule_source, buf,
+						     sizeof(buf)));
+		printf("  sha256      %s\n", ldwctl_s(m, LDW_A_RULE_SHA256, m->rule_sha256, buf,
+						     sizeof(buf)));
+		printf("  matches     %" PRIu64 "\n", m->rule_matches);
+		printf("  suppressed  %" PRIu64 "\n", m->rule_suppressed);
+		printf("  excluded    %" PRIu64 "\n", m->rule_excluded);
+		if (LDW_HAS(m, LDW_A_RULE_THREAT))
+			printf("  threat\n    %.*s\n", (int)m->rule_threat.len, m->rule_threat.ptr);
+		printf("%.*s\n", (int)m->rule_text.len, m->rule_text.ptr);
+	}
+	ldw_reply_free(&reply);
+	return ret || fflush(stdout) ? LDWCTL_USAGE : LDWCTL_OK;
+}
+
+/* --- rules sync --- */
+
+#define LDWCTL_SYNC_DIR "/etc/ldwatch"
+#define LDWCTL_SYNC_MAX 64
+
+/* What the module holds, as the list said. */
+struct ldwctl_held {
+	unsigned int n;
+	struct {
+		char id[LDW_RULE_STRING_MAX + 1];
+		char sha256[LDW_SHA256_HEX + 1];
+		char source[LDW_RULE_SOURCE_MAX + 1];
+		uint32_t version;
+		uint8_t origin;
+		bool wanted;
+	} rule[LDWCTL_SYNC_MAX];
+};
+
+static int ldwctl_held_one(void *arg, const struct ldw_msg *m)
+{
+	struct ldwctl_held *h = arg;
+
+	if (h->n == LDWCTL_SYNC_MAX)
+		return -ENOSPC;
+	snprintf(h->rule[h->n].id, sizeof(h->rule[h->n].id), "%.*s", (int)m->rule_id.len,
+		 m->rule_id.ptr);
+	snprintf(h->rule[h->n].sha256, sizeof(h->rule[h->n].sha256), "%.*s",
+		 (int)m->rule_sha256.len, m->rule_sha256.ptr);
+	snprintf(h->rule[h->n].source, sizeof(h->rule[h->n].source), "%.*s",
+		 (int)m->rule_source.len, m->rule_source.ptr);
+	h->rule[h->n].version = m->rule_version;
+	h->rule[h->n].origin = m->rule_origin;
+	h->rule[h->n].wanted = false;
+	h->n++;
+	return 0;
+}
+
+static int ldwctl_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files of @dir, sorted; hidden files, backups and package leftovers skipped. */
+static char **ldwctl_dir_files(const char *dir, unsigned int *n)
+{
+	struct dirent *d;
+	char **names = NULL;
+	DIR *dp = opendir(dir);
+
+	*n = 0;
+	if (!dp)
+		return NULL;
+	while ((d = readdir(dp))) {
+		size_t len = strlen(d->d_name);
+		char *path;
+		struct stat st;
+
+		if (d->d_name[0] == '.' || d->d_name[len - 1] == '~' ||
+		    strstr(d->d_name, ".dpkg-") || strstr(d->d_name, ".ucf-"))
+			continue;
+		path = ldw_xcalloc(strlen(dir) + len + 2, 1);
+		sprintf(path, "%s/%s", dir, d->d_name);
+		if (stat(path, &st) || !S_ISREG(st.st_mode)) {
+			free(path);
+			continue;
+		}
+		names = ldw_xrealloc(names, *n + 1, sizeof(*names));
+		names[(*n)++] = path;
+	}
+	closedir(dp);
+	if (*n)
+		qsort(names, *n, sizeof(*names), ldwctl_name_cmp);
+	return names;
+}
+
+static void ldwctl_free_names(char **names, unsigned int n)
+{
+	while (n)
+		free(names[--n]);
+	free(names);
+}
+
+/*
+ * The exception files of @exc[0, @nexc) whose items apply to @rule, merged
+ * into @out: the items of one form only (a view: ldw_exceptions_free()
+ * must not be called on it; free its items array). Returns the number of
+ * files that apply, or -1 when files of both forms do.
+ */
+static int ldwctl_merge_exceptions(const struct ldw_exceptions *exc, unsigned int nexc,
+				   const struct ldw_rule_def *rule, struct ldw_exceptions *out)
+{
+	int files = 0;
+	unsigned int i, j;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < nexc; i++) {
+		if (exc[i].format == LDW_EXC_FORMAT_EQL ? strcmp(exc[i].rule_id, rule->meta.id) :
+		    !ldwctl_applying(&exc[i], rule))
+			continue;
+		if (files && out->format != exc[i].format)
+			return -1;
+		if (!files) {
+			out->file = exc[i].file;
+			out->format = exc[i].format;
+			out->rule_id = exc[i].rule_id;
+			out->lists = exc[i].lists;
+			out->nlists = exc[i].nlists;
+		}
+		files++;
+		out->items = ldw_xrealloc(out->items, out->nitems + exc[i].nitems,
+					  sizeof(*out->items));
+		for (j = 0; j < exc[i].nitems; j++)
+			out->items[out->nitems++] = exc[i].items[j];
+	}
+	return files;
+}
+
+static int ldwctl_rules_sync(int argc, char **argv)
+{
+	const char *dir = LDWCTL_SYNC_DIR;
+	char rules_dir[4096], exc_dir[4096], why[LDW_WHY_SIZE];
+	struct ldw_exceptions *exc = NULL;
+	struct ldw_rule_file *files = NULL;
+	struct ldwctl_held *held;
+	char **rule_names, **exc_names;
+	unsigned int nrules, nexc, i, r, k, changes = 0;
+	struct ldw_genl *g;
+	int status = LDWCTL_OK, ret;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		ldwctl_rules_help(stdout);
+		return fflush(stdout) ? LDWCTL_USAGE : LDWCTL_OK;
+	}
+	if (argc > 2)
+		return ldwctl_usage_error("rules sync", "one directory at most");
+	if (argc == 2)
+		dir = argv[1];
+	snprintf(rules_dir, sizeof(rules_dir), "%s/rules.d", dir);
+	snprintf(exc_dir, sizeof(exc_dir), "%s/exceptions.d", dir);
+	rule_names = ldwctl_dir_files(rules_dir, &nrules);
+	exc_names = ldwctl_dir_files(exc_dir, &nexc);
+
+	/* Every file read first: one that cannot be changes nothing at all. */
+	exc = ldw_xcalloc(nexc + 1, sizeof(*exc));
+	for (i = 0; i < nexc && !status; i++)
+		status = ldwctl_read_exceptions(exc_names[i], &exc[i]);
+	files = ldw_xcalloc(nrules + 1, sizeof(*files));
+	for (i = 0; i < nrules && !status; i++)
+		status = ldwctl_read_rules(rule_names[i], &files[i]);
+	held = ldw_xcalloc(1, sizeof(*held));
+	if (!status)
+		status = ldwctl_open(&g);
+	if (status)
+		goto out;
+	ret = ldw_genl_rule_list(g, ldwctl_held_one, held, why);
+	if (ret) {
+		status = ldwctl_refused("listing the rules", ret, why);
+		goto close;
+	}
+
+	for (i = 0; i < nrules; i++) {
+		for (r = 0; r < files[i].nrules; r++) {
+			const struct ldw_rule_def *def = &files[i].rules[r];
+			struct ldwctl_loadable l = { .def = def, .path = rule_names[i] };
+			struct ldw_file_error err = { 0 };
+			struct ldw_exceptions merged;
+			int applying = ldwctl_merge_exceptions(exc, nexc, def, &merged);
+			bool same = false;
+
+			if (applying < 0) {
+				fprintf(stderr, LDWCTL ": %s: rule %s: exceptions of both forms apply "
+					"to it (Kibana exports and hand-written files); keep one form\n",
+					rule_names[i], def->meta.id);
+				status = LDWCTL_BAD_INPUT;
+				free(merged.items);
+				continue;
+			}
+			ret = ldw_rule_compile(&files[i], def, applying ? &merged : NULL,
+					       &l.compiled, &err);
+			free(merged.items);
+			if (ret) {
+				ldw_file_error_print(stderr, &err, rule_names[i]);
+				status = LDWCTL_BAD_INPUT;
+				continue;
+			}
+			ldw_sha256_hex(l.compiled.sha256, l.sha256);
+			for (k = 0; k < held->n; k++) {
+				if (strcmp(held->rule[k].id, def->meta.id))
+					continue;
+				held->rule[k].wanted = true;
+				same = !strcmp(held->rule[k].sha256, l.sha256) &&
+				       held->rule[k].version == def->meta.version &&
+				       !strcmp(held->rule[k].source, rule_names[i]);
+				break;
+			}
+			if (!same) {
+				ret = ldwctl_send(g, &l, k < held->n ? "replaced" : "loaded");
+				if (ret == LDWCTL_NOT_PERMITTED) {
+					ldw_compiled_free(&l.compiled);
+					status = ret;
+					goto close;
+				}
+				if (ret)
+					status = ret;
+				else
+					changes++;
+			}
+			ldw_compiled_free(&l.compiled);
+		}
+	}
+	/* Loaded rules no file names go; the built-in rules stay. */
+	for (k = 0; k < held->n; k++) {
+		if (held->rule[k].wanted || held->rule[k].origin != LDW_RULE_LOADED)
+			continue;
+		ret = ldw_genl_rule_remove(g, held->rule[k].id, why);
+		if (ret) {
+			status = ldwctl_refused(held->rule[k].id, ret, why);
+			continue;
+		}
+		printf("rule %s version %u (from %s): removed\n", held->rule[k].id,
+		       held->rule[k].version, held->rule[k].source);
+		changes++;
+	}
+	if (!changes)
+		printf("%s: the module's rules are those of %s already\n", dir, rules_dir);
+close:
+	ldw_genl_close(g);
+out:
+	for (i = 0; i < nrules; i++)
+		ldw_rule_file_free(&files[i]);
+	for (i = 0; i < nexc; i++)
+		ldw_exceptions_free(&exc[i]);
+	free(files);
+	free(exc);
+	free(held);
+	ldwctl_free_names(rule_names, nrules);
+	ldwctl_free_names(exc_names, nexc);
+	if (fflush(stdout) == EOF)
+		return LDWCTL_USAGE;
+	return status;
 }

@@ -271,10 +271,12 @@ static void ldwd_help(FILE *out)
 	      "    PR_SET_MM_EXE_FILE): process.executable may then not be what it\n"
 	      "    was started from.\n"
 	      "    user.id, user.name (if the uid has one), user.effective.id, group.id.\n"
-	      "    rule.id, rule.name, rule.version; threat.framework \"MITRE ATT&CK\",\n"
-	      "    threat.tactic.id/name (TA0005 Defense Evasion, TA0003 Persistence),\n"
-	      "    threat.technique.id/name (T1574 Hijack Execution Flow),\n"
-	      "    threat.technique.subtechnique.id/name (T1574.006 Dynamic Linker\n"
+	      "    rule.id, rule.name, rule.version of the rule that matched (each\n"
+	      "    rule that matches gives its own alert); threat.framework \"MITRE\n"
+	      "    ATT&CK\", threat.tactic.id/name, threat.technique.id/name,\n"
+	      "    threat.technique.subtechnique.id/name: the rule's own mapping, as\n"
+	      "    loaded (the built-in rules': TA0005 Defense Evasion, TA0003\n"
+	      "    Persistence; T1574 Hijack Execution Flow; T1574.006 Dynamic Linker\n"
 	      "    Hijacking). ldwatch.load_id, ldwatch.process.comm,\n"
 	      "    ldwatch.mount_namespace; ldwatch.truncated, the fields whose paths\n"
 	      "    were longer than PATH_MAX and are cut to \"...\" and their tail\n"
@@ -321,6 +323,20 @@ static void ldwd_help(FILE *out)
 	      "    ldwatch-module-absent    ldwatch.reconnect_interval_ms; once each time\n"
 	      "                             " LDWD " starts waiting for the module\n"
 	      "    ldwatch-state-unreadable  ldwatch.state.path, ldwatch.state.error\n"
+	      "    ldwatch-rules-changed    the module's rule set changed: \"@timestamp\"\n"
+	      "                             when, event.sequence (numbered like an\n"
+	      "                             alert), event.category [\"configuration\"],\n"
+	      "                             event.type [creation, change or deletion];\n"
+	      "                             who: process.pid, process.executable,\n"
+	      "                             process.name, user.id, user.name,\n"
+	      "                             ldwatch.process.comm; what: rule.id,\n"
+	      "                             rule.name, rule.version, ldwatch.rule.change\n"
+	      "                             (loaded, replaced, removed),\n"
+	      "                             ldwatch.rule.sha256, ldwatch.rule.origin\n"
+	      "                             (built-in, loaded), ldwatch.rule.source,\n"
+	      "                             ldwatch.rule.previous_version and\n"
+	      "                             ldwatch.rule.previous_sha256 (a replacement),\n"
+	      "                             ldwatch.rules.count, ldwatch.late_arrival\n"
 	      "    ldwatch-malformed-message  ldwatch.malformed.reason, .length,\n"
 	      "                             .command, .message_base64 (the message, up\n"
 	      "                             to 4096 bytes); the message is not used\n"
@@ -744,6 +760,17 @@ static void ldwd_suppressed(struct ldwd *d, const struct ldw_msg *m)
 	ldwd_emit(d);
 }
 
+/* A change of the module's rule set: numbered like an alert, never lost silently. */
+static void ldwd_rules_changed(struct ldwd *d, const struct ldw_msg *m)
+{
+	bool late;
+
+	if (!ldwd_sequence(d, m, &late))
+		return;
+	ldw_ecs_rules_changed(d->doc, ldwd_ctx(d), m, late);
+	ldwd_emit(d);
+}
+
 static void ldwd_write_counters(struct ldwd *d, uint64_t load_id, const struct ldw_stats *stats,
 				const char *trigger, bool always)
 {
@@ -815,6 +842,9 @@ static void ldwd_dispatch(struct ldwd *d, const struct nlmsghdr *nlh)
 		break;
 	case LDW_CMD_LOST:
 		ldwd_lost(d, &m);
+		break;
+	case LDW_CMD_RULES_CHANGED:
+		ldwd_rules_changed(d, &m);
 		break;
 	default:
 		/* Replies to our own requests: SUBSCRIBE's says what GET_STATUS did. */

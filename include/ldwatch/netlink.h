@@ -11,8 +11,10 @@
  *
  * Who may talk: every command below needs CAP_NET_ADMIN (GENL_ADMIN_PERM),
  * and so does joining the alerts group where the kernel can restrict it.
- * An unprivileged process gets EPERM and receives nothing. Requests carry
- * no attributes: one that does is refused with EINVAL.
+ * An unprivileged process gets EPERM, changes nothing and receives
+ * nothing. Requests carry no attributes but those their column of
+ * netlink_spec.h lists (the rules' requests): one that does is refused
+ * with EINVAL.
  *
  * Delivery of alerts, one mode per module load:
  *  - LDW_DELIVERY_MULTICAST: on kernels whose generic netlink can restrict
@@ -65,6 +67,19 @@
 #define LDW_COMM_MAX		15	/* the kernel's TASK_COMM_LEN - 1 */
 #define LDW_RULE_STRING_MAX	255
 #define LDW_VERSION_STRING_MAX	31
+#define LDW_RULE_THREAT_MAX	2047	/* LDW_A_RULE_THREAT */
+#define LDW_RULE_SOURCE_MAX	1023	/* LDW_A_RULE_SOURCE */
+#define LDW_SHA256_HEX	64	/* hex digits of a SHA-256 digest */
+
+/* Rules the module holds at once (LDW_CMD_RULE_LOAD), built-in ones included. */
+#define LDW_RULES_MAX		64
+
+/*
+ * LDW_A_RULE_PROGRAM's bound: the most an attribute holds (its length is
+ * 16 bits, its header included), a little below program.h's
+ * LDW_PROG_MAX_SIZE.
+ */
+#define LDW_RULE_PROGRAM_MAX	65531
 
 /**
  * enum ldw_cmd - generic netlink commands of the ldwatch family (netlink_spec.h)
@@ -123,6 +138,41 @@
  *	sent again while a listener's socket is full, as an alert is. A
  *	listener that misses it anyway (more runs in one burst than the
  *	module holds) still sees the hole in the sequence.
+ * @LDW_CMD_RULE_LOAD: request (the load column): load a rule, a program
+ *	of include/ldwatch/program.h (RULE_PROGRAM) with its identity
+ *	(RULE_ID, RULE_NAME, RULE_VERSION, RULE_SEVERITY, RULE_RISK_SCORE,
+ *	and optionally RULE_THREAT and RULE_SOURCE, the file it came from).
+ *	A rule of an id the set holds replaces that rule, in its place;
+ *	another joins the set, of at most LDW_RULES_MAX rules (ENOSPC
+ *	beyond). The module verifies the program whole before use; a
+ *	refusal is EINVAL with an extended ack naming what is wrong and the
+ *	attribute at fault, and changes nothing. A program must give the
+ *	prefilter names to watch (a file.path requirement of literal names)
+ *	or require ldwatch.target.path (the host's view, as the companion
+ *	rule); one that would have to look at every file is refused. The
+ *	program is at most LDW_RULE_PROGRAM_MAX bytes, what one attribute
+ *	holds. No reply but the ack; the change is sent
+ *	as LDW_CMD_RULES_CHANGED.
+ * @LDW_CMD_RULE_REMOVE: request (the ruleref column): remove the rule
+ *	RULE_ID. A rule that replaced a built-in rule gives its place back to
+ *	it; a built-in rule can be replaced, not removed (EPERM); an unknown
+ *	id is ENOENT. No reply but the ack; the change is sent as
+ *	LDW_CMD_RULES_CHANGED.
+ * @LDW_CMD_RULE_GET: request (the ruleref column): the rule RULE_ID, one
+ *	reply of the rule column with its text (RULE_TEXT, as
+ *	ldw_prog_format() writes it); ENOENT if the set holds none. As a
+ *	dump (NLM_F_DUMP, no attributes), one message a rule of the set in
+ *	force, in its order (Elastic's view first), without the text.
+ * @LDW_CMD_RULES_CHANGED: kernel to listeners: the rule set changed
+ *	(the changed column): RULE_CHANGE says how, RULE_ID, RULE_NAME,
+ *	RULE_VERSION, RULE_SHA256, RULE_ORIGIN and RULE_SOURCE the rule
+ *	loaded, removed or put back in place (a built-in rule, after the
+ *	rule that replaced it was removed), RULE_PREV_VERSION and
+ *	RULE_PREV_SHA256 the rule replaced; RULE_COUNT the rules in the
+ *	set after it; who changed it: PID, UID, COMM and EXECUTABLE (absent
+ *	when the task has none); TIME_NS when. Numbered, queued and
+ *	delivered like an alert (a hole in the sequence where it was
+ *	dropped), never refused for a full queue.
  * @__LDW_CMD_MAX: internal
  * @LDW_CMD_MAX: highest command number
  */
@@ -218,6 +268,28 @@ enum ldw_cmd {
  * @LDW_A_SAMPLES_OMITTED: suppressed alerts of the summary whose evidence
  *	is not in SAMPLES (beyond the bounds, or no memory): SUPPRESSED_COUNT
  *	minus the samples
+ * @LDW_A_RULE_THREAT: the rule's MITRE ATT&CK mapping, as its loader gave
+ *	it: one line each, "tactic", "technique" or "subtechnique", a tab,
+ *	the id, a tab, the name, a newline; a technique belongs to the tactic
+ *	before it, a subtechnique to the technique before it
+ * @LDW_A_RULE_SOURCE: where the rule was read from (the loader's file
+ *	name), or "built-in"
+ * @LDW_A_RULE_PROGRAM: the rule's compiled program (include/ldwatch/program.h)
+ * @LDW_A_RULE_SHA256: the SHA-256 digest of the rule's program, computed
+ *	by the module, in lowercase hex
+ * @LDW_A_RULE_ORIGIN: enum ldw_rule_origin
+ * @LDW_A_RULE_VIEW: enum ldw_rule_view_kind: which events the rule judges
+ * @LDW_A_RULE_LOAD_TIME_NS: CLOCK_REALTIME nanoseconds: when the rule
+ *	entered the set
+ * @LDW_A_RULE_MATCHES: events the rule matched since it entered the set
+ *	(its alerts, and its matches the rate limit suppressed)
+ * @LDW_A_RULE_SUPPRESSED: of those, the ones the rate limit suppressed
+ * @LDW_A_RULE_EXCLUDED: events its requirements selected that one of its
+ *	exclusions excluded
+ * @LDW_A_RULE_CHANGE: enum ldw_rule_change
+ * @LDW_A_RULE_PREV_VERSION: the version of the rule replaced
+ * @LDW_A_RULE_PREV_SHA256: the digest of the rule replaced
+ * @LDW_A_RULE_COUNT: rules in the set after the change
  * @__LDW_A_MAX: internal
  * @LDW_A_MAX: highest attribute number
  */
@@ -359,6 +431,57 @@ enum ldw_process_view {
 	LDW_PROCESS_VIEW_ROOT = 1 << 0,
 	LDW_PROCESS_VIEW_MOUNT_NAMESPACE = 1 << 1,
 	LDW_PROCESS_VIEW_EXE_REPLACED = 1 << 2,
+};
+
+/**
+ * enum ldw_rule_origin - where a rule of the set comes from
+ * @LDW_RULE_BUILTIN: compiled into the module (in the set from its load)
+ * @LDW_RULE_LOADED: loaded by LDW_CMD_RULE_LOAD
+ * @__LDW_RULE_ORIGIN_MAX: internal
+ * @LDW_RULE_ORIGIN_MAX: highest origin
+ */
+enum ldw_rule_origin {
+	LDW_RULE_BUILTIN = 1,
+	LDW_RULE_LOADED = 2,
+
+	__LDW_RULE_ORIGIN_MAX,
+	LDW_RULE_ORIGIN_MAX = __LDW_RULE_ORIGIN_MAX - 1
+};
+
+/**
+ * enum ldw_rule_view_kind - which events a rule judges
+ * @LDW_RULE_VIEW_PATH: Elastic's: events by the path the process used,
+ *	prefiltered by the names its file.path requirement gives
+ * @LDW_RULE_VIEW_HOST: the host's: operations on the host's targets by
+ *	identity (it requires ldwatch.target.path), judged only where no rule
+ *	of Elastic's view alerted
+ * @__LDW_RULE_VIEW_MAX: internal
+ * @LDW_RULE_VIEW_MAX: highest view
+ */
+enum ldw_rule_view_kind {
+	LDW_RULE_VIEW_PATH = 1,
+	LDW_RULE_VIEW_HOST = 2,
+
+	__LDW_RULE_VIEW_MAX,
+	LDW_RULE_VIEW_MAX = __LDW_RULE_VIEW_MAX - 1
+};
+
+/**
+ * enum ldw_rule_change - how the rule set changed
+ * @LDW_RULE_CHANGE_LOADED: a rule of a new id joined it
+ * @LDW_RULE_CHANGE_REPLACED: a rule took the place of the rule of its id
+ *	(a load; or a removal that put a built-in rule back)
+ * @LDW_RULE_CHANGE_REMOVED: a rule left it
+ * @__LDW_RULE_CHANGE_MAX: internal
+ * @LDW_RULE_CHANGE_MAX: highest change
+ */
+enum ldw_rule_change {
+	LDW_RULE_CHANGE_LOADED = 1,
+	LDW_RULE_CHANGE_REPLACED = 2,
+	LDW_RULE_CHANGE_REMOVED = 3,
+
+	__LDW_RULE_CHANGE_MAX,
+	LDW_RULE_CHANGE_MAX = __LDW_RULE_CHANGE_MAX - 1
 };
 
 /**

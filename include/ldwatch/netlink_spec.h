@@ -25,7 +25,8 @@
  *	   and at most bound bytes before the NUL (0: as long as an attribute
  *	   holds); NEST, attributes of the list that bound names (stats:
  *	   LDW_STAT, dropped: LDW_DROP; samples: nests numbered from 1 in
- *	   order, each of the attributes of LDW_SAMPLE)
+ *	   order, each of the attributes of LDW_SAMPLE); BINARY, any bytes,
+ *	   at most bound (and at most what an attribute holds)
  *  bound: as type says
  *  alert, status, subscribe, stopping, suppressed, lost: whether the
  *	   message carries the attribute: R required, O optional (the
@@ -36,6 +37,13 @@
  *	   answered by the ack alone. A reader refuses a message without a
  *	   required attribute and ignores one the message does not list, as
  *	   it ignores one it does not know.
+ *  load, ruleref, rule, changed (LDW_RULE_USE, one line for each
+ *	   attribute the rules' messages carry): the same for the requests
+ *	   LDW_CMD_RULE_LOAD (load), LDW_CMD_RULE_REMOVE and LDW_CMD_RULE_GET
+ *	   (ruleref; a dump of RULE_GET carries none), and the replies to
+ *	   LDW_CMD_RULE_GET (rule) and LDW_CMD_RULES_CHANGED (changed). The
+ *	   module refuses a request without a required attribute or with
+ *	   one its column does not list.
  *  name:  NAME in lower case: what the tools print for a command, counter
  *	   or drop reason (their JSON field names too), and the member of
  *	   the tools' decoded message that holds an attribute
@@ -56,6 +64,9 @@
 #ifndef LDW_SAMPLE
 #define LDW_SAMPLE(...)
 #endif
+#ifndef LDW_RULE_USE
+#define LDW_RULE_USE(...)
+#endif
 
 /* enum ldw_cmd		name */
 LDW_CMD(ALERT,			alert)
@@ -66,6 +77,11 @@ LDW_CMD(STOPPING,		stopping)
 LDW_CMD(SUPPRESSED,		suppressed)
 /* Liveness */
 LDW_CMD(LOST,			lost)
+/* Rules at runtime */
+LDW_CMD(RULE_LOAD,		rule_load)
+LDW_CMD(RULE_REMOVE,		rule_remove)
+LDW_CMD(RULE_GET,		rule_get)
+LDW_CMD(RULES_CHANGED,		rules_changed)
 
 /*
  * enum ldw_attr		type	bound			messages	  name
@@ -119,6 +135,56 @@ LDW_ATTR(BUDGET_MNTNS,		U32,	0,			_, _, _, _, R, _, budget_mntns)
 LDW_ATTR(SAMPLES,		NEST,	samples,		_, _, _, _, O, _, samples)
 LDW_ATTR(SAMPLES_OMITTED,	U64,	0,			_, _, _, _, R, _, samples_omitted)
 
+/* Rules at runtime */
+LDW_ATTR(RULE_THREAT,		STRING,	LDW_RULE_THREAT_MAX,	O, _, _, _, _, _, rule_threat)
+LDW_ATTR(RULE_SOURCE,		STRING,	LDW_RULE_SOURCE_MAX,	_, _, _, _, _, _, rule_source)
+LDW_ATTR(RULE_PROGRAM,		BINARY,	LDW_RULE_PROGRAM_MAX,	_, _, _, _, _, _, rule_program)
+LDW_ATTR(RULE_SHA256,		STRING,	LDW_SHA256_HEX,		_, _, _, _, _, _, rule_sha256)
+LDW_ATTR(RULE_ORIGIN,		U8,	LDW_RULE_ORIGIN_MAX,	_, _, _, _, _, _, rule_origin)
+LDW_ATTR(RULE_VIEW,		U8,	LDW_RULE_VIEW_MAX,	_, _, _, _, _, _, rule_view)
+LDW_ATTR(RULE_LOAD_TIME_NS,	U64,	0,			_, _, _, _, _, _, rule_load_time_ns)
+LDW_ATTR(RULE_MATCHES,		U64,	0,			_, _, _, _, _, _, rule_matches)
+LDW_ATTR(RULE_SUPPRESSED,	U64,	0,			_, _, _, _, _, _, rule_suppressed)
+LDW_ATTR(RULE_EXCLUDED,		U64,	0,			_, _, _, _, _, _, rule_excluded)
+LDW_ATTR(RULE_CHANGE,		U8,	LDW_RULE_CHANGE_MAX,	_, _, _, _, _, _, rule_change)
+LDW_ATTR(RULE_PREV_VERSION,	U32,	0,			_, _, _, _, _, _, rule_prev_version)
+LDW_ATTR(RULE_PREV_SHA256,	STRING,	LDW_SHA256_HEX,		_, _, _, _, _, _, rule_prev_sha256)
+LDW_ATTR(RULE_COUNT,		U32,	0,			_, _, _, _, _, _, rule_count)
+
+/*
+ * The rules' messages: which attributes each carries, as the message
+ * columns above do for the others (an attribute not listed here is in
+ * none of them).
+ * enum ldw_attr			load, ruleref, rule, changed
+ */
+LDW_RULE_USE(SEQ,			_, _, _, R)
+LDW_RULE_USE(LOAD_ID,			_, _, _, R)
+LDW_RULE_USE(TIME_NS,			_, _, _, R)
+LDW_RULE_USE(PID,			_, _, _, R)
+LDW_RULE_USE(UID,			_, _, _, R)
+LDW_RULE_USE(EXECUTABLE,		_, _, _, O)
+LDW_RULE_USE(COMM,			_, _, _, R)
+LDW_RULE_USE(RULE_ID,			R, R, R, R)
+LDW_RULE_USE(RULE_NAME,			R, _, R, R)
+LDW_RULE_USE(RULE_VERSION,		R, _, R, R)
+LDW_RULE_USE(RULE_TEXT,			_, _, O, _)
+LDW_RULE_USE(RULE_SEVERITY,		R, _, R, _)
+LDW_RULE_USE(RULE_RISK_SCORE,		R, _, R, _)
+LDW_RULE_USE(RULE_THREAT,		O, _, O, _)
+LDW_RULE_USE(RULE_SOURCE,		O, _, R, O)
+LDW_RULE_USE(RULE_PROGRAM,		R, _, _, _)
+LDW_RULE_USE(RULE_SHA256,		_, _, R, R)
+LDW_RULE_USE(RULE_ORIGIN,		_, _, R, R)
+LDW_RULE_USE(RULE_VIEW,			_, _, R, _)
+LDW_RULE_USE(RULE_LOAD_TIME_NS,		_, _, R, _)
+LDW_RULE_USE(RULE_MATCHES,		_, _, R, _)
+LDW_RULE_USE(RULE_SUPPRESSED,		_, _, R, _)
+LDW_RULE_USE(RULE_EXCLUDED,		_, _, R, _)
+LDW_RULE_USE(RULE_CHANGE,		_, _, _, R)
+LDW_RULE_USE(RULE_PREV_VERSION,		_, _, _, O)
+LDW_RULE_USE(RULE_PREV_SHA256,		_, _, _, O)
+LDW_RULE_USE(RULE_COUNT,		_, _, _, R)
+
 /* enum ldw_stat_attr		type	bound		name */
 LDW_STAT(SEEN,			U64,	0,		seen)
 LDW_STAT(CANDIDATES,		U64,	0,		candidates)
@@ -158,3 +224,4 @@ LDW_SAMPLE(RULE_ID,		STRING,	LDW_RULE_STRING_MAX,	R,	rule_id)
 #undef LDW_STAT
 #undef LDW_DROP
 #undef LDW_SAMPLE
+#undef LDW_RULE_USE

@@ -975,8 +975,17 @@ static void test_names(void)
 	tap_ok(cmds, "the rate limit summary command is named suppressed");
 	/* Liveness */
 	cmds = ldw_cmd_name(LDW_CMD_LOST) && !strcmp(ldw_cmd_name(LDW_CMD_LOST), "lost") &&
-	       LDW_CMD_LOST == LDW_CMD_SUPPRESSED + 1 && !ldw_cmd_name(LDW_CMD_LOST + 1);
-	tap_ok(cmds, "the drop report command, after it, is named lost, and is the last");
+	       LDW_CMD_LOST == LDW_CMD_SUPPRESSED + 1;
+	tap_ok(cmds, "the drop report command, after it, is named lost");
+	/* Rules at runtime */
+	cmds = LDW_CMD_RULE_LOAD == LDW_CMD_LOST + 1 &&
+	       !strcmp(ldw_cmd_name(LDW_CMD_RULE_LOAD), "rule_load") &&
+	       !strcmp(ldw_cmd_name(LDW_CMD_RULE_REMOVE), "rule_remove") &&
+	       !strcmp(ldw_cmd_name(LDW_CMD_RULE_GET), "rule_get") &&
+	       !strcmp(ldw_cmd_name(LDW_CMD_RULES_CHANGED), "rules_changed") &&
+	       LDW_CMD_RULES_CHANGED == LDW_CMD_MAX && !ldw_cmd_name(LDW_CMD_MAX + 1);
+	tap_ok(cmds, "the rules' commands come after it, named rule_load, rule_remove, "
+	       "rule_get and rules_changed, the last");
 	tap_ok(!strcmp(ldw_delivery_name(LDW_DELIVERY_MULTICAST), "multicast") &&
 	       !strcmp(ldw_delivery_name(LDW_DELIVERY_UNICAST), "unicast") && !ldw_delivery_name(0),
 	       "delivery modes are named multicast and unicast");

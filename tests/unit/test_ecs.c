@@ -1213,6 +1213,105 @@ static void test_health(struct ecs_doc *doc, struct ecs_buf *line)
 	json_object_put(r);
 }
 
+/* Rules at runtime: an alert names the loaded rule's mapping; the change record. */
+static void test_rules(struct ecs_doc *doc, struct ecs_buf *line)
+{
+	static const char *const tactic_ids[] = { "TA0004", "TA0003" };
+	static const char *const tactic_names[] = { "Privilege Escalation", "Persistence" };
+	static const char *const tech_ids[] = { "T1574" };
+	static const char *const sub_ids[] = { "T1574.006" };
+	static const char *const config[] = { "configuration" };
+	static const char *const change[] = { "change" };
+	static const char *const creation[] = { "creation" };
+	struct ldw_msg m = alert_msg(LDW_ACTION_CREATION, "/etc/ld.so.preload", NULL,
+				     "/usr/bin/tee");
+	json_object *r;
+
+	m.present |= 1ull << LDW_A_RULE_THREAT;
+	m.rule_version = 9;
+	/* Twice the same technique: each id once, in order; a line of no shape skipped. */
+	m.rule_threat = lstr("tactic\tTA0004\tPrivilege Escalation\n"
+			     "technique\tT1574\tHijack Execution Flow\n"
+			     "subtechnique\tT1574.006\tDynamic Linker Hijacking\n"
+			     "nonsense\n"
+			     "tactic\tTA0003\tPersistence\n"
+			     "technique\tT1574\tHijack Execution Flow\n");
+	ldw_ecs_alert(doc, &ctx, &m, false);
+	r = render_parse(doc, line);
+	tap_ok(r && is_cstr(r, "rule.version", "9") &&
+	       is_cstr(r, "threat.framework", "MITRE ATT&CK") &&
+	       is_strv(r, "threat.tactic.id", tactic_ids, 2) &&
+	       is_strv(r, "threat.tactic.name", tactic_names, 2) &&
+	       is_strv(r, "threat.technique.id", tech_ids, 1) &&
+	       is_strv(r, "threat.technique.subtechnique.id", sub_ids, 1),
+	       "alert: threat.* from the loaded rule's mapping, each id once");
+	json_object_put(r);
+
+	memset(&m, 0, sizeof(m));
+	m.cmd = LDW_CMD_RULES_CHANGED;
+	m.present = 1ull << LDW_A_SEQ | 1ull << LDW_A_LOAD_ID | 1ull << LDW_A_TIME_NS |
+		    1ull << LDW_A_RULE_CHANGE | 1ull << LDW_A_RULE_ID | 1ull << LDW_A_RULE_NAME |
+		    1ull << LDW_A_RULE_VERSION | 1ull << LDW_A_RULE_SHA256 |
+		    1ull << LDW_A_RULE_ORIGIN | 1ull << LDW_A_RULE_SOURCE |
+		    1ull << LDW_A_RULE_PREV_VERSION | 1ull << LDW_A_RULE_PREV_SHA256 |
+		    1ull << LDW_A_RULE_COUNT | 1ull << LDW_A_PID | 1ull << LDW_A_UID |
+		    1ull << LDW_A_COMM | 1ull << LDW_A_EXECUTABLE;
+	m.seq = 17;
+	m.load_id = 0x00c0ffee12345678ull;
+	m.time_ns = 1700000000123456789ull;
+	m.rule_change = LDW_RULE_CHANGE_REPLACED;
+	m.rule_id = lstr("640f79d1-571d-4f96-a9af-1194fc8cf763");
+	m.rule_name = lstr("Dynamic Linker Creation");
+	m.rule_version = 9;
+	m.rule_sha256 = lstr("aa11");
+	m.rule_origin = LDW_RULE_LOADED;
+	m.rule_source = lstr("/etc/ldwatch/rules.d/v9.eql");
+	m.rule_prev_version = 3;
+	m.rule_prev_sha256 = lstr("bb22");
+	m.rule_count = 2;
+	m.pid = 812;
+	m.uid = 0;
+	m.comm = lstr("ldwatchctl");
+	m.executable = lstr("/usr/sbin/ldwatchctl");
+	ldw_ecs_rules_changed(doc, &ctx, &m, false);
+	r = render_parse(doc, line);
+	tap_ok(r && is_cstr(r, "event.kind", "event") &&
+	       is_cstr(r, "event.action", "ldwatch-rules-changed") &&
+	       is_cstr(r, "event.dataset", "ldwatch.health") &&
+	       is_strv(r, "event.category", config, 1) && is_strv(r, "event.type", change, 1) &&
+	       is_u64(r, "event.sequence", 17) &&
+	       is_cstr(r, "@timestamp", "2023-11-14T22:13:20.123456789Z") && get(r, "message"),
+	       "ldwatch-rules-changed: an event, numbered, stamped with the change's time");
+	tap_ok(r && is_u64(r, "process.pid", 812) &&
+	       is_cstr(r, "process.executable", "/usr/sbin/ldwatchctl") &&
+	       is_cstr(r, "process.name", "ldwatchctl") && is_cstr(r, "user.id", "0") &&
+	       is_cstr(r, "user.name", "root") && is_cstr(r, "ldwatch.process.comm", "ldwatchctl"),
+	       "ldwatch-rules-changed: who");
+	tap_ok(r && is_cstr(r, "rule.id", "640f79d1-571d-4f96-a9af-1194fc8cf763") &&
+	       is_cstr(r, "rule.name", "Dynamic Linker Creation") && is_cstr(r, "rule.version", "9") &&
+	       is_cstr(r, "ldwatch.rule.change", "replaced") &&
+	       is_cstr(r, "ldwatch.rule.sha256", "aa11") &&
+	       is_cstr(r, "ldwatch.rule.origin", "loaded") &&
+	       is_cstr(r, "ldwatch.rule.source", "/etc/ldwatch/rules.d/v9.eql") &&
+	       is_cstr(r, "ldwatch.rule.previous_version", "3") &&
+	       is_cstr(r, "ldwatch.rule.previous_sha256", "bb22") &&
+	       is_u64(r, "ldwatch.rules.count", 2) && is_cstr(r, "ldwatch.load_id", "00c0ffee12345678"),
+	       "ldwatch-rules-changed: what, and the rule replaced");
+	json_object_put(r);
+
+	m.rule_change = LDW_RULE_CHANGE_LOADED;
+	m.present &= ~(1ull << LDW_A_RULE_PREV_VERSION | 1ull << LDW_A_RULE_PREV_SHA256 |
+		       1ull << LDW_A_EXECUTABLE);
+	ldw_ecs_rules_changed(doc, &ctx, &m, true);
+	r = render_parse(doc, line);
+	tap_ok(r && is_strv(r, "event.type", creation, 1) &&
+	       is_cstr(r, "ldwatch.rule.change", "loaded") &&
+	       absent(r, "ldwatch.rule.previous_version") && absent(r, "process.executable") &&
+	       json_object_get_boolean(get(r, "ldwatch.late_arrival")),
+	       "ldwatch-rules-changed: a load, by a task without executable, arrived late");
+	json_object_put(r);
+}
+
 int main(void)
 {
 	struct ecs_doc *doc = ecs_doc_new();
@@ -1236,6 +1335,7 @@ int main(void)
 	test_alert_derivations(doc, &line);
 	test_alert_hostile(doc, &line);
 	test_health(doc, &line);
+	test_rules(doc, &line);
 	ecs_buf_free(&line);
 	ecs_doc_free(doc);
 	return tap_done();

@@ -43,6 +43,7 @@ struct line {
 #define BOUND_U64(bound)	0
 #define BOUND_STRING(bound)	(bound)
 #define BOUND_NEST(bound)	0
+#define BOUND_BINARY(bound)	(bound)
 #define USE_R LDW_USE_REQUIRED
 #define USE_O LDW_USE_OPTIONAL
 #define USE__ LDW_USE_NEVER
@@ -52,7 +53,7 @@ static const struct line cmds[] = {
 #include <ldwatch/netlink_spec.h>
 };
 
-static const struct line attrs[] = {
+static struct line attrs[] = {
 #define LDW_ATTR(NAME, type, bound, alert, status, subscribe, stopping, suppressed, lost, name)	\
 	{ "LDW_A_" #NAME, #NAME, #name, LDW_A_##NAME, LDW_TYPE_##type, BOUND_##type(bound), {	\
 		[LDW_CMD_ALERT] = USE_##alert, [LDW_CMD_GET_STATUS] = USE_##status,		\
@@ -60,6 +61,27 @@ static const struct line attrs[] = {
 		[LDW_CMD_SUPPRESSED] = USE_##suppressed, [LDW_CMD_LOST] = USE_##lost } },
 #include <ldwatch/netlink_spec.h>
 };
+
+#define NLINES(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The rules' messages' columns (LDW_RULE_USE), into the attributes' lines. */
+static void read_rule_use(void)
+{
+	size_t i;
+
+	for (i = 0; i < NLINES(attrs); i++) {
+		struct line *l = &attrs[i];
+
+#define LDW_RULE_USE(NAME, load, ruleref, rule, changed)			\
+		if (l->number == LDW_A_##NAME) {				\
+			l->use[LDW_CMD_RULE_LOAD] = USE_##load;			\
+			l->use[LDW_CMD_RULE_REMOVE] = USE_##ruleref;		\
+			l->use[LDW_CMD_RULE_GET] = USE_##rule;			\
+			l->use[LDW_CMD_RULES_CHANGED] = USE_##changed;		\
+		}
+#include <ldwatch/netlink_spec.h>
+	}
+}
 
 static const struct line stats[] = {
 #define LDW_STAT(NAME, type, bound, name) \
@@ -79,8 +101,6 @@ static const struct line samples[] = {
 	  { USE_##use } },
 #include <ldwatch/netlink_spec.h>
 };
-
-#define NLINES(a) (sizeof(a) / sizeof((a)[0]))
 
 /* @lower is @upper in lower case. */
 static bool lower_of(const char *lower, const char *upper)
@@ -133,6 +153,8 @@ static bool policy_is(const struct nla_policy *p, const struct line *l)
 		return p->type == NLA_STRING && p->maxlen == (l->bound ? l->bound + 1 : 0);
 	case LDW_TYPE_NEST:
 		return p->type == NLA_NESTED;
+	case LDW_TYPE_BINARY:
+		return p->type == NLA_UNSPEC && p->maxlen == l->bound && l->bound;
 	default:
 		return false;
 	}
@@ -370,6 +392,9 @@ static struct nl_msg *build(uint8_t cmd, unsigned int changed, enum change how)
 			err = nla_put_string(m, (int)l->number, s);
 			free(s);
 			break;
+		case LDW_TYPE_BINARY:
+			err = nla_put(m, (int)l->number, 4, "ldwp");
+			break;
 		case LDW_TYPE_NEST:
 			/* libnl drops an empty nest: one counter in it. */
 			nest = nla_nest_start(m, (int)l->number);
@@ -422,7 +447,8 @@ static void test_messages(void)
 					 ret, err);
 				ok = false;
 			}
-			if (!l->bound)
+			/* A BINARY's bound is what an attribute holds: none is past it. */
+			if (!l->bound || l->type == LDW_TYPE_BINARY)
 				continue;
 			ret = decode(build((uint8_t)cmd, l->number, PAST_BOUND), err);
 			if (ret != -EINVAL || !strstr(err, l->NAME)) {
@@ -451,6 +477,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s NETLINK_H\n", argv[0]);
 		return 2;
 	}
+	read_rule_use();
 	test_lists();
 	test_attribute_tables();
 	test_names();

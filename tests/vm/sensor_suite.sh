@@ -25,6 +25,9 @@ sensor_scripts=(
 	tests/vm/guest/sensor_identity.sh tests/vm/guest/sensor_blind.sh
 	tests/vm/guest/sensor_trace.sh
 	tests/vm/guest/sensor_listen.sh tests/vm/guest/sensor_checks.sh
+	# Rules at runtime (issue 15): with the shared sensor, which it leaves
+	# with the built-in rules in force.
+	tests/vm/guest/sensor_rules.sh
 	tests/vm/guest/sensor_loop.sh tests/vm/guest/sensor_stop.sh
 	tests/vm/guest/sensor_loss.sh tests/vm/guest/sensor_ratelimit.sh
 	tests/vm/guest/sensor_failures.sh
@@ -100,6 +103,9 @@ sensor_suite_args() {
 		--file "$sensor_image:/images/ext4.img"
 		# Debian's GNU sed, for `sed -i` as the rule's sed exclusion means it.
 		--file /bin/sed:/opt/sed/sed
+		# The shipped rule files, loaded as they are (sensor_rules.sh).
+		--file rules/elastic-640f79d1-v3.eql:/tests/rules/elastic-640f79d1-v3.eql
+		--file rules/elastic-640f79d1-v9.eql:/tests/rules/elastic-640f79d1-v9.eql
 		"${sensor_scripts[@]}"
 	)
 }

@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 #
-# The rate limit: a budget per (user, mount namespace); root's alerts about
+# The rate limit: a budget per rule and (user, mount namespace); root's alerts about
 # the host's targets never suppressed; what is suppressed is summarised,
 # with its evidence, not dropped silently.
 #
@@ -11,7 +11,8 @@
 # The expectations come from the protocol (include/ldwatch/netlink.h,
 # LDW_CMD_SUPPRESSED and LDW_STAT_SUPPRESSED) and the README, not from the
 # code:
-# - each (uid, mount namespace) has its own window, which opens at its
+# - each rule, and in it each (uid, mount namespace), has its own window
+#   (issue 15: the rate limit is per rule), which opens at its
 #   first match and lasts rate_limit_seconds; its first rate_limit_alerts
 #   matches become alerts, the rest are suppressed;
 # - an alert about a host target by root (euid 0) in the host's mount
@@ -39,7 +40,12 @@ WINDOW_S=10
 # mount onto a host target).
 N=30
 MATCHES=$((N + 1))
-SUPPRESSED=$((MATCHES - LIMIT))
+# Budgets are per rule: the companion rule's one match (the mount) spends
+# its own budget, Elastic's rule's creations theirs.
+SUPPRESSED=$((N - LIMIT))
+# The records each flooding namespace gives: Elastic's rule's LIMIT alerts,
+# the companion rule's one, the summary.
+PER_NS=$((LIMIT + 2))
 SAMPLES=16
 NSPACES=3
 
@@ -76,8 +82,11 @@ flood_ns() {
 # $LIMIT alerts and one summary of the rest, with their evidence.
 flood_checks() {
 	run_expect check "$ALERTS" --name "[$SCEN]" \
-		--desc "namespace $1 (uid $2): exactly its budget of $LIMIT alerts" \
-		--exactly $LIMIT "ldwatch.mount_namespace=$1" "user.id=$2" \
+		--desc "namespace $1 (uid $2): exactly the budget of Elastic's rule, $LIMIT alerts" \
+		--exactly $LIMIT "ldwatch.mount_namespace=$1" "user.id=$2" "rule.id=$RULE_ID" \
+		--desc "namespace $1 (uid $2): the companion rule's alert of the mount, in its own budget" \
+		--exactly 1 "ldwatch.mount_namespace=$1" "user.id=$2" "rule.id=$COMPANION_ID" \
+		event.action=mount \
 		--kind event \
 		--desc "namespace $1: one summary of $SUPPRESSED suppressed, whose budget, $SAMPLES samples kept, $((SUPPRESSED - SAMPLES)) counted as omitted" \
 		--exactly 1 event.action=ldwatch-alerts-suppressed \
@@ -176,9 +185,9 @@ if check "[$SCEN] insmod ldwatch.ko rate_limit_alerts=$LIMIT rate_limit_seconds=
 			--none event.action=ldwatch-alerts-suppressed ldwatch.suppressed.user.id=0 \
 			--kind any --after 0 \
 			--desc "sequence numbers without a gap: nothing lost, none taken by a suppressed match" \
-			--total $((NSPACES * (LIMIT + 1) + 1)) --contiguous \
+			--total $((NSPACES * PER_NS + 1)) --contiguous \
 			--none event.action=ldwatch-alerts-lost
-		if status_until "$LDW_DIR/status.ratelimit.1" counters.sent $((NSPACES * (LIMIT + 1) + 1)); then
+		if status_until "$LDW_DIR/status.ratelimit.1" counters.sent $((NSPACES * PER_NS + 1)); then
 			run_expect check "$LDW_DIR/status.ratelimit.1" --kind any --name "[$SCEN]" \
 				--desc "status: matched $((NSPACES * MATCHES + 1)), suppressed $((NSPACES * SUPPRESSED)), nothing dropped" \
 				--exactly 1 "counters.matched=$((NSPACES * MATCHES + 1))" \
@@ -200,7 +209,7 @@ if check "[$SCEN] insmod ldwatch.ko rate_limit_alerts=$LIMIT rate_limit_seconds=
 		fi
 		ROOT_NS=$FLOOD_NS
 		op --repeat 3 creat /etc/ld.so.preload
-		"$EXPECT" wait "$ALERTS" --path /etc/ld.so.preload --since $((NSPACES * (LIMIT + 1) + 1)) \
+		"$EXPECT" wait "$ALERTS" --path /etc/ld.so.preload --since $((NSPACES * PER_NS + 1)) \
 			--timeout 10 >/dev/null
 		unload_module "rmmod ldwatch within the window" 15
 		run_expect check "$ALERTS" --name "[$SCEN]" \
@@ -208,7 +217,7 @@ if check "[$SCEN] insmod ldwatch.ko rate_limit_alerts=$LIMIT rate_limit_seconds=
 			--exactly 4 file.path=/etc/ld.so.preload user.id=0 \
 			"ldwatch.target.path=/etc/ld.so.preload"
 		flood_checks "$ROOT_NS" 0
-		last=$((NSPACES * (LIMIT + 1) + 1 + LIMIT + 1 + 3))
+		last=$((NSPACES * PER_NS + 1 + PER_NS + 3))
 		run_expect check "$ALERTS" --name "[$SCEN]" --kind any --after 0 \
 			--desc "sequence numbers 1..$last each appear once: none lost" \
 			--total $last --contiguous --exactly 1 event.sequence=1 \

@@ -1311,6 +1311,47 @@ static int cmd_get(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * fields: FILE FROM_LINE FIELD...: each record from line FROM_LINE on, one
+ * line of its FIELDs' values (as get prints them; "-" when absent),
+ * separated by tabs; an unreadable line is "INVALID". For scenarios that
+ * check an order between records (a value consistent with the records
+ * numbered before it).
+ */
+static int cmd_fields(int argc, char **argv)
+{
+	struct records rs = { 0 };
+	long from;
+	size_t i, len;
+	int k;
+
+	if (argc < 4)
+		die("fields: FILE FROM_LINE FIELD...");
+	from = parse_long(argv[2], "fields");
+	load(&rs, argv[1], (struct line_range){ from, LONG_MAX });
+	for (i = from > 0 ? (size_t)from - 1 : 0; i < rs.n; i++) {
+		const struct record *r = &rs.v[i];
+
+		if (!r->doc) {
+			puts("INVALID");
+			continue;
+		}
+		for (k = 3; k < argc; k++) {
+			json_object *v = lookup(r->doc, argv[k]);
+			const char *t = v ? value_text(v, &len) : "-";
+
+			if (!v)
+				len = 1;
+			if (k > 3)
+				putchar('\t');
+			fwrite(t, 1, len, stdout);
+		}
+		putchar('\n');
+	}
+	records_free(&rs);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- wait */
 
 /* Sequence numbers seen (or reported lost), as a bitmap indexed by number. */
@@ -1435,6 +1476,12 @@ static int cmd_wait(int argc, char **argv)
 						seqset_add(&seen, s);
 					lost += (long)c;
 				}
+				/*
+				 * A record numbered like an alert (a rate limit
+				 * summary, a change of the rule set) is its number.
+				 */
+				if (r.has_seq)
+					seqset_add(&seen, r.seq);
 			}
 			json_object_put(r.doc);
 		}
@@ -1488,6 +1535,7 @@ static void usage(FILE *out)
 	      "  " PROG " wait FILE --path PATH [--since SEQ] [--from-line N] [--timeout S]\n"
 	      "  " PROG " summary FILE...\n"
 	      "  " PROG " get FILE FIELD [LINE]\n"
+	      "  " PROG " fields FILE FROM_LINE FIELD...\n"
 	      "\n"
 	      "FILE holds one ECS JSON document a line, as ldwatchd writes them.\n"
 	      "\n"
@@ -1530,7 +1578,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "wait: until FILE holds an alert whose file.path is PATH with a\n"
 	      "sequence above SEQ (default 0), and every alert numbered between\n"
-	      "(or an ldwatch-alerts-lost record covering it); prints its\n"
+	      "(or an ldwatch-alerts-lost record covering it, or another record\n"
+	      "of that event.sequence); prints its\n"
 	      "event.sequence. Default timeout 20 s.\n"
 	      "count: prints how many selected records meet every COND.\n"
 	      "summary: one line a record: \"#SEQ ALERT ACTION PATH by EXE (pid P, uid U)\",\n"
@@ -1538,6 +1587,8 @@ static void usage(FILE *out)
 	      "or \"line N: INVALID: why\".\n"
 	      "get: prints FIELD's value (as for FIELD=VALUE) in line LINE (default:\n"
 	      "the last); exit status 1 if the field is absent.\n"
+	      "fields: for each line from FROM_LINE on, its FIELDs' values as get\n"
+	      "prints them (\"-\" when absent), separated by tabs.\n"
 	      "\n"
 	      "Exit status: 0 all held / the fence came; 1 not; 2 usage or I/O error.\n",
 	      out);
@@ -1561,6 +1612,8 @@ int main(int argc, char **argv)
 		return cmd_wait(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "summary"))
 		return cmd_summary(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "fields"))
+		return cmd_fields(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "get"))
 		return cmd_get(argc - 1, argv + 1);
 	fprintf(stderr, PROG ": unknown command %s\n", argv[1]);

@@ -1,0 +1,328 @@
+# shellcheck shell=sh
+#
+# Rules at runtime (issue 15), with the shared sensor: ldwatchctl loads
+# Elastic's rule version 9 (rules/, as shipped) in place of the built-in
+# version 3, adds an exception and takes it away, replaces the rule again
+# and again while two processes create target files, is refused for an
+# unprivileged user, and makes the module's set that of a directory
+# (rules sync). Every change is an ldwatch-rules-changed record, checked
+# field by field.
+#
+# The expectations come from the rule files (their header: id, name,
+# version; their query: v9 judges creations only), from what ldwatchctl
+# itself says the compiled program's SHA-256 is (`rules check`, in
+# userspace; the module computes its own), from the protocol
+# (include/ldwatch/netlink.h: LDW_CMD_RULE_LOAD, RULES_CHANGED) and from the
+# README's companion rule, which still judges what Elastic's rule gave no
+# alert for. At the end the built-in rules are back in force.
+
+# shellcheck source-path=SCRIPTDIR source=sensor_lib.sh
+. /tests/sensor_lib.sh
+
+require_sensor
+
+RULES=/tests/rules
+V9=$RULES/elastic-640f79d1-v9.eql
+V3=$RULES/elastic-640f79d1-v3.eql
+WORK=$LDW_DIR/rules
+mkdir -p "$WORK"
+CTL=/usr/local/bin/ldwatchctl
+
+# sha_of FILE: the SHA-256 ldwatchctl rules check computes of FILE's
+# compiled rule (with --exceptions EXC when given second), into SHA.
+sha_of() {
+	SHA=
+	if [ -n "${2:-}" ]; then
+		_so_out=$("$CTL" rules check --exceptions "$2" "$1" 2>&1)
+	else
+		_so_out=$("$CTL" rules check "$1" 2>&1)
+	fi
+	while IFS= read -r _so_line; do
+		case $_so_line in
+		'  sha256 '*) SHA=${_so_line##* } ;;
+		esac
+	done <<EOF
+$_so_out
+EOF
+	[ -n "$SHA" ] || diag "rules check $1: $_so_out"
+}
+
+# lines: the number of lines of $ALERTS, into LINES.
+lines() {
+	LINES=$(wc -l <"$ALERTS")
+}
+
+# changed FROM_LINE COND...: exactly one ldwatch-rules-changed record from
+# line FROM_LINE on meets every COND, with who made it: ldwatchctl, as root.
+changed() {
+	_ch_from=$1
+	shift
+	run_expect check "$ALERTS" --kind any --from-line "$_ch_from" --name "[$SCEN]" \
+		--exactly 1 event.action=ldwatch-rules-changed event.kind=event \
+		event.dataset=ldwatch.health 'event.category=["configuration"]' \
+		event.sequence:int process.pid:int process.executable="$CTL" \
+		process.name=ldwatchctl user.id=0 user.name=root \
+		ldwatch.process.comm=ldwatchctl ldwatch.load_id:string "$@"
+}
+
+# The v9 rule's identity, from its file's header.
+V9_NAME='Dynamic Linker Creation'
+V9_VERSION=9
+
+scenario "rules: version 9 loaded in place of the built-in version 3"
+sha_of "$V9"
+V9_SHA=$SHA
+lines
+from=$((LINES + 1))
+check "[$SCEN] ldwatchctl rules load $V9" "$CTL" rules load "$V9"
+"$CTL" rules list --json >"$WORK/list.json" 2>"$WORK/list.err"
+run_expect check "$WORK/list.json" --kind any --name "[$SCEN] rules list --json" \
+	--exactly 1 "id=$RULE_ID" "version=9" "name=$V9_NAME" origin=loaded view=path \
+	"source=$V9" "sha256=$V9_SHA" matches=0 \
+	--exactly 1 "id=$COMPANION_ID" origin=built-in view=host source=built-in \
+	--total 2
+changed "$from" "rule.id=$RULE_ID" "rule.name=$V9_NAME" rule.version=9 \
+	ldwatch.rule.change=replaced 'event.type=["change"]' "ldwatch.rule.sha256=$V9_SHA" \
+	ldwatch.rule.origin=loaded "ldwatch.rule.source=$V9" \
+	"ldwatch.rule.previous_version=$ELASTIC_VERSION" ldwatch.rule.previous_sha256:string \
+	ldwatch.rules.count=2
+
+# Elastic's rule is now version 9: a rename onto a target is no alert of
+# it (the companion rule still sees it, by identity); a creation is.
+ELASTIC_NAME=$V9_NAME
+ELASTIC_VERSION=$V9_VERSION
+mkdir -p /etc/ld.so.conf.d
+: >/etc/ldw-rules.tmp
+op rename /etc/ldw-rules.tmp /etc/ld.so.conf.d/renamed.conf
+alert --companion rename /etc/ld.so.conf.d/renamed.conf /etc/ldw-rules.tmp
+no_alert "rule.id=$RULE_ID" event.action=rename
+op creat /etc/ld.so.preload
+alert creation /etc/ld.so.preload \
+	'threat.tactic.id=["TA0005","TA0003","TA0004"]' 'threat.technique.id=["T1574"]' \
+	'threat.technique.subtechnique.id=["T1574.006"]'
+collect --total 2
+
+scenario "rules: an exception takes effect for the next operation, and goes"
+cat >"$WORK/site.eql" <<EOF
+// rule: $RULE_ID
+file.name == "excepted.conf"
+EOF
+sha_of "$V9" "$WORK/site.eql"
+EXC_SHA=$SHA
+lines
+from=$((LINES + 1))
+check "[$SCEN] ldwatchctl rules load --exceptions site.eql v9" \
+	"$CTL" rules load --exceptions "$WORK/site.eql" "$V9"
+check "[$SCEN] the program with the exception is another (its SHA-256 differs)" \
+	test -n "$EXC_SHA" -a "$EXC_SHA" != "$V9_SHA"
+changed "$from" "rule.id=$RULE_ID" rule.version=9 ldwatch.rule.change=replaced \
+	"ldwatch.rule.sha256=$EXC_SHA" "ldwatch.rule.previous_sha256=$V9_SHA"
+mkdir -p /etc/ld.so.conf.d
+op creat /etc/ld.so.conf.d/excepted.conf
+# Excepted from Elastic's rule: the companion rule judges it, by identity.
+alert --companion creation /etc/ld.so.conf.d/excepted.conf
+op creat /etc/ld.so.conf.d/other.conf
+alert creation /etc/ld.so.conf.d/other.conf
+alerts 1 "rule.id=$RULE_ID"
+collect --total 2
+
+scenario "rules: the exception removed (v9 loaded again without it)"
+lines
+from=$((LINES + 1))
+check "[$SCEN] ldwatchctl rules load v9" "$CTL" rules load "$V9"
+changed "$from" "rule.id=$RULE_ID" ldwatch.rule.change=replaced \
+	"ldwatch.rule.sha256=$V9_SHA" "ldwatch.rule.previous_sha256=$EXC_SHA"
+mkdir -p /etc/ld.so.conf.d
+op creat /etc/ld.so.conf.d/excepted.conf
+alert creation /etc/ld.so.conf.d/excepted.conf
+collect --total 1
+
+scenario "rules: an unprivileged user is refused and changes nothing"
+lines
+from=$((LINES + 1))
+"$CTL" rules list --json >"$WORK/before.json" 2>&1
+for cmd in "rules load $V3" "rules remove $RULE_ID" "rules list" "rules get $RULE_ID"; do
+	# shellcheck disable=SC2086 # the words of the command
+	su -s /bin/sh nobody -c "$CTL $cmd" >"$WORK/nobody.out" 2>&1
+	rc=$?
+	if [ $rc -eq 4 ] && grep -q 'Operation not permitted' "$WORK/nobody.out"; then
+		ok "[$SCEN] uid 65534: ldwatchctl $cmd: EPERM (exit status 4)"
+	else
+		not_ok "[$SCEN] uid 65534: ldwatchctl $cmd: EPERM (exit status 4; got $rc)"
+		sed 's/^/#   /' "$WORK/nobody.out"
+	fi
+done
+"$CTL" rules list --json >"$WORK/after.json" 2>&1
+# Counters move with alerts: compare what identifies each rule.
+"$EXPECT" fields "$WORK/before.json" 1 id version sha256 source >"$WORK/before.ids"
+"$EXPECT" fields "$WORK/after.json" 1 id version sha256 source >"$WORK/after.ids"
+check "[$SCEN] the module's rules are as they were" cmp -s "$WORK/before.ids" "$WORK/after.ids"
+run_expect check "$ALERTS" --kind any --from-line "$from" --name "[$SCEN]" \
+	--none event.action=ldwatch-rules-changed
+collect --total 0
+
+scenario "rules: replaced again and again while two processes create targets"
+# Version 10: the same query, another version (what an update of the rule
+# file looks like).
+while IFS= read -r l; do
+	case $l in
+	'// version: 9') printf '// version: 10\n' ;;
+	*) printf '%s\n' "$l" ;;
+	esac
+done <"$V9" >"$WORK/v10.eql"
+N=150
+lines
+from=$((LINES + 1))
+mkdir -p /etc/ld.so.conf.d
+"$OPS" --repeat $N creat /etc/ld.so.conf.d/flood1.conf >"$WORK/flood1.out" 2>&1 &
+f1=$!
+"$OPS" --repeat $N creat /etc/ld.so.conf.d/flood2.conf >"$WORK/flood2.out" 2>&1 &
+f2=$!
+loads=0
+while kill -0 $f1 2>/dev/null || kill -0 $f2 2>/dev/null; do
+	if [ $((loads % 2)) -eq 0 ]; then
+		"$CTL" rules load "$WORK/v10.eql" >/dev/null 2>"$WORK/load.err" || break
+	else
+		"$CTL" rules load "$V9" >/dev/null 2>"$WORK/load.err" || break
+	fi
+	loads=$((loads + 1))
+done
+wait $f1
+rc1=$?
+wait $f2
+rc2=$?
+check "[$SCEN] both floods ran ($N creations each)" test $rc1 -eq 0 -a $rc2 -eq 0
+check "[$SCEN] the rule was replaced while they ran ($loads times)" test "$loads" -ge 2
+[ -s "$WORK/load.err" ] && sed 's/^/#   /' "$WORK/load.err"
+# Every change a record; then every alert carries the version in force
+# just before its number or the one before that (a judgement that read the
+# set before a replacement is numbered after its record at the latest), and
+# each flood's file gave one alert per creation.
+SCEN_LINES=$LINES
+collect_lines $((2 * N + loads)) \
+	--exactly $N "rule.id=$RULE_ID" file.path=/etc/ld.so.conf.d/flood1.conf \
+	--exactly $N "rule.id=$RULE_ID" file.path=/etc/ld.so.conf.d/flood2.conf \
+	--total $((2 * N))
+run_expect check "$ALERTS" --kind any --from-line "$from" --name "[$SCEN]" \
+	--exactly "$loads" event.action=ldwatch-rules-changed "rule.id=$RULE_ID" \
+	ldwatch.rule.change=replaced
+"$EXPECT" fields "$ALERTS" "$from" event.sequence event.kind event.action rule.id \
+	rule.version ldwatch.rule.previous_version >"$WORK/order.tsv"
+if awk -F '\t' -v id="$RULE_ID" '
+	# The numbered records (alerts, changes), in sequence order.
+	$1 == "-" || ($2 == "event" && $3 != "ldwatch-rules-changed") { next }
+	{ n++; seq[n] = $1 + 0; kind[n] = $2; rid[n] = $4; ver[n] = $5; prev[n] = $6 }
+	END {
+		# Sort by sequence (insertion sort: a few hundred lines).
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && seq[j - 1] > seq[j]; j--) {
+				t = seq[j]; seq[j] = seq[j - 1]; seq[j - 1] = t
+				t = kind[j]; kind[j] = kind[j - 1]; kind[j - 1] = t
+				t = rid[j]; rid[j] = rid[j - 1]; rid[j - 1] = t
+				t = ver[j]; ver[j] = ver[j - 1]; ver[j - 1] = t
+				t = prev[j]; prev[j] = prev[j - 1]; prev[j - 1] = t
+			}
+		# In force before the first change: what it replaced.
+		cur = ""
+		for (i = 1; i <= n && cur == ""; i++)
+			if (kind[i] == "event")
+				cur = prev[i]
+		before = cur; bad = 0; alerts = 0; gaps = 0
+		for (i = 1; i <= n; i++) {
+			if (i > 1 && seq[i] != seq[i - 1] + 1) {
+				printf "# sequence %s follows %s: not one run\n", seq[i], seq[i - 1]
+				gaps++
+			}
+			if (kind[i] == "event") {
+				before = cur; cur = ver[i]
+				continue
+			}
+			if (rid[i] != id)
+				continue
+			alerts++
+			if (ver[i] != cur && ver[i] != before) {
+				printf "# alert %s: rule.version %s, in force %s (before: %s)\n", \
+					seq[i], ver[i], cur, before
+				bad++
+			}
+		}
+		printf "# %d alerts of the rule checked against the changes\n", alerts
+		exit bad != 0 || gaps != 0 || alerts == 0
+	}' "$WORK/order.tsv" >"$WORK/order.out"; then
+	ok "[$SCEN] every alert carries the version in force at its number, or the one just replaced; alerts and changes numbered without a gap"
+else
+	not_ok "[$SCEN] every alert carries the version in force at its number, or the one just replaced; alerts and changes numbered without a gap"
+fi
+sed -n '1,20p' "$WORK/order.out"
+
+scenario "rules: rules sync makes the module's set that of a directory"
+SYNC=$WORK/etc
+rm -rf "$SYNC"
+mkdir -p "$SYNC/rules.d" "$SYNC/exceptions.d"
+cp "$V9" "$SYNC/rules.d/"
+cat >"$SYNC/exceptions.d/site.eql" <<EOF
+// rule: $RULE_ID
+file.name == "excepted.conf"
+EOF
+cat >"$SYNC/rules.d/ld-linux.eql" <<EOF
+// id: 7c2b1e40-1d5a-4f53-9d2d-0f6f0e8a1c11
+// name: Dynamic Linker (ld.so) Creation, ldwatch's test copy
+// version: 1
+// severity: medium
+// risk_score: 47
+// tactic: TA0005 Defense Evasion
+// technique: T1574 Hijack Execution Flow
+// subtechnique: T1574.006 Dynamic Linker Hijacking
+file where host.os.type == "linux" and event.action == "creation" and
+file.path like~ ("/lib64/ld-linux*.so*", "/lib/ld-linux*.so*")
+EOF
+sha_of "$SYNC/rules.d/elastic-640f79d1-v9.eql" "$SYNC/exceptions.d/site.eql"
+SYNC_SHA=$SHA
+lines
+from=$((LINES + 1))
+"$CTL" rules sync "$SYNC" >"$WORK/sync.out" 2>&1
+rc=$?
+check "[$SCEN] ldwatchctl rules sync exits with status 0 (got $rc)" test $rc -eq 0
+sed 's/^/#   /' "$WORK/sync.out"
+check "[$SCEN] it says it replaced Elastic's rule" \
+	grep -q "rule $RULE_ID version 9 .*: replaced" "$WORK/sync.out"
+check "[$SCEN] it says it loaded the ld.so rule" \
+	grep -q "rule 7c2b1e40-1d5a-4f53-9d2d-0f6f0e8a1c11 version 1 .*: loaded" "$WORK/sync.out"
+changed "$from" "rule.id=$RULE_ID" ldwatch.rule.change=replaced "ldwatch.rule.sha256=$SYNC_SHA" \
+	"ldwatch.rule.source=$SYNC/rules.d/elastic-640f79d1-v9.eql"
+changed "$from" rule.id=7c2b1e40-1d5a-4f53-9d2d-0f6f0e8a1c11 ldwatch.rule.change=loaded \
+	'event.type=["creation"]' ldwatch.rules.count=3 '!ldwatch.rule.previous_version'
+# Again: nothing to change.
+lines
+from2=$((LINES + 1))
+"$CTL" rules sync "$SYNC" >"$WORK/sync2.out" 2>&1
+check "[$SCEN] a second sync changes nothing and says so" \
+	grep -q "already" "$WORK/sync2.out"
+run_expect check "$ALERTS" --kind any --from-line "$from2" --name "[$SCEN] second sync" \
+	--none event.action=ldwatch-rules-changed
+# A rule about other paths works with no code change: its names join the
+# prefilter's.
+mkdir -p /lib64
+op creat /lib64/ld-linux-x86-64.so.9
+alerts 1 rule.id=7c2b1e40-1d5a-4f53-9d2d-0f6f0e8a1c11 event.action=creation \
+	file.path=/lib64/ld-linux-x86-64.so.9 "process.pid=$OP_PID"
+rm -f /lib64/ld-linux-x86-64.so.9
+collect --total 1
+
+scenario "rules: sync of an empty directory: the built-in rules back"
+rm -f "$SYNC/rules.d/"* "$SYNC/exceptions.d/"*
+lines
+from=$((LINES + 1))
+"$CTL" rules sync "$SYNC" >"$WORK/sync3.out" 2>&1
+check "[$SCEN] ldwatchctl rules sync exits with status 0" test $? -eq 0
+sed 's/^/#   /' "$WORK/sync3.out"
+changed "$from" "rule.id=$RULE_ID" ldwatch.rule.change=replaced \
+	ldwatch.rule.origin=built-in ldwatch.rule.source=built-in \
+	"rule.version=$(sed -n 's/^Version: //p' "$RULE_TEXT")" ldwatch.rule.previous_version=9
+changed "$from" rule.id=7c2b1e40-1d5a-4f53-9d2d-0f6f0e8a1c11 ldwatch.rule.change=removed \
+	'event.type=["deletion"]' ldwatch.rules.count=2
+"$CTL" rules list --json >"$WORK/list.json" 2>&1
+run_expect check "$WORK/list.json" --kind any --name "[$SCEN] rules list --json" \
+	--exactly 1 "id=$RULE_ID" origin=built-in --exactly 1 "id=$COMPANION_ID" origin=built-in \
+	--total 2
+collect --total 0
