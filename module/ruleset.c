@@ -139,40 +139,6 @@ static int ldw_check_identity(const struct ldw_lrule_spec *spec,
 	return 0;
 }
 
-/*
- * Whether unit @u of @prog requires ldwatch.target.path: it is a single
- * TEST of that field or an OR of such TESTs (the shape anchors take), so
- * the rule can only match an operation on a host target.
- */
-static bool ldw_unit_requires_target(const struct ldw_prog *prog,
-				     const struct ldw_prog_unit *u)
-{
-	u32 i;
-
-	if (u->kind != LDW_UNIT_REQUIRE)
-		return false;
-	for (i = u->first_insn; i < u->first_insn + u->ninsns; i++) {
-		const struct ldw_prog_insn *in = &prog->insn[i];
-
-		if (in->code == LDW_INSN_OR)
-			continue;
-		if (in->code != LDW_INSN_TEST || in->field != LDW_FIELD_TARGET_PATH ||
-		    in->op == LDW_OP_IS_NULL)
-			return false;
-	}
-	return true;
-}
-
-static bool ldw_prog_requires_target(const struct ldw_prog *prog)
-{
-	u32 i;
-
-	for (i = 0; i < prog->header->nunits; i++)
-		if (ldw_unit_requires_target(prog, &prog->unit[i]))
-			return true;
-	return false;
-}
-
 static bool ldw_process_field(unsigned int field)
 {
 	return field == LDW_FIELD_PROCESS_EXECUTABLE ||
@@ -291,7 +257,7 @@ struct ldw_lrule *ldw_lrule_new(const struct ldw_lrule_spec *spec,
 	if (reason == LDW_ANCHORS_OK) {
 		rule->view = LDW_RULE_VIEW_PATH;
 	} else if (reason == LDW_ANCHORS_NO_PATH_CLAUSE &&
-		   ldw_prog_requires_target(&rule->prog)) {
+		   ldw_anchors_on_targets(&rule->prog)) {
 		rule->view = LDW_RULE_VIEW_HOST;
 	} else {
 		/* "this rule would have to look at every file" */
