@@ -148,6 +148,8 @@ install-tools: userspace
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		userspace/ldwatchd.service > $(DESTDIR)$(UNITDIR)/ldwatchd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/ldwatchd.service
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/ldwatch/rules.d \
+		$(DESTDIR)$(SYSCONFDIR)/ldwatch/exceptions.d
 	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/ldwatch/ldwatchd.conf ]; then \
 		install -D -m 0644 userspace/ldwatchd.conf $(DESTDIR)$(SYSCONFDIR)/ldwatch/ldwatchd.conf; \
 	else \

@@ -119,6 +119,11 @@ for f in /usr/sbin/ldwatchd /usr/sbin/ldwatchctl /lib/systemd/system/ldwatchd.se
 	/usr/share/man/man8/ldwatchd.8.gz /usr/share/man/man8/ldwatchctl.8.gz; do
 	pass_if "ldwatch ships $f" has_file "$tools_files" "$f"
 done
+# Where an administrator's rules and exceptions go (rules sync reads them).
+for d in /etc/ldwatch/rules.d /etc/ldwatch/exceptions.d; do
+	pass_if "ldwatch ships the directory $d" \
+		grep -qx "d.* \.$d/" <(dpkg-deb -c "$tools_deb")
+done
 # The shipped rules, every one, where the man page says.
 for f in $(git ls-files rules); do
 	pass_if "ldwatch ships $f as /usr/share/ldwatch/$f" has_file "$tools_files" "/usr/share/ldwatch/$f"
@@ -198,7 +203,9 @@ unit=$work/tools/lib/systemd/system/ldwatchd.service
 for line in "ExecStart=/usr/sbin/ldwatchd \$LDWATCHD_OPTIONS" \
 	'EnvironmentFile=-/etc/ldwatch/ldwatchd.conf' 'ProtectSystem=strict' 'ProtectHome=yes' \
 	'NoNewPrivileges=yes' 'CapabilityBoundingSet=CAP_NET_ADMIN' 'LogsDirectory=ldwatch' \
-	'StateDirectory=ldwatch' 'Restart=on-failure' "ExecReload=/bin/kill -HUP \$MAINPID"; do
+	'StateDirectory=ldwatch' 'Restart=on-failure' "ExecReload=/bin/kill -HUP \$MAINPID" \
+	'ExecStartPre=-/usr/sbin/ldwatchctl rules sync /etc/ldwatch' \
+	'ExecReload=/usr/sbin/ldwatchctl rules sync /etc/ldwatch'; do
 	pass_if "ldwatchd.service: $line" grep -qxF "$line" "$unit"
 done
 # The configuration file shows the unit's default, commented out.

@@ -347,6 +347,45 @@ scenario_logrotate() {
 	burst_cleanup rot
 }
 
+# The unit keeps the module's rules equal to /etc/ldwatch/rules.d: a rule
+# file an administrator puts there is in force after `systemctl reload
+# ldwatchd` (Elastic's version 9 as shipped: creations only, so a rename no
+# longer alerts), and gone again after the next reload without it; each
+# change is an ldwatch-rules-changed record. What is expected comes from
+# the shipped file's header (its id and version) and the built-in rule's
+# version in the README's rule text (3).
+scenario_rules_sync() {
+	local from v9=/usr/share/ldwatch/rules/elastic-640f79d1-v9.eql
+	local id=640f79d1-571d-4f96-a9af-1194fc8cf763
+	from=$(($(wc -l <"$ALERTS") + 1))
+	check "the package ships Elastic's version 9 ($v9)" test -r "$v9"
+	cp "$v9" /etc/ldwatch/rules.d/
+	check "systemctl reload ldwatchd, with version 9 in rules.d" systemctl reload ldwatchd
+	ldwatchctl rules list --json >"$STATE/rules.json" 2>&1
+	expect "$STATE/rules.json" --name "ldwatchctl rules list --json:" --kind any \
+		--exactly 1 "id=$id" version=9 origin=loaded \
+		source=/etc/ldwatch/rules.d/elastic-640f79d1-v9.eql
+	expect "$ALERTS" --name "rules sync, version 9:" --from-line "$from" --kind any \
+		--exactly 1 event.action=ldwatch-rules-changed "rule.id=$id" rule.version=9 \
+		ldwatch.rule.change=replaced ldwatch.rule.previous_version=3
+	from=$(($(wc -l <"$ALERTS") + 1))
+	printf 'include /etc/ld.so.conf.d/*.conf\n' >/root/v9-rename.conf
+	mv /root/v9-rename.conf /etc/ld.so.conf.d/v9-rename.conf
+	printf 'include /etc/ld.so.conf.d/*.conf\n' >/etc/ld.so.conf.d/v9-create.conf
+	rm -f /etc/ld.so.conf.d/v9-rename.conf /etc/ld.so.conf.d/v9-create.conf
+	sleep 2
+	expect "$ALERTS" --name "under version 9:" --from-line "$from" \
+		--none "rule.id=$id" event.action=rename \
+		--exactly 1 "rule.id=$id" rule.version=9 event.action=creation \
+		file.path=/etc/ld.so.conf.d/v9-create.conf
+	from=$(($(wc -l <"$ALERTS") + 1))
+	rm -f /etc/ldwatch/rules.d/elastic-640f79d1-v9.eql
+	check "systemctl reload ldwatchd, rules.d empty again" systemctl reload ldwatchd
+	expect "$ALERTS" --name "rules sync, back to the built-in rule:" --from-line "$from" \
+		--kind any --exactly 1 event.action=ldwatch-rules-changed "rule.id=$id" \
+		rule.version=3 ldwatch.rule.previous_version=9
+}
+
 # systemctl restart ldwatchd while alerts arrive: every sequence number is
 # written or reported lost (the module's queue holds what arrives while no
 # daemon listens), never silently missing.
@@ -450,6 +489,7 @@ stage_installed() {
 	scenario_attack
 	scenario_logrotate
 	scenario_restart
+	scenario_rules_sync
 	expect "$ALERTS" --name "the alert file after the scenarios:" --lint
 	# For the next boot: this load's id, and where its records end.
 	"$EXPECT" get "$ALERTS" ldwatch.load_id \
