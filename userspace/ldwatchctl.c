@@ -736,7 +736,7 @@ static const struct ldwctl_command ldwctl_commands[] = {
 	/* rule files (userspace/ldwatchctl_rules.c) */
 	{ "rules", "check rule files and show the programs they compile to",
 	  ldwctl_rules_cmd, ldwctl_rules_help },
-	{ "exceptions", "check exception files (Kibana exports, EQL)",
+	{ "exceptions", "check exception files; add an exception item",
 	  ldwctl_exceptions_cmd, ldwctl_exceptions_help },
 	{ "help", "show the help of ldwatchctl or of a command",
 	  ldwctl_help_cmd, ldwctl_help_help },

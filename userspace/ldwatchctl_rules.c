@@ -23,10 +23,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ecs.h"
 #include "genl_client.h"
 #include "ldwatchctl.h"
+#include "rule/eql_compile.h"
+
+/* Where rules sync and exceptions add find rules.d and exceptions.d. */
+#define LDWCTL_SYNC_DIR "/etc/ldwatch"
 
 /* Unit @index of @prog as EQL, in a string to free. */
 static char *ldwctl_unit_text(const struct ldw_prog *prog, unsigned int index)
@@ -478,10 +483,11 @@ int ldwctl_rules_cmd(int argc, char **argv)
 void ldwctl_exceptions_help(FILE *out)
 {
 	fputs("NAME\n"
-	      "    " LDWCTL " exceptions - check exception files\n"
+	      "    " LDWCTL " exceptions - check exception files, add exception items\n"
 	      "\n"
 	      "SYNOPSIS\n"
 	      "    " LDWCTL " exceptions check FILE...\n"
+	      "    " LDWCTL " exceptions add [--dir DIR] [--name NAME] [--no-sync] RULE EXPRESSION\n"
 	      "\n"
 	      "DESCRIPTION\n"
 	      "    Reads each FILE and compiles each of its exception items to the\n"
@@ -518,17 +524,38 @@ void ldwctl_exceptions_help(FILE *out)
 	      "        item is one EQL expression, on one or more lines; a blank or comment\n"
 	      "        line ends it. A \"// name:\" line names the item after it.\n"
 	      "\n"
+	      "  add\n"
+	      "    Adds EXPRESSION, one exception item in the EQL form, for the rule\n"
+	      "    whose id is RULE, to DIR/exceptions.d/RULE.eql (made, with its\n"
+	      "    \"// rule:\" line, if it is not there), then makes the module's rules\n"
+	      "    those of DIR (" LDWCTL " rules sync DIR): the item is in force for the\n"
+	      "    next operation. The expression is compiled first: one that is refused\n"
+	      "    (EXPRESSION:LINE:COLUMN: why) changes no file. The file is replaced\n"
+	      "    whole (written beside it, then renamed), so a reader never sees half\n"
+	      "    of it.\n"
+	      "\n"
 	      "OPTIONS\n"
+	      "    --dir DIR\n"
+	      "        add: the configuration directory (default /etc/ldwatch).\n"
+	      "    --name NAME\n"
+	      "        add: a \"// name:\" line for the item (why it is there).\n"
+	      "    --no-sync\n"
+	      "        add: write the file only; the module's rules stay as they are.\n"
 	      "    -h, --help\n"
 	      "        Show this help and exit.\n"
 	      "\n"
 	      "EXIT STATUS\n"
-	      "    0   every item of every FILE compiled\n"
-	      "    1   a FILE holds an error (the first one is printed)\n"
-	      "    2   usage error, or a FILE could not be read\n"
+	      "    0   every item of every FILE compiled; add: written and synced\n"
+	      "    1   a FILE holds an error (the first one is printed); add: the\n"
+	      "        expression or the file there was refused, or the sync failed\n"
+	      "    2   usage error, or a FILE could not be read or written\n"
+	      "    3, 4  add: the module is not loaded, not permitted (the sync)\n"
 	      "\n"
-	      "EXAMPLE\n"
-	      "    " LDWCTL " exceptions check /etc/ldwatch/exceptions.d/*\n", out);
+	      "EXAMPLES\n"
+	      "    " LDWCTL " exceptions check /etc/ldwatch/exceptions.d/*\n"
+	      "    " LDWCTL " exceptions add --name 'Salt writes through a temporary file' \\\n"
+	      "        640f79d1-571d-4f96-a9af-1194fc8cf763 \\\n"
+	      "        'process.executable == \"/usr/bin/salt-call\"'\n", out);
 }
 
 /* A program of one exception item, for printing it. */
@@ -609,17 +636,232 @@ static int ldwctl_exceptions_check(int argc, char **argv)
 	return status;
 }
 
+/* --- exceptions add --- */
+
+/*
+ * A rule id names a file of exceptions.d: letters, digits, '-', '_' and
+ * '.', not first, as Elastic's rule ids (UUIDs) and rule names in files are.
+ */
+static bool ldwctl_id_is_file_name(const char *id)
+{
+	size_t i, n = strlen(id);
+
+	if (!n || n > LDW_ID_MAX || id[0] == '.')
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = id[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* Write @len bytes of @text to @path whole: beside it first, then renamed. */
+static int ldwctl_replace_file(const char *path, const char *text, size_t len)
+{
+	size_t plen = strlen(path);
+	char *tmp = ldw_xcalloc(plen + 16, 1);
+	ssize_t n;
+	size_t done = 0;
+	int fd, saved;
+
+	snprintf(tmp, plen + 16, "%s.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto fail;
+	while (done < len) {
+		n = write(fd, text + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail_fd;
+		done += n;
+	}
+	if (fchmod(fd, 0644) || fsync(fd))
+		goto fail_fd;
+	if (close(fd)) {
+		fd = -1;
+		goto fail_fd;
+	}
+	if (rename(tmp, path)) {
+		fd = -1;
+		goto fail_fd;
+	}
+	free(tmp);
+	return 0;
+fail_fd:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = saved;
+fail:
+	fprintf(stderr, LDWCTL ": exceptions add: writing %s: %s\n", path, strerror(errno));
+	free(tmp);
+	return LDWCTL_USAGE;
+}
+
+static int ldwctl_exceptions_add(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "no-sync", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = LDWCTL_SYNC_DIR, *name = NULL, *rule, *expr;
+	struct ldw_exceptions exc = { 0 };
+	struct ldw_file_error ferr = { 0 };
+	struct ldw_eql_error eerr;
+	struct ldw_prog_builder b;
+	char *path = NULL, *old = NULL, *text = NULL;
+	size_t old_len = 0, size;
+	unsigned int before = 0;
+	bool sync = true;
+	struct stat st;
+	int c, status;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 's':
+			sync = false;
+			break;
+		case 'h':
+			ldwctl_exceptions_help(stdout);
+			return fflush(stdout) ? LDWCTL_USAGE : LDWCTL_OK;
+		case ':':
+			return ldwctl_usage_error("exceptions add", "option '%s' needs an argument",
+						  argv[optind - 1]);
+		default:
+			return ldwctl_bad_option("exceptions add", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 2)
+		return ldwctl_usage_error("exceptions add", "give a rule id and one expression");
+	rule = argv[optind];
+	expr = argv[optind + 1];
+	if (!ldwctl_id_is_file_name(rule))
+		return ldwctl_usage_error("exceptions add",
+					  "'%s' is no rule id (letters, digits, '-', '_', '.')",
+					  rule);
+	if (name && strpbrk(name, "\r\n"))
+		return ldwctl_usage_error("exceptions add", "a name is one line");
+
+	/* The expression alone first: its own line and column. */
+	memset(&eerr, 0, sizeof(eerr));
+	ldw_prog_build_init(&b, ldwctl_scratch, sizeof(ldwctl_scratch));
+	if (ldw_eql_compile_exclusion(expr, strlen(expr), &b, &eerr)) {
+		fprintf(stderr, "EXPRESSION:%u:%u: %s\n", eerr.line, eerr.column, eerr.message);
+		return LDWCTL_BAD_INPUT;
+	}
+
+	size = strlen(dir) + strlen(rule) + 32;
+	path = ldw_xcalloc(size, 1);
+	snprintf(path, size, "%s/exceptions.d", dir);
+	if (mkdir(path, 0755) && errno != EEXIST) {
+		fprintf(stderr, LDWCTL ": exceptions add: %s: %s\n", path, strerror(errno));
+		status = LDWCTL_USAGE;
+		goto out;
+	}
+	snprintf(path, size, "%s/exceptions.d/%s.eql", dir, rule);
+	if (!stat(path, &st)) {
+		/* Items are added to a file of the same form, for the same rule. */
+		status = ldwctl_read_exceptions(path, &exc);
+		if (status)
+			goto out;
+		if (exc.format != LDW_EXC_FORMAT_EQL || !exc.rule_id || strcmp(exc.rule_id, rule)) {
+			fprintf(stderr, "%s:1: not ldwatch's EQL exceptions for rule %s: "
+				"left as it is\n", path, rule);
+			status = LDWCTL_BAD_INPUT;
+			goto out;
+		}
+		before = exc.nitems;
+		ldw_exceptions_free(&exc);
+		ferr.file = path;
+		if (ldw_file_slurp(path, &old, &old_len, &ferr)) {
+			ldw_file_error_print(stderr, &ferr, path);
+			status = LDWCTL_USAGE;
+			goto out;
+		}
+	} else if (errno != ENOENT) {
+		fprintf(stderr, LDWCTL ": exceptions add: %s: %s\n", path, strerror(errno));
+		status = LDWCTL_USAGE;
+		goto out;
+	}
+
+	/* The file as it will be: what was there, a blank line, the item. */
+	size = old_len + strlen(rule) + (name ? strlen(name) : 0) + strlen(expr) + 64;
+	text = ldw_xcalloc(size, 1);
+	if (old)
+		snprintf(text, size, "%s%s", old,
+			 old_len && old[old_len - 1] != '\n' ? "\n" : "");
+	else
+		snprintf(text, size, "// rule: %s\n", rule);
+	if (name)
+		snprintf(text + strlen(text), size - strlen(text), "\n// name: %s\n%s\n", name, expr);
+	else
+		snprintf(text + strlen(text), size - strlen(text), "\n%s\n", expr);
+
+	/* Read back as sync will read it: exactly one item more, which compiles. */
+	if (ldw_exceptions_parse(path, text, strlen(text), &exc, &ferr) ||
+	    exc.nitems != before + 1) {
+		if (exc.nitems != before + 1 && !ferr.message[0])
+			snprintf(ferr.message, sizeof(ferr.message),
+				 "the expression would be %u items, not one (a blank or "
+				 "comment line ends an item)", exc.nitems - before);
+		ldw_file_error_print(stderr, &ferr, path);
+		fprintf(stderr, LDWCTL ": exceptions add: %s left as it was\n", path);
+		status = LDWCTL_BAD_INPUT;
+		goto out;
+	}
+	status = ldwctl_print_item(&exc, &exc.items[before]);
+	if (status)
+		goto out;
+	status = ldwctl_replace_file(path, text, strlen(text));
+	if (status)
+		goto out;
+	printf("added to %s\n", path);
+	if (fflush(stdout) == EOF) {
+		status = LDWCTL_USAGE;
+		goto out;
+	}
+	if (sync) {
+		char *sync_argv[] = { "sync", (char *)dir, NULL };
+
+		status = ldwctl_rules_sync(2, sync_argv);
+	}
+out:
+	ldw_exceptions_free(&exc);
+	free(text);
+	free(old);
+	free(path);
+	return status;
+}
+
 int ldwctl_exceptions_cmd(int argc, char **argv)
 {
 	if (argc < 2)
-		return ldwctl_usage_error("exceptions", "which? check");
+		return ldwctl_usage_error("exceptions", "which? check or add");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		ldwctl_exceptions_help(stdout);
 		return fflush(stdout) ? LDWCTL_USAGE : LDWCTL_OK;
 	}
 	if (!strcmp(argv[1], "check"))
 		return ldwctl_exceptions_check(argc - 1, argv + 1);
-	return ldwctl_usage_error("exceptions", "unknown subcommand '%s' (known: check)",
+	if (!strcmp(argv[1], "add"))
+		return ldwctl_exceptions_add(argc - 1, argv + 1);
+	return ldwctl_usage_error("exceptions", "unknown subcommand '%s' (known: check, add)",
 				  argv[1]);
 }
 
@@ -992,7 +1234,6 @@ static int ldwctl_rules_get(int argc, char **argv)
 
 /* --- rules sync --- */
 
-#define LDWCTL_SYNC_DIR "/etc/ldwatch"
 #define LDWCTL_SYNC_MAX 64
 
 /* What the module holds, as the list said. */

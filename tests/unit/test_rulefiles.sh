@@ -230,6 +230,64 @@ item (line 9)
 EOF
 same "exceptions check, the hand form: the rule and each item" "$TMP/want" "$TMP/out"
 
+# --- exceptions add (--no-sync: the file alone; the guest tier syncs) -------------------------
+
+RID=640f79d1-571d-4f96-a9af-1194fc8cf763
+ADDED=$TMP/etc/exceptions.d/$RID.eql
+mkdir -p "$TMP/etc"
+run exceptions add --dir "$TMP/etc" --no-sync --name 'Salt writes through a temporary file' \
+	"$RID" 'process.executable == "/usr/bin/salt-call"'
+status "exceptions add: a first item, exits 0" 0
+expect "$TMP/want" <<EOF
+item (line 4)
+  name        Salt writes through a temporary file
+  excludes    process.executable == "/usr/bin/salt-call"
+added to $ADDED
+EOF
+same "exceptions add: says the item it compiled and where it went" "$TMP/want" "$TMP/out"
+run exceptions add --dir "$TMP/etc" --no-sync "$RID" 'process.name : "ansible*" and
+file.path like "/etc/ld.so.conf.d/*"'
+status "exceptions add: a second item, on two lines, exits 0" 0
+expect "$TMP/want" <<EOF
+// rule: $RID
+
+// name: Salt writes through a temporary file
+process.executable == "/usr/bin/salt-call"
+
+process.name : "ansible*" and
+file.path like "/etc/ld.so.conf.d/*"
+EOF
+same "exceptions add: the file made with its rule line, each item after a blank line" \
+	"$TMP/want" "$ADDED"
+cp "$ADDED" "$TMP/before"
+run exceptions add --dir "$TMP/etc" --no-sync "$RID" 'process.foo == "x"'
+status "exceptions add: a field the sensor does not provide: exits 1" 1
+contains "exceptions add: ... said at EXPRESSION:LINE:COLUMN" "$TMP/err" \
+	'EXPRESSION:1:1: the field "process.foo" is not one the sensor provides'
+run exceptions add --dir "$TMP/etc" --no-sync "$RID" 'process.name == "a"
+
+process.name == "b"'
+status "exceptions add: two items in one expression: exits 1" 1
+contains "exceptions add: ... said where" "$TMP/err" 'EXPRESSION:3:1: expected "and", "or"'
+run exceptions add --dir "$TMP/etc" --no-sync "$RID" 'process.name == "a"
+// a comment line ends an item in the file
+or process.name == "b"'
+status "exceptions add: an item a comment line would cut in two in the file: exits 1" 1
+contains "exceptions add: ... and the file is left as it was" "$TMP/err" "$ADDED left as it was"
+same "exceptions add: no refusal changed the file" "$TMP/before" "$ADDED"
+run exceptions add --dir "$TMP/etc" --no-sync ../evil 'process.name == "a"'
+status "exceptions add: a rule id that is no file name: exits 2" 2
+contains "exceptions add: ... and says what an id is" "$TMP/err" "'../evil' is no rule id"
+cp "$SAMPLES/site-exceptions.eql" "$TMP/etc/exceptions.d/other.eql"
+run exceptions add --dir "$TMP/etc" --no-sync other 'process.name == "a"'
+status "exceptions add: to a file for another rule: exits 1" 1
+contains "exceptions add: ... and leaves it" "$TMP/err" "not ldwatch's EQL exceptions for rule other"
+run exceptions add --dir "$TMP/etc" --no-sync "$RID"
+status "exceptions add: no expression: exits 2" 2
+ls -A "$TMP/etc/exceptions.d" >"$TMP/got"
+printf '%s\n' "$RID.eql" other.eql >"$TMP/want"
+same "exceptions add: no temporary file is left beside them" "$TMP/want" "$TMP/got"
+
 # --- malformed input: each refusal's message and exit status ---------------------------------
 
 # The sample's rule line with one field changed (it is one line of JSON).
