@@ -32,6 +32,8 @@
 
 /* Where rules sync and exceptions add find rules.d and exceptions.d. */
 #define LDWCTL_SYNC_DIR "/etc/ldwatch"
+/* Where the rules ldwatch ships are, for hints (make install: PREFIX's). */
+#define LDWCTL_SHIPPED_RULES "/usr/share/ldwatch/rules/"
 
 /* Unit @index of @prog as EQL, in a string to free. */
 static char *ldwctl_unit_text(const struct ldw_prog *prog, unsigned int index)
@@ -215,6 +217,9 @@ void ldwctl_rules_help(FILE *out)
 	      "    differs, removes the loaded rules no file holds (the built-in rules\n"
 	      "    stay unless a file replaces them), and says what it changed. Every\n"
 	      "    change is a record of its own (ldwatchd's ldwatch-rules-changed).\n"
+	      "    An exception file that applies to no rule of rules.d is an error, and\n"
+	      "    nothing changes: exceptions for a built-in rule need its file there\n"
+	      "    (ldwatch's own: " LDWCTL_SHIPPED_RULES ").\n"
 	      "\n"
 	      "  Formats, told apart by content\n"
 	      "    plain EQL\n"
@@ -449,6 +454,7 @@ static int ldwctl_rules_remove(int argc, char **argv);
 static int ldwctl_rules_list(int argc, char **argv);
 static int ldwctl_rules_get(int argc, char **argv);
 static int ldwctl_rules_sync(int argc, char **argv);
+static bool ldwctl_rules_dir_has(const char *rules_dir, const char *id);
 
 int ldwctl_rules_cmd(int argc, char **argv)
 {
@@ -768,6 +774,15 @@ static int ldwctl_exceptions_add(int argc, char **argv)
 
 	size = strlen(dir) + strlen(rule) + 32;
 	path = ldw_xcalloc(size, 1);
+	/* What the sync would refuse, refused before anything is written. */
+	snprintf(path, size, "%s/rules.d", dir);
+	if (sync && !ldwctl_rules_dir_has(path, rule)) {
+		fprintf(stderr, LDWCTL ": exceptions add: no file of %s holds rule %s, so the "
+			"item would change nothing: put the rule's file there first (ldwatch's "
+			"own: " LDWCTL_SHIPPED_RULES "), or write it with --no-sync\n", path, rule);
+		status = LDWCTL_BAD_INPUT;
+		goto out;
+	}
 	snprintf(path, size, "%s/exceptions.d", dir);
 	if (mkdir(path, 0755) && errno != EEXIST) {
 		fprintf(stderr, LDWCTL ": exceptions add: %s: %s\n", path, strerror(errno));
@@ -1348,6 +1363,71 @@ static int ldwctl_merge_exceptions(const struct ldw_exceptions *exc, unsigned in
 	return files;
 }
 
+/*
+ * Exception files that apply to no rule of rules.d would change nothing:
+ * say so, rather than sync as if they were not there. An exception for a
+ * built-in rule needs that rule's file in rules.d (ldwatch ships them).
+ */
+static int ldwctl_exceptions_placed(const struct ldw_exceptions *exc, unsigned int nexc,
+				    const struct ldw_rule_file *files, unsigned int nfiles,
+				    const char *rules_dir)
+{
+	int status = LDWCTL_OK;
+	unsigned int i, f, r;
+
+	for (i = 0; i < nexc; i++) {
+		bool found = false;
+
+		for (f = 0; f < nfiles && !found; f++) {
+			for (r = 0; r < files[f].nrules && !found; r++) {
+				const struct ldw_rule_def *def = &files[f].rules[r];
+
+				found = exc[i].format == LDW_EXC_FORMAT_EQL ?
+					!strcmp(exc[i].rule_id, def->meta.id) :
+					ldwctl_applying(&exc[i], def) > 0;
+			}
+		}
+		if (found)
+			continue;
+		if (exc[i].format == LDW_EXC_FORMAT_EQL)
+			fprintf(stderr, "%s:1: these exceptions are for rule %s, which no file of %s "
+				"holds, so they would change nothing: put the rule's file there "
+				"(ldwatch's own: " LDWCTL_SHIPPED_RULES ")\n",
+				exc[i].file, exc[i].rule_id, rules_dir);
+		else
+			fprintf(stderr, "%s: no rule of %s takes these exceptions (none names "
+				"their lists in its exceptions_list), so they would change "
+				"nothing\n", exc[i].file, rules_dir);
+		status = LDWCTL_BAD_INPUT;
+	}
+	return status;
+}
+
+/* Whether a rule file of @rules_dir holds the rule @id (errors: no). */
+static bool ldwctl_rules_dir_has(const char *rules_dir, const char *id)
+{
+	unsigned int n, i, r;
+	char **names = ldwctl_dir_files(rules_dir, &n);
+	bool found = false;
+
+	for (i = 0; i < n && !found; i++) {
+		struct ldw_rule_file file = { 0 };
+		struct ldw_file_error err = { .file = names[i] };
+		char *text;
+		size_t len;
+
+		if (ldw_file_slurp(names[i], &text, &len, &err))
+			continue;
+		if (!ldw_rule_file_parse(names[i], text, len, &file, &err))
+			for (r = 0; r < file.nrules && !found; r++)
+				found = !strcmp(file.rules[r].meta.id, id);
+		free(text);
+		ldw_rule_file_free(&file);
+	}
+	ldwctl_free_names(names, n);
+	return found;
+}
+
 static int ldwctl_rules_sync(int argc, char **argv)
 {
 	const char *dir = LDWCTL_SYNC_DIR;
@@ -1380,6 +1460,8 @@ static int ldwctl_rules_sync(int argc, char **argv)
 	files = ldw_xcalloc(nrules + 1, sizeof(*files));
 	for (i = 0; i < nrules && !status; i++)
 		status = ldwctl_read_rules(rule_names[i], &files[i]);
+	if (!status)
+		status = ldwctl_exceptions_placed(exc, nexc, files, nrules, rules_dir);
 	held = ldw_xcalloc(1, sizeof(*held));
 	if (!status)
 		status = ldwctl_open(&g);

@@ -288,6 +288,36 @@ ls -A "$TMP/etc/exceptions.d" >"$TMP/got"
 printf '%s\n' "$RID.eql" other.eql >"$TMP/want"
 same "exceptions add: no temporary file is left beside them" "$TMP/want" "$TMP/got"
 
+# Without the rule's file in rules.d the item would change nothing: refused
+# before anything is written (add), or before the module is asked (sync).
+rm -rf "$TMP/etc2"
+mkdir -p "$TMP/etc2/rules.d"
+run exceptions add --dir "$TMP/etc2" "$RID" 'process.name == "a"'
+status "exceptions add: for a rule no file of rules.d holds: exits 1" 1
+contains "exceptions add: ... and says what to do" "$TMP/err" \
+	"no file of $TMP/etc2/rules.d holds rule $RID, so the item would change nothing"
+if [ ! -e "$TMP/etc2/exceptions.d" ]; then
+	ok "exceptions add: ... and writes nothing"
+else
+	not_ok "exceptions add: ... and writes nothing"
+fi
+mkdir -p "$TMP/etc2/exceptions.d"
+cp "$ADDED" "$TMP/etc2/exceptions.d/"
+run rules sync "$TMP/etc2"
+status "rules sync: exceptions for a rule no file of rules.d holds: exits 1" 1
+contains "rules sync: ... says which file and rule" "$TMP/err" \
+	"$TMP/etc2/exceptions.d/$RID.eql:1: these exceptions are for rule $RID, which no file of $TMP/etc2/rules.d holds"
+cp "$V3" "$TMP/etc2/rules.d/"
+# Where ldwatch is loaded (a developer's server) this would change its rules.
+if [ -e /sys/module/ldwatch ]; then
+	ok "exceptions add with a sync: # SKIP the ldwatch module is loaded here"
+else
+	run exceptions add --dir "$TMP/etc2" "$RID" 'process.name == "b"'
+	status "exceptions add: with the rule's file there, written, then the sync needs the module: exits 3" 3
+	contains "exceptions add: ... the item is in the file" "$TMP/etc2/exceptions.d/$RID.eql" \
+		'process.name == "b"'
+fi
+
 # --- malformed input: each refusal's message and exit status ---------------------------------
 
 # The sample's rule line with one field changed (it is one line of JSON).

@@ -326,3 +326,38 @@ run_expect check "$WORK/list.json" --kind any --name "[$SCEN] rules list --json"
 	--exactly 1 "id=$RULE_ID" origin=built-in --exactly 1 "id=$COMPANION_ID" origin=built-in \
 	--total 2
 collect --total 0
+
+scenario "rules: exceptions add writes the item and syncs: in force for the next operation"
+SYNC=$WORK/etc-add
+rm -rf "$SYNC"
+mkdir -p "$SYNC/rules.d"
+cp "$V9" "$SYNC/rules.d/"
+lines
+from=$((LINES + 1))
+"$CTL" exceptions add --dir "$SYNC" --name "a site's own tool" "$RULE_ID" \
+	'file.name == "added.conf"' >"$WORK/add.out" 2>&1
+rc=$?
+check "[$SCEN] ldwatchctl exceptions add exits with status 0 (got $rc)" test $rc -eq 0
+sed 's/^/#   /' "$WORK/add.out"
+check "[$SCEN] the item is in exceptions.d/RULE.eql" \
+	grep -qx 'file.name == "added.conf"' "$SYNC/exceptions.d/$RULE_ID.eql"
+sha_of "$SYNC/rules.d/elastic-640f79d1-v9.eql" "$SYNC/exceptions.d/$RULE_ID.eql"
+changed "$from" "rule.id=$RULE_ID" rule.version=9 ldwatch.rule.change=replaced \
+	"ldwatch.rule.sha256=$SHA" ldwatch.rule.origin=loaded
+mkdir -p /etc/ld.so.conf.d
+op creat /etc/ld.so.conf.d/added.conf
+# Excepted from Elastic's rule: the companion rule judges it, by identity.
+alert --companion creation /etc/ld.so.conf.d/added.conf
+op creat /etc/ld.so.conf.d/other.conf
+alert creation /etc/ld.so.conf.d/other.conf
+alerts 1 "rule.id=$RULE_ID"
+collect --total 2
+
+scenario "rules: back to the built-in rules"
+rm -rf "$SYNC"
+mkdir -p "$SYNC/rules.d"
+lines
+from=$((LINES + 1))
+check "[$SCEN] ldwatchctl rules sync of an empty directory" "$CTL" rules sync "$SYNC"
+changed "$from" "rule.id=$RULE_ID" ldwatch.rule.change=replaced ldwatch.rule.origin=built-in
+collect --total 0
