@@ -170,16 +170,30 @@ while IFS= read -r l; do
 	*) printf '%s\n' "$l" ;;
 	esac
 done <"$V9" >"$WORK/v10.eql"
-N=150
+# Each flood creates its file in batches until told to stop, which is only
+# after the replacements: however slow a replacement is (it waits for a
+# grace period), both floods run through all of them.
+BATCH=50
+LOADS=4
+flood() {
+	_fl_n=0
+	while [ ! -e "$WORK/flood.stop" ]; do
+		"$OPS" --repeat $BATCH creat "/etc/ld.so.conf.d/$1.conf" >"$WORK/$1.out" 2>&1 ||
+			{ echo failed >"$WORK/$1.failed"; break; }
+		_fl_n=$((_fl_n + 1))
+	done
+	echo "$_fl_n" >"$WORK/$1.batches"
+}
+rm -f "$WORK/flood.stop" "$WORK/flood1.failed" "$WORK/flood2.failed"
 lines
 from=$((LINES + 1))
 mkdir -p /etc/ld.so.conf.d
-"$OPS" --repeat $N creat /etc/ld.so.conf.d/flood1.conf >"$WORK/flood1.out" 2>&1 &
+flood flood1 &
 f1=$!
-"$OPS" --repeat $N creat /etc/ld.so.conf.d/flood2.conf >"$WORK/flood2.out" 2>&1 &
+flood flood2 &
 f2=$!
 loads=0
-while kill -0 $f1 2>/dev/null || kill -0 $f2 2>/dev/null; do
+while [ $loads -lt $LOADS ]; do
 	if [ $((loads % 2)) -eq 0 ]; then
 		"$CTL" rules load "$WORK/v10.eql" >/dev/null 2>"$WORK/load.err" || break
 	else
@@ -187,41 +201,41 @@ while kill -0 $f1 2>/dev/null || kill -0 $f2 2>/dev/null; do
 	fi
 	loads=$((loads + 1))
 done
+running=0
+kill -0 $f1 2>/dev/null && kill -0 $f2 2>/dev/null && running=1
+touch "$WORK/flood.stop"
 wait $f1
-rc1=$?
 wait $f2
-rc2=$?
-check "[$SCEN] both floods ran ($N creations each)" test $rc1 -eq 0 -a $rc2 -eq 0
-check "[$SCEN] the rule was replaced while they ran ($loads times)" test "$loads" -ge 2
+read -r b1 <"$WORK/flood1.batches" || b1=0
+read -r b2 <"$WORK/flood2.batches" || b2=0
+N1=$((b1 * BATCH))
+N2=$((b2 * BATCH))
+check "[$SCEN] both floods ran ($N1 and $N2 creations)" \
+	test ! -e "$WORK/flood1.failed" -a ! -e "$WORK/flood2.failed" -a "$b1" -ge 1 -a "$b2" -ge 1
+check "[$SCEN] the rule was replaced $LOADS times while both ran ($loads)" \
+	test "$loads" -eq $LOADS -a $running -eq 1
 [ -s "$WORK/load.err" ] && sed 's/^/#   /' "$WORK/load.err"
 # Every change a record; then every alert carries the version in force
 # just before its number or the one before that (a judgement that read the
 # set before a replacement is numbered after its record at the latest), and
 # each flood's file gave one alert per creation.
 SCEN_LINES=$LINES
-collect_lines $((2 * N + loads)) \
-	--exactly $N "rule.id=$RULE_ID" file.path=/etc/ld.so.conf.d/flood1.conf \
-	--exactly $N "rule.id=$RULE_ID" file.path=/etc/ld.so.conf.d/flood2.conf \
-	--total $((2 * N))
+collect_lines $((N1 + N2 + loads)) \
+	--exactly $N1 "rule.id=$RULE_ID" file.path=/etc/ld.so.conf.d/flood1.conf \
+	--exactly $N2 "rule.id=$RULE_ID" file.path=/etc/ld.so.conf.d/flood2.conf \
+	--total $((N1 + N2))
 run_expect check "$ALERTS" --kind any --from-line "$from" --name "[$SCEN]" \
 	--exactly "$loads" event.action=ldwatch-rules-changed "rule.id=$RULE_ID" \
 	ldwatch.rule.change=replaced
 "$EXPECT" fields "$ALERTS" "$from" event.sequence event.kind event.action rule.id \
 	rule.version ldwatch.rule.previous_version >"$WORK/order.tsv"
+# In sequence order (a record without a number sorts first, and is skipped).
+sort -t "$(printf '\t')" -k1,1n "$WORK/order.tsv" >"$WORK/order.sorted"
 if awk -F '\t' -v id="$RULE_ID" '
 	# The numbered records (alerts, changes), in sequence order.
 	$1 == "-" || ($2 == "event" && $3 != "ldwatch-rules-changed") { next }
 	{ n++; seq[n] = $1 + 0; kind[n] = $2; rid[n] = $4; ver[n] = $5; prev[n] = $6 }
 	END {
-		# Sort by sequence (insertion sort: a few hundred lines).
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && seq[j - 1] > seq[j]; j--) {
-				t = seq[j]; seq[j] = seq[j - 1]; seq[j - 1] = t
-				t = kind[j]; kind[j] = kind[j - 1]; kind[j - 1] = t
-				t = rid[j]; rid[j] = rid[j - 1]; rid[j - 1] = t
-				t = ver[j]; ver[j] = ver[j - 1]; ver[j - 1] = t
-				t = prev[j]; prev[j] = prev[j - 1]; prev[j - 1] = t
-			}
 		# In force before the first change: what it replaced.
 		cur = ""
 		for (i = 1; i <= n && cur == ""; i++)
@@ -248,7 +262,7 @@ if awk -F '\t' -v id="$RULE_ID" '
 		}
 		printf "# %d alerts of the rule checked against the changes\n", alerts
 		exit bad != 0 || gaps != 0 || alerts == 0
-	}' "$WORK/order.tsv" >"$WORK/order.out"; then
+	}' <"$WORK/order.sorted" >"$WORK/order.out"; then
 	ok "[$SCEN] every alert carries the version in force at its number, or the one just replaced; alerts and changes numbered without a gap"
 else
 	not_ok "[$SCEN] every alert carries the version in force at its number, or the one just replaced; alerts and changes numbered without a gap"
