@@ -99,7 +99,10 @@ expect() {
 # last_seq: the highest event.sequence of an alert in the file so far
 # (into SEQ), 0 if none.
 last_seq() {
-	SEQ=$("$EXPECT" get "$ALERTS" event.sequence 2>/dev/null) || SEQ=0
+	# The highest, not the last line's: a record without a number
+	# (ldwatchd's heartbeat) may have come last.
+	SEQ=$("$EXPECT" fields "$ALERTS" 1 event.sequence 2>/dev/null |
+		grep -E '^[0-9]+$' | sort -n | tail -n 1)
 	[[ $SEQ =~ ^[0-9]+$ ]] || SEQ=0
 }
 
