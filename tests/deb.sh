@@ -205,7 +205,8 @@ for line in "ExecStart=/usr/sbin/ldwatchd \$LDWATCHD_OPTIONS" \
 	'NoNewPrivileges=yes' 'CapabilityBoundingSet=CAP_NET_ADMIN' 'LogsDirectory=ldwatch' \
 	'StateDirectory=ldwatch' 'Restart=on-failure' "ExecReload=/bin/kill -HUP \$MAINPID" \
 	'ExecStartPre=-/usr/sbin/ldwatchctl rules sync /etc/ldwatch' \
-	'ExecReload=/usr/sbin/ldwatchctl rules sync /etc/ldwatch'; do
+	'ExecReload=/usr/sbin/ldwatchctl rules sync /etc/ldwatch' \
+	'Before=systemd-user-sessions.service'; do
 	pass_if "ldwatchd.service: $line" grep -qxF "$line" "$unit"
 done
 # The configuration file shows the unit's default, commented out.
