@@ -96,13 +96,17 @@ expect() {
 	return "$rc"
 }
 
-# last_seq: the highest event.sequence of an alert in the file so far
-# (into SEQ), 0 if none.
+# last_seq: the highest event.sequence of the module's load in force (the
+# load id of the file's last record that has one) so far (into SEQ), 0 if
+# none. Not the last line's: a record without a number (ldwatchd's
+# heartbeat, its connected record) may have come last; not the file's
+# highest: a reboot's new load numbers from 1 again in the same file.
 last_seq() {
-	# The highest, not the last line's: a record without a number
-	# (ldwatchd's heartbeat) may have come last.
-	SEQ=$("$EXPECT" fields "$ALERTS" 1 event.sequence 2>/dev/null |
-		grep -E '^[0-9]+$' | sort -n | tail -n 1)
+	SEQ=$("$EXPECT" fields "$ALERTS" 1 ldwatch.load_id event.sequence 2>/dev/null |
+		awk -F '\t' '$1 == "-" { next }
+			{ last = $1 }
+			$2 ~ /^[0-9]+$/ && $2 + 0 > max[$1] + 0 { max[$1] = $2 + 0 }
+			END { print max[last] + 0 }')
 	[[ $SEQ =~ ^[0-9]+$ ]] || SEQ=0
 }
 
