@@ -1,10 +1,11 @@
 # shellcheck shell=sh
 #
 # `make bench` in the guest: the microbenchmarks (ldw-bench) under each
-# configuration (none, ldwatch, kprobe, audit), in alternating rounds, all
-# in this one boot. tests/bench/run.sh packs this script, /tests/bench/lib.sh
-# (tests/bench/guest/lib.sh) and /tests/bench.conf (ROUNDS, CONFIGS,
-# ITERATIONS, FILESYSTEMS) and reads the figures back.
+# configuration (none, ldwatch, rules, kprobe, audit), in alternating
+# rounds, all in this one boot. tests/bench/run.sh packs this script,
+# /tests/bench/lib.sh (tests/bench/guest/lib.sh), /tests/bench.conf
+# (ROUNDS, CONFIGS, ITERATIONS, FILESYSTEMS) and the rule files of the
+# rules configuration (/tests/bench/rules/) and reads the figures back.
 #
 # Every figure goes to the result channel as one line
 #
@@ -20,7 +21,16 @@
 #   ldwatch  ldwatch.ko loaded (hooks by ftrace, the default), ldwatchd
 #            running and writing to a file; checked by a target write that
 #            must become an alert
-#   kprobe   the same with ldwatch.ko loaded with hook=kprobe
+#   rules    ldwatch, and every shipped rule in force at once (rules/):
+#            Elastic's v3 (the built-in), copies of v7 and v9 under ids of
+#            their own (the three share one id, and a rule of the same id
+#            would replace the built-in), the companion rule, and the
+#            prefix-anchored ld.so rule (tests/bench/data/ld-so-creation.eql)
+#            if the module accepts it (a refusal is said and measured
+#            without it); checked by `ldwatchctl rules list` and by a
+#            target write that must alert under each of the three Elastic
+#            rules
+#   kprobe   the same as ldwatch with ldwatch.ko loaded with hook=kprobe
 #   audit    auditd running, audit enabled, the watch rules an
 #            administrator writes for the same files; checked by a target
 #            write that must become an audit record
@@ -42,7 +52,7 @@ exec 9>>"$LDW_RESULTS"
 
 # Defaults, overridden by /tests/bench.conf.
 ROUNDS=1
-CONFIGS="none ldwatch kprobe audit"
+CONFIGS="none ldwatch rules kprobe audit"
 FILESYSTEMS="tmpfs ext4"
 BENCH=/usr/local/bin/ldw-bench
 # OPERATION:N ...; default: every operation of ldw-bench --list, 100 each.
@@ -62,6 +72,14 @@ DIR_ext4=/mnt/ext4/ldw-bench
 # The administrator's watch rules for the files the rule protects.
 AUDIT_WATCHES="/etc/ld.so.preload /etc/ld.so.conf /etc/ld.so.conf.d"
 WAIT_S=20
+# The rules configuration: the files as packed, and the copies it loads.
+RULES_SRC=/tests/bench/rules
+RULES_DIR=$STATE/rules
+ELASTIC_ID=640f79d1-571d-4f96-a9af-1194fc8cf763
+COMPANION_ID=e2d361bb-21b8-45a5-a2ee-c85b3a7d9aba
+LDSO_ID=ldwatch-bench-ld-so-creation
+V7_ID=$ELASTIC_ID-bench-v7
+V9_ID=$ELASTIC_ID-bench-v9
 
 mkdir -p "$STATE"
 
@@ -126,11 +144,14 @@ cfg_off_none() {
 	:
 }
 
-# sensor_on CONFIG HOOK: ldwatch.ko loaded with hook=HOOK, ldwatchd
-# connected, a target write alerts, audit disabled.
+# sensor_on CONFIG HOOK [SETUP]: ldwatch.ko loaded with hook=HOOK,
+# ldwatchd connected, SETUP (a function) done, a target write alerts (under
+# each rule id of $ALERT_IDS too, if SETUP sets it), audit disabled. SETUP
+# says what failed in $WHY.
 sensor_on() {
-	_desc="[round $ROUND] $1: module loaded with hook=$2, ldwatchd running, a target write alerts"
+	_desc="[round $ROUND] $1: module loaded with hook=$2, ldwatchd running,${3:+ $3 done,} a target write alerts"
 	_check=bench-check-$ROUND-$1
+	ALERT_IDS=
 	: >"$ALERTS"
 	# Every round's target write is to alert: no rate limit.
 	if ! insmod /lib/ldwatch/ldwatch.ko hook="$2" rate_limit_alerts=0; then
@@ -148,6 +169,11 @@ sensor_on() {
 		cat "$STATE/ldwatchd.stderr"
 		return 1
 	fi
+	WHY=
+	if [ -n "${3:-}" ] && ! "$3"; then
+		not_ok "$_desc ($3: $WHY)"
+		return 1
+	fi
 	target_write "$_check"
 	if ! wait_for "$WAIT_S" has_line "$ALERTS" '"dataset":"ldwatch.alert"' \
 		"\"path\":\"/etc/ld.so.conf.d/$_check\""; then
@@ -155,6 +181,14 @@ sensor_on() {
 		tail -n 5 "$ALERTS"
 		return 1
 	fi
+	for _id in $ALERT_IDS; do
+		if ! wait_for "$WAIT_S" has_line "$ALERTS" '"dataset":"ldwatch.alert"' \
+			"\"path\":\"/etc/ld.so.conf.d/$_check\"" "\"id\":\"$_id\""; then
+			not_ok "$_desc (no alert of rule $_id for /etc/ld.so.conf.d/$_check)"
+			tail -n 5 "$ALERTS"
+			return 1
+		fi
+	done
 	if ! audit_enabled_is 0; then
 		not_ok "$_desc (and audit disabled)"
 		return 1
@@ -182,6 +216,73 @@ cfg_on_ldwatch() {
 
 cfg_off_ldwatch() {
 	sensor_off ldwatch
+}
+
+# rules_prepare: the rule files the rules configuration loads, into
+# $RULES_DIR: the shipped v7 and v9 under ids of their own (their `// id:`
+# line rewritten), the companion and the ld.so rule as they are.
+rules_prepare() {
+	mkdir -p "$RULES_DIR"
+	for _v in 7 9; do
+		eval "_id=\$V${_v}_ID"
+		sed "s|^// id: $ELASTIC_ID\$|// id: $_id|" "$RULES_SRC/elastic-640f79d1-v$_v.eql" \
+			>"$RULES_DIR/v$_v.eql" || return 1
+		grep -qx "// id: $_id" "$RULES_DIR/v$_v.eql" || return 1
+		diag "rules: loads Elastic's v$_v as $RULES_DIR/v$_v.eql, its id rewritten to $_id (v3, the built-in, keeps $ELASTIC_ID)"
+	done
+	cp "$RULES_SRC/ldwatch-companion-v1.eql" "$RULES_DIR/companion.eql" &&
+		cp "$RULES_SRC/ld-so-creation.eql" "$RULES_DIR/ld-so-creation.eql"
+}
+
+# rules_load: the rules of $RULES_DIR loaded (the ld.so rule only if the
+# module accepts it: a refusal for its prefix names is said, once, and the
+# rest is measured; any other refusal is a failure), then `rules list`
+# must show exactly the set: the built-in v3 and the loaded rules.
+# ALERT_IDS: the rules a target write must alert under.
+rules_load() {
+	_want="$ELASTIC_ID:built-in $V7_ID:loaded $V9_ID:loaded $COMPANION_ID:loaded"
+	for _f in v7 v9 companion; do
+		if ! ldwatchctl rules load "$RULES_DIR/$_f.eql" >"$STATE/rules-load.out" 2>&1; then
+			WHY="ldwatchctl rules load $_f.eql: $(cat "$STATE/rules-load.out")"
+			return 1
+		fi
+	done
+	if ldwatchctl rules load "$RULES_DIR/ld-so-creation.eql" >"$STATE/rules-load.out" 2>&1; then
+		_want="$_want $LDSO_ID:loaded"
+		[ -n "${LDSO_SAID:-}" ] || diag "rules: the prefix-anchored ld.so rule ($LDSO_ID) is loaded and measured"
+		LDSO_SAID=1
+	elif grep -q 'look at every file' "$STATE/rules-load.out"; then
+		[ -n "${LDSO_SAID:-}" ] || diag "rules: the prefix-anchored ld.so rule ($LDSO_ID) is refused, measured without it: $(cat "$STATE/rules-load.out")"
+		LDSO_SAID=1
+	else
+		WHY="ldwatchctl rules load ld-so-creation.eql: $(cat "$STATE/rules-load.out")"
+		return 1
+	fi
+	if ! ldwatchctl rules list --json >"$STATE/rules-list.json" 2>"$STATE/rules-list.err"; then
+		WHY="ldwatchctl rules list --json: $(cat "$STATE/rules-list.err")"
+		return 1
+	fi
+	_n=0
+	for _r in $_want; do
+		_n=$((_n + 1))
+		if ! has_line "$STATE/rules-list.json" "\"id\":\"${_r%:*}\"" "\"origin\":\"${_r#*:}\""; then
+			WHY="rules list shows no rule ${_r%:*} of origin ${_r#*:}: $(cat "$STATE/rules-list.json")"
+			return 1
+		fi
+	done
+	if [ "$(wc -l <"$STATE/rules-list.json")" -ne "$_n" ]; then
+		WHY="rules list shows $(wc -l <"$STATE/rules-list.json") rules, not $_n: $(cat "$STATE/rules-list.json")"
+		return 1
+	fi
+	ALERT_IDS="$ELASTIC_ID $V7_ID $V9_ID"
+}
+
+cfg_on_rules() {
+	sensor_on rules ftrace rules_load
+}
+
+cfg_off_rules() {
+	sensor_off rules
 }
 
 cfg_on_kprobe() {
@@ -291,6 +392,9 @@ mkdir -p /var/log/audit /etc/audit/plugins.d /etc/ld.so.conf.d
 [ -e /var/run ] || ln -s /run /var/run
 mount -t tmpfs -o size=64m,mode=0700 audit-log /var/log/audit
 check "audit is disabled at boot" audit_enabled_is 0 || setup_ok=0
+case " $CONFIGS " in
+*" rules "*) check "the rules configuration's rule files are in place" rules_prepare || setup_ok=0 ;;
+esac
 [ "$setup_ok" = 1 ] || exit 1
 
 # One untimed pass first: the first run of each operation in a fresh boot
