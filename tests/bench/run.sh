@@ -168,6 +168,8 @@ boot() {
 		not_ok "[$release] $name boot: run-vm.sh ended with its tally line"
 	if [[ -r $dir/vm/results.txt ]]; then
 		grep '^bench ' "$dir/vm/results.txt" >"$dir/figures.txt" || true
+		# What the guest says of the configurations (bench.sh's note).
+		sed -n "s/^bench-note /# [$release] $name boot: /p" "$dir/vm/results.txt"
 	else
 		: >"$dir/figures.txt"
 	fi

@@ -97,6 +97,13 @@ has_line() {
 	eval "$_hl_cmd" >/dev/null
 }
 
+# note TEXT: a diag line on the console, and on the result channel as
+# "bench-note TEXT", which run.sh shows in its output.
+note() {
+	diag "$*"
+	printf 'bench-note %s\n' "$*" >>"$LDW_RESULTS"
+}
+
 module_loaded() {
 	grep -q '^ldwatch ' /proc/modules
 }
@@ -228,7 +235,7 @@ rules_prepare() {
 		sed "s|^// id: $ELASTIC_ID\$|// id: $_id|" "$RULES_SRC/elastic-640f79d1-v$_v.eql" \
 			>"$RULES_DIR/v$_v.eql" || return 1
 		grep -qx "// id: $_id" "$RULES_DIR/v$_v.eql" || return 1
-		diag "rules: loads Elastic's v$_v as $RULES_DIR/v$_v.eql, its id rewritten to $_id (v3, the built-in, keeps $ELASTIC_ID)"
+		note "rules: loads Elastic's v$_v as $RULES_DIR/v$_v.eql, its id rewritten to $_id (v3, the built-in, keeps $ELASTIC_ID)"
 	done
 	cp "$RULES_SRC/ldwatch-companion-v1.eql" "$RULES_DIR/companion.eql" &&
 		cp "$RULES_SRC/ld-so-creation.eql" "$RULES_DIR/ld-so-creation.eql"
@@ -249,10 +256,10 @@ rules_load() {
 	done
 	if ldwatchctl rules load "$RULES_DIR/ld-so-creation.eql" >"$STATE/rules-load.out" 2>&1; then
 		_want="$_want $LDSO_ID:loaded"
-		[ -n "${LDSO_SAID:-}" ] || diag "rules: the prefix-anchored ld.so rule ($LDSO_ID) is loaded and measured"
+		[ -n "${LDSO_SAID:-}" ] || note "rules: the prefix-anchored ld.so rule ($LDSO_ID) is loaded and measured"
 		LDSO_SAID=1
 	elif grep -q 'look at every file' "$STATE/rules-load.out"; then
-		[ -n "${LDSO_SAID:-}" ] || diag "rules: the prefix-anchored ld.so rule ($LDSO_ID) is refused, measured without it: $(cat "$STATE/rules-load.out")"
+		[ -n "${LDSO_SAID:-}" ] || note "rules: the prefix-anchored ld.so rule ($LDSO_ID) is refused, measured without it: $(cat "$STATE/rules-load.out")"
 		LDSO_SAID=1
 	else
 		WHY="ldwatchctl rules load ld-so-creation.eql: $(cat "$STATE/rules-load.out")"
