@@ -254,8 +254,10 @@ rules_load() {
 			return 1
 		fi
 	done
+	LDSO_LOADED=
 	if ldwatchctl rules load "$RULES_DIR/ld-so-creation.eql" >"$STATE/rules-load.out" 2>&1; then
 		_want="$_want $LDSO_ID:loaded"
+		LDSO_LOADED=1
 		[ -n "${LDSO_SAID:-}" ] || note "rules: the prefix-anchored ld.so rule ($LDSO_ID) is loaded and measured"
 		LDSO_SAID=1
 	elif grep -q 'look at every file' "$STATE/rules-load.out"; then
@@ -284,8 +286,21 @@ rules_load() {
 	ALERT_IDS="$ELASTIC_ID $V7_ID $V9_ID"
 }
 
+# cfg_on_rules: the sensor with every rule in force; with the ld.so rule
+# loaded, a creation of an ld.so name alerts under it too.
 cfg_on_rules() {
-	sensor_on rules ftrace rules_load
+	sensor_on rules ftrace rules_load || return 1
+	[ -n "$LDSO_LOADED" ] || return 0
+	_ldso=/lib/ld-linux-ldwbench-$ROUND.so.1
+	_desc="[round $ROUND] rules: a creation of $_ldso alerts under $LDSO_ID"
+	sh -c ': >"$1" && rm -f "$1"' ldso-write "$_ldso"
+	if ! wait_for "$WAIT_S" has_line "$ALERTS" '"dataset":"ldwatch.alert"' \
+		"\"path\":\"$_ldso\"" "\"id\":\"$LDSO_ID\""; then
+		not_ok "$_desc"
+		tail -n 5 "$ALERTS"
+		return 1
+	fi
+	ok "$_desc"
 }
 
 cfg_off_rules() {
