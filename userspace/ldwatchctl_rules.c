@@ -354,9 +354,14 @@ static void ldwctl_print_rule(FILE *out, const struct ldw_rule_file *file,
 			fputs("referenced; its items are not in this file (give its export "
 			      "with --exceptions)\n", out);
 	}
-	if (extra && (!r->meta.nlists || extra->format == LDW_EXC_FORMAT_EQL))
-		fprintf(out, "  exceptions  %u items from %s\n", ldwctl_applying(extra, r),
-			extra->file);
+	if (extra && (!r->meta.nlists || extra->format == LDW_EXC_FORMAT_EQL)) {
+		unsigned int n = ldwctl_applying(extra, r);
+
+		fprintf(out, "  exceptions  %u items from %s", n, extra->file);
+		if (n > c->nexceptions)
+			fprintf(out, " (%u expired, not loaded)", n - c->nexceptions);
+		fputc('\n', out);
+	}
 	fprintf(out, "  units       %u required, %u excluded, %u exception items\n",
 		c->nrequire, c->nexclude, c->nexceptions);
 	fprintf(out, "  compiled    %zu bytes\n", c->size);
