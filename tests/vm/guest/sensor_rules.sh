@@ -474,6 +474,7 @@ changed "$from" "rule.id=$RULE_ID" ldwatch.rule.change=replaced ldwatch.rule.ori
 run_expect check "$WORK/blist.json" --kind any --name "[$SCEN] rules list --json" \
 	--exactly 1 "id=$RULE_ID" origin=built-in source=built-in "sha256=$BUILTIN_SHA" \
 	--exactly 1 "id=$COMPANION_ID" origin=built-in --total 2
+mkdir -p /etc/ld.so.conf.d
 op creat /etc/ld.so.conf.d/builtin-excepted.conf
 alert creation /etc/ld.so.conf.d/builtin-excepted.conf
 alerts 1 "rule.id=$RULE_ID"
