@@ -476,7 +476,10 @@ run_expect check "$WORK/blist.json" --kind any --name "[$SCEN] rules list --json
 	--exactly 1 "id=$COMPANION_ID" origin=built-in --total 2
 mkdir -p /etc/ld.so.conf.d
 op creat /etc/ld.so.conf.d/builtin-excepted.conf
-alert creation /etc/ld.so.conf.d/builtin-excepted.conf
+# The module's own built-in carries its table's threat mapping too.
+alert creation /etc/ld.so.conf.d/builtin-excepted.conf \
+	'threat.tactic.id=["TA0005","TA0003"]' 'threat.tactic.name=["Defense Evasion","Persistence"]' \
+	'threat.technique.id=["T1574"]' 'threat.technique.subtechnique.id=["T1574.006"]'
 alerts 1 "rule.id=$RULE_ID"
 collect --total 1
 rm -f /etc/ld.so.conf.d/builtin-excepted.conf
