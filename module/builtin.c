@@ -24,7 +24,7 @@ struct ldw_builtin {
 	u32 blob[LDW_BUILTIN_SIZE / sizeof(u32)];
 };
 
-#define LDW_BUILTINS 2
+#define LDW_BUILTINS LDW_BUILTIN_COUNT
 #if IS_ENABLED(CONFIG_KUNIT)
 /* The KUnit suites' own rules, lowered by ldw_builtin_add(). */
 #define LDW_BUILTIN_TEST_SLOTS 4
@@ -32,10 +32,7 @@ struct ldw_builtin {
 #define LDW_BUILTIN_TEST_SLOTS 0
 #endif
 
-static struct ldw_builtin ldw_builtins[LDW_BUILTINS + LDW_BUILTIN_TEST_SLOTS] = {
-	{ .rule = &ldw_default_rule },
-	{ .rule = &ldw_companion_rule },
-};
+static struct ldw_builtin ldw_builtins[LDW_BUILTINS + LDW_BUILTIN_TEST_SLOTS];
 
 static int ldw_builtin_lower(struct ldw_builtin *b)
 {
@@ -66,6 +63,7 @@ int ldw_builtin_init(void)
 	for (i = 0; i < LDW_BUILTINS; i++) {
 		if (ldw_builtins[i].ready)
 			continue;
+		ldw_builtins[i].rule = ldw_builtin_tables[i];
 		err = ldw_builtin_lower(&ldw_builtins[i]);
 		if (err)
 			return err;

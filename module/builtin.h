@@ -3,7 +3,8 @@
  * The built-in rules as the module judges them: each table of rule.h
  * (ldw_default_rule, ldw_companion_rule) lowered once to a program
  * (ldwatch/program.h) and verified like any other. The tables keep the
- * rules' identity (id, name, version, severity) for alerts; every verdict,
+ * rules' identity (id, name, version, severity, risk score, threat
+ * mapping) for alerts; every verdict,
  * the prefilter's anchors and the rule text come from the programs.
  */
 #ifndef _LDWATCH_BUILTIN_H

@@ -51,7 +51,7 @@ struct ldw_ruleset __rcu *ldw_ruleset;
 static DEFINE_MUTEX(ldw_ruleset_lock);
 
 /* Under ldw_ruleset_lock: the built-in rules, to give a place back to. */
-static struct ldw_lrule *ldw_builtin_rules[2];
+static struct ldw_lrule *ldw_builtin_rules[LDW_BUILTIN_COUNT];
 static unsigned int ldw_nbuiltin;
 
 static const char *const ldw_severities[] = { "low", "medium", "high", "critical" };
@@ -293,15 +293,6 @@ refuse:
 	kvfree(rule);
 	return NULL;
 }
-
-/* The threat mapping of the built-in rules, as a loader would send it. */
-#define LDW_BUILTIN_THREAT					\
-	"tactic\tTA0005\tDefense Evasion\n"			\
-	"technique\tT1574\tHijack Execution Flow\n"		\
-	"subtechnique\tT1574.006\tDynamic Linker Hijacking\n"	\
-	"tactic\tTA0003\tPersistence\n"				\
-	"technique\tT1574\tHijack Execution Flow\n"		\
-	"subtechnique\tT1574.006\tDynamic Linker Hijacking\n"
 
 struct ldw_lrule *ldw_lrule_of_table(const struct ldw_rule *table,
 				     const char *threat, u8 origin)
@@ -676,13 +667,13 @@ struct ldw_lrule *ldw_ruleset_first(void)
 
 int ldw_ruleset_init(void)
 {
-	const struct ldw_rule *tables[] = { &ldw_default_rule, &ldw_companion_rule };
+	const struct ldw_rule *const *tables = ldw_builtin_tables;
 	struct ldw_ruleset *set;
 	unsigned int i;
 
 	mutex_lock(&ldw_ruleset_lock);
-	for (i = 0; i < ARRAY_SIZE(tables); i++) {
-		ldw_builtin_rules[i] = ldw_lrule_of_table(tables[i], LDW_BUILTIN_THREAT,
+	for (i = 0; i < LDW_BUILTIN_COUNT; i++) {
+		ldw_builtin_rules[i] = ldw_lrule_of_table(tables[i], tables[i]->threat,
 							  LDW_RULE_BUILTIN);
 		if (!ldw_builtin_rules[i])
 			goto fail;

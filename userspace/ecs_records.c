@@ -101,17 +101,6 @@ out:
 	free(a);
 }
 
-static const char *const ldw_tactic_ids[] = { "TA0005", "TA0003" };
-static const char *const ldw_tactic_names[] = { "Defense Evasion", "Persistence" };
-static const char *const ldw_technique_ids[] = { "T1574" };
-static const char *const ldw_technique_names[] = { "Hijack Execution Flow" };
-static const char *const ldw_subtechnique_ids[] = { "T1574.006" };
-static const char *const ldw_subtechnique_names[] = { "Dynamic Linker Hijacking" };
-
-/* The rule's "Severity: medium" and "Risk score: 47"; ECS severity is numeric. */
-#define LDW_SEVERITY 47
-#define LDW_RISK_SCORE 47
-
 #define LDW_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static void ldw_put(struct ecs_doc *doc, const char *key, struct ldw_str s)
@@ -278,7 +267,7 @@ void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 	const char *type = ldw_event_type(a->action);
 	const char *category = "file";
 	uint32_t risk = LDW_HAS(a, LDW_A_RULE_RISK_SCORE) ? a->rule_risk_score :
-			LDW_RISK_SCORE;
+			ldw_default_rule.risk_score;
 	bool failed = LDW_HAS(a, LDW_A_OUTCOME) && a->outcome == LDW_OUTCOME_FAILURE;
 	const char *user_name = NULL;
 	char version[11];
@@ -327,11 +316,14 @@ void ldw_ecs_alert(struct ecs_doc *doc, const struct ldw_ecs_ctx *ctx,
 	snprintf(version, sizeof(version), "%" PRIu32, a->rule_version);
 	ecs_put_cstr(doc, "rule.version", version);
 
-	/* The loaded rule's own mapping; modules before rule sets sent none. */
+	/*
+	 * The loaded rule's own mapping; modules before rule sets sent none,
+	 * and judged by the built-in default rule only.
+	 */
 	if (LDW_HAS(a, LDW_A_RULE_THREAT))
 		ldw_put_threat_text(doc, a->rule_threat);
 	else
-		LDW_PUT_THREAT(doc, ldw_);
+		ldw_put_threat_text(doc, ldw_str_cstr(ldw_default_rule.threat));
 
 	ldw_put_load_id(doc, a->load_id);
 	if (LDW_HAS(a, LDW_A_RULE_SEVERITY))

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ecs.h"
@@ -32,8 +33,6 @@
 
 /* Where rules sync and exceptions add find rules.d and exceptions.d. */
 #define LDWCTL_SYNC_DIR "/etc/ldwatch"
-/* Where the rules ldwatch ships are, for hints (make install: PREFIX's). */
-#define LDWCTL_SHIPPED_RULES "/usr/share/ldwatch/rules/"
 
 /* Unit @index of @prog as EQL, in a string to free. */
 static char *ldwctl_unit_text(const struct ldw_prog *prog, unsigned int index)
@@ -50,6 +49,20 @@ static char *ldwctl_unit_text(const struct ldw_prog *prog, unsigned int index)
 }
 
 /* --- loading --- */
+
+/*
+ * A rule compiled to load: from its file, with its exceptions; or a
+ * built-in rule with its exceptions (@threat: its table's mapping; @path:
+ * "built-in + " and the exception files).
+ */
+struct ldwctl_loadable {
+	const struct ldw_rule_def *def;
+	const char *path;
+	const char *threat;
+	struct ldw_compiled compiled;
+	char sha256[65];
+};
+
 
 /* Read @path fully; on failure print why and return the exit status. */
 static int ldwctl_read_rules(const char *path, struct ldw_rule_file *file)
@@ -172,8 +185,10 @@ void ldwctl_rules_help(FILE *out)
 	      "\n"
 	      "SYNOPSIS\n"
 	      "    " LDWCTL " rules check [--exceptions FILE] FILE...\n"
+	      "    " LDWCTL " rules check --exceptions FILE\n"
 	      "    " LDWCTL " rules show [--exceptions FILE] FILE\n"
 	      "    " LDWCTL " rules load [--exceptions FILE] FILE...\n"
+	      "    " LDWCTL " rules load --exceptions FILE\n"
 	      "    " LDWCTL " rules remove ID\n"
 	      "    " LDWCTL " rules list [--json]\n"
 	      "    " LDWCTL " rules get [--json] ID\n"
@@ -217,9 +232,39 @@ void ldwctl_rules_help(FILE *out)
 	      "    differs, removes the loaded rules no file holds (the built-in rules\n"
 	      "    stay unless a file replaces them), and says what it changed. Every\n"
 	      "    change is a record of its own (ldwatchd's ldwatch-rules-changed).\n"
-	      "    An exception file that applies to no rule of rules.d is an error, and\n"
-	      "    nothing changes: exceptions for a built-in rule need its file there\n"
-	      "    (ldwatch's own: " LDWCTL_SHIPPED_RULES ").\n"
+	      "    An exception file that applies to no rule of rules.d, and names no\n"
+	      "    built-in rule, is an error, and nothing changes.\n"
+	      "\n"
+	      "  Exceptions for a built-in rule\n"
+	      "    A built-in rule needs no file: exception items in ldwatch's EQL form\n"
+	      "    whose \"// rule:\" line names a built-in rule's id, where no file of\n"
+	      "    rules.d holds that id, apply to the built-in itself. sync lowers the\n"
+	      "    built-in as the module does (the same program, byte for byte, the\n"
+	      "    same SHA-256), appends the items, and loads the result in the\n"
+	      "    built-in's place, with its id, name, version, severity, risk score and\n"
+	      "    threat mapping; list shows it as loaded, from \"built-in + FILE\". A\n"
+	      "    new ldwatch's built-in gets the items at the next sync. When no item\n"
+	      "    is left (the file removed, or every item expired), sync removes the\n"
+	      "    replacement and the built-in rule is back. A file of rules.d with the\n"
+	      "    built-in's id takes precedence: the items then apply to that file's\n"
+	      "    rule. Kibana exports name no rule and are not applied to a built-in.\n"
+	      "    The built-in rules:\n"
+	      "        640f79d1-571d-4f96-a9af-1194fc8cf763  Elastic, versions 3 to 6\n"
+	      "        e2d361bb-21b8-45a5-a2ee-c85b3a7d9aba  ldwatch's companion rule\n"
+	      "    check --exceptions FILE and load --exceptions FILE without a rule\n"
+	      "    file do the same for the built-in rule FILE names: check prints it\n"
+	      "    compiled with FILE's items (its SHA-256: compare with list), load\n"
+	      "    loads it in the built-in's place.\n"
+	      "\n"
+	      "  Expired exception items\n"
+	      "    An item with an expire_time (Kibana's field; in ldwatch's EQL form a\n"
+	      "    \"// expire_time: 2027-01-31T00:00:00Z\" line before the item, or a\n"
+	      "    date alone: midnight UTC) at or before the present is not loaded, as\n"
+	      "    Kibana does not apply it; each command that compiles it warns:\n"
+	      "        warning: FILE: item NAME expired on DATE, not loaded\n"
+	      "    The module holds what was loaded: an item that expires later stays\n"
+	      "    in force there until the next sync (ldwatchd's start or reload, or\n"
+	      "    rules sync) compiles the rule without it.\n"
 	      "\n"
 	      "  Formats, told apart by content\n"
 	      "    plain EQL\n"
@@ -255,7 +300,8 @@ void ldwctl_rules_help(FILE *out)
 	      "OPTIONS\n"
 	      "    --exceptions FILE\n"
 	      "        Compile the rules with the exception items of FILE that apply to\n"
-	      "        them (see " LDWCTL " exceptions --help).\n"
+	      "        them (see " LDWCTL " exceptions --help). check and load without\n"
+	      "        a rule file: the built-in rule FILE names, with its items.\n"
 	      "\n"
 	      "    -h, --help\n"
 	      "        Show this help and exit.\n"
@@ -276,7 +322,8 @@ void ldwctl_rules_help(FILE *out)
 	      "    " LDWCTL " rules check /etc/ldwatch/rules.d/*\n"
 	      "    " LDWCTL " rules load rules/elastic-640f79d1-v9.eql\n"
 	      "    " LDWCTL " rules sync\n"
-	      "    " LDWCTL " rules show --exceptions salt.eql rules/elastic-640f79d1-v9.eql\n",
+	      "    " LDWCTL " rules show --exceptions salt.eql rules/elastic-640f79d1-v9.eql\n"
+	      "    " LDWCTL " rules check --exceptions /etc/ldwatch/exceptions.d/salt.eql\n",
 	      out);
 }
 
@@ -339,9 +386,14 @@ static void ldwctl_print_rule(FILE *out, const struct ldw_rule_file *file,
 			fputs("referenced; its items are not in this file (give its export "
 			      "with --exceptions)\n", out);
 	}
-	if (extra && (!r->meta.nlists || extra->format == LDW_EXC_FORMAT_EQL))
-		fprintf(out, "  exceptions  %u items from %s\n", ldwctl_applying(extra, r),
-			extra->file);
+	if (extra && (!r->meta.nlists || extra->format == LDW_EXC_FORMAT_EQL)) {
+		unsigned int n = ldwctl_applying(extra, r);
+
+		fprintf(out, "  exceptions  %u items from %s", n, extra->file);
+		if (n > c->nexceptions)
+			fprintf(out, " (%u expired, not loaded)", n - c->nexceptions);
+		fputc('\n', out);
+	}
 	fprintf(out, "  units       %u required, %u excluded, %u exception items\n",
 		c->nrequire, c->nexclude, c->nexceptions);
 	fprintf(out, "  compiled    %zu bytes\n", c->size);
@@ -384,6 +436,52 @@ static int ldwctl_rules_opts(const char *cmd, int argc, char **argv, const char 
 	return 0;
 }
 
+static int ldwctl_builtin_loadable(const struct ldw_rule *table, const struct ldw_exceptions *exc,
+				   const char *source, struct ldw_rule_def *def,
+				   struct ldwctl_loadable *l);
+static const struct ldw_rule *ldwctl_exceptions_builtin(const char *exc_path,
+							const struct ldw_exceptions *exc);
+
+/* rules check --exceptions FILE, no rule file: the built-in rule FILE names. */
+static int ldwctl_rules_check_builtin(const char *exc_path, const struct ldw_exceptions *exc)
+{
+	const struct ldw_rule *table = ldwctl_exceptions_builtin(exc_path, exc);
+	char source[LDW_RULE_SOURCE_MAX + 1];
+	struct ldwctl_loadable l;
+	struct ldw_rule_def def;
+	const char *p, *nl;
+	int status;
+
+	if (!table)
+		return LDWCTL_BAD_INPUT;
+	snprintf(source, sizeof(source), "built-in + %s", exc_path);
+	status = ldwctl_builtin_loadable(table, exc, source, &def, &l);
+	if (status)
+		return status;
+	printf("rule %s (built-in)\n", table->id);
+	printf("  name        %s\n", table->name);
+	printf("  version     %u\n", table->version);
+	printf("  severity    %s\n", table->severity);
+	printf("  risk score  %u\n", table->risk_score);
+	for (p = table->threat; p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		/* "tactic\tTA0005\tDefense Evasion" as "tactic TA0005 Defense Evasion" */
+		fputs("  threat      ", stdout);
+		for (; p < nl; p++)
+			putchar(*p == '\t' ? ' ' : *p);
+		putchar('\n');
+	}
+	printf("  source      %s\n", source);
+	printf("  units       %u required, %u excluded, %u exception items\n",
+	       l.compiled.nrequire, l.compiled.nexclude, l.compiled.nexceptions);
+	printf("  compiled    %zu bytes\n", l.compiled.size);
+	printf("  sha256      %s\n", l.sha256);
+	ldw_compiled_free(&l.compiled);
+	return LDWCTL_OK;
+}
+
 static int ldwctl_rules_check(int argc, char **argv, bool show)
 {
 	const char *cmd = show ? "rules show" : "rules check";
@@ -394,8 +492,15 @@ static int ldwctl_rules_check(int argc, char **argv, bool show)
 
 	if (ldwctl_rules_opts(cmd, argc, argv, &exc_path, &status, ldwctl_rules_help))
 		return status;
-	if (optind >= argc)
+	if (optind >= argc && (show || !exc_path))
 		return ldwctl_usage_error(cmd, "no rule file given");
+	if (optind >= argc) {
+		status = ldwctl_read_exceptions(exc_path, &exc);
+		if (!status)
+			status = ldwctl_rules_check_builtin(exc_path, &exc);
+		ldw_exceptions_free(&exc);
+		return fflush(stdout) == EOF ? LDWCTL_USAGE : status;
+	}
 	if (show && argc - optind > 1)
 		return ldwctl_usage_error(cmd, "one rule file at a time");
 	if (exc_path) {
@@ -528,14 +633,27 @@ void ldwctl_exceptions_help(FILE *out)
 	      "              file.path == \"/etc/ld.so.preload\"\n"
 	      "        The \"// rule:\" line names the rule (its id) the items are for. Each\n"
 	      "        item is one EQL expression, on one or more lines; a blank or comment\n"
-	      "        line ends it. A \"// name:\" line names the item after it.\n"
+	      "        line ends it. A \"// name:\" line names the item after it, a\n"
+	      "        \"// expire_time: DATE\" line sets its expire_time.\n"
+	      "\n"
+	      "  Expired items\n"
+	      "    An item whose expire_time (Kibana's field: an ISO 8601 instant,\n"
+	      "    2027-01-31T00:00:00.000Z, a zone as +02:00, or a date alone, midnight\n"
+	      "    UTC) is at or before the present is not loaded, as Kibana does not\n"
+	      "    apply it; the commands that compile it say so:\n"
+	      "        warning: FILE: item NAME expired on DATE, not loaded\n"
+	      "    check lists it, its line \"expires DATE (expired: not loaded)\".\n"
 	      "\n"
 	      "  add\n"
 	      "    Adds EXPRESSION, one exception item in the EQL form, for the rule\n"
 	      "    whose id is RULE, to DIR/exceptions.d/RULE.eql (made, with its\n"
 	      "    \"// rule:\" line, if it is not there), then makes the module's rules\n"
 	      "    those of DIR (" LDWCTL " rules sync DIR): the item is in force for the\n"
-	      "    next operation. The expression is compiled first: one that is refused\n"
+	      "    next operation. RULE is a rule of DIR/rules.d or a built-in rule,\n"
+	      "    which needs no file there: sync loads the built-in with its items in\n"
+	      "    its place (" LDWCTL " rules --help, \"Exceptions for a built-in\n"
+	      "    rule\"), and a package update's built-in gets them too. The\n"
+	      "    expression is compiled first: one that is refused\n"
 	      "    (EXPRESSION:LINE:COLUMN: why) changes no file. The file is replaced\n"
 	      "    whole (written beside it, then renamed), so a reader never sees half\n"
 	      "    of it.\n"
@@ -598,6 +716,10 @@ static int ldwctl_print_item(const struct ldw_exceptions *exc, const struct ldw_
 		printf("  name        %s\n", item->name);
 	if (item->list_id)
 		printf("  list        %s\n", item->list_id);
+	if (item->expire_text)
+		printf("  expires     %s%s\n", item->expire_text,
+		       ldw_exc_item_expired(item, (long long)time(NULL)) ?
+		       " (expired: not loaded)" : "");
 	printf("  excludes    %s\n", text);
 	free(text);
 	return LDWCTL_OK;
@@ -776,10 +898,10 @@ static int ldwctl_exceptions_add(int argc, char **argv)
 	path = ldw_xcalloc(size, 1);
 	/* What the sync would refuse, refused before anything is written. */
 	snprintf(path, size, "%s/rules.d", dir);
-	if (sync && !ldwctl_rules_dir_has(path, rule)) {
-		fprintf(stderr, LDWCTL ": exceptions add: no file of %s holds rule %s, so the "
-			"item would change nothing: put the rule's file there first (ldwatch's "
-			"own: " LDWCTL_SHIPPED_RULES "), or write it with --no-sync\n", path, rule);
+	if (sync && !ldw_builtin_find(ldw_str_cstr(rule)) && !ldwctl_rules_dir_has(path, rule)) {
+		fprintf(stderr, LDWCTL ": exceptions add: rule %s is no built-in rule and no "
+			"file of %s holds it, so the item would change nothing: put the rule's "
+			"file there first, or write the item with --no-sync\n", rule, path);
 		status = LDWCTL_BAD_INPUT;
 		goto out;
 	}
@@ -889,43 +1011,6 @@ int ldwctl_exceptions_cmd(int argc, char **argv)
  * held an error.
  */
 
-/* The threat mapping of @meta as LDW_A_RULE_THREAT's text (netlink.h). */
-static char *ldwctl_threat_text(const struct ldw_rule_meta *meta)
-{
-	size_t size = 1, len = 0;
-	unsigned int i, j, k;
-	char *text;
-
-	for (i = 0; i < meta->nthreats; i++) {
-		const struct ldw_threat *t = &meta->threats[i];
-
-		size += strlen(t->tactic.id) + strlen(t->tactic.name) + 16;
-		for (j = 0; j < t->ntechniques; j++) {
-			const struct ldw_technique *tech = &t->techniques[j];
-
-			size += strlen(tech->technique.id) + strlen(tech->technique.name) + 16;
-			for (k = 0; k < tech->nsub; k++)
-				size += strlen(tech->sub[k].id) + strlen(tech->sub[k].name) + 16;
-		}
-	}
-	text = ldw_xcalloc(size, 1);
-	for (i = 0; i < meta->nthreats; i++) {
-		const struct ldw_threat *t = &meta->threats[i];
-
-		len += sprintf(text + len, "tactic\t%s\t%s\n", t->tactic.id, t->tactic.name);
-		for (j = 0; j < t->ntechniques; j++) {
-			const struct ldw_technique *tech = &t->techniques[j];
-
-			len += sprintf(text + len, "technique\t%s\t%s\n", tech->technique.id,
-				       tech->technique.name);
-			for (k = 0; k < tech->nsub; k++)
-				len += sprintf(text + len, "subtechnique\t%s\t%s\n",
-					       tech->sub[k].id, tech->sub[k].name);
-		}
-	}
-	return text;
-}
-
 /* Open the module's family; on failure print why and return the exit status. */
 static int ldwctl_open(struct ldw_genl **g)
 {
@@ -959,19 +1044,13 @@ static int ldwctl_refused(const char *what, int ret, const char *why)
 	return LDWCTL_BAD_INPUT;
 }
 
-/* A rule compiled to load: from its file, with its exceptions. */
-struct ldwctl_loadable {
-	const struct ldw_rule_def *def;
-	const char *path;
-	struct ldw_compiled compiled;
-	char sha256[65];
-};
 
 /* Send @l; print what happened. Returns the exit status. */
 static int ldwctl_send(struct ldw_genl *g, const struct ldwctl_loadable *l, const char *verb)
 {
 	const struct ldw_rule_meta *meta = &l->def->meta;
-	char *threat = ldwctl_threat_text(meta);
+	char *threat = l->threat ? ldw_xstrndup(l->threat, strlen(l->threat)) :
+		       ldw_rule_meta_threat_text(meta);
 	struct ldw_rule_request rq = {
 		.id = meta->id,
 		.name = meta->name,
@@ -1002,6 +1081,118 @@ static int ldwctl_send(struct ldw_genl *g, const struct ldwctl_loadable *l, cons
 	return LDWCTL_OK;
 }
 
+/* --- exceptions for a built-in rule --- */
+
+/*
+ * The hand-written exception files of @exc[0, @nexc) that name built-in
+ * rule @table, merged into @out (a view: free its items array only), and
+ * the source the module is to show for the rule, "built-in + FILE...",
+ * into @source. Kibana exports are not taken: their items name no rule,
+ * and a rule that names no list would take every one. Returns the number
+ * of files.
+ */
+static unsigned int ldwctl_builtin_exceptions(const struct ldw_exceptions *exc,
+					      unsigned int nexc, const struct ldw_rule *table,
+					      struct ldw_exceptions *out, char *source,
+					      size_t size)
+{
+	unsigned int i, j, files = 0;
+	size_t len;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(source, size, "built-in");
+	for (i = 0; i < nexc; i++) {
+		if (exc[i].format != LDW_EXC_FORMAT_EQL || strcmp(exc[i].rule_id, table->id))
+			continue;
+		if (!files++) {
+			out->file = exc[i].file;
+			out->format = exc[i].format;
+			out->rule_id = exc[i].rule_id;
+		}
+		len = strlen(source);
+		snprintf(source + len, size - len, " + %s", exc[i].file);
+		out->items = ldw_xrealloc(out->items, out->nitems + exc[i].nitems + 1,
+					  sizeof(*out->items));
+		for (j = 0; j < exc[i].nitems; j++)
+			out->items[out->nitems++] = exc[i].items[j];
+	}
+	return files;
+}
+
+/*
+ * Built-in rule @table with the items of @exc (may be NULL) compiled into
+ * @l, to be sent as the rule @def (filled from the table) from @source.
+ * Returns the exit status, after printing why on failure.
+ */
+static int ldwctl_builtin_loadable(const struct ldw_rule *table, const struct ldw_exceptions *exc,
+				   const char *source, struct ldw_rule_def *def,
+				   struct ldwctl_loadable *l)
+{
+	struct ldw_file_error err = { 0 };
+
+	memset(def, 0, sizeof(*def));
+	ldw_builtin_meta(table, &def->meta);
+	memset(l, 0, sizeof(*l));
+	l->def = def;
+	l->path = source;
+	l->threat = table->threat;
+	if (ldw_builtin_compile(table, exc, &l->compiled, &err)) {
+		ldw_file_error_print(stderr, &err, exc ? exc->file : "built-in");
+		return LDWCTL_BAD_INPUT;
+	}
+	ldw_sha256_hex(l->compiled.sha256, l->sha256);
+	return LDWCTL_OK;
+}
+
+/*
+ * The built-in rule that the exceptions @exc (of @exc_path) name, or NULL
+ * after saying why there is none.
+ */
+static const struct ldw_rule *ldwctl_exceptions_builtin(const char *exc_path,
+							const struct ldw_exceptions *exc)
+{
+	const struct ldw_rule *table = NULL;
+
+	if (exc->format == LDW_EXC_FORMAT_EQL)
+		table = ldw_builtin_find(ldw_str_cstr(exc->rule_id));
+	if (!table)
+		fprintf(stderr, "%s:1: %s: give the rule file too (without one, the exceptions "
+			"must be ldwatch's EQL form for a built-in rule: %s or %s)\n", exc_path,
+			exc->format == LDW_EXC_FORMAT_EQL ? "not for a built-in rule" :
+			"a Kibana export names no rule", ldw_builtin_tables[0]->id,
+			ldw_builtin_tables[1]->id);
+	return table;
+}
+
+/*
+ * rules load --exceptions FILE, no rule file: FILE's items for the built-in
+ * rule it names, loaded in that rule's place.
+ */
+static int ldwctl_rules_load_builtin(const char *exc_path, const struct ldw_exceptions *exc)
+{
+	char source[LDW_RULE_SOURCE_MAX + 1];
+	const struct ldw_rule *table;
+	struct ldwctl_loadable l;
+	struct ldw_rule_def def;
+	struct ldw_genl *g;
+	int status;
+
+	table = ldwctl_exceptions_builtin(exc_path, exc);
+	if (!table)
+		return LDWCTL_BAD_INPUT;
+	snprintf(source, sizeof(source), "built-in + %s", exc_path);
+	status = ldwctl_builtin_loadable(table, exc, source, &def, &l);
+	if (status)
+		return status;
+	status = ldwctl_open(&g);
+	if (!status) {
+		status = ldwctl_send(g, &l, "loaded");
+		ldw_genl_close(g);
+	}
+	ldw_compiled_free(&l.compiled);
+	return status;
+}
+
 static int ldwctl_rules_load(int argc, char **argv)
 {
 	struct ldw_exceptions exc = { 0 };
@@ -1012,12 +1203,16 @@ static int ldwctl_rules_load(int argc, char **argv)
 
 	if (ldwctl_rules_opts("rules load", argc, argv, &exc_path, &status, ldwctl_rules_help))
 		return status;
-	if (optind >= argc)
+	if (optind >= argc && !exc_path)
 		return ldwctl_usage_error("rules load", "no rule file given");
 	if (exc_path) {
 		status = ldwctl_read_exceptions(exc_path, &exc);
-		if (status) {
+		if (!status && optind >= argc)
+			status = ldwctl_rules_load_builtin(exc_path, &exc);
+		if (status || optind >= argc) {
 			ldw_exceptions_free(&exc);
+			if (fflush(stdout) == EOF)
+				return LDWCTL_USAGE;
 			return status;
 		}
 	}
@@ -1365,8 +1560,8 @@ static int ldwctl_merge_exceptions(const struct ldw_exceptions *exc, unsigned in
 
 /*
  * Exception files that apply to no rule of rules.d would change nothing:
- * say so, rather than sync as if they were not there. An exception for a
- * built-in rule needs that rule's file in rules.d (ldwatch ships them).
+ * say so, rather than sync as if they were not there. Hand-written ones
+ * for a built-in rule apply to it (ldwctl_sync_builtin()).
  */
 static int ldwctl_exceptions_placed(const struct ldw_exceptions *exc, unsigned int nexc,
 				    const struct ldw_rule_file *files, unsigned int nfiles,
@@ -1387,17 +1582,20 @@ static int ldwctl_exceptions_placed(const struct ldw_exceptions *exc, unsigned i
 					ldwctl_applying(&exc[i], def) > 0;
 			}
 		}
+		if (!found && exc[i].format == LDW_EXC_FORMAT_EQL)
+			found = ldw_builtin_find(ldw_str_cstr(exc[i].rule_id));
 		if (found)
 			continue;
 		if (exc[i].format == LDW_EXC_FORMAT_EQL)
-			fprintf(stderr, "%s:1: these exceptions are for rule %s, which no file of %s "
-				"holds, so they would change nothing: put the rule's file there "
-				"(ldwatch's own: " LDWCTL_SHIPPED_RULES ")\n",
+			fprintf(stderr, "%s:1: these exceptions are for rule %s, which is no built-in "
+				"rule and which no file of %s holds, so they would change "
+				"nothing: put the rule's file there\n",
 				exc[i].file, exc[i].rule_id, rules_dir);
 		else
 			fprintf(stderr, "%s: no rule of %s takes these exceptions (none names "
 				"their lists in its exceptions_list), so they would change "
-				"nothing\n", exc[i].file, rules_dir);
+				"nothing; for a built-in rule, write the items in ldwatch's EQL "
+				"form, with a \"// rule:\" line naming it\n", exc[i].file, rules_dir);
 		status = LDWCTL_BAD_INPUT;
 	}
 	return status;
@@ -1426,6 +1624,72 @@ static bool ldwctl_rules_dir_has(const char *rules_dir, const char *id)
 	}
 	ldwctl_free_names(names, n);
 	return found;
+}
+
+/* Whether a rule of @files[0, @n) has the id @id. */
+static bool ldwctl_files_hold(const struct ldw_rule_file *files, unsigned int n, const char *id)
+{
+	unsigned int i, r;
+
+	for (i = 0; i < n; i++)
+		for (r = 0; r < files[i].nrules; r++)
+			if (!strcmp(files[i].rules[r].meta.id, id))
+				return true;
+	return false;
+}
+
+/*
+ * Sync built-in rule @table, which no file of rules.d holds: with
+ * exception items for it, the built-in lowered here plus the items is
+ * loaded in its place (unless the module holds exactly that already);
+ * without, the built-in itself is wanted, and a loaded replacement is left
+ * unwanted, so that its removal gives the place back to it.
+ */
+static int ldwctl_sync_builtin(struct ldw_genl *g, struct ldwctl_held *held,
+			       const struct ldw_rule *table, const struct ldw_exceptions *exc,
+			       unsigned int nexc, unsigned int *changes)
+{
+	char source[LDW_RULE_SOURCE_MAX + 1];
+	struct ldw_exceptions merged;
+	struct ldwctl_loadable l;
+	struct ldw_rule_def def;
+	unsigned int nfiles, k;
+	int status;
+
+	nfiles = ldwctl_builtin_exceptions(exc, nexc, table, &merged, source, sizeof(source));
+	status = ldwctl_builtin_loadable(table, nfiles ? &merged : NULL, source, &def, &l);
+	free(merged.items);
+	if (status)
+		return status;
+	for (k = 0; k < held->n && strcmp(held->rule[k].id, table->id); k++)
+		;
+	if (!l.compiled.nexceptions) {
+		if (k < held->n && held->rule[k].origin == LDW_RULE_BUILTIN) {
+			held->rule[k].wanted = true;
+			if (strcmp(held->rule[k].sha256, l.sha256))
+				fprintf(stderr, "warning: rule %s: the module's built-in program "
+					"(sha256 %s) is not this " LDWCTL "'s (%s): are both of "
+					"one ldwatch version?\n", table->id, held->rule[k].sha256,
+					l.sha256);
+		}
+		ldw_compiled_free(&l.compiled);
+		return LDWCTL_OK;
+	}
+	if (k < held->n) {
+		held->rule[k].wanted = true;
+		if (held->rule[k].origin == LDW_RULE_LOADED &&
+		    !strcmp(held->rule[k].sha256, l.sha256) &&
+		    held->rule[k].version == table->version &&
+		    !strcmp(held->rule[k].source, source)) {
+			ldw_compiled_free(&l.compiled);
+			return LDWCTL_OK;
+		}
+	}
+	status = ldwctl_send(g, &l, k < held->n ? "replaced" : "loaded");
+	if (!status)
+		(*changes)++;
+	ldw_compiled_free(&l.compiled);
+	return status;
 }
 
 static int ldwctl_rules_sync(int argc, char **argv)
@@ -1523,6 +1787,18 @@ static int ldwctl_rules_sync(int argc, char **argv)
 			ldw_compiled_free(&l.compiled);
 		}
 	}
+	/* Built-in rules no file holds: the built-in, or it with its exceptions. */
+	for (i = 0; i < LDW_BUILTIN_COUNT; i++) {
+		if (ldwctl_files_hold(files, nrules, ldw_builtin_tables[i]->id))
+			continue;
+		ret = ldwctl_sync_builtin(g, held, ldw_builtin_tables[i], exc, nexc, &changes);
+		if (ret == LDWCTL_NOT_PERMITTED) {
+			status = ret;
+			goto close;
+		}
+		if (ret)
+			status = ret;
+	}
 	/* Loaded rules no file names go; the built-in rules stay. */
 	for (k = 0; k < held->n; k++) {
 		if (held->rule[k].wanted || held->rule[k].origin != LDW_RULE_LOADED)
@@ -1532,8 +1808,10 @@ static int ldwctl_rules_sync(int argc, char **argv)
 			status = ldwctl_refused(held->rule[k].id, ret, why);
 			continue;
 		}
-		printf("rule %s version %u (from %s): removed\n", held->rule[k].id,
-		       held->rule[k].version, held->rule[k].source);
+		printf("rule %s version %u (from %s): removed%s\n", held->rule[k].id,
+		       held->rule[k].version, held->rule[k].source,
+		       ldw_builtin_find(ldw_str_cstr(held->rule[k].id)) ?
+		       "; the built-in rule is back" : "");
 		changes++;
 	}
 	if (!changes)

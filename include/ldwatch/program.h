@@ -217,6 +217,13 @@ size_t ldw_prog_from_rule(const struct ldw_rule *rule, void *buf, size_t size,
 			  const char **error);
 
 /*
+ * The units of ldw_prog_from_rule(), added to @b without finishing it, so
+ * that a loader can append more (exception items) after them: finished
+ * with none added, the program is byte for byte ldw_prog_from_rule()'s.
+ */
+void ldw_prog_build_rule(struct ldw_prog_builder *b, const struct ldw_rule *rule);
+
+/*
  * Render a verified @prog as EQL text into @buf, NUL-terminated, truncated
  * to @size; returns the length the whole text needs, as snprintf does:
  *

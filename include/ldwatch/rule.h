@@ -116,7 +116,11 @@ struct ldw_conjunction {
  * A rule: it matches an event when every requirement holds and no exclusion
  * does. @id, @name and @version identify it in alerts; @severity (ECS's
  * words: "low", "medium", "high", "critical") and @risk_score (0 to 100)
- * rate them.
+ * rate them; @threat is its MITRE ATT&CK mapping as a loader sends it
+ * (LDW_A_RULE_THREAT: "tactic", "technique" or "subtechnique", a tab, the
+ * id, a tab, the name, a line each). A built-in table is the one
+ * declaration of its rule's identity: the module, the tools and the rule
+ * files' tests all read it from here.
  */
 struct ldw_rule {
 	const char *id;
@@ -124,6 +128,7 @@ struct ldw_rule {
 	unsigned int version;
 	const char *severity;
 	unsigned int risk_score;
+	const char *threat;
 	unsigned int nrequirements;
 	const struct ldw_clause *requirements;
 	unsigned int nexclusions;
@@ -138,6 +143,16 @@ extern const struct ldw_rule ldw_default_rule;
  * judged by identity, where the built-in rule cannot see or lets through.
  */
 extern const struct ldw_rule ldw_companion_rule;
+
+/*
+ * The built-in rules, in the order the module's rule set holds them from
+ * its load: the default rule, then the companion.
+ */
+#define LDW_BUILTIN_COUNT 2
+extern const struct ldw_rule *const ldw_builtin_tables[LDW_BUILTIN_COUNT];
+
+/* The built-in rule whose id is @id, or NULL. */
+const struct ldw_rule *ldw_builtin_find(struct ldw_str id);
 
 enum ldw_outcome {
 	LDW_MATCH,		/* every requirement held, no exclusion did */

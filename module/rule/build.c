@@ -402,28 +402,50 @@ static void ldw_build_clause(struct ldw_prog_builder *b,
 	ldw_build_test(b, clause->field, clause->op, NULL, values, n);
 }
 
-size_t ldw_prog_from_rule(const struct ldw_rule *rule, void *buf, size_t size,
-			  const char **error)
+void ldw_prog_build_rule(struct ldw_prog_builder *b, const struct ldw_rule *rule)
 {
-	struct ldw_prog_builder b;
 	unsigned int i, j;
 
-	ldw_prog_build_init(&b, buf, size);
 	for (i = 0; i < rule->nrequirements; i++) {
-		ldw_prog_build_begin_unit(&b, LDW_UNIT_REQUIRE);
-		ldw_build_clause(&b, &rule->requirements[i]);
-		ldw_prog_build_end_unit(&b);
+		ldw_prog_build_begin_unit(b, LDW_UNIT_REQUIRE);
+		ldw_build_clause(b, &rule->requirements[i]);
+		ldw_prog_build_end_unit(b);
 	}
 	for (i = 0; i < rule->nexclusions; i++) {
 		const struct ldw_conjunction *conj = &rule->exclusions[i];
 
-		ldw_prog_build_begin_unit(&b, LDW_UNIT_EXCLUDE);
+		ldw_prog_build_begin_unit(b, LDW_UNIT_EXCLUDE);
 		for (j = 0; j < conj->nclauses; j++) {
-			ldw_build_clause(&b, &conj->clauses[j]);
+			ldw_build_clause(b, &conj->clauses[j]);
 			if (j)
-				ldw_prog_build_op(&b, LDW_INSN_AND);
+				ldw_prog_build_op(b, LDW_INSN_AND);
 		}
-		ldw_prog_build_end_unit(&b);
+		ldw_prog_build_end_unit(b);
 	}
+}
+
+size_t ldw_prog_from_rule(const struct ldw_rule *rule, void *buf, size_t size,
+			  const char **error)
+{
+	struct ldw_prog_builder b;
+
+	ldw_prog_build_init(&b, buf, size);
+	ldw_prog_build_rule(&b, rule);
 	return ldw_prog_build_finish(&b, error);
+}
+
+const struct ldw_rule *const ldw_builtin_tables[LDW_BUILTIN_COUNT] = {
+	&ldw_default_rule,
+	&ldw_companion_rule,
+};
+
+const struct ldw_rule *ldw_builtin_find(struct ldw_str id)
+{
+	unsigned int i;
+
+	for (i = 0; i < LDW_BUILTIN_COUNT; i++) {
+		if (ldw_equal(ldw_str_cstr(ldw_builtin_tables[i]->id), id, false))
+			return ldw_builtin_tables[i];
+	}
+	return NULL;
 }

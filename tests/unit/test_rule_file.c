@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <nettle/sha2.h>
 
 #include <ldwatch/program.h>
 
@@ -356,6 +357,201 @@ out:
 	ldw_rule_file_free(&f);
 }
 
+/*
+ * Each built-in table is its rule's one declaration of identity: the
+ * shipped file of the same rule says the same, threat mapping included
+ * (the file's header, as a loader sends it).
+ */
+static void test_builtin_identity(const char *rel, const struct ldw_rule *table,
+				  const char *what)
+{
+	struct ldw_rule_file f;
+	char *threat;
+
+	if (!read_rules(rel, &f))
+		return;
+	same_str(table->id, f.rules[0].meta.id, what);
+	same_str(table->name, f.rules[0].meta.name, what);
+	same_uint(table->version, f.rules[0].meta.version, what);
+	same_str(table->severity, f.rules[0].meta.severity, what);
+	same_uint(table->risk_score, f.rules[0].meta.risk_score, what);
+	threat = ldw_rule_meta_threat_text(&f.rules[0].meta);
+	same_str(table->threat, threat, what);
+	free(threat);
+	ldw_rule_file_free(&f);
+	tap_ok(ldw_builtin_find(ldw_str_cstr(table->id)) == table,
+	       "%s: ldw_builtin_find() finds the table by its id", what);
+}
+
+/* Parse @text as hand-form exceptions into @x; report failures. */
+static bool parse_exc(const char *text, struct ldw_exceptions *x, struct ldw_file_error *err,
+		      const char *what)
+{
+	memset(err, 0, sizeof(*err));
+	if (tap_ok(!ldw_exceptions_parse("test.eql", text, strlen(text), x, err), "%s: read",
+		   what))
+		return true;
+	tap_diag("%u:%u: %s", err->line, err->column, err->message);
+	return false;
+}
+
+/*
+ * A built-in compiled in userspace (what sync loads in its place): with no
+ * exception item, the bytes of ldw_prog_from_rule() (the module's
+ * lowering), so the same SHA-256, taken here with nettle directly; with
+ * items, the built-in's units first, the items' after them; expired items
+ * left out.
+ */
+static void test_builtin_compile(const struct ldw_rule *table, const char *what)
+{
+	static _Alignas(8) unsigned char want[LDW_PROG_MAX_SIZE];
+	unsigned char digest[32];
+	struct ldw_file_error err = { 0 };
+	struct ldw_compiled c = { 0 }, w = { 0 };
+	struct ldw_exceptions x = { 0 };
+	struct sha256_ctx ctx;
+	const char *msg = NULL;
+	char text[512];
+	unsigned int i, n;
+	size_t size;
+
+	size = ldw_prog_from_rule(table, want, sizeof(want), &msg);
+	if (!tap_ok(!ldw_builtin_compile(table, NULL, &c, &err), "%s: compiles alone", what))
+		tap_diag("%s", err.message);
+	tap_ok(size && c.size == size && !memcmp(c.blob, want, size),
+	       "%s alone: the bytes of the module's lowering (%zu and %zu bytes)", what, c.size,
+	       size);
+	sha256_init(&ctx);
+	sha256_update(&ctx, size, want);
+	sha256_digest(&ctx, sizeof(digest), digest);
+	tap_ok(!memcmp(c.sha256, digest, sizeof(digest)), "%s alone: the same SHA-256", what);
+	same_uint(c.nexceptions, 0, what);
+	ldw_compiled_free(&c);
+
+	snprintf(text, sizeof(text),
+		 "// rule: %s\n"
+		 "// name: gone\n"
+		 "// expire_time: 2020-01-01T00:00:00Z\n"
+		 "process.executable == \"/usr/bin/old\"\n"
+		 "\n"
+		 "// name: salt\n"
+		 "// expire_time: 2099-12-31T23:59:59.999Z\n"
+		 "process.executable == \"/usr/bin/salt-call\"\n"
+		 "\n"
+		 "process.name == \"ansible\"\n", table->id);
+	if (!parse_exc(text, &x, &err, what))
+		goto out;
+	if (!tap_ok(!ldw_builtin_compile(table, &x, &c, &err), "%s with items: compiles", what)) {
+		tap_diag("%s", err.message);
+		goto out;
+	}
+	same_uint(c.nexceptions, 2, "the items compiled (the expired one left out)");
+	if (ldw_builtin_compile(table, NULL, &w, &err))
+		goto out;
+	n = w.prog.header->nunits;
+	same_uint(c.prog.header->nunits, n + 2, "units: the built-in's and two");
+	for (i = 0; i < n && i < c.prog.header->nunits; i++) {
+		char *a = NULL, *b = NULL;
+		size_t la = ldw_prog_format_unit(&c.prog, i, NULL, 0);
+		size_t lb = ldw_prog_format_unit(&w.prog, i, NULL, 0);
+
+		a = calloc(1, la + 1);
+		b = calloc(1, lb + 1);
+		ldw_prog_format_unit(&c.prog, i, a, la + 1);
+		ldw_prog_format_unit(&w.prog, i, b, lb + 1);
+		if (strcmp(a, b) || c.prog.unit[i].kind != w.prog.unit[i].kind)
+			tap_ok(false, "%s: unit %u is the built-in's", what, i);
+		free(a);
+		free(b);
+	}
+	tap_ok(i == n, "%s with items: the first %u units are the built-in's", what, n);
+	if (c.prog.header->nunits == n + 2) {
+		ldw_prog_format_unit(&c.prog, n, text, sizeof(text));
+		same_str(text, "process.executable == \"/usr/bin/salt-call\"", "first item");
+		tap_ok(c.prog.unit[n].kind == LDW_UNIT_EXCLUDE, "... an EXCLUDE unit");
+		ldw_prog_format_unit(&c.prog, n + 1, text, sizeof(text));
+		same_str(text, "process.name == \"ansible\"", "second item");
+	}
+out:
+	ldw_compiled_free(&w);
+	ldw_compiled_free(&c);
+	ldw_exceptions_free(&x);
+}
+
+/* expire_time: instants computed by hand (days since 1970-01-01 times 86400). */
+static void test_expire_time(void)
+{
+	static const struct {
+		const char *text;
+		long long want;
+	} good[] = {
+		{ "1970-01-01T00:00:00Z", 0 },
+		{ "1970-01-02", 86400 },
+		/* 2000-03-01: 30 years (7 leap days: 10957 days) + Jan 31 + Feb 29 */
+		{ "2000-03-01T00:00:00.000Z", 11017LL * 86400 },
+		{ "2000-02-29T23:59:59Z", 11017LL * 86400 - 1 },
+		/* 2027-01-31T00:00:00Z: 57 years, 14 leap days: 20819 + 30 days */
+		{ "2027-01-31T00:00:00.000Z", 20849LL * 86400 },
+		{ "2027-01-31T02:00:00+02:00", 20849LL * 86400 },
+		{ "2027-01-30T19:30:00-04:30", 20849LL * 86400 },
+	};
+	static const char *const bad[] = {
+		"", "2027", "2027-1-31", "2027-13-01", "2027-02-29", "2027-01-31T", "2027-01-31T00:00",
+		"2027-01-31T00:00:00", "2027-01-31T24:00:00Z", "2027-01-31T00:00:00.Z",
+		"2027-01-31T00:00:00+0200", "2027-01-31 00:00:00Z", "tomorrow", "2027-01-31Z",
+	};
+	struct ldw_file_error err;
+	struct ldw_exceptions x = { 0 };
+	struct ldw_exc_item item = { 0 };
+	static const char bad_hand[] =
+		"// rule: r\n// expire_time: soon\nprocess.name == \"a\"\n";
+	unsigned int i;
+	long long t;
+
+	for (i = 0; i < LDW_ARRAY_SIZE(good); i++) {
+		t = -1;
+		if (!tap_ok(!ldw_exc_time_parse(good[i].text, strlen(good[i].text), &t) &&
+			    t == good[i].want, "expire_time \"%s\" is %lld", good[i].text,
+			    good[i].want))
+			tap_diag("got %lld", t);
+	}
+	for (i = 0; i < LDW_ARRAY_SIZE(bad); i++)
+		tap_ok(ldw_exc_time_parse(bad[i], strlen(bad[i]), &t),
+		       "expire_time \"%s\" is refused", bad[i]);
+
+	item.expire_text = "2027-01-31";
+	item.expire_time = 20849LL * 86400;
+	tap_ok(!ldw_exc_item_expired(&item, item.expire_time - 1), "not expired a second before");
+	tap_ok(ldw_exc_item_expired(&item, item.expire_time), "expired at its instant");
+	item.expire_text = NULL;
+	tap_ok(!ldw_exc_item_expired(&item, 1LL << 40), "an item without one never expires");
+
+	memset(&err, 0, sizeof(err));
+	tap_ok(ldw_exceptions_parse("t.eql", bad_hand, strlen(bad_hand), &x, &err) &&
+	       err.line == 2 &&
+	       strstr(err.message, "expire_time: \"soon\" is no ISO 8601 instant"),
+	       "hand form: a bad expire_time refused at its line");
+	ldw_exceptions_free(&x);
+
+	if (tap_ok(!ldw_exceptions_read(path_of("tests/unit/data/rulefiles/"
+						"kibana-exceptions-expire.ndjson"), &x, &err),
+		   "an export with expire_time is read")) {
+		same_uint(x.nitems, 3, "expire export: three items");
+		if (x.nitems == 3) {
+			same_str(x.items[0].expire_text, "2021-06-30T00:00:00.000Z",
+				 "expire export: item 1's expire_time");
+			tap_ok(x.items[0].expire_time == 18808LL * 86400,
+			       "expire export: item 1's instant (18808 days)");
+			same_str(x.items[1].expire_text, "2099-01-01T00:00:00.000Z",
+				 "expire export: item 2's expire_time");
+			tap_ok(!x.items[2].expire_text, "expire export: item 3 has none (null)");
+		}
+	} else {
+		tap_diag("%u:%u: %s", err.line, err.column, err.message);
+	}
+	ldw_exceptions_free(&x);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -371,5 +567,12 @@ int main(int argc, char **argv)
 	test_same_program("tests/unit/data/rulefiles/prebuilt-640f79d1_3.json", &ldw_default_rule,
 			  "default");
 	test_same_program("rules/ldwatch-companion-v1.eql", &ldw_companion_rule, "companion");
+	test_builtin_identity("rules/elastic-640f79d1-v3.eql", &ldw_default_rule,
+			      "the default rule's table and its file");
+	test_builtin_identity("rules/ldwatch-companion-v1.eql", &ldw_companion_rule,
+			      "the companion's table and its file");
+	test_builtin_compile(&ldw_default_rule, "built-in default");
+	test_builtin_compile(&ldw_companion_rule, "built-in companion");
+	test_expire_time();
 	return tap_done();
 }

@@ -288,30 +288,155 @@ ls -A "$TMP/etc/exceptions.d" >"$TMP/got"
 printf '%s\n' "$RID.eql" other.eql >"$TMP/want"
 same "exceptions add: no temporary file is left beside them" "$TMP/want" "$TMP/got"
 
-# Without the rule's file in rules.d the item would change nothing: refused
-# before anything is written (add), or before the module is asked (sync).
+# A rule that is neither built in nor in rules.d: the item would change
+# nothing: refused before anything is written (add), or before the module
+# is asked (sync).
+OTHER=4f1c2b3a-0000-4000-8000-00000000dead
 rm -rf "$TMP/etc2"
 mkdir -p "$TMP/etc2/rules.d"
-run exceptions add --dir "$TMP/etc2" "$RID" 'process.name == "a"'
-status "exceptions add: for a rule no file of rules.d holds: exits 1" 1
+run exceptions add --dir "$TMP/etc2" "$OTHER" 'process.name == "a"'
+status "exceptions add: for a rule neither built in nor in rules.d: exits 1" 1
 contains "exceptions add: ... and says what to do" "$TMP/err" \
-	"no file of $TMP/etc2/rules.d holds rule $RID, so the item would change nothing"
+	"rule $OTHER is no built-in rule and no file of $TMP/etc2/rules.d holds it, so the item would change nothing"
 if [ ! -e "$TMP/etc2/exceptions.d" ]; then
 	ok "exceptions add: ... and writes nothing"
 else
 	not_ok "exceptions add: ... and writes nothing"
 fi
 mkdir -p "$TMP/etc2/exceptions.d"
-cp "$ADDED" "$TMP/etc2/exceptions.d/"
+printf '// rule: %s\nprocess.name == "a"\n' "$OTHER" >"$TMP/etc2/exceptions.d/$OTHER.eql"
 run rules sync "$TMP/etc2"
-status "rules sync: exceptions for a rule no file of rules.d holds: exits 1" 1
+status "rules sync: exceptions for a rule neither built in nor in rules.d: exits 1" 1
 contains "rules sync: ... says which file and rule" "$TMP/err" \
-	"$TMP/etc2/exceptions.d/$RID.eql:1: these exceptions are for rule $RID, which no file of $TMP/etc2/rules.d holds"
+	"$TMP/etc2/exceptions.d/$OTHER.eql:1: these exceptions are for rule $OTHER, which is no built-in rule and which no file of $TMP/etc2/rules.d holds"
+rm "$TMP/etc2/exceptions.d/$OTHER.eql"
+cp "$SAMPLES/kibana-exceptions-export.ndjson" "$TMP/etc2/exceptions.d/"
+run rules sync "$TMP/etc2"
+status "rules sync: a Kibana export no rule of rules.d takes: exits 1" 1
+contains "rules sync: ... and says the hand form names a built-in rule" "$TMP/err" \
+	"for a built-in rule, write the items in ldwatch's EQL form, with a \"// rule:\" line naming it"
+rm "$TMP/etc2/exceptions.d/kibana-exceptions-export.ndjson"
+
+# --- exceptions for a built-in rule without its file (feature: built-in exceptions) ------------
+
+# The built-in default compiled here with no item is the shipped v3 file's
+# program (the built-in's bytes: test_rule_file checks): the same digest,
+# so sync leaves the module's built-in as it is.
+COMP=e2d361bb-21b8-45a5-a2ee-c85b3a7d9aba
+printf '// rule: %s\n' "$RID" >none.eql
+run rules check --exceptions none.eql
+status "rules check --exceptions, no rule file: the built-in the file names, exits 0" 0
+cp "$TMP/out" builtin-none.out
+run rules check "$V3"
+if [ -n "$(sha_of builtin-none.out)" ] && [ "$(sha_of builtin-none.out)" = "$(sha_of "$TMP/out")" ]; then
+	ok "built-in + no item: the sha256 of the v3 file's program"
+else
+	not_ok "built-in + no item: the sha256 of the v3 file's program ($(sha_of builtin-none.out), $(sha_of "$TMP/out"))"
+fi
+expect "$TMP/want" <<EOF
+rule $RID (built-in)
+  name        Dynamic Linker Creation or Modification
+  version     3
+  severity    medium
+  risk score  47
+  threat      tactic TA0005 Defense Evasion
+  threat      technique T1574 Hijack Execution Flow
+  threat      subtechnique T1574.006 Dynamic Linker Hijacking
+  threat      tactic TA0003 Persistence
+  threat      technique T1574 Hijack Execution Flow
+  threat      subtechnique T1574.006 Dynamic Linker Hijacking
+  source      built-in + none.eql
+  units       3 required, 8 excluded, 0 exception items
+EOF
+head -13 builtin-none.out >"$TMP/got"
+same "rules check --exceptions: the built-in's identity, from its table" "$TMP/want" "$TMP/got"
+
+# Items expired and not: the expired one is not loaded, and the tools say so.
+expect expiring.eql <<EOF
+// rule: $RID
+// name: old agent
+// expire_time: 2021-06-30T00:00:00Z
+process.executable == "/usr/bin/old-agent"
+
+// name: salt until 2099
+// expire_time: 2099-01-01
+process.executable == "/usr/bin/salt-call"
+
+process.name == "ansible"
+EOF
+run rules check --exceptions expiring.eql
+status "rules check --exceptions: items expired and not, exits 0" 0
+line_is "... two exception items (the expired one left out)" "$TMP/out" \
+	"  units       3 required, 8 excluded, 2 exception items"
+printf '%s\n' "warning: expiring.eql: item old agent expired on 2021-06-30T00:00:00Z, not loaded" \
+	>"$TMP/want"
+same "... and says which item expired, when, and that it is not loaded" "$TMP/want" "$TMP/err"
+run exceptions check expiring.eql
+status "exceptions check: items expired and not, exits 0" 0
+expect "$TMP/want" <<EOF
+expiring.eql: ldwatch exceptions (EQL), 3 items
+rule $RID
+item (line 4)
+  name        old agent
+  expires     2021-06-30T00:00:00Z (expired: not loaded)
+  excludes    process.executable == "/usr/bin/old-agent"
+item (line 8)
+  name        salt until 2099
+  expires     2099-01-01
+  excludes    process.executable == "/usr/bin/salt-call"
+item (line 10)
+  excludes    process.name == "ansible"
+EOF
+same "exceptions check: lists the expired item, marked" "$TMP/want" "$TMP/out"
+run rules check --exceptions "$SAMPLES/kibana-exceptions-expire.ndjson" "$V9"
+status "rules check, a Kibana export with expire_time: exits 0" 0
+line_is "... two of its three items (the expired one left out)" "$TMP/out" \
+	"  units       3 required, 10 excluded, 2 exception items"
+line_is "... and its exceptions line says one expired" "$TMP/out" \
+	"  exceptions  3 items from $SAMPLES/kibana-exceptions-expire.ndjson (1 expired, not loaded)"
+contains "... and says so" "$TMP/err" \
+	"warning: $SAMPLES/kibana-exceptions-expire.ndjson: item old agent expired on 2021-06-30T00:00:00.000Z, not loaded"
+printf '// rule: %s\n// expire_time: 2027-02-30\nprocess.name == "a"\n' "$RID" >baddate.eql
+run exceptions check baddate.eql
+refused "an impossible expire_time" \
+	'baddate.eql:2: expire_time: "2027-02-30" is no ISO 8601 instant (as 2027-01-31T00:00:00Z, or a date: 2027-01-31)'
+
+# The companion is a built-in rule too.
+printf '// rule: %s\nldwatch.process.executable == "/usr/sbin/ldconfig"\n' "$COMP" >comp.eql
+run rules check --exceptions comp.eql
+status "rules check --exceptions: the companion's items, exits 0" 0
+line_is "... the companion rule" "$TMP/out" "rule $COMP (built-in)"
+line_is "... with the item" "$TMP/out" "  source      built-in + comp.eql"
+# Without a rule file, the exceptions must name a built-in rule.
+printf '// rule: %s\nprocess.name == "a"\n' "$OTHER" >other.eql
+run rules check --exceptions other.eql
+refused "rules check --exceptions for no built-in rule" \
+	"other.eql:1: not for a built-in rule: give the rule file too (without one, the exceptions must be ldwatch's EQL form for a built-in rule: $RID or $COMP)"
+run rules load --exceptions other.eql
+refused "rules load --exceptions for no built-in rule, before asking the module" \
+	"other.eql:1: not for a built-in rule: give the rule file too (without one, the exceptions must be ldwatch's EQL form for a built-in rule: $RID or $COMP)"
+run rules show --exceptions none.eql
+status "rules show needs a rule file: exits 2" 2
+
+# exceptions add for a built-in rule with an empty rules.d: written, then
+# synced (which needs the module here).
+rm -rf "$TMP/etc3"
+mkdir -p "$TMP/etc3/rules.d"
+if [ -e /sys/module/ldwatch ]; then
+	ok "exceptions add for a built-in rule: # SKIP the ldwatch module is loaded here"
+else
+	run exceptions add --dir "$TMP/etc3" "$RID" 'process.executable == "/usr/bin/salt-call"'
+	status "exceptions add for a built-in rule, empty rules.d: written, then the sync needs the module: exits 3" 3
+	contains "exceptions add: ... the item is in the file" "$TMP/etc3/exceptions.d/$RID.eql" \
+		'process.executable == "/usr/bin/salt-call"'
+fi
+
 cp "$V3" "$TMP/etc2/rules.d/"
 # Where ldwatch is loaded (a developer's server) this would change its rules.
 if [ -e /sys/module/ldwatch ]; then
 	ok "exceptions add with a sync: # SKIP the ldwatch module is loaded here"
 else
+	cp "$ADDED" "$TMP/etc2/exceptions.d/"
 	run exceptions add --dir "$TMP/etc2" "$RID" 'process.name == "b"'
 	status "exceptions add: with the rule's file there, written, then the sync needs the module: exits 3" 3
 	contains "exceptions add: ... the item is in the file" "$TMP/etc2/exceptions.d/$RID.eql" \

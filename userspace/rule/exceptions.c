@@ -81,6 +81,112 @@ static void ldw_exc_item_free(struct ldw_exc_item *item)
 		free(item->os_types[i]);
 	free(item->os_types);
 	free(item->expr);
+	free(item->expire_text);
+}
+
+/* Days from 1970-01-01 to @y-@m-@d of the proleptic Gregorian calendar. */
+static long long ldw_days_from_civil(long long y, unsigned int m, unsigned int d)
+{
+	long long era;
+	unsigned int yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned int)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* @n digits at @s as a number, or -1. */
+static int ldw_digits_at(const char *s, const char *end, unsigned int n)
+{
+	int v = 0;
+
+	if (end - s < (long)n)
+		return -1;
+	while (n--) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	return v;
+}
+
+int ldw_exc_time_parse(const char *s, size_t len, long long *out)
+{
+	static const unsigned char mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	const char *p = s, *end = s + len;
+	int y, mo, d, h = 0, mi = 0, sec = 0, zh, zm;
+	long long zone = 0;
+
+	y = ldw_digits_at(p, end, 4);
+	if (y < 0 || end - p < 10 || p[4] != '-' || p[7] != '-')
+		return -1;
+	mo = ldw_digits_at(p + 5, end, 2);
+	d = ldw_digits_at(p + 8, end, 2);
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))))
+		return -1;
+	p += 10;
+	if (p < end) {
+		if (*p != 'T' || end - p < 9 || p[3] != ':' || p[6] != ':')
+			return -1;
+		h = ldw_digits_at(p + 1, end, 2);
+		mi = ldw_digits_at(p + 4, end, 2);
+		sec = ldw_digits_at(p + 7, end, 2);
+		if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+			return -1;
+		p += 9;
+		if (p < end && *p == '.') {
+			/* A fraction of a second: an instant within that second. */
+			for (p++; p < end && *p >= '0' && *p <= '9'; p++)
+				;
+			if (p[-1] == '.')
+				return -1;
+		}
+		if (p < end && *p == 'Z') {
+			p++;
+		} else if (p < end && (*p == '+' || *p == '-')) {
+			if (end - p != 6 || p[3] != ':')
+				return -1;
+			zh = ldw_digits_at(p + 1, end, 2);
+			zm = ldw_digits_at(p + 4, end, 2);
+			if (zh < 0 || zh > 23 || zm < 0 || zm > 59)
+				return -1;
+			zone = (zh * 60LL + zm) * 60 * (*p == '+' ? 1 : -1);
+			p += 6;
+		} else {
+			return -1;
+		}
+	}
+	if (p != end)
+		return -1;
+	*out = ldw_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - zone;
+	return 0;
+}
+
+bool ldw_exc_item_expired(const struct ldw_exc_item *item, long long now)
+{
+	return item->expire_text && item->expire_time <= now;
+}
+
+const char *ldw_exc_item_label(const struct ldw_exc_item *item)
+{
+	return item->name ? item->name : item->item_id;
+}
+
+/* @item's expire_time from @s (@n bytes). */
+static int ldw_exc_expire_set(struct ldw_exc_item *item, const char *s, size_t n,
+			      struct ldw_file_error *err, unsigned int line)
+{
+	if (n > 64 || ldw_exc_time_parse(s, n, &item->expire_time))
+		return ldw_file_fail(err, line, 0,
+				     "expire_time: \"%.*s\" is no ISO 8601 instant (as "
+				     "2027-01-31T00:00:00.000Z, or a date: 2027-01-31)",
+				     (int)(n > 64 ? 64 : n), s);
+	item->expire_text = ldw_xstrndup(s, n);
+	return 0;
 }
 
 void ldw_exceptions_free(struct ldw_exceptions *exc)
@@ -253,6 +359,13 @@ static int ldw_exc_item_read(struct ldw_exc_item *item, struct json_object *obj,
 	case 0:
 		item->name = ldw_meta_dup(s, n, "name", err, line, 0);
 		if (!item->name)
+			return -1;
+	}
+	switch (ldw_json_string(obj, "expire_time", NULL, false, 1024, &s, &n, err, line, 0)) {
+	case -1:
+		return -1;
+	case 0:
+		if (ldw_exc_expire_set(item, s, n, err, line))
 			return -1;
 	}
 	if (ldw_json_string(obj, "type", NULL, false, 64, &s, NULL, err, line, 0) < 0)
@@ -447,8 +560,11 @@ static int ldw_exc_parse_eql(struct ldw_exceptions *exc, const char *text, size_
 {
 	const char *p = text, *end = text + len;
 	const char *item_start = NULL, *item_end = NULL;
-	unsigned int line = 0, item_line = 0;
+	unsigned int line = 0, item_line = 0, expire_line = 0;
 	char *pending_name = NULL;
+	/* A "// expire_time:" line's value (checked there), for the next item. */
+	char pending_expire[65];
+	size_t pending_expire_len = 0;
 
 	exc->format = LDW_EXC_FORMAT_EQL;
 	for (;;) {
@@ -479,6 +595,11 @@ static int ldw_exc_parse_eql(struct ldw_exceptions *exc, const char *text, size_
 				item->line = item_line;
 				item->name = pending_name;
 				pending_name = NULL;
+				if (pending_expire_len &&
+				    ldw_exc_expire_set(item, pending_expire, pending_expire_len,
+						       err, expire_line))
+					return -1;
+				pending_expire_len = 0;
 				item->expr_len = item_end - item_start;
 				item->expr = ldw_xstrndup(item_start, item->expr_len);
 				item_start = NULL;
@@ -514,6 +635,22 @@ static int ldw_exc_parse_eql(struct ldw_exceptions *exc, const char *text, size_
 				pending_name = ldw_meta_dup(v, vlen, "name", err, line, 0);
 				if (!pending_name)
 					return -1;
+			}
+			v = ldw_comment_key(body, eol, "expire_time", &vlen);
+			if (v) {
+				long long t;
+
+				if (vlen >= sizeof(pending_expire) ||
+				    ldw_exc_time_parse(v, vlen, &t)) {
+					free(pending_name);
+					return ldw_file_fail(err, line, 0,
+							     "expire_time: \"%.*s\" is no ISO 8601 "
+							     "instant (as 2027-01-31T00:00:00Z, or a "
+							     "date: 2027-01-31)", (int)vlen, v);
+				}
+				memcpy(pending_expire, v, vlen);
+				pending_expire_len = vlen;
+				expire_line = line;
 			}
 		} else if (!blank) {
 			if (!item_start) {

@@ -76,6 +76,14 @@ struct ldw_exc_item {
 	/* hand form: the EQL expression, NUL-terminated */
 	char *expr;
 	size_t expr_len;
+	/*
+	 * Kibana's expire_time (hand form: a "// expire_time:" line before
+	 * the item), as written, or NULL: from that instant on the item is
+	 * not applied (Kibana drops expired items from a rule's exceptions).
+	 * @expire_time is the instant, in seconds since the epoch.
+	 */
+	char *expire_text;
+	long long expire_time;
 };
 
 struct ldw_exc_list {
@@ -133,6 +141,22 @@ bool ldw_exceptions_applies(const struct ldw_exceptions *exc, const struct ldw_e
  */
 int ldw_exc_item_compile(const struct ldw_exceptions *exc, const struct ldw_exc_item *item,
 			 struct ldw_prog_builder *b, struct ldw_file_error *err);
+
+/*
+ * Whether @item has expired at @now (seconds since the epoch): its
+ * expire_time is at or before @now.
+ */
+bool ldw_exc_item_expired(const struct ldw_exc_item *item, long long now);
+
+/*
+ * An ISO 8601 instant as Kibana writes expire_time ("2027-01-31T00:00:00.000Z";
+ * also "+HH:MM" or "-HH:MM" for the zone, no fraction, or a date alone,
+ * taken as its midnight UTC) in seconds since the epoch. Returns 0, or -1.
+ */
+int ldw_exc_time_parse(const char *s, size_t len, long long *out);
+
+/* What names @item in a message: its name, else its item_id, else NULL. */
+const char *ldw_exc_item_label(const struct ldw_exc_item *item);
 
 /* The field whose ECS name is @name (@len bytes), or LDW_FIELD_COUNT. */
 enum ldw_field ldw_field_by_name(const char *name, size_t len);

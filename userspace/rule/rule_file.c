@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <nettle/sha2.h>
 
 #include "eql_compile.h"
@@ -877,14 +878,41 @@ static int ldw_compile_items(const struct ldw_exceptions *exc, const struct ldw_
 	for (i = 0; i < rule->meta.nlists && i < LDW_EXC_MAX_ITEMS; i++)
 		lists[i] = rule->meta.lists[i].list_id;
 	for (i = 0; i < exc->nitems; i++) {
-		if (!ldw_exceptions_applies(exc, &exc->items[i], rule->meta.id, lists,
+		const struct ldw_exc_item *item = &exc->items[i];
+
+		if (!ldw_exceptions_applies(exc, item, rule->meta.id, lists,
 					    rule->meta.nlists))
 			continue;
+		if (ldw_exc_item_expired(item, (long long)time(NULL))) {
+			if (ldw_exc_item_label(item))
+				fprintf(stderr, "warning: %s: item %s expired on %s, not loaded\n",
+					exc->file, ldw_exc_item_label(item), item->expire_text);
+			else
+				fprintf(stderr, "warning: %s: item at line %u expired on %s, "
+					"not loaded\n", exc->file, item->line, item->expire_text);
+			continue;
+		}
 		if (ldw_exc_item_compile(exc, &exc->items[i], b, err))
 			return -1;
 		(*n)++;
 	}
 	return 0;
+}
+
+static int ldw_compiled_finish(struct ldw_prog_builder *b, unsigned int line,
+			       struct ldw_compiled *out, struct ldw_file_error *err);
+
+/* @out's buffer, and @b to build into it. */
+static void ldw_compiled_init(struct ldw_compiled *out, struct ldw_prog_builder *b)
+{
+	memset(out, 0, sizeof(*out));
+	out->blob = aligned_alloc(8, LDW_PROG_MAX_SIZE);
+	if (!out->blob) {
+		fputs("ldwatch: out of memory\n", stderr);
+		abort();
+	}
+	memset(out->blob, 0, LDW_PROG_MAX_SIZE);
+	ldw_prog_build_init(b, out->blob, LDW_PROG_MAX_SIZE);
 }
 
 int ldw_rule_compile(const struct ldw_rule_file *file, const struct ldw_rule_def *rule,
@@ -893,20 +921,9 @@ int ldw_rule_compile(const struct ldw_rule_file *file, const struct ldw_rule_def
 {
 	struct ldw_prog_builder b;
 	struct ldw_eql_error e = { 0 };
-	struct ldw_prog_error perr;
-	struct sha256_ctx ctx;
-	const char *msg = NULL;
-	unsigned int i, nquery;
 
-	memset(out, 0, sizeof(*out));
+	ldw_compiled_init(out, &b);
 	err->file = file->name;
-	out->blob = aligned_alloc(8, LDW_PROG_MAX_SIZE);
-	if (!out->blob) {
-		fputs("ldwatch: out of memory\n", stderr);
-		abort();
-	}
-	memset(out->blob, 0, LDW_PROG_MAX_SIZE);
-	ldw_prog_build_init(&b, out->blob, LDW_PROG_MAX_SIZE);
 	if (ldw_eql_compile(rule->query, rule->query_len, &b, &e)) {
 		if (rule->query_in_json) {
 			ldw_file_fail(err, rule->query_line, rule->query_column, "%s", e.message);
@@ -924,12 +941,24 @@ int ldw_rule_compile(const struct ldw_rule_file *file, const struct ldw_rule_def
 	    ldw_compile_items(extra, rule, false, &b, &out->nexceptions, err))
 		return -1;
 	err->file = file->name;
-	out->size = ldw_prog_build_finish(&b, &msg);
+	return ldw_compiled_finish(&b, rule->line, out, err);
+}
+
+/* Lay out what @b holds as @out (units counted, digest taken). */
+static int ldw_compiled_finish(struct ldw_prog_builder *b, unsigned int line,
+			       struct ldw_compiled *out, struct ldw_file_error *err)
+{
+	struct ldw_prog_error perr;
+	struct sha256_ctx ctx;
+	const char *msg = NULL;
+	unsigned int i, nquery;
+
+	out->size = ldw_prog_build_finish(b, &msg);
 	if (!out->size)
-		return ldw_file_fail(err, rule->line, 0, "%s%s", msg ? msg : "cannot compile",
+		return ldw_file_fail(err, line, 0, "%s%s", msg ? msg : "cannot compile",
 				     out->nexceptions ? " (with its exception items)" : "");
 	if (ldw_prog_verify(out->blob, out->size, &out->prog, &perr))
-		return ldw_file_fail(err, rule->line, 0,
+		return ldw_file_fail(err, line, 0,
 				     "the compiled program does not verify (a bug in ldwatch's "
 				     "compiler): %s at byte %zu", perr.what, perr.offset);
 	nquery = out->prog.header->nunits - out->nexceptions;
@@ -943,6 +972,68 @@ int ldw_rule_compile(const struct ldw_rule_file *file, const struct ldw_rule_def
 	sha256_update(&ctx, out->size, out->blob);
 	sha256_digest(&ctx, sizeof(out->sha256), out->sha256);
 	return 0;
+}
+
+void ldw_builtin_meta(const struct ldw_rule *table, struct ldw_rule_meta *meta)
+{
+	memset(meta, 0, sizeof(*meta));
+	meta->id = (char *)table->id;
+	meta->name = (char *)table->name;
+	meta->version = table->version;
+	meta->severity = (char *)table->severity;
+	meta->risk_score = table->risk_score;
+}
+
+int ldw_builtin_compile(const struct ldw_rule *table, const struct ldw_exceptions *exc,
+			struct ldw_compiled *out, struct ldw_file_error *err)
+{
+	struct ldw_rule_def def = { .line = 0 };
+	struct ldw_prog_builder b;
+
+	ldw_builtin_meta(table, &def.meta);
+	ldw_compiled_init(out, &b);
+	/* The module's own lowering: the same units, the same bytes. */
+	ldw_prog_build_rule(&b, table);
+	if (ldw_compile_items(exc, &def, false, &b, &out->nexceptions, err))
+		return -1;
+	err->file = exc ? exc->file : "built-in";
+	return ldw_compiled_finish(&b, 0, out, err);
+}
+
+char *ldw_rule_meta_threat_text(const struct ldw_rule_meta *meta)
+{
+	size_t size = 1, len = 0;
+	unsigned int i, j, k;
+	char *text;
+
+	for (i = 0; i < meta->nthreats; i++) {
+		const struct ldw_threat *t = &meta->threats[i];
+
+		size += strlen(t->tactic.id) + strlen(t->tactic.name) + 16;
+		for (j = 0; j < t->ntechniques; j++) {
+			const struct ldw_technique *tech = &t->techniques[j];
+
+			size += strlen(tech->technique.id) + strlen(tech->technique.name) + 16;
+			for (k = 0; k < tech->nsub; k++)
+				size += strlen(tech->sub[k].id) + strlen(tech->sub[k].name) + 16;
+		}
+	}
+	text = ldw_xcalloc(size, 1);
+	for (i = 0; i < meta->nthreats; i++) {
+		const struct ldw_threat *t = &meta->threats[i];
+
+		len += sprintf(text + len, "tactic\t%s\t%s\n", t->tactic.id, t->tactic.name);
+		for (j = 0; j < t->ntechniques; j++) {
+			const struct ldw_technique *tech = &t->techniques[j];
+
+			len += sprintf(text + len, "technique\t%s\t%s\n", tech->technique.id,
+				       tech->technique.name);
+			for (k = 0; k < tech->nsub; k++)
+				len += sprintf(text + len, "subtechnique\t%s\t%s\n",
+					       tech->sub[k].id, tech->sub[k].name);
+		}
+	}
+	return text;
 }
 
 void ldw_rule_meta_write_header(FILE *out, const struct ldw_rule_meta *meta)

@@ -150,6 +150,27 @@ int ldw_rule_compile(const struct ldw_rule_file *file, const struct ldw_rule_def
 
 void ldw_compiled_free(struct ldw_compiled *c);
 
+/*
+ * Built-in rule @table (ldwatch/rule.h) compiled as the module lowers it
+ * (ldw_prog_build_rule()), with the items of @exc that apply to its id
+ * appended (@exc may be NULL): with none, the program is byte for byte the
+ * module's built-in one, and its digest the module's. Expired items are
+ * left out, with a warning. Returns 0, or -1 with @err at the item at
+ * fault. ldw_compiled_free() after either.
+ */
+int ldw_builtin_compile(const struct ldw_rule *table, const struct ldw_exceptions *exc,
+			struct ldw_compiled *out, struct ldw_file_error *err);
+
+/*
+ * @meta's id, name, version, severity and risk score from @table: views
+ * of the table's strings, no threat mapping (the table's @threat is it, as
+ * text); never to be freed.
+ */
+void ldw_builtin_meta(const struct ldw_rule *table, struct ldw_rule_meta *meta);
+
+/* The threat mapping of @meta as LDW_A_RULE_THREAT's text, to free. */
+char *ldw_rule_meta_threat_text(const struct ldw_rule_meta *meta);
+
 /* @sha256 as 64 lowercase hex digits and a NUL into @hex. */
 void ldw_sha256_hex(const unsigned char sha256[32], char hex[65]);
 

@@ -375,3 +375,111 @@ from=$((LINES + 1))
 check "[$SCEN] ldwatchctl rules sync of an empty directory" "$CTL" rules sync "$SYNC"
 changed "$from" "rule.id=$RULE_ID" ldwatch.rule.change=replaced ldwatch.rule.origin=built-in
 collect --total 0
+
+# --- Exceptions for a built-in rule without its file (issue 15, "builtinexc") ---------------
+# With an empty rules.d, `exceptions add` for the built-in rule's id lowers
+# the built-in in ldwatchctl (as the module does), appends the item and
+# loads it in the built-in's place; its source says so. The expected
+# digests are ldwatchctl's own (`rules check --exceptions FILE`, offline);
+# the module computes its own. Removing the file and syncing gives the
+# place back to the built-in. Elastic's rule is the built-in version again
+# here (the scenario before this one ended so).
+read -r ELASTIC_NAME <"$RULE_TEXT"
+ELASTIC_VERSION=$(sed -n 's/^Version: //p' "$RULE_TEXT")
+
+# builtin_sha EXC: the SHA-256 of the built-in EXC names, with EXC's items, into SHA.
+builtin_sha() {
+	SHA=$("$CTL" rules check --exceptions "$1" 2>"$WORK/bsha.err" |
+		sed -n 's/^  sha256      //p')
+	[ -n "$SHA" ] || diag "rules check --exceptions $1: $(cat "$WORK/bsha.err")"
+}
+
+scenario "rules: the built-in rule, lowered by ldwatchctl with no item, is the module's"
+BSYNC=$WORK/etc-builtin
+rm -rf "$BSYNC"
+mkdir -p "$BSYNC/rules.d"
+printf '// rule: %s\n' "$RULE_ID" >"$WORK/builtin-none.eql"
+builtin_sha "$WORK/builtin-none.eql"
+BUILTIN_SHA=$SHA
+"$CTL" rules list --json >"$WORK/blist.json" 2>&1
+run_expect check "$WORK/blist.json" --kind any --name "[$SCEN] rules list --json" \
+	--exactly 1 "id=$RULE_ID" origin=built-in source=built-in "sha256=$BUILTIN_SHA"
+lines
+from=$((LINES + 1))
+"$CTL" rules sync "$BSYNC" >"$WORK/bsync0.out" 2>&1
+rc=$?
+check "[$SCEN] a sync of an empty rules.d exits with status 0 (got $rc)" test $rc -eq 0
+sed 's/^/#   /' "$WORK/bsync0.out"
+check "[$SCEN] ... and changes nothing" grep -q "already" "$WORK/bsync0.out"
+check "[$SCEN] ... with no warning that the built-in differs" \
+	sh -c "! grep -q warning '$WORK/bsync0.out'"
+run_expect check "$ALERTS" --kind any --from-line "$from" --name "[$SCEN] no change" \
+	--none event.action=ldwatch-rules-changed
+collect --total 0
+
+scenario "rules: exceptions add for the built-in rule, rules.d empty: in force for the next operation"
+BEXC=$BSYNC/exceptions.d/$RULE_ID.eql
+lines
+from=$((LINES + 1))
+"$CTL" exceptions add --dir "$BSYNC" --name "salt, on the built-in rule" "$RULE_ID" \
+	'file.name == "builtin-excepted.conf"' >"$WORK/badd.out" 2>&1
+rc=$?
+check "[$SCEN] ldwatchctl exceptions add exits with status 0 (got $rc)" test $rc -eq 0
+sed 's/^/#   /' "$WORK/badd.out"
+check "[$SCEN] nothing was copied into rules.d" sh -c "[ -z \"\$(ls -A '$BSYNC/rules.d')\" ]"
+builtin_sha "$BEXC"
+BEXC_SHA=$SHA
+check "[$SCEN] the digest differs from the plain built-in's" test "$BEXC_SHA" != "$BUILTIN_SHA"
+changed "$from" "rule.id=$RULE_ID" "rule.name=$ELASTIC_NAME" "rule.version=$ELASTIC_VERSION" \
+	ldwatch.rule.change=replaced "ldwatch.rule.sha256=$BEXC_SHA" ldwatch.rule.origin=loaded \
+	"ldwatch.rule.source=built-in + $BEXC" "ldwatch.rule.previous_sha256=$BUILTIN_SHA"
+"$CTL" rules list --json >"$WORK/blist.json" 2>&1
+run_expect check "$WORK/blist.json" --kind any --name "[$SCEN] rules list --json" \
+	--exactly 1 "id=$RULE_ID" "version=$ELASTIC_VERSION" "name=$ELASTIC_NAME" origin=loaded \
+	"source=built-in + $BEXC" "sha256=$BEXC_SHA" "severity=medium" "risk_score=$ELASTIC_RISK" \
+	--exactly 1 "id=$COMPANION_ID" origin=built-in --total 2
+mkdir -p /etc/ld.so.conf.d
+op creat /etc/ld.so.conf.d/builtin-excepted.conf
+# Excepted from Elastic's rule: the companion rule judges it, by identity.
+alert --companion creation /etc/ld.so.conf.d/builtin-excepted.conf
+op creat /etc/ld.so.conf.d/builtin-other.conf
+# The replacement carries the built-in's threat mapping (its table's).
+alert creation /etc/ld.so.conf.d/builtin-other.conf \
+	'threat.tactic.id=["TA0005","TA0003"]' 'threat.technique.id=["T1574"]' \
+	'threat.technique.subtechnique.id=["T1574.006"]'
+alerts 1 "rule.id=$RULE_ID"
+collect --total 2
+# Again: nothing to change.
+lines
+from=$((LINES + 1))
+"$CTL" rules sync "$BSYNC" >"$WORK/bsync2.out" 2>&1
+check "[$SCEN] a second sync changes nothing and says so" grep -q "already" "$WORK/bsync2.out"
+run_expect check "$ALERTS" --kind any --from-line "$from" --name "[$SCEN] second sync" \
+	--none event.action=ldwatch-rules-changed
+
+scenario "rules: the built-in's exceptions file removed, sync: the built-in back"
+rm -f "$BEXC" /etc/ld.so.conf.d/builtin-excepted.conf /etc/ld.so.conf.d/builtin-other.conf
+lines
+from=$((LINES + 1))
+"$CTL" rules sync "$BSYNC" >"$WORK/bsync3.out" 2>&1
+rc=$?
+check "[$SCEN] ldwatchctl rules sync exits with status 0 (got $rc)" test $rc -eq 0
+sed 's/^/#   /' "$WORK/bsync3.out"
+check "[$SCEN] it says the built-in rule is back" \
+	grep -q "rule $RULE_ID .*: removed; the built-in rule is back" "$WORK/bsync3.out"
+changed "$from" "rule.id=$RULE_ID" ldwatch.rule.change=replaced ldwatch.rule.origin=built-in \
+	ldwatch.rule.source=built-in "ldwatch.rule.sha256=$BUILTIN_SHA" \
+	"ldwatch.rule.previous_sha256=$BEXC_SHA"
+"$CTL" rules list --json >"$WORK/blist.json" 2>&1
+run_expect check "$WORK/blist.json" --kind any --name "[$SCEN] rules list --json" \
+	--exactly 1 "id=$RULE_ID" origin=built-in source=built-in "sha256=$BUILTIN_SHA" \
+	--exactly 1 "id=$COMPANION_ID" origin=built-in --total 2
+mkdir -p /etc/ld.so.conf.d
+op creat /etc/ld.so.conf.d/builtin-excepted.conf
+# The module's own built-in carries its table's threat mapping too.
+alert creation /etc/ld.so.conf.d/builtin-excepted.conf \
+	'threat.tactic.id=["TA0005","TA0003"]' 'threat.tactic.name=["Defense Evasion","Persistence"]' \
+	'threat.technique.id=["T1574"]' 'threat.technique.subtechnique.id=["T1574.006"]'
+alerts 1 "rule.id=$RULE_ID"
+collect --total 1
+rm -f /etc/ld.so.conf.d/builtin-excepted.conf
