@@ -171,7 +171,9 @@ static __always_inline bool ldw_prefilter_hit(const struct dentry *dentry, u8 fi
 	if (fit != LDW_PREFILTER_PREFIX)
 		return true;
 	name = READ_ONCE(dentry->d_name.name);
+	/* Racy by design: bytes of either name give a right answer (above). */
 	key = ldw_anchors_first_key(data_race(name[0]), data_race(name[1]));
+	/* Racy too: a byte changing meanwhile holds the set in force's bits. */
 	return data_race(ldw_prefilter_firsts[key / 8]) & BIT(key % 8);
 }
 

@@ -76,7 +76,7 @@ enum ldw_anchors_reason {
  * The bit of struct ldw_anchors' @places[len] set when a prefix anchor is
  * as long as @len or shorter, beside the bits (1 << place) of whole names.
  */
-#define LDW_ANCHORS_PREFIX_BIT (1u << LDW_ANCHOR_PLACES)
+enum { LDW_ANCHORS_PREFIX_BIT = 1u << LDW_ANCHOR_PLACES };
 
 /**
  * struct ldw_anchor - one name the file's path must contain
