@@ -342,19 +342,25 @@ ldl_alert creation /lib/LD-LINUX-X86-64.SO.6
 mkdir -p /lib/ld-linux.so
 op openat /lib/ld-linux.so/evil
 ldl_alert creation /lib/ld-linux.so/evil
-# Renamed in from /tmp, x86-64 and ia32.
-echo x >/tmp/ldl-rename
-op rename /tmp/ldl-rename /lib/ld-linux-x86-64.so.5
+# Renamed in, x86-64, ia32 and io_uring, from a staging directory of the
+# same file system (/tmp is another one here: EXDEV).
+STAGE=/lib/.ldw-stage
+mkdir -p "$STAGE"
+echo x >"$STAGE/a"
+op rename "$STAGE/a" /lib/ld-linux-x86-64.so.5
 ldl_alert rename /lib/ld-linux-x86-64.so.5
-echo x >/tmp/ldl-rename
-op ia32-renameat /tmp/ldl-rename /lib64/ld-linux.so.4
+echo x >"$STAGE/a"
+op ia32-renameat "$STAGE/a" /lib64/ld-linux.so.4
 ldl_alert rename /lib64/ld-linux.so.4
+echo x >"$STAGE/a"
+op uring-renameat2 "$STAGE/a" /lib/ld-linux.so.1
+ldl_alert rename /lib/ld-linux.so.1
 # A hard link and a symbolic link create no file, as Elastic's events say:
 # no alert of this rule (and no host target place: none of the companion's).
-echo x >/tmp/ldl-link
-op link /tmp/ldl-link /lib/ld-linux-x86-64.so.3
+echo x >"$STAGE/b"
+op link "$STAGE/b" /lib/ld-linux-x86-64.so.3
 no_alert file.path=/lib/ld-linux-x86-64.so.3
-op symlink /tmp/ldl-link /lib/ld-linux-x86-64.so.2x
+op symlink "$STAGE/b" /lib/ld-linux-x86-64.so.2x
 no_alert file.path=/lib/ld-linux-x86-64.so.2x
 # Names the rule does not match: the prefix and more, but no ".so"; no
 # prefix; the prefix not at a name's start.
@@ -368,8 +374,8 @@ rm -rf /lib/ld-linux-x86-64.so.9 /lib64/ld-linux-x86-64.so.8 /lib/ld-linux.so.7 
 	/usr/lib/ld-linux-x86-64.so.9 /lib/LD-LINUX-X86-64.SO.6 /lib/ld-linux.so \
 	/lib/ld-linux-x86-64.so.5 /lib64/ld-linux.so.4 /lib/ld-linux-x86-64.so.3 \
 	/lib/ld-linux-x86-64.so.2x /lib/ld-linuxX /lib/ldlinux.so /lib/xld-linux.so \
-	/tmp/ldl-link
-collect --total 8
+	/lib/ld-linux.so.1 "$STAGE"
+collect --total 9
 
 scenario "rules: sync of an empty directory: the built-in rules back"
 rm -f "$SYNC/rules.d/"* "$SYNC/exceptions.d/"*
