@@ -49,6 +49,13 @@ LDW_TEST_PATH_RULE(ldw_nowhere_rule, "/ldw-kunit-nowhere/*",
  */
 LDW_TEST_PATH_RULE(ldw_any_conf_rule, "*.conf", "Any .conf file");
 
+/*
+ * Elastic's "Dynamic Linker (ld.so) Creation" value: its only anchor is a
+ * prefix, names starting with "ld-linux" at any depth.
+ */
+LDW_TEST_PATH_RULE(ldw_ld_linux_rule, "/lib*/ld-linux*.so*",
+		   "A dynamic linker file below /lib*");
+
 /* A rule with file names only, no directory to be below. */
 LDW_TEST_PATH_RULE(ldw_names_only_rule, "/etc/ld.so.preload",
 		   "The preload file only");
@@ -271,6 +278,69 @@ static void __init rules_without_ancestors_or_anchors(struct kunit *test)
 }
 
 /*
+ * A prefix anchor: a name of the prefix's length or longer is compared
+ * where its first two bytes may start the prefix, at the file's place and
+ * on the way up; other names end the inline walk as they did. When the
+ * set changes to one without the prefix, its bits leave both tables.
+ */
+static void __init prefix_anchors(struct kunit *test)
+{
+	static const struct ldw_test_path_case cases[] = {
+		{ "lib/ld-linux-x86-64.so.2", true },
+		{ "lib64/LD-LINUX-X86-64.SO.2", true },
+		{ "usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", true },
+		{ "lib/ld-linux.so/evil", true },	/* '*' matches '/' */
+		{ "lib/Ld-Linux.so/a/b/c/d", true },
+		{ "ld-linux", true },
+		{ "lib/ldlinux.so", false },		/* "ld" is a prefix's start */
+		{ "lib/ld-linu", false },
+		{ "lib/ld-linuxX", true },		/* the prefix, and more */
+		{ "lib/xld-linux.so", false },
+	};
+	/* Names whose first two bytes start no prefix: the inline walk ends. */
+	static const char *const inline_misses[] = {
+		"lib/libc.so.6",
+		"usr/lib/x86_64-linux-gnu/libm.so.6",
+		"etc/passwd.backup",
+		"a/b/c/d/e/f/g/h",
+		"verylongdirectoryname/anotherlongname/x",
+	};
+	struct vfsmount *mnt = ldw_test_tmpfs(test);
+	struct dentry *leaf;
+	unsigned int i;
+
+	ldw_prefilter_use(test, &ldw_ld_linux_rule);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		leaf = ldw_test_leaf(test, mnt->mnt_root, cases[i].path);
+		KUNIT_EXPECT_EQ_MSG(test, ldw_test_candidate(test, mnt, leaf),
+				    cases[i].candidate, "prefix: %s", cases[i].path);
+	}
+	for (i = 0; i < ARRAY_SIZE(inline_misses); i++) {
+		leaf = ldw_test_leaf(test, mnt->mnt_root, inline_misses[i]);
+		KUNIT_EXPECT_FALSE_MSG(test, ldw_test_maybe(mnt, leaf),
+				       "prefix, inline walk: %s", inline_misses[i]);
+	}
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(ldw_prefilter_fits[8]) & LDW_PREFILTER_PREFIX);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(ldw_prefilter_fits[7]) & LDW_PREFILTER_PREFIX);
+
+	/* The next set has no prefix: neither table keeps it. */
+	ldw_prefilter_use(test, &ldw_names_only_rule);
+	for (i = 0; i < LDW_PREFILTER_LENGTHS; i++)
+		KUNIT_EXPECT_FALSE_MSG(test, READ_ONCE(ldw_prefilter_fits[i]) &
+				       LDW_PREFILTER_PREFIX, "length %u", i);
+	for (i = 0; i < LDW_ANCHORS_FIRSTS_BYTES; i++)
+		if (READ_ONCE(ldw_prefilter_firsts[i]))
+			break;
+	KUNIT_EXPECT_EQ_MSG(test, i, (unsigned int)LDW_ANCHORS_FIRSTS_BYTES,
+			    "a first-two-bytes bit is left");
+	for (i = 0; i < 3; i++) {
+		leaf = ldw_test_leaf(test, mnt->mnt_root, cases[i].path);
+		KUNIT_EXPECT_FALSE_MSG(test, ldw_test_maybe(mnt, leaf),
+				       "names only, inline walk: %s", cases[i].path);
+	}
+}
+
+/*
  * Whether @path can be made in a file system as it is: absolute, and each
  * component a name a directory entry can have.
  */
@@ -436,6 +506,7 @@ static struct kunit_case __refdata ldw_prefilter_cases[] = {
 	KUNIT_CASE(others_are_not),
 	KUNIT_CASE(lookalike_lengths_on_the_way),
 	KUNIT_CASE(rules_without_ancestors_or_anchors),
+	KUNIT_CASE(prefix_anchors),
 	KUNIT_CASE(case_table_matches_are_candidates),
 	KUNIT_CASE(deep_below_a_target_directory),
 	KUNIT_CASE(crosses_mounts_to_the_mount_point),

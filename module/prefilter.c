@@ -15,8 +15,8 @@
  *
  * The anchors are those of the rules of Elastic's view in the set in force
  * (ruleset.h), each rule's derived when it was loaded; this file keeps
- * the table of their lengths as the set changes, logs them, and compares
- * the bytes.
+ * the table of their lengths and the bitmap of their prefixes' first two
+ * bytes as the set changes, logs them, and compares the bytes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -47,14 +47,16 @@
  * without it.
  */
 u8 ldw_prefilter_fits[LDW_PREFILTER_LENGTHS] __read_mostly;
+u8 ldw_prefilter_firsts[LDW_ANCHORS_FIRSTS_BYTES] __read_mostly;
 bool ldw_prefilter_ancestors __read_mostly;
 static DEFINE_MUTEX(ldw_prefilter_lock);
 
 /* The length whose LDW_PREFILTER_HOST_DIR bit is set, or 0. */
 static u32 ldw_prefilter_host_dir_len;
 
-/* The bits of the rules' anchors, beside the host's. */
-#define LDW_PREFILTER_RULE_BITS GENMASK(LDW_ANCHOR_PLACES - 1, 0)
+/* The bits of the rules' anchors (places and prefixes), beside the host's. */
+#define LDW_PREFILTER_RULE_BITS (GENMASK(LDW_ANCHOR_PLACES - 1, 0) | \
+				 LDW_PREFILTER_PREFIX)
 
 void ldw_prefilter_host_name(u32 len)
 {
@@ -85,38 +87,60 @@ out:
 	mutex_unlock(&ldw_prefilter_lock);
 }
 
-/* Rule bits of length @len: @bits', every place without them. */
-static u8 ldw_prefilter_bits(const u8 *bits, unsigned int len)
+/* Rule bits of length @len: @table's, every place without one. */
+static u8 ldw_prefilter_bits(const struct ldw_prefilter_table *table,
+			     unsigned int len)
 {
-	return bits ? bits[len] & LDW_PREFILTER_RULE_BITS : LDW_PREFILTER_RULE_BITS;
+	return table ? table->fits[len] & LDW_PREFILTER_RULE_BITS :
+		       LDW_PREFILTER_RULE_BITS;
 }
 
-void ldw_prefilter_rules_add(const u8 *bits, bool ancestors)
+/* Byte @i of @table's firsts, every bit without one. */
+static u8 ldw_prefilter_first(const struct ldw_prefilter_table *table,
+			      unsigned int i)
 {
-	unsigned int len;
+	return table ? table->firsts[i] : 0xff;
+}
 
-	BUILD_BUG_ON(LDW_ANCHOR_PLACES + 2 > 8);
+void ldw_prefilter_rules_add(const struct ldw_prefilter_table *table,
+			     bool ancestors)
+{
+	unsigned int i;
+
+	BUILD_BUG_ON(LDW_ANCHOR_PLACES + 3 > 8);
+	BUILD_BUG_ON(LDW_PREFILTER_PREFIX != LDW_ANCHORS_PREFIX_BIT);
 	BUILD_BUG_ON(ARRAY_SIZE(ldw_prefilter_fits) !=
 		     ARRAY_SIZE(((struct ldw_anchors *)0)->places));
 	mutex_lock(&ldw_prefilter_lock);
-	for (len = 0; len < LDW_PREFILTER_LENGTHS; len++)
-		WRITE_ONCE(ldw_prefilter_fits[len], ldw_prefilter_fits[len] |
-			   ldw_prefilter_bits(bits, len));
-	if (ancestors || !bits)
+	/* Each table only gains bits: both sets' names are in each. */
+	for (i = 0; i < LDW_ANCHORS_FIRSTS_BYTES; i++)
+		WRITE_ONCE(ldw_prefilter_firsts[i], ldw_prefilter_firsts[i] |
+			   ldw_prefilter_first(table, i));
+	for (i = 0; i < LDW_PREFILTER_LENGTHS; i++)
+		WRITE_ONCE(ldw_prefilter_fits[i], ldw_prefilter_fits[i] |
+			   ldw_prefilter_bits(table, i));
+	if (ancestors || !table)
 		WRITE_ONCE(ldw_prefilter_ancestors, true);
 	mutex_unlock(&ldw_prefilter_lock);
 }
 
-void ldw_prefilter_rules_set(const u8 *bits, bool ancestors)
+void ldw_prefilter_rules_set(const struct ldw_prefilter_table *table,
+			     bool ancestors)
 {
-	unsigned int len;
+	unsigned int i;
 
+	/*
+	 * Every hook now reads the new set: a byte of either table, old or
+	 * new while it is rewritten, holds the new set's bits.
+	 */
 	mutex_lock(&ldw_prefilter_lock);
-	for (len = 0; len < LDW_PREFILTER_LENGTHS; len++)
-		WRITE_ONCE(ldw_prefilter_fits[len],
-			   (ldw_prefilter_fits[len] & ~LDW_PREFILTER_RULE_BITS) |
-			   ldw_prefilter_bits(bits, len));
-	WRITE_ONCE(ldw_prefilter_ancestors, ancestors || !bits);
+	for (i = 0; i < LDW_PREFILTER_LENGTHS; i++)
+		WRITE_ONCE(ldw_prefilter_fits[i],
+			   (ldw_prefilter_fits[i] & ~LDW_PREFILTER_RULE_BITS) |
+			   ldw_prefilter_bits(table, i));
+	for (i = 0; i < LDW_ANCHORS_FIRSTS_BYTES; i++)
+		WRITE_ONCE(ldw_prefilter_firsts[i], ldw_prefilter_first(table, i));
+	WRITE_ONCE(ldw_prefilter_ancestors, ancestors || !table);
 	mutex_unlock(&ldw_prefilter_lock);
 }
 
@@ -133,7 +157,9 @@ void ldw_prefilter_log(const char *id, const struct ldw_anchors *a)
 		id, a->count);
 	for (i = 0; i < a->count; i++)
 		pr_info("prefilter:   \"%*pE\" as %s, %s\n", (int)a->anchor[i].len,
-			a->anchor[i].name, ldw_place_text[a->anchor[i].place],
+			a->anchor[i].name, a->anchor[i].prefix ?
+			"the start of the file's name or an ancestor's" :
+			ldw_place_text[a->anchor[i].place],
 			a->anchor[i].nocase ? "any ASCII case" : "exact case");
 	if (a->ancestors)
 		pr_info("prefilter: ancestors are compared up to %u levels, deeper paths are candidates\n",
@@ -192,7 +218,8 @@ bool ldw_prefilter_match(const struct vfsmount *mnt, const struct dentry *dentry
 		goto out;
 	}
 	for (;;) {
-		if (ldw_prefilter_len_fits(dentry, BIT(place)) &&
+		/* A prefix anchor fits at either place. */
+		if (ldw_prefilter_len_fits(dentry, BIT(place) | LDW_PREFILTER_PREFIX) &&
 		    ldw_prefilter_name(set, dentry, place)) {
 			candidate = true;
 			break;

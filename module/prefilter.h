@@ -67,13 +67,42 @@ extern bool ldw_prefilter_ancestors;
  */
 extern u8 ldw_prefilter_fits[LDW_PREFILTER_LENGTHS];
 
-#define LDW_PREFILTER_HOST_NAME	BIT(LDW_ANCHOR_PLACES)
-#define LDW_PREFILTER_HOST_DIR	BIT(LDW_ANCHOR_PLACES + 1)
+/*
+ * Prefix anchors (anchors.h) set LDW_PREFILTER_PREFIX, the same bit as
+ * LDW_ANCHORS_PREFIX_BIT in an anchor set's places[], for every length
+ * from the prefix's up to 255, and a name whose length fits by that bit
+ * alone is a candidate only if ldw_prefilter_firsts holds the bit of its
+ * first two bytes (ldw_prefilter_hit()). A name longer than 255 bytes
+ * whose length's low byte is under the prefix's length is missed: only a
+ * few file systems (vfat, ntfs3 and cifs, in multibyte characters) have
+ * such names, and a bound test on every length would cost every name.
+ */
+#define LDW_PREFILTER_PREFIX	BIT(LDW_ANCHOR_PLACES)
+#define LDW_PREFILTER_HOST_NAME	BIT(LDW_ANCHOR_PLACES + 1)
+#define LDW_PREFILTER_HOST_DIR	BIT(LDW_ANCHOR_PLACES + 2)
 
 /* The bits tested on the file's own name, and on its ancestors. */
-#define LDW_PREFILTER_AT_NAME	(BIT(LDW_ANCHOR_NAME) | LDW_PREFILTER_HOST_NAME)
+#define LDW_PREFILTER_AT_NAME	(BIT(LDW_ANCHOR_NAME) | LDW_PREFILTER_PREFIX | \
+				 LDW_PREFILTER_HOST_NAME)
 #define LDW_PREFILTER_AT_ANCESTOR \
-	(BIT(LDW_ANCHOR_ANCESTOR) | LDW_PREFILTER_HOST_DIR)
+	(BIT(LDW_ANCHOR_ANCESTOR) | LDW_PREFILTER_PREFIX | LDW_PREFILTER_HOST_DIR)
+
+/*
+ * prefilter.c's: a bit per value of a name's first two bytes
+ * (ldw_anchors_first_key()), set where a name starting with those may
+ * start with a prefix anchor of a rule of the set in force.
+ */
+extern u8 ldw_prefilter_firsts[LDW_ANCHORS_FIRSTS_BYTES];
+
+/**
+ * struct ldw_prefilter_table - the prefilter's tables for a rule set
+ * @fits: a byte per length, the rule bits of ldw_prefilter_fits
+ * @firsts: the bitmap of ldw_prefilter_firsts
+ */
+struct ldw_prefilter_table {
+	u8 fits[LDW_PREFILTER_LENGTHS];
+	u8 firsts[LDW_ANCHORS_FIRSTS_BYTES];
+};
 
 /* A name of length @len is a target place's in /etc or /. Sleeps not. */
 void ldw_prefilter_host_name(u32 len);
@@ -86,16 +115,16 @@ void ldw_prefilter_host_dir(u32 len);
 
 /*
  * The rule set changes (ruleset.c, under its lock). Before the new set is
- * published, ldw_prefilter_rules_add() adds its anchors' bits, @bits (a
- * byte per length, LDW_PREFILTER_LENGTHS; NULL: every length) to the
- * table, and its ancestors to the flag; after a grace period,
- * ldw_prefilter_rules_set() makes the table and the flag the new set's
- * exactly. A hook reading the table meanwhile finds the old set's names
- * and the new set's: never one missing that a set in force needs.
- * Process context; the host bits are kept.
+ * published, ldw_prefilter_rules_add() adds its anchors' bits, @table
+ * (NULL: every length and every first two bytes) to the tables, and its
+ * ancestors to the flag; after a grace period, ldw_prefilter_rules_set()
+ * makes the tables and the flag the new set's exactly. A hook reading the
+ * tables meanwhile finds the old set's names and the new set's, in both:
+ * never one missing that a set in force needs. Process context; the host
+ * bits are kept.
  */
-void ldw_prefilter_rules_add(const u8 *bits, bool ancestors);
-void ldw_prefilter_rules_set(const u8 *bits, bool ancestors);
+void ldw_prefilter_rules_add(const struct ldw_prefilter_table *table, bool ancestors);
+void ldw_prefilter_rules_set(const struct ldw_prefilter_table *table, bool ancestors);
 
 /* Log the names rule @id watches by (its @anchors), or that it has none. */
 void ldw_prefilter_log(const char *id, const struct ldw_anchors *anchors);
@@ -118,6 +147,34 @@ static __always_inline u8 ldw_prefilter_len_fits(const struct dentry *dentry,
 
 	/* Racy too: the host bits change in place, either value is right. */
 	return data_race(ldw_prefilter_fits[len_low]) & mask;
+}
+
+/*
+ * Whether a name whose length fits (@fit, not 0) may be a candidate: yes,
+ * unless it fits by LDW_PREFILTER_PREFIX alone and the bit of its first two
+ * bytes in ldw_prefilter_firsts is clear. Without a prefix rule that bit is
+ * never in @fit, and this is reached only where a length fits: the common
+ * path is what it is without prefixes.
+ *
+ * The name pointer is read once; whichever name it is, old or new (an old
+ * external name is freed after a grace period, which the caller's RCU-sched
+ * section holds off), it has a byte and a NUL at least, so name[1] is in it
+ * (a one-byte name's NUL, a key no prefix has). An inline name rewritten
+ * meanwhile stays inside the dentry: the bytes may be of either name, an
+ * answer a moment earlier or later would give.
+ */
+static __always_inline bool ldw_prefilter_hit(const struct dentry *dentry, u8 fit)
+{
+	const unsigned char *name;
+	unsigned int key;
+
+	if (fit != LDW_PREFILTER_PREFIX)
+		return true;
+	name = READ_ONCE(dentry->d_name.name);
+	/* Racy by design: bytes of either name give a right answer (above). */
+	key = ldw_anchors_first_key(data_race(name[0]), data_race(name[1]));
+	/* Racy too: a byte changing meanwhile holds the set in force's bits. */
+	return data_race(ldw_prefilter_firsts[key / 8]) & BIT(key % 8);
 }
 
 /*
@@ -154,8 +211,11 @@ static __always_inline bool ldw_prefilter_up(const struct vfsmount **mnt,
  * walk of ldw_prefilter_match() with lengths only, no byte compared. Each
  * step is a load of the parent, a compare with the mount's root and one
  * byte of ldw_prefilter_fits; nothing is called, so the hook keeps no
- * register across a call. Almost every operation ends here, false. True
- * when a name on the way has an anchor's length, or the walk ran out of
+ * register across a call. With a prefix rule loaded, a name whose length
+ * fits only a prefix costs two bytes of the name and one of
+ * ldw_prefilter_firsts more (ldw_prefilter_hit()). Almost every operation
+ * ends here, false. True when a name on the way has an anchor's length
+ * (and, for a prefix's, its first two bytes), or the walk ran out of
  * steps: then ldw_prefilter_match(), out of line, decides.
  *
  * Never sleeps, takes no lock, allocates nothing: callable from the hooks'
@@ -173,11 +233,12 @@ static __always_inline bool ldw_prefilter_maybe(const struct vfsmount *mnt,
 
 	/* See ldw_prefilter_match() for why this protects the walk. */
 	rcu_read_lock_sched_notrace();
-	if (unlikely(ldw_prefilter_len_fits(dentry, LDW_PREFILTER_AT_NAME)))
+	fit = ldw_prefilter_len_fits(dentry, LDW_PREFILTER_AT_NAME);
+	if (unlikely(fit) && ldw_prefilter_hit(dentry, fit))
 		goto out;
 	while (ldw_prefilter_up(&mnt, &dentry, &steps)) {
 		fit = ldw_prefilter_len_fits(dentry, LDW_PREFILTER_AT_ANCESTOR);
-		if (unlikely(fit)) {
+		if (unlikely(fit) && ldw_prefilter_hit(dentry, fit)) {
 			/* A set with no ancestor anchors stops here. */
 			maybe = data_race(ldw_prefilter_ancestors) ||
 				(fit & LDW_PREFILTER_HOST_DIR);

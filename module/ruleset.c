@@ -381,25 +381,27 @@ static struct ldw_ruleset *ldw_ruleset_locked(void)
 					 lockdep_is_held(&ldw_ruleset_lock));
 }
 
-/* The prefilter's table of @set's anchors (prefilter.h). */
+/* The prefilter's tables of @set's anchors (prefilter.h). */
 static void ldw_ruleset_anchor_bits(const struct ldw_ruleset *set,
-				    u8 bits[LDW_PREFILTER_LENGTHS])
+				    struct ldw_prefilter_table *table)
 {
 	unsigned int i, len;
 
-	memset(bits, 0, LDW_PREFILTER_LENGTHS);
+	memset(table, 0, sizeof(*table));
 	for (i = 0; i < set->n; i++) {
 		const struct ldw_anchors *a = &set->rule[i]->anchors;
 
 		if (set->rule[i]->view != LDW_RULE_VIEW_PATH)
 			continue;
+		/* places[] holds LDW_PREFILTER_PREFIX, as prefilter.c checks. */
 		for (len = 0; len < LDW_PREFILTER_LENGTHS; len++)
-			bits[len] |= a->places[len];
+			table->fits[len] |= a->places[len];
+		ldw_anchors_firsts(a, table->firsts);
 	}
 	/* Without ancestor anchors, the walk ends at the first ancestor. */
 	if (!set->ancestors)
 		for (len = 0; len < LDW_PREFILTER_LENGTHS; len++)
-			bits[len] |= BIT(LDW_ANCHOR_ANCESTOR);
+			table->fits[len] |= BIT(LDW_ANCHOR_ANCESTOR);
 }
 
 /*
@@ -408,19 +410,19 @@ static void ldw_ruleset_anchor_bits(const struct ldw_ruleset *set,
  */
 static void ldw_ruleset_publish(struct ldw_ruleset *set)
 {
-	u8 *bits = kmalloc(LDW_PREFILTER_LENGTHS, GFP_KERNEL);
+	struct ldw_prefilter_table *table = kvmalloc(sizeof(*table), GFP_KERNEL);
 	struct ldw_ruleset *old = ldw_ruleset_locked();
 
-	/* Without memory for the bits: every length fits, none is missed. */
-	if (bits)
-		ldw_ruleset_anchor_bits(set, bits);
-	ldw_prefilter_rules_add(bits, set->ancestors);
+	/* Without memory for the tables: every length fits, none is missed. */
+	if (table)
+		ldw_ruleset_anchor_bits(set, table);
+	ldw_prefilter_rules_add(table, set->ancestors);
 	rcu_assign_pointer(ldw_ruleset, set);
 	/* Hooks (RCU-sched) and judgements (RCU) that read the old set end. */
 	synchronize_rcu();
-	if (bits)
-		ldw_prefilter_rules_set(bits, set->ancestors);
-	kfree(bits);
+	if (table)
+		ldw_prefilter_rules_set(table, set->ancestors);
+	kvfree(table);
 	ldw_ruleset_free(old);
 }
 

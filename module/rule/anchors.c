@@ -10,6 +10,9 @@
 #include <ldwatch/anchors.h>
 #include <ldwatch/program.h>
 
+#define LDW_ANCHORS_STR_(x) #x
+#define LDW_ANCHORS_STR(x) LDW_ANCHORS_STR_(x)
+
 static const char *const ldw_anchors_reasons[LDW_ANCHORS_REASONS] = {
 	[LDW_ANCHORS_OK]		= "anchors derived",
 	[LDW_ANCHORS_NO_PATH_CLAUSE]	= "no requirement on file.path",
@@ -20,6 +23,9 @@ static const char *const ldw_anchors_reasons[LDW_ANCHORS_REASONS] = {
 	[LDW_ANCHORS_TOO_MANY]		= "too many distinct names",
 	[LDW_ANCHORS_UNSUPPORTED_SHAPE]	=
 		"the file.path requirement is not one comparison or an OR of them",
+	[LDW_ANCHORS_PREFIX_SHORT]	=
+		"a wildcard value's longest literal start of a name is under "
+		LDW_ANCHORS_STR(LDW_ANCHOR_PREFIX_MIN) " bytes",
 };
 
 const char *ldw_anchors_reason_text(enum ldw_anchors_reason reason)
@@ -42,6 +48,8 @@ static inline unsigned char ldw_anchor_fold(unsigned char c, bool nocase)
  * holds a NUL, so that byte is at the latest @name's terminating NUL: a
  * torn name and length from a concurrent rename cannot send the read past
  * the end of the name, the same argument as the kernel's dentry_cmp().
+ * A prefix anchor's bytes are compared with a name at least as long only,
+ * so neither is the read past @len.
  */
 bool ldw_anchors_match_bytes(const struct ldw_anchors *anchors,
 			     const char *name, size_t len,
@@ -53,18 +61,57 @@ bool ldw_anchors_match_bytes(const struct ldw_anchors *anchors,
 	for (i = 0; i < anchors->count; i++) {
 		const struct ldw_anchor *a = &anchors->anchor[i];
 
-		if (a->len != len || a->place != place)
+		if (a->prefix ? a->len > len : (a->len != len || a->place != place))
 			continue;
-		for (j = 0; j < len; j++) {
+		for (j = 0; j < a->len; j++) {
 			unsigned char c = name[j];
 
 			if (!c || ldw_anchor_fold(c, a->nocase) != (unsigned char)a->name[j])
 				break;
 		}
-		if (j == len)
+		if (j == a->len)
 			return true;
 	}
 	return false;
+}
+
+/* Set the bit of (@c0, @c1) in @firsts. */
+static void ldw_anchors_first_set(unsigned char *firsts, unsigned char c0,
+				  unsigned char c1)
+{
+	unsigned int key = ldw_anchors_first_key(c0, c1);
+
+	firsts[key / 8] |= (unsigned char)(1u << (key % 8));
+}
+
+/* @c, and its upper case when @nocase folds it. */
+static unsigned char ldw_anchor_upper(unsigned char c, bool nocase)
+{
+	if (nocase && c >= 'a' && c <= 'z')
+		return c - 'a' + 'A';
+	return c;
+}
+
+void ldw_anchors_firsts(const struct ldw_anchors *anchors, unsigned char *firsts)
+{
+	unsigned int i;
+
+	for (i = 0; i < anchors->count; i++) {
+		const struct ldw_anchor *a = &anchors->anchor[i];
+		unsigned char c0, c1, u0, u1;
+
+		if (!a->prefix)
+			continue;
+		/* Stored folded to lower case; a name may have either case. */
+		c0 = (unsigned char)a->name[0];
+		c1 = (unsigned char)a->name[1];
+		u0 = ldw_anchor_upper(c0, a->nocase);
+		u1 = ldw_anchor_upper(c1, a->nocase);
+		ldw_anchors_first_set(firsts, c0, c1);
+		ldw_anchors_first_set(firsts, c0, u1);
+		ldw_anchors_first_set(firsts, u0, c1);
+		ldw_anchors_first_set(firsts, u0, u1);
+	}
 }
 
 /* A candidate anchor: a view into a rule value. */
@@ -72,6 +119,7 @@ struct ldw_anchor_view {
 	const char *ptr;
 	size_t len;
 	enum ldw_anchor_place place;
+	bool prefix;
 };
 
 static inline bool ldw_is_wildcard(char c)
@@ -91,6 +139,43 @@ static const char *ldw_last_component(const char *s, size_t len, size_t *out_len
 }
 
 /*
+ * The prefix anchor of a wildcard value with no whole name: the longest
+ * literal text L with a '/' before it and a wildcard after it, and neither
+ * in it. The path has a '/' where the value's '/' is, and L right after it,
+ * so the component that starts there, whichever it is, starts with L.
+ */
+static enum ldw_anchors_reason ldw_prefix_of_value(struct ldw_str value,
+						   struct ldw_anchor_view *view)
+{
+	const char *v = value.ptr;
+	size_t i, start = 0, best = 0;
+	bool after_slash = false;
+
+	view->len = 0;
+	for (i = 0; i < value.len; i++) {
+		if (v[i] == '/') {
+			after_slash = true;
+			start = i + 1;
+		} else if (ldw_is_wildcard(v[i])) {
+			/* Ties go to the later text, nearer the file. */
+			if (after_slash && i > start && i - start >= best) {
+				best = i - start;
+				view->ptr = v + start;
+			}
+			after_slash = false;
+		}
+	}
+	if (!best)
+		return LDW_ANCHORS_UNANCHORED;
+	if (best < LDW_ANCHOR_PREFIX_MIN)
+		return LDW_ANCHORS_PREFIX_SHORT;
+	view->len = best;
+	view->place = LDW_ANCHOR_NAME;
+	view->prefix = true;
+	return LDW_ANCHORS_OK;
+}
+
+/*
  * The anchor of one value. @wildcards: whether '*' and '?' are wildcards
  * (':' and 'like') or literal bytes ('in', '==', 'in~').
  */
@@ -102,6 +187,7 @@ static enum ldw_anchors_reason ldw_anchor_of_value(struct ldw_str value,
 	const char *v = value.ptr;
 	bool any = false;
 
+	view->prefix = false;
 	for (i = 0; i < len; i++) {
 		if (wildcards && ldw_is_wildcard(v[i])) {
 			if (!any)
@@ -143,10 +229,12 @@ static enum ldw_anchors_reason ldw_anchor_of_value(struct ldw_str value,
 		if (v[i - 1] == '/') {
 			view->ptr = ldw_last_component(v, i - 1, &view->len);
 			view->place = LDW_ANCHOR_ANCESTOR;
-			return view->len ? LDW_ANCHORS_OK : LDW_ANCHORS_UNANCHORED;
+			if (view->len)
+				return LDW_ANCHORS_OK;
+			break;
 		}
 	}
-	return LDW_ANCHORS_UNANCHORED;
+	return ldw_prefix_of_value(value, view);
 }
 
 /* Whether @a is the anchor @view gives, folded when @nocase. */
@@ -155,7 +243,8 @@ static bool ldw_anchor_is(const struct ldw_anchor *a,
 {
 	size_t i;
 
-	if (a->len != view->len || a->place != view->place || a->nocase != nocase)
+	if (a->len != view->len || a->place != view->place ||
+	    a->nocase != nocase || a->prefix != view->prefix)
 		return false;
 	for (i = 0; i < view->len; i++) {
 		if ((unsigned char)a->name[i] != ldw_anchor_fold(view->ptr[i], nocase))
@@ -188,9 +277,18 @@ static enum ldw_anchors_reason ldw_anchors_add(struct ldw_anchors *anchors,
 	a->len = view->len;
 	a->place = view->place;
 	a->nocase = nocase;
-	anchors->places[a->len] |= 1u << a->place;
-	if (a->place == LDW_ANCHOR_ANCESTOR)
+	a->prefix = view->prefix;
+	if (a->prefix) {
+		/* Any component, so the walk must go on up. */
+		for (i = a->len; i < LDW_ARRAY_SIZE(anchors->places); i++)
+			anchors->places[i] |= LDW_ANCHORS_PREFIX_BIT;
+		anchors->prefixes = true;
 		anchors->ancestors = true;
+	} else {
+		anchors->places[a->len] |= 1u << a->place;
+		if (a->place == LDW_ANCHOR_ANCESTOR)
+			anchors->ancestors = true;
+	}
 	return LDW_ANCHORS_OK;
 }
 
@@ -203,6 +301,7 @@ static void ldw_anchors_reset(struct ldw_anchors *anchors)
 	anchors->unit = 0;
 	anchors->value = LDW_STR_ABSENT;
 	anchors->ancestors = false;
+	anchors->prefixes = false;
 	anchors->count = 0;
 	for (i = 0; i < LDW_ARRAY_SIZE(anchors->places); i++)
 		anchors->places[i] = 0;

@@ -70,12 +70,13 @@ static bool ref_match_name(const struct ldw_anchors *a, const char *name, size_t
 	for (i = 0; i < a->count; i++) {
 		const struct ldw_anchor *x = &a->anchor[i];
 
-		if (x->place != place || x->len != len)
+		/* A prefix: any place, any name at least as long. */
+		if (x->prefix ? x->len > len : x->place != place || x->len != len)
 			continue;
-		for (j = 0; j < len; j++)
+		for (j = 0; j < x->len; j++)
 			if (!name[j] || fold(name[j], x->nocase) != (unsigned char)x->name[j])
 				break;
-		if (j == len)
+		if (j == x->len)
 			return true;
 	}
 	return false;
@@ -87,7 +88,8 @@ static bool ref_may_match_len(const struct ldw_anchors *a, size_t len, unsigned 
 	unsigned int i;
 
 	for (i = 0; i < a->count; i++)
-		if (a->anchor[i].place == place && a->anchor[i].len == len)
+		if (a->anchor[i].prefix ? a->anchor[i].len <= len :
+		    a->anchor[i].place == place && a->anchor[i].len == len)
 			return true;
 	return a->pass_all;
 }
@@ -138,17 +140,31 @@ static void check_torn(const struct ldw_anchors *a, const char *name, size_t sto
 		       size_t len, unsigned int depth)
 {
 	char *buf = malloc(stored + 1);
+	bool before_nul = false;
+	unsigned int i;
+	size_t j;
 
 	memcpy(buf, name, stored);
 	buf[stored] = '\0';
-	if (ldw_anchors_match_name(a, buf, len, depth) && !a->pass_all)
+	/* A prefix anchor within the stored bytes matches rightly. */
+	for (i = 0; i < a->count; i++) {
+		const struct ldw_anchor *x = &a->anchor[i];
+
+		if (!x->prefix || x->len > stored || x->len > len)
+			continue;
+		for (j = 0; j < x->len; j++)
+			if (fold(buf[j], x->nocase) != (unsigned char)x->name[j])
+				break;
+		before_nul |= j == x->len;
+	}
+	if (ldw_anchors_match_name(a, buf, len, depth) && !a->pass_all && !before_nul)
 		fail("a name matched across its NUL", name, stored);
 	free(buf);
 }
 
 static void check_invariants(const struct ldw_anchors *a, enum ldw_anchors_reason r)
 {
-	bool ancestors = false;
+	bool ancestors = false, prefixes = false;
 	unsigned int i, len;
 
 	if (r != a->reason || a->pass_all != (r != LDW_ANCHORS_OK) ||
@@ -165,18 +181,22 @@ static void check_invariants(const struct ldw_anchors *a, enum ldw_anchors_reaso
 		for (len = 0; len < x->len; len++)
 			if (x->nocase && x->name[len] >= 'A' && x->name[len] <= 'Z')
 				fail("a case-folding anchor is not lowercase", x->name, x->len);
-		if (!(a->places[x->len] & (1u << x->place)))
+		if (x->prefix && (x->len < LDW_ANCHOR_PREFIX_MIN || x->place != LDW_ANCHOR_NAME))
+			fail("a prefix anchor is too short or has a place", x->name, x->len);
+		if (!(a->places[x->len] & (x->prefix ? LDW_ANCHORS_PREFIX_BIT : 1u << x->place)))
 			fail("an anchor's length is missing from places[]", x->name, x->len);
-		ancestors |= x->place == LDW_ANCHOR_ANCESTOR;
+		ancestors |= x->place == LDW_ANCHOR_ANCESTOR || x->prefix;
+		prefixes |= x->prefix;
 	}
-	if (ancestors != a->ancestors)
-		fail("ancestors disagrees with the anchors", "", 0);
+	if (ancestors != a->ancestors || prefixes != a->prefixes)
+		fail("ancestors or prefixes disagrees with the anchors", "", 0);
 	for (len = 0; len <= LDW_ANCHOR_NAME_MAX; len++) {
 		unsigned int want = 0;
 
 		for (i = 0; i < a->count; i++)
-			if (a->anchor[i].len == len)
-				want |= 1u << a->anchor[i].place;
+			if (a->anchor[i].prefix ? a->anchor[i].len <= len : a->anchor[i].len == len)
+				want |= a->anchor[i].prefix ? LDW_ANCHORS_PREFIX_BIT :
+					1u << a->anchor[i].place;
 		if (a->places[len] != want)
 			fail("places[] has a length no anchor has", "", 0);
 	}

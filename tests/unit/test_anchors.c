@@ -125,7 +125,25 @@ static const struct ldw_anchor *find_anchor(const struct ldw_anchors *a, const c
 		const struct ldw_anchor *x = &a->anchor[i];
 
 		if (x->len == strlen(name) && !memcmp(x->name, name, x->len) &&
-		    x->name[x->len] == '\0' && x->place == place && x->nocase == nocase)
+		    x->name[x->len] == '\0' && x->place == place && x->nocase == nocase &&
+		    !x->prefix)
+			return x;
+	}
+	return NULL;
+}
+
+/* The prefix anchor @name, folding case or not, if @a has it. */
+static const struct ldw_anchor *find_prefix(const struct ldw_anchors *a, const char *name,
+					    bool nocase)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->count; i++) {
+		const struct ldw_anchor *x = &a->anchor[i];
+
+		if (x->prefix && x->len == strlen(name) && !memcmp(x->name, name, x->len) &&
+		    x->name[x->len] == '\0' && x->place == LDW_ANCHOR_NAME &&
+		    x->nocase == nocase)
 			return x;
 	}
 	return NULL;
@@ -141,6 +159,7 @@ static void diag_anchors(const struct ldw_anchors *a)
 		 a->count);
 	for (i = 0; i < a->count; i++)
 		tap_diag("  \"%s\" (%u bytes) %s %s", a->anchor[i].name, a->anchor[i].len,
+			 a->anchor[i].prefix ? "prefix" :
 			 a->anchor[i].place == LDW_ANCHOR_NAME ? "@0" : "@>=1",
 			 a->anchor[i].nocase ? "nocase" : "exact");
 }
@@ -530,7 +549,42 @@ static const struct derive_case derive_cases[] = {
 	{ "'*' then a suffix", WN, { "*.conf" }, FAILS(LDW_ANCHORS_UNANCHORED, "*.conf") },
 	{ "'/' and a wildcard", WC, { "/*" }, FAILS(LDW_ANCHORS_UNANCHORED, "/*") },
 	{ "a wildcard in the first name", WN, { "/e*c/ld.so.conf.d/*" },
-	  FAILS(LDW_ANCHORS_UNANCHORED, "/e*c/ld.so.conf.d/*") },
+	  FAILS(LDW_ANCHORS_PREFIX_SHORT, "/e*c/ld.so.conf.d/*") },
+	/* Prefix anchors: "ld-linux@pfx", the start of a name at any depth. */
+	{ "Elastic's ld.so creation: a prefix", WN, { "/lib*/ld-linux*.so*" },
+	  LDW_ANCHORS_OK, NULL, { "~ld-linux@pfx" },
+	  { "/lib/ld-linux-x86-64.so.2", "/lib64/LD-LINUX.SO.2", "/lib/ld-linux.so/evil",
+	    "/lib/x/Ld-Linux.so" },
+	  { "/lib/ldlinux.so", "/lib/ld-linu", "/usr/lib/ld.so.2", "/lib/xld-linux.so" } },
+	{ "'like' keeps the prefix's case", WC, { "/lib*/ld-linux*.so*" },
+	  LDW_ANCHORS_OK, NULL, { "ld-linux@pfx" },
+	  { "/lib/ld-linux.so.2", "/lib64/ld-linux-x86-64.so.2" },
+	  { "/lib/LD-LINUX.so.2", "/lib/Ld-linux.so" } },
+	{ "a whole ancestor name wins over a prefix", WN, { "/usr/lib*/ld-linux*.so*" },
+	  LDW_ANCHORS_OK, NULL, { "~usr@1+" },
+	  { "/usr/lib/ld-linux.so.2", "/usr/lib64/x/ld-linux.so" }, { "/lib/ld-linux.so.2" } },
+	{ "Elastic's two values: a prefix and a whole name", WN,
+	  { "/lib*/ld-linux*.so*", "/usr/lib*/ld-linux*.so*" }, LDW_ANCHORS_OK, NULL,
+	  { "~ld-linux@pfx", "~usr@1+" },
+	  { "/lib/ld-linux.so.2", "/usr/lib/ld-linux.so.2", "/lib/ld-linux.so/x" },
+	  { "/lib/libc.so.6", "/etc/ld.so.preload" } },
+	{ "a whole file name wins over a prefix", WN, { "/lib*/ld-linux-x86-64.so.2" },
+	  LDW_ANCHORS_OK, NULL, { "~ld-linux-x86-64.so.2@0" },
+	  { "/lib64/ld-linux-x86-64.so.2" }, { "/lib64/ld-linux-x86-64.so.3" } },
+	{ "a prefix of the shortest length", WN, { "/x*/abcd?" }, LDW_ANCHORS_OK, NULL,
+	  { "~abcd@pfx" }, { "/x/abcde", "/xy/z/ABCD/" }, { "/x/abc", "/x/abdc/e" } },
+	{ "the longest prefix", WN, { "/libfoo*/ld*" }, LDW_ANCHORS_OK, NULL,
+	  { "~libfoo@pfx" }, { "/libfoo/ld", "/libfoo.d/x/ld.so" }, { "/lib/ld.so" } },
+	{ "the later of two equally long prefixes", WN, { "/abcd*/efgh*" }, LDW_ANCHORS_OK,
+	  NULL, { "~efgh@pfx" }, { "/abcd/efgh", "/abcdx/y/efghz" }, { "/abcd/x" } },
+	{ "'?' ends a prefix too", WN, { "/dir?/conf?x" }, LDW_ANCHORS_OK, NULL,
+	  { "~conf@pfx" }, { "/dir1/conf.x", "/dir//confxx" }, { "/dir1/con" } },
+	{ "a prefix needs a '/' before it", WN, { "*ld-linux*" },
+	  FAILS(LDW_ANCHORS_UNANCHORED, "*ld-linux*") },
+	{ "a prefix under 4 bytes", WN, { "/lib*/ld-*" },
+	  FAILS(LDW_ANCHORS_PREFIX_SHORT, "/lib*/ld-*") },
+	{ "one short prefix fails the requirement", WN, { "/lib*/ld-linux*", "/lib*/ld*" },
+	  FAILS(LDW_ANCHORS_PREFIX_SHORT, "/lib*/ld*") },
 	{ "a directory path", WN, { "/etc/" }, FAILS(LDW_ANCHORS_EMPTY_COMPONENT, "/etc/") },
 	{ "an empty value", EN, { "" }, FAILS(LDW_ANCHORS_EMPTY_COMPONENT, "") },
 	{ "a directory path under 'in'", EQ, { "/etc/ld.so.conf.d/" },
@@ -551,6 +605,8 @@ static bool has_spec(const struct ldw_anchors *a, const char *spec)
 		return false;
 	memcpy(name, spec, at - spec);
 	name[at - spec] = '\0';
+	if (!strcmp(at, "@pfx"))
+		return find_prefix(a, name, nocase);
 	return find_anchor(a, name, strcmp(at, "@0") ? LDW_ANCHOR_ANCESTOR : LDW_ANCHOR_NAME,
 			   nocase);
 }
@@ -585,7 +641,7 @@ static void test_derive_case(const struct derive_case *c)
 		for (i = 0; c->anchors[i]; i++) {
 			n++;
 			ok = ok && has_spec(&a, c->anchors[i]);
-			ancestors |= strstr(c->anchors[i], "@1+") != NULL;
+			ancestors |= strstr(c->anchors[i], "@1+") || strstr(c->anchors[i], "@pfx");
 		}
 		ok = ok && a.count == n && !a.value.ptr && a.ancestors == ancestors;
 	}
@@ -692,6 +748,11 @@ static void test_derive_shapes(void)
 		{ LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD, "/etc/ld.so.conf.d/*" },
 		{ LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD_NOCASE, "/lib*/ld-linux*.so*" },
 	};
+	static const struct shape_test short_one[] = {
+		{ LDW_FIELD_FILE_PATH, LDW_OP_EQUAL, "/etc/ld.so.preload" },
+		{ LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD, "/etc/ld.so.conf.d/*" },
+		{ LDW_FIELD_FILE_PATH, LDW_OP_WILDCARD_NOCASE, "/lib*/ld*" },
+	};
 	static const struct shape_test mixed[] = {
 		{ LDW_FIELD_FILE_PATH, LDW_OP_EQUAL, "/etc/ld.so.preload" },
 		{ LDW_FIELD_PROCESS_NAME, LDW_OP_EQUAL, "sh" },
@@ -704,15 +765,192 @@ static void test_derive_shapes(void)
 	       walk_ok_str(&a, "/etc/ld.so.preload") && walk_ok_str(&a, "/etc/ld.so.conf.d/x") &&
 	       !walk_ok_str(&a, "/etc/passwd"),
 	       "derive: an OR of file.path comparisons gives the union of their anchors");
-	tap_ok(derive_shape("TT|T|", or_of_two, &a) == LDW_ANCHORS_UNANCHORED && a.pass_all &&
-	       value_is(&a, "/lib*/ld-linux*.so*"),
-	       "derive: one unanchored value in an OR makes the requirement unusable");
+	tap_ok(derive_shape("TT|T|", or_of_two, &a) == LDW_ANCHORS_OK && a.count == 3 &&
+	       find_prefix(&a, "ld-linux", true) && walk_ok_str(&a, "/lib/ld-linux.so.2") &&
+	       !walk_ok_str(&a, "/lib/ldlinux.so.2"),
+	       "derive: a prefix value in an OR adds its prefix to the union");
+	tap_ok(derive_shape("TT|", or_of_two + 1, &a) == LDW_ANCHORS_OK && a.count == 2,
+	       "derive: a whole ancestor name and a prefix in one OR");
+	tap_ok(derive_shape("TT|T|", short_one, &a) == LDW_ANCHORS_PREFIX_SHORT && a.pass_all &&
+	       value_is(&a, "/lib*/ld*"),
+	       "derive: one value with too short a prefix in an OR makes the requirement unusable");
 	tap_ok(derive_shape("T!", or_of_two, &a) == LDW_ANCHORS_UNSUPPORTED_SHAPE && a.pass_all,
 	       "derive: not (file.path ...) gives no anchors");
 	tap_ok(derive_shape("TT&", mixed, &a) == LDW_ANCHORS_UNSUPPORTED_SHAPE && a.pass_all,
 	       "derive: file.path and another field's comparison: not this shape");
 	tap_ok(derive_shape("TT|", mixed, &a) == LDW_ANCHORS_UNSUPPORTED_SHAPE && a.pass_all,
 	       "derive: file.path or another field's comparison: no anchors (the other may hold)");
+}
+
+/* The anchors of file.path @op (@value), one value. */
+static void derive_one(enum ldw_op op, const char *value, struct ldw_anchors *a)
+{
+	const char *const values[] = { value, NULL };
+	const struct ldw_clause clause = { LDW_FIELD_FILE_PATH, op, values };
+	const struct ldw_rule rule = { .nrequirements = 1, .requirements = &clause };
+
+	derive(&rule, a);
+}
+
+/*
+ * A prefix anchor ("ld-linux", case folded) against names at the file's
+ * place and an ancestor's, shorter and longer than it, over NAME_MAX, with
+ * a NUL inside, and torn (the buffers end at the NUL: ASan sees over-reads).
+ */
+static void test_prefix_names(void)
+{
+	static const struct {
+		const char *name;
+		size_t len;		/* 0: strlen(name) */
+		unsigned int depth;
+		bool expect;
+	} cases[] = {
+		{ "ld-linux", 0, 0, true },
+		{ "ld-linux", 0, 1, true },
+		{ "ld-linux", 0, 40, true },
+		{ "ld-linux-x86-64.so.2", 0, 0, true },
+		{ "ld-linux.so", 0, 1, true },			/* /lib/ld-linux.so/evil */
+		{ "LD-Linux-X86-64.SO.2", 0, 0, true },
+		{ "ld-linux\xff", 0, 0, true },
+		{ "ld-linu", 0, 0, false },			/* shorter than the prefix */
+		{ "ld-lin", 0, 3, false },
+		{ "l", 0, 0, false },
+		{ "", 0, 0, false },
+		{ "ldlinux.so", 0, 0, false },
+		{ "xld-linux.so", 0, 0, false },
+		{ "ld_linux.so", 0, 0, false },
+		{ "ld-linu\xd8.so", 0, 0, false },		/* bytes >= 0x80 never fold */
+		{ "ld-lin\0x.so", 11, 0, false },		/* a NUL inside */
+		{ "ld-linux\0", 9, 0, true },			/* the prefix, then a NUL */
+	};
+	static char longname[400];
+	struct ldw_anchors a;
+	unsigned int i;
+
+	derive_one(WN, "/lib*/ld-linux*.so*", &a);
+	for (i = 0; i < LDW_ARRAY_SIZE(cases); i++) {
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].name);
+
+		tap_ok(name_ok(&a, cases[i].name, len, cases[i].depth) == cases[i].expect,
+		       "prefix ld-linux: name \"%.*s\" (%zu bytes) at depth %u is %s", (int)len,
+		       cases[i].name, len, cases[i].depth, cases[i].expect ? "an anchor" : "not");
+	}
+	memset(longname, 'x', sizeof(longname));
+	memcpy(longname, "ld-linux", 8);
+	tap_ok(name_ok(&a, longname, 300, 0) && name_ok(&a, longname, 256, 2) &&
+	       name_ok(&a, longname, 264, 0) && !name_ok(&a, longname + 1, 300, 0),
+	       "prefix ld-linux: names over NAME_MAX bytes that start with it are anchors");
+
+	/* Torn: a name and a longer length from another. */
+	{
+		static const char *const torn[] = { "ld-li", "ld-linu", "", "l" };
+		unsigned int bad = 0;
+
+		for (i = 0; i < LDW_ARRAY_SIZE(torn); i++) {
+			size_t size = strlen(torn[i]) + 1;
+			char *buf = malloc(size);
+
+			if (!buf)
+				abort();
+			memcpy(buf, torn[i], size);
+			bad += ldw_anchors_match_name(&a, buf, 20, 0);
+			bad += ldw_anchors_match_name(&a, buf, 20, 1);
+			free(buf);
+		}
+		tap_ok(!bad, "prefix ld-linux: torn names read with a longer length: no match, "
+		       "no over-read");
+	}
+
+	derive_one(WC, "/lib*/ld-linux*.so*", &a);
+	tap_ok(name_ok_str(&a, "ld-linux.so", 0) && name_ok_str(&a, "ld-linux.so", 2) &&
+	       !name_ok_str(&a, "LD-LINUX.so", 0) && !name_ok_str(&a, "ld-Linux.so", 1),
+	       "prefix ld-linux under 'like': exact case only");
+}
+
+/* places[]: the prefix bit from the prefix's length up, whole names' bits alone. */
+static void test_prefix_places(void)
+{
+	const char *const values[] = { "/lib*/ld-linux*.so*", "/etc/ld.so.preload", NULL };
+	const struct ldw_clause clause = { LDW_FIELD_FILE_PATH, WN, values };
+	const struct ldw_rule rule = { .nrequirements = 1, .requirements = &clause };
+	unsigned int len, bad = 0;
+	struct ldw_anchors a;
+
+	derive(&rule, &a);
+	for (len = 0; len <= LDW_ANCHOR_NAME_MAX; len++) {
+		unsigned int want = (len >= 8 ? LDW_ANCHORS_PREFIX_BIT : 0) |
+				    (len == 13 ? 1u << LDW_ANCHOR_NAME : 0);
+
+		bad += a.places[len] != want;
+	}
+	tap_ok(!bad && a.prefixes && a.ancestors && a.count == 2,
+	       "prefix ld-linux and ld.so.preload@0: places[] has the prefix bit from 8 "
+	       "bytes up, the name's bit at 13 only (%u wrong)", bad);
+	derive(&ldw_default_rule, &a);
+	tap_ok(!a.prefixes, "the default rule has no prefix anchor");
+}
+
+/* Bit (@c0, @c1) of @firsts, as the hooks read it. */
+static bool first_bit(const unsigned char *firsts, unsigned int c0, unsigned int c1)
+{
+	unsigned int key = ((c0 & 0xff) << 8) | (c1 & 0xff);
+
+	return firsts[key / 8] & (1u << (key % 8));
+}
+
+/*
+ * ldw_anchors_firsts(): for every first two bytes, the bit is set exactly
+ * when a name with them and the prefix's other bytes is an anchor (the
+ * compare decides), so a name whose bit is clear can be no anchor.
+ */
+static void test_prefix_firsts(void)
+{
+	static unsigned char firsts[LDW_ANCHORS_FIRSTS_BYTES];
+	static const struct {
+		enum ldw_op op;
+		const char *value;
+		unsigned int bits;	/* the bits set, counted by hand */
+	} cases[] = {
+		{ WN, "/lib*/ld-linux*.so*", 4 },	/* ld lD Ld LD */
+		{ WC, "/lib*/ld-linux*.so*", 1 },
+		{ WN, "/x*/4.2-*", 1 },			/* no letters */
+		{ WN, "/x*/a1b2*", 2 },			/* a1 A1 */
+		{ WN, "/etc/ld.so.preload", 0 },	/* whole names: none */
+	};
+	unsigned int i, c0, c1;
+
+	for (i = 0; i < LDW_ARRAY_SIZE(cases); i++) {
+		unsigned int set = 0, bad = 0;
+		struct ldw_anchors a;
+		char name[64];
+		size_t len;
+
+		derive_one(cases[i].op, cases[i].value, &a);
+		memset(firsts, 0, sizeof(firsts));
+		ldw_anchors_firsts(&a, firsts);
+		len = a.count ? a.anchor[0].len : 2;
+		if (a.count)
+			memcpy(name, a.anchor[0].name, len);
+		for (c0 = 0; c0 <= 0xff; c0++) {
+			for (c1 = 0; c1 <= 0xff; c1++) {
+				bool bit = first_bit(firsts, c0, c1), hit;
+
+				name[0] = (char)c0;
+				name[1] = (char)c1;
+				/* Only prefixes are keyed: a whole name is compared whole. */
+				hit = a.count && a.anchor[0].prefix &&
+				      ldw_anchors_match_bytes(&a, name, len, LDW_ANCHOR_NAME);
+				set += bit;
+				bad += bit != hit;
+			}
+		}
+		tap_ok(!bad && set == cases[i].bits,
+		       "firsts of %s %s: %u bits, each exactly where a name can match (%u wrong)",
+		       cases[i].op == WN ? "like~" : cases[i].op == WC ? "like" : "==",
+		       cases[i].value, set, bad);
+	}
+	/* Bit 0 is (NUL, NUL): an empty name's; a one-byte name's is (c, NUL). */
+	tap_ok(!first_bit(firsts, 0, 0), "firsts: an empty name's key is never set");
 }
 
 static void test_reason_texts(void)
@@ -747,6 +985,9 @@ int main(void)
 		test_derive_case(&derive_cases[i]);
 	test_derive_clauses();
 	test_derive_shapes();
+	test_prefix_names();
+	test_prefix_places();
+	test_prefix_firsts();
 	test_reason_texts();
 	return tap_done();
 }

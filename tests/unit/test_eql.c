@@ -356,6 +356,7 @@ static const struct anchor_refusal anchor_refusals[] = {
 	{ "file where process.name == \"y\" and (file.path : \"/etc/x\" and file.name : \"x\")",
 	  1, 36, SHAPE },
 	{ "file where file.path : \"*.conf\"", 1, 24, LDW_ANCHORS_UNANCHORED },
+	{ "file where file.path : \"/lib*/ld*\"", 1, 24, LDW_ANCHORS_PREFIX_SHORT },
 	{ "file where file.path : (\"/etc/a\", \"/etc/\")", 1, 35,
 	  LDW_ANCHORS_EMPTY_COMPONENT },
 	/* ldwatch.target.path anchors only where an absent one fails the rule */

@@ -287,8 +287,8 @@ cat >"$SYNC/rules.d/ld-linux.eql" <<EOF
 // tactic: TA0005 Defense Evasion
 // technique: T1574 Hijack Execution Flow
 // subtechnique: T1574.006 Dynamic Linker Hijacking
-file where host.os.type == "linux" and event.action == "creation" and
-file.path like~ ("/lib64/ld-linux*.so*", "/lib/ld-linux*.so*")
+file where host.os.type == "linux" and event.action in ("creation", "rename") and
+file.path like~ ("/lib*/ld-linux*.so*", "/usr/lib*/ld-linux*.so*")
 EOF
 sha_of "$SYNC/rules.d/elastic-640f79d1-v9.eql" "$SYNC/exceptions.d/site.eql"
 SYNC_SHA=$SHA
@@ -315,13 +315,67 @@ check "[$SCEN] a second sync changes nothing and says so" \
 run_expect check "$ALERTS" --kind any --from-line "$from2" --name "[$SCEN] second sync" \
 	--none event.action=ldwatch-rules-changed
 # A rule about other paths works with no code change: its names join the
-# prefilter's.
-mkdir -p /lib64
-op creat /lib64/ld-linux-x86-64.so.9
-alerts 1 rule.id=7c2b1e40-1d5a-4f53-9d2d-0f6f0e8a1c11 event.action=creation \
-	file.path=/lib64/ld-linux-x86-64.so.9 "process.pid=$OP_PID"
-rm -f /lib64/ld-linux-x86-64.so.9
-collect --total 1
+# prefilter's. Elastic's "Dynamic Linker (ld.so) Creation" shape: in
+# "/lib*/ld-linux*.so*" no name is whole, so the prefilter anchors names
+# starting with "ld-linux", at any depth ('*' matches '/' too); the second
+# value anchors on "usr". Renames are judged too here (Elastic's rule takes
+# creations only), so that a rename's path goes through the prefix.
+LDL_ID=7c2b1e40-1d5a-4f53-9d2d-0f6f0e8a1c11
+mkdir -p /lib /lib64 /usr/lib
+# ldl_alert ACTION PATH: exactly one alert of the ld.so rule for PATH, by
+# the last op.
+ldl_alert() {
+	alerts 1 "rule.id=$LDL_ID" "event.action=$1" "file.path=$2" "process.pid=$OP_PID"
+}
+op creat /lib/ld-linux-x86-64.so.9
+ldl_alert creation /lib/ld-linux-x86-64.so.9
+op ia32-creat /lib64/ld-linux-x86-64.so.8
+ldl_alert creation /lib64/ld-linux-x86-64.so.8
+op uring-openat /lib/ld-linux.so.7
+ldl_alert creation /lib/ld-linux.so.7
+op creat /usr/lib/ld-linux-x86-64.so.9
+ldl_alert creation /usr/lib/ld-linux-x86-64.so.9
+# like~ folds ASCII case: the prefix's too.
+op creat /lib/LD-LINUX-X86-64.SO.6
+ldl_alert creation /lib/LD-LINUX-X86-64.SO.6
+# The prefix as an ancestor's name: "/lib/ld-linux.so/evil" matches.
+mkdir -p /lib/ld-linux.so
+op openat /lib/ld-linux.so/evil
+ldl_alert creation /lib/ld-linux.so/evil
+# Renamed in, x86-64, ia32 and io_uring, from a staging directory of the
+# same file system (/tmp is another one here: EXDEV).
+STAGE=/lib/.ldw-stage
+mkdir -p "$STAGE"
+echo x >"$STAGE/a"
+op rename "$STAGE/a" /lib/ld-linux-x86-64.so.5
+ldl_alert rename /lib/ld-linux-x86-64.so.5
+echo x >"$STAGE/a"
+op ia32-renameat "$STAGE/a" /lib64/ld-linux.so.4
+ldl_alert rename /lib64/ld-linux.so.4
+echo x >"$STAGE/a"
+op uring-renameat2 "$STAGE/a" /lib/ld-linux.so.1
+ldl_alert rename /lib/ld-linux.so.1
+# A hard link and a symbolic link create no file, as Elastic's events say:
+# no alert of this rule (and no host target place: none of the companion's).
+echo x >"$STAGE/b"
+op link "$STAGE/b" /lib/ld-linux-x86-64.so.3
+no_alert file.path=/lib/ld-linux-x86-64.so.3
+op symlink "$STAGE/b" /lib/ld-linux-x86-64.so.2x
+no_alert file.path=/lib/ld-linux-x86-64.so.2x
+# Names the rule does not match: the prefix and more, but no ".so"; no
+# prefix; the prefix not at a name's start.
+op creat /lib/ld-linuxX
+no_alert file.path=/lib/ld-linuxX
+op creat /lib/ldlinux.so
+no_alert file.path=/lib/ldlinux.so
+op creat /lib/xld-linux.so
+no_alert file.path=/lib/xld-linux.so
+rm -rf /lib/ld-linux-x86-64.so.9 /lib64/ld-linux-x86-64.so.8 /lib/ld-linux.so.7 \
+	/usr/lib/ld-linux-x86-64.so.9 /lib/LD-LINUX-X86-64.SO.6 /lib/ld-linux.so \
+	/lib/ld-linux-x86-64.so.5 /lib64/ld-linux.so.4 /lib/ld-linux-x86-64.so.3 \
+	/lib/ld-linux-x86-64.so.2x /lib/ld-linuxX /lib/ldlinux.so /lib/xld-linux.so \
+	/lib/ld-linux.so.1 "$STAGE"
+collect --total 9
 
 scenario "rules: sync of an empty directory: the built-in rules back"
 rm -f "$SYNC/rules.d/"* "$SYNC/exceptions.d/"*
