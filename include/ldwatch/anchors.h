@@ -139,10 +139,13 @@ struct ldw_anchors {
  * text before its first wildcard, at depth >= 1 ("/etc/ld.so.conf.d/" and a
  * star anchors "ld.so.conf.d"). '*' and '?' match '/' too, which is why
  * only literal text can anchor.
- * A wildcard value giving neither falls back to a prefix anchor, at any
- * depth: the longest literal text L that follows a '/' and is followed by
- * a wildcard, with no '/' in L ("/lib*" + "/ld-linux*.so*" anchors names
- * starting with "ld-linux"); L must be LDW_ANCHOR_PREFIX_MIN bytes or more.
+ * A wildcard value with no name at depth 0 may give a prefix anchor, at
+ * any depth: the longest literal text L that follows a '/' and is followed
+ * by a wildcard, with no '/' in L ("/lib*" + "/ld-linux*.so*" anchors
+ * names starting with "ld-linux"); L must be LDW_ANCHOR_PREFIX_MIN bytes or
+ * more. It replaces a shorter name at depth >= 1 (the value
+ * "/usr/lib*" + "/ld-linux*.so*" anchors "ld-linux", not "usr"), and is
+ * the anchor of a value that gives no name at all.
  * Any value giving none of these makes the requirement unusable; with several
  * file.path requirements the first usable one is taken, as each must hold.
  * The values are copied: @anchors does not point into @prog, except @value.

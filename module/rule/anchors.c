@@ -184,10 +184,12 @@ static enum ldw_anchors_reason ldw_anchor_of_value(struct ldw_str value,
 						   struct ldw_anchor_view *view)
 {
 	size_t len = value.len, first = 0, last = 0, i;
+	struct ldw_anchor_view prefix;
 	const char *v = value.ptr;
 	bool any = false;
 
 	view->prefix = false;
+	view->len = 0;
 	for (i = 0; i < len; i++) {
 		if (wildcards && ldw_is_wildcard(v[i])) {
 			if (!any)
@@ -229,12 +231,23 @@ static enum ldw_anchors_reason ldw_anchor_of_value(struct ldw_str value,
 		if (v[i - 1] == '/') {
 			view->ptr = ldw_last_component(v, i - 1, &view->len);
 			view->place = LDW_ANCHOR_ANCESTOR;
-			if (view->len)
-				return LDW_ANCHORS_OK;
 			break;
 		}
 	}
-	return ldw_prefix_of_value(value, view);
+	if (!view->len)
+		return ldw_prefix_of_value(value, view);
+
+	/*
+	 * A short ancestor name, "usr" in Elastic's ld.so rule, is in the
+	 * path of a great many files, each then a false candidate; a longer
+	 * literal start of a name, "ld-linux" there, is in few. The longer
+	 * text is the better filter; a tie keeps the whole name, the cheaper
+	 * test.
+	 */
+	if (ldw_prefix_of_value(value, &prefix) == LDW_ANCHORS_OK &&
+	    prefix.len > view->len)
+		*view = prefix;
+	return LDW_ANCHORS_OK;
 }
 
 /* Whether @a is the anchor @view gives, folded when @nocase. */

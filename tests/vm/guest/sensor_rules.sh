@@ -317,8 +317,8 @@ run_expect check "$ALERTS" --kind any --from-line "$from2" --name "[$SCEN] secon
 # A rule about other paths works with no code change: its names join the
 # prefilter's. Elastic's "Dynamic Linker (ld.so) Creation" shape: in
 # "/lib*/ld-linux*.so*" no name is whole, so the prefilter anchors names
-# starting with "ld-linux", at any depth ('*' matches '/' too); the second
-# value anchors on "usr". Renames are judged too here (Elastic's rule takes
+# starting with "ld-linux", at any depth ('*' matches '/' too); so does the
+# second, whose "ld-linux" is longer than its whole name "usr". Renames are judged too here (Elastic's rule takes
 # creations only), so that a rename's path goes through the prefix.
 LDL_ID=7c2b1e40-1d5a-4f53-9d2d-0f6f0e8a1c11
 mkdir -p /lib /lib64 /usr/lib
