@@ -29,9 +29,8 @@
 # counted drop (a hole in the sequence); every alert that could not be built
 # is a counted drop, reported as lost.
 #
-# To run it alone on the lab kernel (after tests/lab/run.sh built it all):
-#   . build/lab/... see tests/lab/run.sh; run-vm.sh --kernel-image LAB_IMAGE
-#   with the sensor arguments and tests/lab/guest/faultinject.sh.
+# Alone, on the lab kernel (one boot, a few minutes):
+#   tests/lab/run-scripts.sh tests/lab/guest/faultinject.sh tests/lab/guest/kmemleak.sh
 
 # shellcheck source-path=SCRIPTDIR source=lab_lib.sh
 . /tests/lab_lib.sh
@@ -286,6 +285,7 @@ attempt() {
 	_at_single=$1
 	_at_how=$2
 	shift 2
+	LAST_INJECTED=0
 	# What the setup changed is written before this attempt's window.
 	fence || return 1
 	rules_now "$FI/before" || return 1
