@@ -497,6 +497,14 @@ flood() {
 	_fl_b=$("$EXPECT" count "$ALERTS" --after "$FLOOD_FROM" --before "$FENCE_SEQ" \
 		event.action=creation file.path=/etc/ld.so.preload 2>/dev/null)
 	ALERTS_N=$((${ALERTS_N:-0} + ${_fl_b:-0}))
+	SUCCESS_N=0
+	for _fl_p in /etc/ld.so.conf.d/fi-a.conf /etc/ld.so.preload; do
+		_fl_n=$("$EXPECT" count "$ALERTS" --after "$FLOOD_FROM" --before "$FENCE_SEQ" \
+			event.action=creation "file.path=$_fl_p" event.outcome=success 2>/dev/null)
+		SUCCESS_N=$((SUCCESS_N + ${_fl_n:-0}))
+	done
+	# A creation that succeeded but whose undoing failed is not in DONE.
+	UNDONE=$(cat "$FI"/w?.err 2>/dev/null | grep -c '^ldw-ops: undoing ')
 	LOST=0
 	"$EXPECT" fields "$ALERTS" 1 event.action ldwatch.lost.count >"$FI/lost.tsv"
 	while IFS="$TAB" read -r _fl_action _fl_count; do
@@ -523,6 +531,8 @@ if sensor_up flood; then
 		test "$SLAB_N" -gt 0 -a "$NO_MEMORY" -gt 0
 	check "[$SCEN] alerts ($ALERTS_N) + drops ($DROPPED) = operations ($DONE)" \
 		test $((ALERTS_N + DROPPED)) -eq "$DONE"
+	check "[$SCEN] every alert says the creation succeeded ($SUCCESS_N of $ALERTS_N)" \
+		test "$SUCCESS_N" -eq "$ALERTS_N"
 	check "[$SCEN] ldwatchd reported every drop as lost ($LOST of $DROPPED)" \
 		test "$LOST" -eq "$DROPPED"
 	drops_before=$DROPPED
@@ -542,6 +552,8 @@ if sensor_up flood; then
 		test $((ALERTS_N + DROPPED)) -ge "$DONE"
 	check "[$SCEN] ldwatchd reported every drop as lost ($LOST of $DROPPED)" \
 		test "$LOST" -eq "$DROPPED"
+	check "[$SCEN] no alert says a creation succeeded that did not ($SUCCESS_N say so; $DONE succeeded, $UNDONE more were not undone)" \
+		test "$SUCCESS_N" -le $((DONE + UNDONE))
 	run_expect check "$ALERTS" --kind any --name "[$SCEN]" \
 		--desc "ldwatchd's output is well-formed throughout" --lint
 	sensor_down
