@@ -15,8 +15,9 @@
 #     allocation of the command failed once, in turn); and make-it-fail with
 #     probability 100 makes all of them fail;
 #   - flood: make-it-fail on the flooding processes, a fifth of the
-#     allocations failing at random; then the same with no stack filter, so
-#     that the operations themselves fail too.
+#     allocations through ldwatch failing at random; then every allocation
+#     of those processes (no stack filter) at 2%, so that the operations
+#     themselves fail too.
 # Order-0 page allocations are not made to fail in the loads: a GFP_KERNEL
 # page allocation that fails prints the page allocator's own warning with a
 # stack trace, which the harness counts as a splat (a report of the
