@@ -704,7 +704,8 @@ static char *ldw_rule_text_alloc(const struct ldw_lrule *rule)
 	char *text;
 
 	len = ldw_prog_format(&rule->prog, NULL, 0);
-	text = kvmalloc(len + 1, GFP_KERNEL);
+	/* The requester is told (ENOMEM): no trace on the console. */
+	text = kvmalloc(len + 1, GFP_KERNEL | __GFP_NOWARN);
 	if (text)
 		ldw_prog_format(&rule->prog, text, len + 1);
 	return text;

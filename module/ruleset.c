@@ -233,7 +233,11 @@ struct ldw_lrule *ldw_lrule_new(const struct ldw_lrule_spec *spec,
 	size = struct_size(rule, blob, words) + ldw_string_bytes(spec->id) +
 	       ldw_string_bytes(spec->name) + ldw_string_bytes(spec->severity) +
 	       ldw_string_bytes(spec->threat) + ldw_string_bytes(spec->source);
-	rule = kvzalloc(size, GFP_KERNEL);
+	/*
+	 * The loader is told (ENOMEM, and why): a failure needs no trace on
+	 * the console, which a loader could otherwise fill at will.
+	 */
+	rule = kvzalloc(size, GFP_KERNEL | __GFP_NOWARN);
 	if (!rule) {
 		why->err = -ENOMEM;
 		why->what = "no memory for the rule";

@@ -11,6 +11,9 @@
 # order:
 #   smoke.sh, module_load.sh   the module loads and unloads
 #   sensor_*.sh                every sensor scenario of tests/vm/run.sh
+#   faultinject.sh             allocations through ldwatch fail while rules
+#                              load and during floods: clear errors, counted
+#                              drops (failslab, fail_page_alloc)
 #   kmemleak.sh                unloaded, then no leak
 #   stress.sh                  20 loads and unloads under file operations on
 #                              both CPUs, ldwatchd killed and restarted; no leak
@@ -84,7 +87,11 @@ sensor_suite_prepare
 scripts=(tests/vm/guest/smoke.sh tests/vm/guest/module_load.sh)
 if ((sensor_ready)); then
 	sensor_suite_args builtin
-	scripts+=("${sensor_args[@]}" tests/lab/guest/kmemleak.sh tests/lab/guest/stress.sh)
+	# Fault injection (faultinject.sh): after the sensor scenarios, before
+	# the leak scan, which then covers it.
+	scripts+=(--file rules/ldwatch-companion-v1.eql:/tests/rules/ldwatch-companion-v1.eql)
+	scripts+=("${sensor_args[@]}" tests/lab/guest/faultinject.sh)
+	scripts+=(tests/lab/guest/kmemleak.sh tests/lab/guest/stress.sh)
 else
 	scripts+=(tests/lab/guest/kmemleak.sh)
 fi
