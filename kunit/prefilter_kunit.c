@@ -279,7 +279,7 @@ static void __init rules_without_ancestors_or_anchors(struct kunit *test)
 
 /*
  * A prefix anchor: a name of the prefix's length or longer is compared
- * where its first two bytes may start the prefix, at the file's place and
+ * where its first four bytes may start the prefix, at the file's place and
  * on the way up; other names end the inline walk as they did. When the
  * set changes to one without the prefix, its bits leave both tables.
  */
@@ -297,8 +297,15 @@ static void __init prefix_anchors(struct kunit *test)
 		{ "lib/ld-linuxX", true },		/* the prefix, and more */
 		{ "lib/xld-linux.so", false },
 	};
-	/* Names whose first two bytes start no prefix: the inline walk ends. */
+	/*
+	 * Names whose first four bytes start no prefix: the inline walk
+	 * ends, "ld" and "ld-" stems included.
+	 */
 	static const char *const inline_misses[] = {
+		"tmp/ldw-bench/xxxxxxxx",
+		"sbin/ldconfig.real",
+		"etc/ld.so.cache~",
+		"lib/ld-2.36.so",
 		"lib/libc.so.6",
 		"usr/lib/x86_64-linux-gnu/libm.so.6",
 		"etc/passwd.backup",
@@ -332,7 +339,7 @@ static void __init prefix_anchors(struct kunit *test)
 		if (READ_ONCE(ldw_prefilter_firsts[i]))
 			break;
 	KUNIT_EXPECT_EQ_MSG(test, i, (unsigned int)LDW_ANCHORS_FIRSTS_BYTES,
-			    "a first-two-bytes bit is left");
+			    "a first-four-bytes key is left");
 	for (i = 0; i < 3; i++) {
 		leaf = ldw_test_leaf(test, mnt->mnt_root, cases[i].path);
 		KUNIT_EXPECT_FALSE_MSG(test, ldw_test_maybe(mnt, leaf),

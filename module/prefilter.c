@@ -15,7 +15,7 @@
  *
  * The anchors are those of the rules of Elastic's view in the set in force
  * (ruleset.h), each rule's derived when it was loaded; this file keeps
- * the table of their lengths and the bitmap of their prefixes' first two
+ * the table of their lengths and the table of their prefixes' first four
  * bytes as the set changes, logs them, and compares the bytes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -95,7 +95,7 @@ static u8 ldw_prefilter_bits(const struct ldw_prefilter_table *table,
 		       LDW_PREFILTER_RULE_BITS;
 }
 
-/* Byte @i of @table's firsts, every bit without one. */
+/* Byte @i of @table's firsts; without one, every key set. */
 static u8 ldw_prefilter_first(const struct ldw_prefilter_table *table,
 			      unsigned int i)
 {

@@ -71,11 +71,12 @@ extern u8 ldw_prefilter_fits[LDW_PREFILTER_LENGTHS];
  * Prefix anchors (anchors.h) set LDW_PREFILTER_PREFIX, the same bit as
  * LDW_ANCHORS_PREFIX_BIT in an anchor set's places[], for every length
  * from the prefix's up to 255, and a name whose length fits by that bit
- * alone is a candidate only if ldw_prefilter_firsts holds the bit of its
- * first two bytes (ldw_prefilter_hit()). A name longer than 255 bytes
- * whose length's low byte is under the prefix's length is missed: only a
- * few file systems (vfat, ntfs3 and cifs, in multibyte characters) have
- * such names, and a bound test on every length would cost every name.
+ * alone is a candidate only if ldw_prefilter_firsts has a byte not 0 at
+ * the key of its first four bytes (ldw_prefilter_hit()). A name longer
+ * than 255 bytes whose length's low byte is under the prefix's length is
+ * missed: only a few file systems (vfat, ntfs3 and cifs, in multibyte
+ * characters) have such names, and a bound test on every length would
+ * cost every name.
  */
 #define LDW_PREFILTER_PREFIX	BIT(LDW_ANCHOR_PLACES)
 #define LDW_PREFILTER_HOST_NAME	BIT(LDW_ANCHOR_PLACES + 1)
@@ -88,8 +89,8 @@ extern u8 ldw_prefilter_fits[LDW_PREFILTER_LENGTHS];
 	(BIT(LDW_ANCHOR_ANCESTOR) | LDW_PREFILTER_PREFIX | LDW_PREFILTER_HOST_DIR)
 
 /*
- * prefilter.c's: a bit per value of a name's first two bytes
- * (ldw_anchors_first_key()), set where a name starting with those may
+ * prefilter.c's: a byte per key of a name's first four bytes
+ * (ldw_anchors_first_key()), not 0 where a name starting with those may
  * start with a prefix anchor of a rule of the set in force.
  */
 extern u8 ldw_prefilter_firsts[LDW_ANCHORS_FIRSTS_BYTES];
@@ -97,7 +98,7 @@ extern u8 ldw_prefilter_firsts[LDW_ANCHORS_FIRSTS_BYTES];
 /**
  * struct ldw_prefilter_table - the prefilter's tables for a rule set
  * @fits: a byte per length, the rule bits of ldw_prefilter_fits
- * @firsts: the bitmap of ldw_prefilter_firsts
+ * @firsts: the table of ldw_prefilter_firsts
  */
 struct ldw_prefilter_table {
 	u8 fits[LDW_PREFILTER_LENGTHS];
@@ -116,7 +117,7 @@ void ldw_prefilter_host_dir(u32 len);
 /*
  * The rule set changes (ruleset.c, under its lock). Before the new set is
  * published, ldw_prefilter_rules_add() adds its anchors' bits, @table
- * (NULL: every length and every first two bytes) to the tables, and its
+ * (NULL: every length and every first four bytes) to the tables, and its
  * ancestors to the flag; after a grace period, ldw_prefilter_rules_set()
  * makes the tables and the flag the new set's exactly. A hook reading the
  * tables meanwhile finds the old set's names and the new set's, in both:
@@ -150,31 +151,45 @@ static __always_inline u8 ldw_prefilter_len_fits(const struct dentry *dentry,
 }
 
 /*
- * Whether a name whose length fits (@fit, not 0) may be a candidate: yes,
- * unless it fits by LDW_PREFILTER_PREFIX alone and the bit of its first two
- * bytes in ldw_prefilter_firsts is clear. Without a prefix rule that bit is
- * never in @fit, and this is reached only where a length fits: the common
- * path is what it is without prefixes.
+ * Whether a name whose length fits @mask (ldw_prefilter_len_fits() was
+ * true) may be a candidate: yes, unless of @mask its length fits by
+ * LDW_PREFILTER_PREFIX alone and ldw_prefilter_firsts has a 0 at the key
+ * of its first four bytes. Without a prefix rule that bit is never set,
+ * and this is reached only where a length fits: the common path is what
+ * it is without prefixes.
  *
- * The name pointer is read once; whichever name it is, old or new (an old
- * external name is freed after a grace period, which the caller's RCU-sched
- * section holds off), it has a byte and a NUL at least, so name[1] is in it
- * (a one-byte name's NUL, a key no prefix has). An inline name rewritten
+ * The byte of ldw_prefilter_fits is read again here, rather than kept from
+ * the walk's test: kept, it would cost the walk a register and a move on
+ * every step. Read again it may be another length's, after a rename: any
+ * answer a moment earlier or later would give is right.
+ *
+ * The name pointer is read once. Whichever name it is, old or new (an old
+ * external name is freed after a grace period, which the caller's
+ * RCU-sched section holds off), four bytes are inside it: a short name is
+ * kept inline, in the dentry's DNAME_INLINE_LEN bytes, and only a longer
+ * one outside. A name shorter than four bytes gives bytes after its NUL,
+ * a key at worst that a byte compare then refuses; its length fits no
+ * prefix anyway, unless a rename tore the read. An inline name rewritten
  * meanwhile stays inside the dentry: the bytes may be of either name, an
  * answer a moment earlier or later would give.
  */
-static __always_inline bool ldw_prefilter_hit(const struct dentry *dentry, u8 fit)
+static __always_inline bool ldw_prefilter_hit(const struct dentry *dentry, u8 mask)
 {
 	const unsigned char *name;
 	unsigned int key;
+	u8 len_low;
 
-	if (fit != LDW_PREFILTER_PREFIX)
+	BUILD_BUG_ON(DNAME_INLINE_LEN < 4 || LDW_ANCHOR_PREFIX_MIN < 4);
+	/* Racy by design, as in ldw_prefilter_len_fits(). */
+	len_low = data_race((u8)dentry->d_name.len);
+	if (READ_ONCE(ldw_prefilter_fits[len_low]) & mask & ~LDW_PREFILTER_PREFIX)
 		return true;
 	name = READ_ONCE(dentry->d_name.name);
 	/* Racy by design: bytes of either name give a right answer (above). */
-	key = ldw_anchors_first_key(data_race(name[0]), data_race(name[1]));
+	key = data_race(ldw_anchors_first_key(ldw_anchors_first4(name[0], name[1],
+								 name[2], name[3])));
 	/* Racy too: a byte changing meanwhile holds the set in force's bits. */
-	return data_race(ldw_prefilter_firsts[key / 8]) & BIT(key % 8);
+	return data_race(ldw_prefilter_firsts[key]);
 }
 
 /*
@@ -193,6 +208,12 @@ static __always_inline bool ldw_prefilter_up(const struct vfsmount **mnt,
 	if (!--*steps)
 		return false;
 	*dentry = READ_ONCE((*dentry)->d_parent);
+	/*
+	 * The mount's root is read from the mount at every step, in the
+	 * compare: a copy the compiler would otherwise keep in a register
+	 * costs a move at the start of every walk and at every mount crossed.
+	 */
+	barrier();
 	while (unlikely(*dentry == (*mnt)->mnt_root)) {
 		if (!ldw_mount_up(mnt, dentry) || !--*steps)
 			return false;
@@ -212,10 +233,10 @@ static __always_inline bool ldw_prefilter_up(const struct vfsmount **mnt,
  * step is a load of the parent, a compare with the mount's root and one
  * byte of ldw_prefilter_fits; nothing is called, so the hook keeps no
  * register across a call. With a prefix rule loaded, a name whose length
- * fits only a prefix costs two bytes of the name and one of
+ * fits only a prefix costs four bytes of the name and one of
  * ldw_prefilter_firsts more (ldw_prefilter_hit()). Almost every operation
  * ends here, false. True when a name on the way has an anchor's length
- * (and, for a prefix's, its first two bytes), or the walk ran out of
+ * (and, for a prefix's, its first four bytes), or the walk ran out of
  * steps: then ldw_prefilter_match(), out of line, decides.
  *
  * Never sleeps, takes no lock, allocates nothing: callable from the hooks'
@@ -229,19 +250,18 @@ static __always_inline bool ldw_prefilter_maybe(const struct vfsmount *mnt,
 {
 	unsigned int steps = LDW_PREFILTER_DEPTH;
 	bool maybe = true;
-	u8 fit;
 
 	/* See ldw_prefilter_match() for why this protects the walk. */
 	rcu_read_lock_sched_notrace();
-	fit = ldw_prefilter_len_fits(dentry, LDW_PREFILTER_AT_NAME);
-	if (unlikely(fit) && ldw_prefilter_hit(dentry, fit))
+	if (unlikely(ldw_prefilter_len_fits(dentry, LDW_PREFILTER_AT_NAME)) &&
+	    ldw_prefilter_hit(dentry, LDW_PREFILTER_AT_NAME))
 		goto out;
 	while (ldw_prefilter_up(&mnt, &dentry, &steps)) {
-		fit = ldw_prefilter_len_fits(dentry, LDW_PREFILTER_AT_ANCESTOR);
-		if (unlikely(fit) && ldw_prefilter_hit(dentry, fit)) {
+		if (unlikely(ldw_prefilter_len_fits(dentry, LDW_PREFILTER_AT_ANCESTOR)) &&
+		    ldw_prefilter_hit(dentry, LDW_PREFILTER_AT_ANCESTOR)) {
 			/* A set with no ancestor anchors stops here. */
 			maybe = data_race(ldw_prefilter_ancestors) ||
-				(fit & LDW_PREFILTER_HOST_DIR);
+				ldw_prefilter_len_fits(dentry, LDW_PREFILTER_HOST_DIR);
 			goto out;
 		}
 	}

@@ -27,6 +27,7 @@
 #ifndef _LDWATCH_ANCHORS_H
 #define _LDWATCH_ANCHORS_H
 
+#include <linux/types.h>
 #include <ldwatch/rule.h>
 
 /*
@@ -181,27 +182,45 @@ bool ldw_anchors_match_bytes(const struct ldw_anchors *anchors,
 			     const char *name, size_t len,
 			     enum ldw_anchor_place place);
 
-/* Bytes of a bitmap with a bit per value of a name's first two bytes. */
-#define LDW_ANCHORS_FIRSTS_BYTES (65536 / 8)
+/*
+ * A name's first four bytes, the most every prefix anchor has
+ * (LDW_ANCHOR_PREFIX_MIN), key a table of LDW_ANCHORS_FIRSTS_BYTES bytes,
+ * one a key, not 0 where a prefix starts with them. Four bytes and not
+ * two: two are a common stem ("ld" of ldconfig, ld.so.cache and every
+ * "ldw-..."), each then a byte compare out of line. A byte a key and not
+ * a bit: the hooks test it with one compare, no shift and no mask; a
+ * small table all the same, as a rule set's prefixes set a few keys.
+ */
+#define LDW_ANCHORS_FIRSTS_BYTES 4096	/* a power of two */
+
+/* A name's first four bytes as one number, the first byte the lowest. */
+static inline __u32 ldw_anchors_first4(unsigned char c0, unsigned char c1,
+				       unsigned char c2, unsigned char c3)
+{
+	return (__u32)c0 | (__u32)c1 << 8 | (__u32)c2 << 16 | (__u32)c3 << 24;
+}
 
 /*
- * The key of a name's first two bytes, @c0 and @c1 (a NUL for a name of
- * one byte), into a bitmap of LDW_ANCHORS_FIRSTS_BYTES: bit (key % 8) of
- * byte (key / 8).
+ * The key of @first4 (ldw_anchors_first4()), an index into a table of
+ * LDW_ANCHORS_FIRSTS_BYTES. The top bits of a product with 2^32 divided
+ * by the golden ratio (Fibonacci hashing, as the kernel's hash_32())
+ * spread names that differ in any of the four bytes, so that another
+ * name's key is seldom a prefix's.
  */
-static inline unsigned int ldw_anchors_first_key(unsigned char c0, unsigned char c1)
+static inline unsigned int ldw_anchors_first_key(__u32 first4)
 {
-	return (unsigned int)c0 << 8 | c1;
+	return (__u32)(first4 * 0x9e3779b9u) >>
+	       (32 - __builtin_ctz(LDW_ANCHORS_FIRSTS_BYTES));
 }
 
 /**
- * ldw_anchors_firsts() - add the first two bytes of @anchors' prefixes
+ * ldw_anchors_firsts() - add the first four bytes of @anchors' prefixes
  * @anchors: the anchor set
- * @firsts: a bitmap of LDW_ANCHORS_FIRSTS_BYTES bytes
+ * @firsts: a table of LDW_ANCHORS_FIRSTS_BYTES bytes
  *
- * Sets the bit of every pair of first two bytes a name starting with one
- * of @anchors' prefix anchors can have (each ASCII case of a nocase one).
- * A name whose bit is clear starts with none of them.
+ * Sets the byte of every first four bytes a name starting with one of
+ * @anchors' prefix anchors can have (each ASCII case of a nocase one) to
+ * 1. A name whose byte is 0 starts with none of them.
  */
 void ldw_anchors_firsts(const struct ldw_anchors *anchors, unsigned char *firsts);
 

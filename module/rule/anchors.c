@@ -75,42 +75,41 @@ bool ldw_anchors_match_bytes(const struct ldw_anchors *anchors,
 	return false;
 }
 
-/* Set the bit of (@c0, @c1) in @firsts. */
-static void ldw_anchors_first_set(unsigned char *firsts, unsigned char c0,
-				  unsigned char c1)
+/* The ASCII upper case of @c. */
+static unsigned char ldw_anchor_upper(unsigned char c)
 {
-	unsigned int key = ldw_anchors_first_key(c0, c1);
-
-	firsts[key / 8] |= (unsigned char)(1u << (key % 8));
-}
-
-/* @c, and its upper case when @nocase folds it. */
-static unsigned char ldw_anchor_upper(unsigned char c, bool nocase)
-{
-	if (nocase && c >= 'a' && c <= 'z')
+	if (c >= 'a' && c <= 'z')
 		return c - 'a' + 'A';
 	return c;
 }
 
 void ldw_anchors_firsts(const struct ldw_anchors *anchors, unsigned char *firsts)
 {
-	unsigned int i;
+	unsigned int i, variants, c, k;
 
 	for (i = 0; i < anchors->count; i++) {
 		const struct ldw_anchor *a = &anchors->anchor[i];
-		unsigned char c0, c1, u0, u1;
 
 		if (!a->prefix)
 			continue;
-		/* Stored folded to lower case; a name may have either case. */
-		c0 = (unsigned char)a->name[0];
-		c1 = (unsigned char)a->name[1];
-		u0 = ldw_anchor_upper(c0, a->nocase);
-		u1 = ldw_anchor_upper(c1, a->nocase);
-		ldw_anchors_first_set(firsts, c0, c1);
-		ldw_anchors_first_set(firsts, c0, u1);
-		ldw_anchors_first_set(firsts, u0, c1);
-		ldw_anchors_first_set(firsts, u0, u1);
+		/*
+		 * Stored folded to lower case; a name may have either case
+		 * of each byte: bit k of @c picks the upper case of byte k.
+		 */
+		variants = a->nocase ? 16 : 1;
+		for (c = 0; c < variants; c++) {
+			unsigned char b[4];
+			unsigned int key;
+
+			/* Four bytes: LDW_ANCHOR_PREFIX_MIN at least. */
+			for (k = 0; k < 4; k++) {
+				b[k] = (unsigned char)a->name[k];
+				if (c & (1u << k))
+					b[k] = ldw_anchor_upper(b[k]);
+			}
+			key = ldw_anchors_first_key(ldw_anchors_first4(b[0], b[1], b[2], b[3]));
+			firsts[key] = 1;
+		}
 	}
 }
 

@@ -10,6 +10,7 @@
  * Every name buffer handed to the code under test is allocated to its exact
  * size, so that ASan reports any read past the length or the NUL.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -897,18 +898,26 @@ static void test_prefix_places(void)
 	tap_ok(!a.prefixes, "the default rule has no prefix anchor");
 }
 
-/* Bit (@c0, @c1) of @firsts, as the hooks read it. */
-static bool first_bit(const unsigned char *firsts, unsigned int c0, unsigned int c1)
+/* The bit of @name's first four bytes in @firsts, as the hooks read it. */
+static bool first_bit(const unsigned char *firsts, const char *name)
 {
-	unsigned int key = ((c0 & 0xff) << 8) | (c1 & 0xff);
+	const unsigned char *n = (const unsigned char *)name;
+	unsigned int key = ldw_anchors_first_key(ldw_anchors_first4(n[0], n[1], n[2], n[3]));
 
-	return firsts[key / 8] & (1u << (key % 8));
+	return firsts[key];
+}
+
+/* A small deterministic generator: the same names on every run. */
+static uint32_t test_rand(uint32_t *state)
+{
+	*state = *state * 1664525u + 1013904223u;
+	return *state >> 8;
 }
 
 /*
- * ldw_anchors_firsts(): for every first two bytes, the bit is set exactly
- * when a name with them and the prefix's other bytes is an anchor (the
- * compare decides), so a name whose bit is clear can be no anchor.
+ * ldw_anchors_firsts(): every name an anchor's compare accepts has its
+ * bit set (the inline walk may skip the compare only where the bit is
+ * clear), and few others do.
  */
 static void test_prefix_firsts(void)
 {
@@ -918,16 +927,17 @@ static void test_prefix_firsts(void)
 		const char *value;
 		unsigned int bits;	/* the bits set, counted by hand */
 	} cases[] = {
-		{ WN, "/lib*/ld-linux*.so*", 4 },	/* ld lD Ld LD */
+		{ WN, "/lib*/ld-linux*.so*", 8 },	/* l, d, l: 2 * 2 * 2 cases */
 		{ WC, "/lib*/ld-linux*.so*", 1 },
 		{ WN, "/x*/4.2-*", 1 },			/* no letters */
-		{ WN, "/x*/a1b2*", 2 },			/* a1 A1 */
+		{ WN, "/x*/a1b2*", 4 },			/* a, b */
 		{ WN, "/etc/ld.so.preload", 0 },	/* whole names: none */
 	};
-	unsigned int i, c0, c1;
+	unsigned int i, c, k, total;
 
 	for (i = 0; i < LDW_ARRAY_SIZE(cases); i++) {
-		unsigned int set = 0, bad = 0;
+		unsigned int set = 0, missed = 0, extra = 0, n;
+		uint32_t seed = 1;
 		struct ldw_anchors a;
 		char name[64];
 		size_t len;
@@ -935,29 +945,61 @@ static void test_prefix_firsts(void)
 		derive_one(cases[i].op, cases[i].value, &a);
 		memset(firsts, 0, sizeof(firsts));
 		ldw_anchors_firsts(&a, firsts);
-		len = a.count ? a.anchor[0].len : 2;
-		if (a.count)
+		for (k = 0; k < LDW_ANCHORS_FIRSTS_BYTES; k++)
+			set += firsts[k] != 0;
+		len = a.count ? a.anchor[0].len : 4;
+		/* Every case of the prefix, and more after it. */
+		for (c = 0; a.count && a.anchor[0].prefix && c < 16; c++) {
 			memcpy(name, a.anchor[0].name, len);
-		for (c0 = 0; c0 <= 0xff; c0++) {
-			for (c1 = 0; c1 <= 0xff; c1++) {
-				bool bit = first_bit(firsts, c0, c1), hit;
-
-				name[0] = (char)c0;
-				name[1] = (char)c1;
-				/* Only prefixes are keyed: a whole name is compared whole. */
-				hit = a.count && a.anchor[0].prefix &&
-				      ldw_anchors_match_bytes(&a, name, len, LDW_ANCHOR_NAME);
-				set += bit;
-				bad += bit != hit;
-			}
+			for (k = 0; k < 4; k++)
+				if (c & (1u << k) && name[k] >= 'a' && name[k] <= 'z')
+					name[k] = (char)(name[k] - 'a' + 'A');
+			strcpy(name + len, ".so.2");
+			if (ldw_anchors_match_bytes(&a, name, strlen(name), LDW_ANCHOR_NAME) &&
+			    !first_bit(firsts, name))
+				missed++;
 		}
-		tap_ok(!bad && set == cases[i].bits,
-		       "firsts of %s %s: %u bits, each exactly where a name can match (%u wrong)",
+		/* Random names of the prefix's length: any the compare accepts is keyed. */
+		for (n = 0; n < 200000; n++) {
+			bool hit;
+
+			for (k = 0; k < len; k++)
+				name[k] = (char)(test_rand(&seed) % 255 + 1);
+			name[len] = '\0';
+			if (n % 2)	/* half of them start like a prefix's first two bytes */
+				memcpy(name, a.count ? a.anchor[0].name : "ld", 2);
+			hit = a.count && a.anchor[0].prefix &&
+			      ldw_anchors_match_bytes(&a, name, len, LDW_ANCHOR_NAME);
+			if (first_bit(firsts, name))
+				extra += !hit;
+			else
+				missed += hit;
+		}
+		/* Others keyed by chance: about set / LDW_ANCHORS_FIRSTS_BYTES of them. */
+		tap_ok(!missed && set == cases[i].bits &&
+		       extra < 2 * set * 200000 / LDW_ANCHORS_FIRSTS_BYTES + 50,
+		       "firsts of %s %s: %u keys; every name the compare accepts is keyed "
+		       "(%u missed), %u of 200000 others are",
 		       cases[i].op == WN ? "like~" : cases[i].op == WC ? "like" : "==",
-		       cases[i].value, set, bad);
+		       cases[i].value, set, missed, extra);
 	}
-	/* Bit 0 is (NUL, NUL): an empty name's; a one-byte name's is (c, NUL). */
-	tap_ok(!first_bit(firsts, 0, 0), "firsts: an empty name's key is never set");
+
+	/* "ld" stems that are no "ld-linux": the inline walk ends at them. */
+	{
+		static const char *const stems[] = {
+			"ldw-bench", "ldconfig", "ld.so.cache", "ld-2.36.so", "ldd", "ld.so.conf.d",
+		};
+		struct ldw_anchors a;
+
+		derive_one(WN, "/lib*/ld-linux*.so*", &a);
+		memset(firsts, 0, sizeof(firsts));
+		ldw_anchors_firsts(&a, firsts);
+		for (i = 0, total = 0; i < LDW_ARRAY_SIZE(stems); i++)
+			total += first_bit(firsts, stems[i]);
+		tap_ok(!total && first_bit(firsts, "LD-Linux.so"),
+		       "firsts of ld-linux: none of %zu other \"ld\" names is keyed (%u are)",
+		       LDW_ARRAY_SIZE(stems), total);
+	}
 }
 
 static void test_reason_texts(void)
