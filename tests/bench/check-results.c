@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * check-results: does a benchmark results file have the form issue 5
- * gives it, with the figures of hook=kprobe and of every shipped rule
- * loaded (issue 15) beside? For tests/bench/smoke.sh.
+ * gives it, with the figures of hook=kprobe, of every shipped rule loaded
+ * (issue 15) and of the prefix-anchored ld.so rule loaded besides beside?
+ * For tests/bench/smoke.sh.
  *
  *   check-results FILE RELEASE OPERATION...
  *
@@ -10,8 +11,8 @@
  * parser: the report writes it with awk), holding exactly
  *
  *   {"kernel": RELEASE, "metric": "icount",
- *    "ops": {OPERATION: {"none": N, "ldwatch": N, "rules": N, "kprobe": N,
- *                        "audit": N}, ...}}
+ *    "ops": {OPERATION: {"none": N, "ldwatch": N, "rules": N, "prefix": N,
+ *                        "kprobe": N, "audit": N}, ...}}
  *
  * with exactly the OPERATIONs given, each N a positive finite number.
  * Prints what is wrong, one line each; exit status 0 if nothing, 1 if
@@ -27,7 +28,7 @@
 
 #define PROG "check-results"
 
-static const char *const configs[] = { "none", "ldwatch", "rules", "kprobe", "audit" };
+static const char *const configs[] = { "none", "ldwatch", "rules", "prefix", "kprobe", "audit" };
 #define NCONFIGS (sizeof(configs) / sizeof(configs[0]))
 
 static int problems;

@@ -17,18 +17,21 @@
 # the loop, per operation.
 #
 # Per operation (FS/OPERATION) and configuration (none, ldwatch, rules,
-# kprobe, audit) the table shows the median over the rounds of that
-# figure, what ldwatch adds (ldwatch - none) and what it adds with every
-# shipped rule loaded (rules - none), the ratios to "none", the spread of
-# the rounds, and, for metric icount, the goals: ldwatch adds at most 1%
+# prefix, kprobe, audit) the table shows the median over the rounds of
+# that figure, what ldwatch adds (ldwatch - none), what it adds with every
+# shipped rule loaded (rules - none) and with the prefix-anchored ld.so
+# rule besides (prefix - none), the ratios to "none", the spread of the
+# rounds, and, for metric icount, the goals: ldwatch adds at most 1%
 # ((ldwatch - none) / none <= 0.01), so does ldwatch with every shipped
 # rule loaded ((rules - none) / none <= 0.01), and ldwatch's overhead is
 # under a fifth of audit's ((ldwatch - none) < (audit - none) / 5). The
-# goals are ldwatch's, with its default hooks (ftrace); kprobe (the module
-# loaded with hook=kprobe) is shown beside it, not judged.
+# goals are ldwatch's, with its default hooks (ftrace) and its shipped
+# rules; prefix (a test rule, not shipped) and kprobe (the module loaded
+# with hook=kprobe) are shown beside it, not judged.
 #
 # The JSON file: {"kernel": R, "metric": M, "ops": {"FS/OPERATION":
-# {"none": N, "ldwatch": N, "rules": N, "kprobe": N, "audit": N}, ...}},
+# {"none": N, "ldwatch": N, "rules": N, "prefix": N, "kprobe": N,
+# "audit": N}, ...}},
 # a configuration that has no figure as null. Plain POSIX awk (Debian's
 # default is mawk).
 
@@ -73,7 +76,7 @@ function fmt_diff(v, base) {
 }
 
 BEGIN {
-	nconfigs = split("none ldwatch rules kprobe audit", configs, " ")
+	nconfigs = split("none ldwatch rules prefix kprobe audit", configs, " ")
 	nops = 0
 	bad = 0
 }
@@ -104,10 +107,11 @@ END {
 	unit = unit (figure == "fastest" ? " in the round's fastest batch" : \
 		", the whole loop")
 	printf "\n%s\n", title
-	printf "%s; median of the rounds; +ldw = ldwatch - none; rules = ldwatch with every shipped rule loaded, +rul = rules - none; spread = (max - min) / median over the rounds, the widest of the five; kprobe = ldwatch with hook=kprobe, not judged\n", unit
-	printf "%-24s %9s %9s %9s %9s %9s %7s %7s %9s %9s %9s %9s %7s %7s %7s %7s\n", "operation", \
-		"none", "ldwatch", "rules", "kprobe", "audit", "+ldw", "+rul", "ldw/none", \
-		"rul/none", "kp/none", "aud/none", "spread", "ldw<=1%", "rul<=1%", "<aud/5"
+	printf "%s; median of the rounds; +ldw = ldwatch - none; rules = ldwatch with every shipped rule loaded, +rul = rules - none; prefix = rules and the prefix-anchored ld.so rule, +pre = prefix - none, not judged; kprobe = ldwatch with hook=kprobe, not judged; spread = (max - min) / median over the rounds, the widest of the six\n", unit
+	printf "%-24s %9s %9s %9s %9s %9s %9s %7s %7s %7s %9s %9s %9s %9s %9s %7s %7s %7s %7s\n", \
+		"operation", "none", "ldwatch", "rules", "prefix", "kprobe", "audit", "+ldw", \
+		"+rul", "+pre", "ldw/none", "rul/none", "pre/none", "kp/none", "aud/none", \
+		"spread", "ldw<=1%", "rul<=1%", "<aud/5"
 	all1 = all5 = allr = 1
 	for (i = 1; i <= nops; i++) {
 		op = ops[i]
@@ -119,8 +123,8 @@ END {
 			    (hi[key] - lo[key]) / med[configs[c]] > spread)
 				spread = (hi[key] - lo[key]) / med[configs[c]]
 		}
-		n = med["none"]; l = med["ldwatch"]; r = med["rules"]; k = med["kprobe"]
-		a = med["audit"]
+		n = med["none"]; l = med["ldwatch"]; r = med["rules"]; p = med["prefix"]
+		k = med["kprobe"]; a = med["audit"]
 		goal1 = goal5 = goalr = "-"
 		# Wall time drifts more than the goals' margins: no verdict.
 		if (metric == "icount" && n != "" && l != "") {
@@ -136,10 +140,11 @@ END {
 			all5 = 0
 		if (goalr != "yes")
 			allr = 0
-		printf "%-24s %9s %9s %9s %9s %9s %7s %7s %9s %9s %9s %9s %6.2f%% %7s %7s %7s\n", op, \
-			fmt_ns(n), fmt_ns(l), fmt_ns(r), fmt_ns(k), fmt_ns(a), fmt_diff(l, n), \
-			fmt_diff(r, n), fmt_ratio(l, n), fmt_ratio(r, n), fmt_ratio(k, n), \
-			fmt_ratio(a, n), 100 * spread, goal1, goalr, goal5
+		printf "%-24s %9s %9s %9s %9s %9s %9s %7s %7s %7s %9s %9s %9s %9s %9s %6.2f%% %7s %7s %7s\n", \
+			op, fmt_ns(n), fmt_ns(l), fmt_ns(r), fmt_ns(p), fmt_ns(k), fmt_ns(a), \
+			fmt_diff(l, n), fmt_diff(r, n), fmt_diff(p, n), fmt_ratio(l, n), \
+			fmt_ratio(r, n), fmt_ratio(p, n), fmt_ratio(k, n), fmt_ratio(a, n), \
+			100 * spread, goal1, goalr, goal5
 		for (c = 1; c <= nconfigs; c++)
 			jmed[op, configs[c]] = med[configs[c]]
 

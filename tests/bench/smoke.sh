@@ -6,8 +6,8 @@
 # A fast run of `make bench` for `make check`: one round, tiny iteration
 # counts, Debian's 6.1 kernel only, no plain-TCG boot. It checks that the
 # benchmark works (every configuration switched on and verified, rules
-# with every shipped rule loaded included, every operation measured in
-# each, the table printed) and that the results file has the form
+# with every shipped rule loaded and prefix with the ld.so rule besides
+# included, every operation measured in each, the table printed) and that the results file has the form
 # (tests/bench/check-results.c parses it with json-c).
 # No timing is asserted: that is what `make bench` shows.
 # Ends with "N passed, N failed".
@@ -18,7 +18,7 @@ cd "$LDW_TOP"
 
 out=$LDW_BUILD/bench-smoke
 mkdir -p "$out"
-configs=(none ldwatch rules kprobe audit)
+configs=(none ldwatch rules prefix kprobe audit)
 filesystems=(tmpfs ext4)
 
 smoke_kernel

@@ -1,11 +1,12 @@
 # shellcheck shell=sh
 #
 # `make bench` in the guest: the microbenchmarks (ldw-bench) under each
-# configuration (none, ldwatch, rules, kprobe, audit), in alternating
+# configuration (none, ldwatch, rules, prefix, kprobe, audit), in alternating
 # rounds, all in this one boot. tests/bench/run.sh packs this script,
 # /tests/bench/lib.sh (tests/bench/guest/lib.sh), /tests/bench.conf
 # (ROUNDS, CONFIGS, ITERATIONS, FILESYSTEMS) and the rule files of the
-# rules configuration (/tests/bench/rules/) and reads the figures back.
+# rules and prefix configurations (/tests/bench/rules/) and reads the
+# figures back.
 #
 # Every figure goes to the result channel as one line
 #
@@ -24,12 +25,15 @@
 #   rules    ldwatch, and every shipped rule in force at once (rules/):
 #            Elastic's v3 (the built-in), copies of v7 and v9 under ids of
 #            their own (the three share one id, and a rule of the same id
-#            would replace the built-in), the companion rule, and the
-#            prefix-anchored ld.so rule (tests/bench/data/ld-so-creation.eql)
-#            if the module accepts it (a refusal is said and measured
-#            without it); checked by `ldwatchctl rules list` and by a
-#            target write that must alert under each of the three Elastic
-#            rules
+#            would replace the built-in) and the companion rule;
+#            checked by `ldwatchctl rules list` and by a target write that
+#            must alert under each of the three Elastic rules
+#   prefix   the same as rules, and the prefix-anchored ld.so rule
+#            (tests/bench/data/ld-so-creation.eql) besides: what a rule
+#            anchored on a name's prefix costs; checked as rules, and by a
+#            creation of an ld.so name that must alert under the ld.so
+#            rule (a module that refuses the rule fails the check: prefix
+#            anchors are the module's)
 #   kprobe   the same as ldwatch with ldwatch.ko loaded with hook=kprobe
 #   audit    auditd running, audit enabled, the watch rules an
 #            administrator writes for the same files; checked by a target
@@ -52,7 +56,7 @@ exec 9>>"$LDW_RESULTS"
 
 # Defaults, overridden by /tests/bench.conf.
 ROUNDS=1
-CONFIGS="none ldwatch rules kprobe audit"
+CONFIGS="none ldwatch rules prefix kprobe audit"
 FILESYSTEMS="tmpfs ext4"
 BENCH=/usr/local/bin/ldw-bench
 # OPERATION:N ...; default: every operation of ldw-bench --list, 100 each.
@@ -72,7 +76,8 @@ DIR_ext4=/mnt/ext4/ldw-bench
 # The administrator's watch rules for the files the rule protects.
 AUDIT_WATCHES="/etc/ld.so.preload /etc/ld.so.conf /etc/ld.so.conf.d"
 WAIT_S=20
-# The rules configuration: the files as packed, and the copies it loads.
+# The rules and prefix configurations: the files as packed, and the copies
+# they load.
 RULES_SRC=/tests/bench/rules
 RULES_DIR=$STATE/rules
 ELASTIC_ID=640f79d1-571d-4f96-a9af-1194fc8cf763
@@ -225,7 +230,7 @@ cfg_off_ldwatch() {
 	sensor_off ldwatch
 }
 
-# rules_prepare: the rule files the rules configuration loads, into
+# rules_prepare: the rule files the rules and prefix configurations load, into
 # $RULES_DIR: the shipped v7 and v9 under ids of their own (their `// id:`
 # line rewritten), the companion and the ld.so rule as they are.
 rules_prepare() {
@@ -241,32 +246,20 @@ rules_prepare() {
 		cp "$RULES_SRC/ld-so-creation.eql" "$RULES_DIR/ld-so-creation.eql"
 }
 
-# rules_load: the rules of $RULES_DIR loaded (the ld.so rule only if the
-# module accepts it: a refusal for its prefix names is said, once, and the
-# rest is measured; any other refusal is a failure), then `rules list`
-# must show exactly the set: the built-in v3 and the loaded rules.
-# ALERT_IDS: the rules a target write must alert under.
+# rules_load [ld-so-creation]: the shipped rules of $RULES_DIR loaded (v7,
+# v9, the companion), and the ld.so rule if asked for; any refusal is a
+# failure. Then `rules list` must show exactly the set: the built-in v3
+# and the loaded rules. ALERT_IDS: the rules a target write must alert
+# under.
 rules_load() {
 	_want="$ELASTIC_ID:built-in $V7_ID:loaded $V9_ID:loaded $COMPANION_ID:loaded"
-	for _f in v7 v9 companion; do
+	for _f in v7 v9 companion ${1:-}; do
 		if ! ldwatchctl rules load "$RULES_DIR/$_f.eql" >"$STATE/rules-load.out" 2>&1; then
 			WHY="ldwatchctl rules load $_f.eql: $(cat "$STATE/rules-load.out")"
 			return 1
 		fi
 	done
-	LDSO_LOADED=
-	if ldwatchctl rules load "$RULES_DIR/ld-so-creation.eql" >"$STATE/rules-load.out" 2>&1; then
-		_want="$_want $LDSO_ID:loaded"
-		LDSO_LOADED=1
-		[ -n "${LDSO_SAID:-}" ] || note "rules: the prefix-anchored ld.so rule ($LDSO_ID) is loaded and measured"
-		LDSO_SAID=1
-	elif grep -q 'look at every file' "$STATE/rules-load.out"; then
-		[ -n "${LDSO_SAID:-}" ] || note "rules: the prefix-anchored ld.so rule ($LDSO_ID) is refused, measured without it: $(cat "$STATE/rules-load.out")"
-		LDSO_SAID=1
-	else
-		WHY="ldwatchctl rules load ld-so-creation.eql: $(cat "$STATE/rules-load.out")"
-		return 1
-	fi
+	[ -z "${1:-}" ] || _want="$_want $LDSO_ID:loaded"
 	if ! ldwatchctl rules list --json >"$STATE/rules-list.json" 2>"$STATE/rules-list.err"; then
 		WHY="ldwatchctl rules list --json: $(cat "$STATE/rules-list.err")"
 		return 1
@@ -286,13 +279,26 @@ rules_load() {
 	ALERT_IDS="$ELASTIC_ID $V7_ID $V9_ID"
 }
 
-# cfg_on_rules: the sensor with every rule in force; with the ld.so rule
-# loaded, a creation of an ld.so name alerts under it too.
+# prefix_load: rules_load with the ld.so rule too.
+prefix_load() {
+	rules_load ld-so-creation
+}
+
+# cfg_on_rules: the sensor with every shipped rule in force.
 cfg_on_rules() {
-	sensor_on rules ftrace rules_load || return 1
-	[ -n "$LDSO_LOADED" ] || return 0
+	sensor_on rules ftrace rules_load
+}
+
+cfg_off_rules() {
+	sensor_off rules
+}
+
+# cfg_on_prefix: the sensor with every shipped rule and the ld.so rule in
+# force; a creation of an ld.so name alerts under the ld.so rule.
+cfg_on_prefix() {
+	sensor_on prefix ftrace prefix_load || return 1
 	_ldso=/lib/ld-linux-ldwbench-$ROUND.so.1
-	_desc="[round $ROUND] rules: a creation of $_ldso alerts under $LDSO_ID"
+	_desc="[round $ROUND] prefix: a creation of $_ldso alerts under $LDSO_ID"
 	sh -c ': >"$1" && rm -f "$1"' ldso-write "$_ldso"
 	if ! wait_for "$WAIT_S" has_line "$ALERTS" '"dataset":"ldwatch.alert"' \
 		"\"path\":\"$_ldso\"" "\"id\":\"$LDSO_ID\""; then
@@ -303,8 +309,8 @@ cfg_on_rules() {
 	ok "$_desc"
 }
 
-cfg_off_rules() {
-	sensor_off rules
+cfg_off_prefix() {
+	sensor_off prefix
 }
 
 cfg_on_kprobe() {
@@ -415,7 +421,7 @@ mkdir -p /var/log/audit /etc/audit/plugins.d /etc/ld.so.conf.d
 mount -t tmpfs -o size=64m,mode=0700 audit-log /var/log/audit
 check "audit is disabled at boot" audit_enabled_is 0 || setup_ok=0
 case " $CONFIGS " in
-*" rules "*) check "the rules configuration's rule files are in place" rules_prepare || setup_ok=0 ;;
+*" rules "* | *" prefix "*) check "the rule files of rules and prefix are in place" rules_prepare || setup_ok=0 ;;
 esac
 [ "$setup_ok" = 1 ] || exit 1
 
