@@ -447,20 +447,34 @@ static int ldwctl_builtin_loadable(const struct ldw_rule *table, const struct ld
 static const struct ldw_rule *ldwctl_exceptions_builtin(const char *exc_path,
 							const struct ldw_exceptions *exc);
 
+/*
+ * --exceptions FILE and no rule file (rules check, rules load): the
+ * built-in rule FILE's items name, in *@table, compiled with them into @l,
+ * its source "built-in + FILE" in @source.
+ */
+static int ldwctl_builtin_excepted(const char *exc_path, const struct ldw_exceptions *exc,
+				   const struct ldw_rule **table,
+				   char source[LDW_RULE_SOURCE_MAX + 1],
+				   struct ldw_rule_def *def, struct ldwctl_loadable *l)
+{
+	*table = ldwctl_exceptions_builtin(exc_path, exc);
+	if (!*table)
+		return LDWCTL_BAD_INPUT;
+	snprintf(source, LDW_RULE_SOURCE_MAX + 1, "built-in + %s", exc_path);
+	return ldwctl_builtin_loadable(*table, exc, source, def, l);
+}
+
 /* rules check --exceptions FILE, no rule file: the built-in rule FILE names. */
 static int ldwctl_rules_check_builtin(const char *exc_path, const struct ldw_exceptions *exc)
 {
-	const struct ldw_rule *table = ldwctl_exceptions_builtin(exc_path, exc);
 	char source[LDW_RULE_SOURCE_MAX + 1];
+	const struct ldw_rule *table;
 	struct ldwctl_loadable l;
 	struct ldw_rule_def def;
 	const char *p, *nl;
 	int status;
 
-	if (!table)
-		return LDWCTL_BAD_INPUT;
-	snprintf(source, sizeof(source), "built-in + %s", exc_path);
-	status = ldwctl_builtin_loadable(table, exc, source, &def, &l);
+	status = ldwctl_builtin_excepted(exc_path, exc, &table, source, &def, &l);
 	if (status)
 		return status;
 	printf("rule %s (built-in)\n", table->id);
@@ -1182,11 +1196,7 @@ static int ldwctl_rules_load_builtin(const char *exc_path, const struct ldw_exce
 	struct ldw_genl *g;
 	int status;
 
-	table = ldwctl_exceptions_builtin(exc_path, exc);
-	if (!table)
-		return LDWCTL_BAD_INPUT;
-	snprintf(source, sizeof(source), "built-in + %s", exc_path);
-	status = ldwctl_builtin_loadable(table, exc, source, &def, &l);
+	status = ldwctl_builtin_excepted(exc_path, exc, &table, source, &def, &l);
 	if (status)
 		return status;
 	status = ldwctl_open(&g);

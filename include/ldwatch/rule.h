@@ -135,6 +135,19 @@ struct ldw_rule {
 	const struct ldw_conjunction *exclusions;
 };
 
+/*
+ * The MITRE ATT&CK mapping both built-in rules carry, as @threat writes
+ * it: T1574.006 under Defense Evasion and under Persistence, as Elastic's
+ * rule maps it in versions 3 to 7.
+ */
+#define LDW_THREAT_DYNAMIC_LINKER_HIJACKING				\
+	"tactic\tTA0005\tDefense Evasion\n"				\
+	"technique\tT1574\tHijack Execution Flow\n"			\
+	"subtechnique\tT1574.006\tDynamic Linker Hijacking\n"		\
+	"tactic\tTA0003\tPersistence\n"					\
+	"technique\tT1574\tHijack Execution Flow\n"			\
+	"subtechnique\tT1574.006\tDynamic Linker Hijacking\n"
+
 /* The built-in rule: the query of shared/spec's rule text, copied whole. */
 extern const struct ldw_rule ldw_default_rule;
 

@@ -128,12 +128,7 @@ const struct ldw_rule ldw_companion_rule = {
 	.version = 1,
 	.severity = "high",
 	.risk_score = 73,
-	.threat = "tactic\tTA0005\tDefense Evasion\n"
-		  "technique\tT1574\tHijack Execution Flow\n"
-		  "subtechnique\tT1574.006\tDynamic Linker Hijacking\n"
-		  "tactic\tTA0003\tPersistence\n"
-		  "technique\tT1574\tHijack Execution Flow\n"
-		  "subtechnique\tT1574.006\tDynamic Linker Hijacking\n",
+	.threat = LDW_THREAT_DYNAMIC_LINKER_HIJACKING,
 	.nrequirements = LDW_ARRAY_SIZE(requirements),
 	.requirements = requirements,
 	.nexclusions = LDW_ARRAY_SIZE(exclusions),

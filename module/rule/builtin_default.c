@@ -158,12 +158,7 @@ const struct ldw_rule ldw_default_rule = {
 	.version = 3,
 	.severity = "medium",
 	.risk_score = 47,
-	.threat = "tactic\tTA0005\tDefense Evasion\n"
-		  "technique\tT1574\tHijack Execution Flow\n"
-		  "subtechnique\tT1574.006\tDynamic Linker Hijacking\n"
-		  "tactic\tTA0003\tPersistence\n"
-		  "technique\tT1574\tHijack Execution Flow\n"
-		  "subtechnique\tT1574.006\tDynamic Linker Hijacking\n",
+	.threat = LDW_THREAT_DYNAMIC_LINKER_HIJACKING,
 	.nrequirements = LDW_ARRAY_SIZE(requirements),
 	.requirements = requirements,
 	.nexclusions = LDW_ARRAY_SIZE(exclusions),
