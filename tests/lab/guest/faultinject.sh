@@ -64,17 +64,7 @@ for a in failslab fail_page_alloc; do
 	fi
 done
 
-# Start from a known state even if an earlier script failed half-way.
-state_get ldwatchd.pid
-if [ -n "$STATE" ] && [ "$(cat "/proc/$STATE/comm" 2>/dev/null)" = ldwatchd ]; then
-	diag "an earlier script left ldwatchd running: stopping it"
-	kill -TERM "$STATE"
-	sleep 1
-fi
-if grep -q '^ldwatch ' /proc/modules; then
-	diag "an earlier script left the module loaded: unloading it"
-	rmmod ldwatch
-fi
+fresh_start
 
 # ------------------------------------------------------------ the knobs
 

@@ -19,10 +19,7 @@
 KO=/lib/ldwatch/ldwatch.ko
 COMPANION_ID=e2d361bb-21b8-45a5-a2ee-c85b3a7d9aba
 
-if grep -q '^ldwatch ' /proc/modules; then
-	diag "an earlier script left the module loaded: unloading it"
-	rmmod ldwatch
-fi
+fresh_start
 mkdir -p "$LDW_DIR"
 DAEMON_PID=
 

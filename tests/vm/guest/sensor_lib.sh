@@ -201,6 +201,22 @@ wait_record() {
 	return 1
 }
 
+# fresh_start: a known state even if an earlier script failed half-way:
+# an ldwatchd it left running is stopped, a module it left loaded is
+# unloaded.
+fresh_start() {
+	state_get ldwatchd.pid
+	if [ -n "$STATE" ] && [ "$(cat "/proc/$STATE/comm" 2>/dev/null)" = ldwatchd ]; then
+		diag "an earlier script left ldwatchd running: stopping it"
+		kill -TERM "$STATE"
+		sleep 1
+	fi
+	if grep -q '^ldwatch ' /proc/modules; then
+		diag "an earlier script left the module loaded: unloading it"
+		rmmod ldwatch
+	fi
+}
+
 # unload_module DESC SECONDS: rmmod ldwatch (the check named DESC);
 # ldwatchd must log ldwatch-sensor-stopping within SECONDS. Sets
 # UNLOAD_LINE, the first line of $ALERTS written after the unload.

@@ -54,17 +54,7 @@ wait_seq() {
 	return 1
 }
 
-# Start from a known state even if an earlier script failed half-way.
-state_get ldwatchd.pid
-if [ -n "$STATE" ] && [ "$(cat "/proc/$STATE/comm" 2>/dev/null)" = ldwatchd ]; then
-	diag "sensor_stop.sh left ldwatchd running: stopping it"
-	kill -TERM "$STATE"
-	sleep 1
-fi
-if grep -q '^ldwatch ' /proc/modules; then
-	diag "sensor_stop.sh left the module loaded: unloading it"
-	rmmod ldwatch
-fi
+fresh_start
 mkdir -p "$LDW_DIR" /etc/ld.so.conf.d
 DAEMON_PID=
 

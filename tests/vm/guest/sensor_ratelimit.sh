@@ -49,11 +49,7 @@ PER_NS=$((LIMIT + 2))
 SAMPLES=16
 NSPACES=3
 
-# Start from a known state even if an earlier script failed half-way.
-if grep -q '^ldwatch ' /proc/modules; then
-	diag "an earlier script left the module loaded: unloading it"
-	rmmod ldwatch
-fi
+fresh_start
 mkdir -p "$LDW_DIR"
 DAEMON_PID=
 cleanup_targets

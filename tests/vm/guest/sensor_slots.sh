@@ -21,11 +21,7 @@ SLOTS=64
 SHARE=$((SLOTS / 4))
 FUSE_HANG=/usr/local/bin/ldw-fuse-hang
 
-# Start from a known state even if an earlier script failed half-way.
-if grep -q '^ldwatch ' /proc/modules; then
-	diag "an earlier script left the module loaded: unloading it"
-	rmmod ldwatch
-fi
+fresh_start
 mkdir -p "$LDW_DIR"
 DAEMON_PID=
 
